@@ -1,0 +1,91 @@
+# errinj: `make` builds everything into build/, `make check` runs the tests.
+# Warnings are errors, on both the kernel side and the user side.
+
+BUILD    ?= build
+CC       ?= cc
+CLANG    ?= clang
+BPFTOOL  ?= bpftool
+PREFIX   ?= /usr/local
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE
+CPPFLAGS += -I$(BUILD) -Ilib -Ibpf
+LDLIBS   += -lbpf -lelf -lz
+BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_x86 -Wall -Werror -I$(BUILD) -Ibpf
+
+# CO-RE needs the BTF of some kernel to generate vmlinux.h: the running
+# kernel's when it has one, else the test kernel's (built and cached by
+# scripts/build-kernel).
+VMLINUX_BTF ?= $(if $(wildcard /sys/kernel/btf/vmlinux),/sys/kernel/btf/vmlinux,$(shell scripts/build-kernel)/vmlinux)
+
+LIB_SRCS  := $(wildcard lib/*.c)
+LIB_OBJS  := $(LIB_SRCS:lib/%.c=$(BUILD)/lib/%.o)
+LIB       := $(BUILD)/liberrinj.a
+GEN       := $(BUILD)/errno_table.h $(BUILD)/syscall_table.h
+
+TOOLS     := $(BUILD)/loader $(BUILD)/userapp
+SAMPLES   := $(BUILD)/samples/hello $(BUILD)/samples/hello_trigger \
+             $(BUILD)/samples/map_test $(BUILD)/samples/tracex5
+TEST_PROGS := $(patsubst tests/progs/%.c,$(BUILD)/tests/%,$(wildcard tests/progs/*.c))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
+
+all: $(TOOLS) $(SAMPLES) $(TEST_PROGS) $(UNIT_TESTS)
+
+$(BUILD) $(BUILD)/lib $(BUILD)/samples $(BUILD)/tests $(BUILD)/tests/unit:
+	mkdir -p $@
+
+# ---- generated tables and headers ----
+$(BUILD)/errno_table.h: lib/gen-tables.sh | $(BUILD)
+	lib/gen-tables.sh errno $(CC) > $@.tmp && mv $@.tmp $@
+$(BUILD)/syscall_table.h: lib/gen-tables.sh | $(BUILD)
+	lib/gen-tables.sh syscall $(CC) > $@.tmp && mv $@.tmp $@
+$(BUILD)/vmlinux.h: | $(BUILD)
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+
+# ---- kernel side: bpf/*.bpf.c and samples/*.bpf.c -> object -> skeleton ----
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(BUILD)/vmlinux.h $(wildcard bpf/*.h) | $(BUILD)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+$(BUILD)/samples/%.bpf.o: samples/%.bpf.c $(BUILD)/vmlinux.h | $(BUILD)/samples
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+
+# ---- library core ----
+$(BUILD)/lib/%.o: lib/%.c lib/errinj.h $(GEN) | $(BUILD)/lib
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+$(LIB): $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+# ---- tools ----
+$(BUILD)/loader: tools/loader.c $(BUILD)/err_injector.skel.h $(LIB)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LIB) $(LDLIBS) -o $@
+# Static: a dynamic loader's own openat/read/close must not be failed.
+$(BUILD)/userapp: tools/userapp.c | $(BUILD)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -static $< -o $@
+
+# ---- samples ----
+$(BUILD)/samples/%: samples/%.c $(BUILD)/samples/%.skel.h $(LIB)
+	$(CC) $(CPPFLAGS) -I$(BUILD)/samples $(CFLAGS) $< $(LIB) $(LDLIBS) -o $@
+$(BUILD)/samples/hello_trigger: samples/hello_trigger.c | $(BUILD)/samples
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< -o $@
+
+# ---- tests ----
+$(BUILD)/tests/%: tests/progs/%.c | $(BUILD)/tests
+	$(CC) $(CPPFLAGS) $(CFLAGS) -pthread $< -o $@
+$(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/test.h $(LIB) | $(BUILD)/tests/unit
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $< $(LIB) $(LDLIBS) -o $@
+
+# Host unit tests, then the VM tests on the test kernel; one summary line.
+check: all
+	tests/run
+
+# The test kernel alone (cached outside the repo).
+kernel:
+	scripts/build-kernel
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all check kernel clean
+.DELETE_ON_ERROR:
+.SECONDARY:

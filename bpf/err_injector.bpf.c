@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The original course design: a kprobe at a syscall's entry that makes it
+ * fail with a chosen errno when the caller is the target process. Attached
+ * by tools/loader.c to the syscall named on its command line.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+/* Key 0: the target's process id (tgid), written by the loader's child. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} target_pid SEC(".maps");
+
+/* Key 0: the positive errno to inject. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} inject_errno SEC(".maps");
+
+SEC("ksyscall")
+int err_injector(struct pt_regs *ctx)
+{
+	__u32 key = 0, *pid, *err;
+
+	pid = bpf_map_lookup_elem(&target_pid, &key);
+	if (!pid || !*pid || (bpf_get_current_pid_tgid() >> 32) != *pid)
+		return 0;
+	err = bpf_map_lookup_elem(&inject_errno, &key);
+	if (!err || !*err)
+		return 0;
+	bpf_override_return(ctx, -(long)*err);
+	return 0;
+}
+
+/* bpf_override_return is GPL-only. */
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Messages, libbpf's log, and what the running kernel and user can do. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
+#include <bpf/libbpf.h>
+
+#include "errinj.h"
+
+static const char *progname = "errinj";
+
+void ei_set_progname(const char *name)
+{
+	const char *slash = strrchr(name, '/');
+
+	progname = slash ? slash + 1 : name;
+}
+
+const char *ei_progname(void)
+{
+	return progname;
+}
+
+static void vmsg(const char *fmt, va_list ap)
+{
+	/* One write, so that concurrent messages do not interleave. */
+	char line[1024];
+	int n = snprintf(line, sizeof(line), "%s: ", progname);
+
+	if (n < 0)
+		return;
+	vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	fprintf(stderr, "%s\n", line);
+}
+
+void ei_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+void ei_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	exit(EI_EXIT_USAGE);
+}
+
+static int print_all(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	return vfprintf(stderr, fmt, ap);
+}
+
+void ei_libbpf_log(bool verbose)
+{
+	/* Without -v libbpf says nothing: errors are explained by our own
+	 * one-line messages instead of its debug log. */
+	libbpf_set_print(verbose ? print_all : NULL);
+}
+
+static bool has_caps(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = {};
+	uint64_t eff;
+
+	if (syscall(SYS_capget, &hdr, data))
+		return geteuid() == 0;
+	eff = (uint64_t)data[1].effective << 32 | data[0].effective;
+#define CAP(c) (eff & (1ULL << (c)))
+	return CAP(CAP_SYS_ADMIN) || (CAP(CAP_BPF) && CAP(CAP_PERFMON));
+#undef CAP
+}
+
+static bool path_exists(const char *p)
+{
+	return access(p, F_OK) == 0;
+}
+
+enum ei_support ei_check_kprobe_override(void)
+{
+	if (!has_caps())
+		return EI_NO_PRIVILEGE;
+	if (libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_KPROBE, NULL) <= 0)
+		return errno == ENOSYS ? EI_NO_BPF : EI_NO_KPROBES;
+	/* libbpf attaches through the kprobe PMU, or through tracefs on old
+	 * kernels; either one means CONFIG_KPROBE_EVENTS is there. */
+	if (!path_exists("/sys/bus/event_source/devices/kprobe/type") &&
+	    !path_exists("/sys/kernel/tracing/kprobe_events") &&
+	    !path_exists("/sys/kernel/debug/tracing/kprobe_events"))
+		return EI_NO_KPROBES;
+	if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_override_return, NULL) != 1)
+		return EI_NO_OVERRIDE;
+	return EI_SUPPORTED;
+}
+
+const char *ei_support_message(enum ei_support s)
+{
+	switch (s) {
+	case EI_SUPPORTED:
+		return "the kernel supports kprobe override injection";
+	case EI_NO_PRIVILEGE:
+		return "needs root: loading eBPF programs and attaching kprobes requires "
+		       "CAP_SYS_ADMIN (or CAP_BPF and CAP_PERFMON)";
+	case EI_NO_BPF:
+		return "this kernel lacks kprobe override support: it has no bpf() system call "
+		       "(CONFIG_BPF_SYSCALL is not set); scripts/vm-run runs errinj on the "
+		       "project's test kernel";
+	case EI_NO_KPROBES:
+		return "this kernel lacks kprobe override support: it has no kprobes "
+		       "(CONFIG_KPROBES and CONFIG_KPROBE_EVENTS are not set; injection also needs "
+		       "CONFIG_FUNCTION_ERROR_INJECTION and CONFIG_BPF_KPROBE_OVERRIDE); "
+		       "scripts/vm-run runs errinj on the project's test kernel";
+	case EI_NO_OVERRIDE:
+		return "this kernel lacks kprobe override support: bpf_override_return is not "
+		       "available (CONFIG_BPF_KPROBE_OVERRIDE is not set; it needs "
+		       "CONFIG_FUNCTION_ERROR_INJECTION); scripts/vm-run runs errinj on the "
+		       "project's test kernel";
+	}
+	return "unknown kernel support state";
+}
+
+int ei_syscall_injectable(int nr)
+{
+	const char *name = ei_syscall_name(nr);
+	char want[128], line[256];
+	int found = 0;
+	FILE *f;
+
+	if (!name)
+		return 0;
+	f = fopen("/sys/kernel/debug/error_injection/list", "re");
+	if (!f)
+		return -1;
+	snprintf(want, sizeof(want), "__x64_sys_%s", name);
+	while (fgets(line, sizeof(line), f)) {
+		size_t n = strcspn(line, " \t\n");
+		if (n == strlen(want) && !strncmp(line, want, n)) {
+			found = 1;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}

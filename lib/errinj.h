@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * liberrinj: the core that errinj, the loader, the tests and the tools
+ * share: errno and syscall tables, the inject spec parser, diagnostics
+ * (privilege and kernel feature checks, libbpf's log) and the injection
+ * engine.
+ */
+#ifndef ERRINJ_LIB_H
+#define ERRINJ_LIB_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit statuses shared by every tool. */
+#define EI_EXIT_USAGE 2   /* bad input: one line on stderr */
+#define EI_EXIT_FAIL 1    /* missing privilege, kernel feature, or runtime error */
+
+#define EI_ERRNO_MAX 4095 /* the kernel's MAX_ERRNO */
+
+/* ---- errno names (table generated from <errno.h>) ---- */
+struct ei_errno_entry {
+	const char *name;
+	int value;
+};
+
+/* Parses "EINVAL", "22" (1..EI_ERRNO_MAX). Returns the errno, or -1. */
+int ei_errno_parse(const char *s);
+/* Canonical name of an errno ("EAGAIN" for 11), or NULL if unnamed. */
+const char *ei_errno_name(int err);
+
+/* ---- syscalls of this architecture (table generated from <asm/unistd_64.h>) ---- */
+struct ei_syscall_entry {
+	const char *name;
+	int nr;
+};
+
+int ei_syscall_nr(const char *name);          /* -1 if unknown */
+const char *ei_syscall_name(int nr);          /* NULL if unknown */
+int ei_syscall_max(void);                     /* highest number + 1 */
+/* The known syscall name closest to name (edit distance), or NULL. */
+const char *ei_syscall_suggest(const char *name);
+/* i-th table entry in number order, NULL past the end. */
+const struct ei_syscall_entry *ei_syscall_at(size_t i);
+
+/* ---- diagnostics ---- */
+/* Program name used as the prefix of every message. */
+void ei_set_progname(const char *name);
+const char *ei_progname(void);
+/* One line "prog: message" on stderr. */
+void ei_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Bad input: one line on stderr, then exit(EI_EXIT_USAGE). */
+void ei_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Route libbpf's log: shown only when verbose (-v). */
+void ei_libbpf_log(bool verbose);
+
+/* Override-return support of the running kernel for the kprobe backend. */
+enum ei_support {
+	EI_SUPPORTED = 0,
+	EI_NO_PRIVILEGE,      /* neither CAP_SYS_ADMIN nor CAP_BPF+CAP_PERFMON */
+	EI_NO_BPF,            /* bpf() unavailable: CONFIG_BPF_SYSCALL */
+	EI_NO_KPROBES,        /* CONFIG_KPROBES / kprobe PMU */
+	EI_NO_OVERRIDE,       /* bpf_override_return: CONFIG_BPF_KPROBE_OVERRIDE */
+};
+enum ei_support ei_check_kprobe_override(void);
+/* A sentence naming what is missing, for a result of the check above. */
+const char *ei_support_message(enum ei_support s);
+/* Whether the kernel lets us override syscall nr's return (error injection
+ * list), 1 yes, 0 no, -1 unknown (no debugfs). */
+int ei_syscall_injectable(int nr);
+
+#endif

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/* errno and syscall lookups over the tables generated at build time. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errinj.h"
+#include "errno_table.h"
+#include "syscall_table.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+int ei_errno_parse(const char *s)
+{
+	size_t i;
+
+	if (!s)
+		return -1;
+	if (all_digits(s)) {
+		/* At most 4 digits: longer strings are out of range anyway and
+		 * must not overflow. Leading zeros are not allowed. */
+		if (strlen(s) > 4 || s[0] == '0')
+			return -1;
+		int v = atoi(s);
+		return v >= 1 && v <= EI_ERRNO_MAX ? v : -1;
+	}
+	for (i = 0; i < ARRAY_SIZE(ei_errno_canon); i++)
+		if (!strcmp(s, ei_errno_canon[i].name))
+			return ei_errno_canon[i].value;
+	for (i = 0; i < ARRAY_SIZE(ei_errno_alias); i++)
+		if (!strcmp(s, ei_errno_alias[i].name))
+			return ei_errno_alias[i].value;
+	return -1;
+}
+
+const char *ei_errno_name(int err)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(ei_errno_canon); i++)
+		if (ei_errno_canon[i].value == err)
+			return ei_errno_canon[i].name;
+	return NULL;
+}
+
+int ei_syscall_nr(const char *name)
+{
+	if (!name)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(ei_syscall_table); i++)
+		if (!strcmp(name, ei_syscall_table[i].name))
+			return ei_syscall_table[i].nr;
+	return -1;
+}
+
+const char *ei_syscall_name(int nr)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(ei_syscall_table); i++)
+		if (ei_syscall_table[i].nr == nr)
+			return ei_syscall_table[i].name;
+	return NULL;
+}
+
+int ei_syscall_max(void)
+{
+	/* The table is sorted by number. */
+	return ei_syscall_table[ARRAY_SIZE(ei_syscall_table) - 1].nr + 1;
+}
+
+const struct ei_syscall_entry *ei_syscall_at(size_t i)
+{
+	return i < ARRAY_SIZE(ei_syscall_table) ? &ei_syscall_table[i] : NULL;
+}
+
+/* Levenshtein distance, bounded to names of sane length. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[65], i, j;
+
+	if (la > 64 || lb > 64)
+		return (size_t)-1;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+const char *ei_syscall_suggest(const char *name)
+{
+	const char *best = NULL;
+	size_t best_d = (size_t)-1, len = strlen(name);
+
+	for (size_t i = 0; i < ARRAY_SIZE(ei_syscall_table); i++) {
+		size_t d = edit_distance(name, ei_syscall_table[i].name);
+		if (d < best_d) {
+			best_d = d;
+			best = ei_syscall_table[i].name;
+		}
+	}
+	/* Suggest only what looks like a typo, not any name at all. */
+	if (best_d > 2 && best_d > len / 3)
+		return NULL;
+	return best;
+}

@@ -1,0 +1,69 @@
+# Shell helpers for errinj's host and VM tests (sourced).
+#
+# A test file defines functions and calls `subtest NAME FUNC [ARGS]` for
+# each; subtest prints "PASS LAYER/NAME" or "FAIL LAYER/NAME: why". The
+# assertions return 0 when they hold and otherwise say why (on fd 9) and
+# return 1, so a function can end with `assert ... && assert ...`.
+# tests/run counts the PASS and FAIL lines of every layer.
+
+: "${LAYER:=test}"
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+B=$TOP/build
+T=$(mktemp -d "${TMPDIR:-/tmp}/errinj-test.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+
+why() { echo "$*" >&9; }
+
+subtest() {
+    local name=$1 w
+    shift
+    w=$(mktemp "$T/why.XXXXXX")
+    if ( "$@" ) 9>"$w" </dev/null; then
+        echo "PASS $LAYER/$name"
+    else
+        echo "FAIL $LAYER/$name: $(tr '\n' ' ' <"$w" | cut -c1-600)"
+    fi
+}
+
+# skip NAME REASON: a check that cannot be made here (counted apart).
+skip() { echo "SKIP $LAYER/$1: $2"; }
+
+# run CMD...: runs CMD with a timeout; sets RC, OUT, ERR.
+run() {
+    timeout -k 5 "${RUN_TIMEOUT:-120}" "$@" >"$T/out" 2>"$T/err" </dev/null
+    RC=$?
+    OUT=$(cat "$T/out")
+    ERR=$(cat "$T/err")
+}
+
+assert_eq() { # WHAT GOT WANT
+    [ "$2" = "$3" ] && return 0
+    why "$1: got '$2', want '$3'"
+    return 1
+}
+
+assert_match() { # WHAT TEXT EXTENDED-REGEX
+    printf '%s' "$2" | grep -Eq -- "$3" && return 0
+    why "$1: '$2' does not match /$3/"
+    return 1
+}
+
+assert_no_match() { # WHAT TEXT EXTENDED-REGEX
+    printf '%s' "$2" | grep -Eq -- "$3" || return 0
+    why "$1: '$2' matches /$3/"
+    return 1
+}
+
+lines() { [ -z "$1" ] && echo 0 || printf '%s\n' "$1" | wc -l; }
+
+# A bad-input run: exit 2 and exactly one line on stderr matching REGEX.
+assert_usage_error() { # REGEX
+    assert_eq "exit status" "$RC" 2 &&
+        assert_eq "stderr lines" "$(lines "$ERR")" 1 &&
+        assert_match "stderr" "$ERR" "$1"
+}
+
+# strerror text and number of an errno, from perl (an oracle independent
+# of errinj's own tables).
+strerror() { perl -e '$! = $ARGV[0]; print "$!"' "$1"; }
+errno_num() { case $1 in [0-9]*) echo "$1" ;; *) perl -MErrno -e 'print &{"Errno::$ARGV[0]"}()' "$1" ;; esac; }

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Host unit tests of the errno and syscall tables (lib/tables.c). */
+#include <errno.h>
+#include <sys/syscall.h>
+
+#include "errinj.h"
+#include "test.h"
+
+static void test_errno_names(void)
+{
+	ASSERT_EQ(ei_errno_parse("EINVAL"), EINVAL);
+	ASSERT_EQ(ei_errno_parse("ENOENT"), ENOENT);
+	ASSERT_EQ(ei_errno_parse("EPERM"), EPERM);
+	ASSERT_EQ(ei_errno_parse("EHWPOISON"), EHWPOISON);
+	/* aliases parse to the value they stand for */
+	ASSERT_EQ(ei_errno_parse("EWOULDBLOCK"), EAGAIN);
+	ASSERT_EQ(ei_errno_parse("EDEADLOCK"), EDEADLK);
+	ASSERT_EQ(ei_errno_parse("ENOTSUP"), EOPNOTSUPP);
+}
+
+static void test_errno_numbers(void)
+{
+	ASSERT_EQ(ei_errno_parse("1"), 1);
+	ASSERT_EQ(ei_errno_parse("22"), 22);
+	ASSERT_EQ(ei_errno_parse("4095"), 4095);
+}
+
+static void test_errno_rejects(void)
+{
+	const char *bad[] = { "0", "4096", "99999", "-1", "+1", "022", "", "EFOO",
+			      "einval", "EINVAL ", " 22", "22x", "0x16", "1e3",
+			      "99999999999999999999" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ASSERT(ei_errno_parse(bad[i]) == -1, "'%s' accepted", bad[i]);
+	ASSERT(ei_errno_parse(NULL) == -1, "NULL accepted");
+}
+
+static void test_errno_canonical_name(void)
+{
+	ASSERT_STR(ei_errno_name(EINVAL), "EINVAL");
+	ASSERT_STR(ei_errno_name(EAGAIN), "EAGAIN");
+	ASSERT_STR(ei_errno_name(EDEADLK), "EDEADLK");
+	ASSERT_STR(ei_errno_name(EOPNOTSUPP), "EOPNOTSUPP");
+	ASSERT(ei_errno_name(4000) == NULL, "4000 has a name");
+}
+
+static void test_errno_roundtrip(void)
+{
+	for (int e = 1; e < 134; e++) {
+		const char *n = ei_errno_name(e);
+		if (n)
+			ASSERT(ei_errno_parse(n) == e, "%s -> %d", n, ei_errno_parse(n));
+	}
+}
+
+static void test_syscall_numbers(void)
+{
+	ASSERT_EQ(ei_syscall_nr("read"), SYS_read);
+	ASSERT_EQ(ei_syscall_nr("dup"), SYS_dup);
+	ASSERT_EQ(ei_syscall_nr("openat"), SYS_openat);
+	ASSERT_EQ(ei_syscall_nr("getppid"), SYS_getppid);
+	ASSERT_EQ(ei_syscall_nr("close_range"), SYS_close_range);
+	ASSERT_EQ(ei_syscall_nr("nosuchcall"), -1);
+	ASSERT_EQ(ei_syscall_nr(""), -1);
+	ASSERT_STR(ei_syscall_name(SYS_write), "write");
+	ASSERT(ei_syscall_name(-1) == NULL, "-1 has a name");
+	ASSERT(ei_syscall_max() > SYS_close_range, "max %d", ei_syscall_max());
+}
+
+static void test_syscall_table_sorted_unique(void)
+{
+	const struct ei_syscall_entry *e, *prev = NULL;
+	size_t n = 0;
+	for (size_t i = 0; (e = ei_syscall_at(i)); i++, n++) {
+		if (prev)
+			ASSERT(e->nr > prev->nr, "%s after %s", e->name, prev->name);
+		ASSERT(ei_syscall_nr(e->name) == e->nr, "%s", e->name);
+		prev = e;
+	}
+	ASSERT(n > 300, "only %zu syscalls", n);
+}
+
+static void test_syscall_suggest(void)
+{
+	ASSERT_STR(ei_syscall_suggest("dupp"), "dup");
+	ASSERT_STR(ei_syscall_suggest("opnat"), "openat");
+	ASSERT_STR(ei_syscall_suggest("getppi"), "getppid");
+	ASSERT(ei_syscall_suggest("xyzzyplugh") == NULL, "suggests '%s'",
+	       ei_syscall_suggest("xyzzyplugh"));
+}
+
+int main(void)
+{
+	SUBTEST(errno_names);
+	SUBTEST(errno_numbers);
+	SUBTEST(errno_rejects);
+	SUBTEST(errno_canonical_name);
+	SUBTEST(errno_roundtrip);
+	SUBTEST(syscall_numbers);
+	SUBTEST(syscall_table_sorted_unique);
+	SUBTEST(syscall_suggest);
+	return t_failed ? 1 : 0;
+}
