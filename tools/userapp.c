@@ -39,9 +39,15 @@ static void close_quietly(long fd)
 		syscall(SYS_close_range, (unsigned)fd, (unsigned)fd, 0);
 }
 
+/* The result of a call, or -errno: cleanups after it may change errno. */
+static long neg(long r)
+{
+	return r < 0 ? -errno : r;
+}
+
 static long do_dup(void)
 {
-	long r = syscall(SYS_dup, 2);
+	long r = neg(syscall(SYS_dup, 2));
 	close_quietly(r);
 	return r;
 }
@@ -52,7 +58,7 @@ static long do_openat(void)
 	long r;
 
 	path_of(p, sizeof(p), "openat");
-	r = syscall(SYS_openat, AT_FDCWD, p, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	r = neg(syscall(SYS_openat, AT_FDCWD, p, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
 	close_quietly(r);
 	unlinkat(AT_FDCWD, p, 0);
 	return r;
@@ -65,11 +71,11 @@ static long do_read(void)
 	long r;
 
 	if (pipe2(p, O_CLOEXEC))
-		return -1;
+		return -errno;
 	/* Fill with writev: write(2) itself may be the one being failed. */
 	struct iovec iov = { .iov_base = "x", .iov_len = 1 };
 	writev(p[1], &iov, 1);
-	r = syscall(SYS_read, p[0], &c, 1);
+	r = neg(syscall(SYS_read, p[0], &c, 1));
 	close_quietly(p[0]);
 	close_quietly(p[1]);
 	return r;
@@ -81,8 +87,8 @@ static long do_write(void)
 	long r;
 
 	if (pipe2(p, O_CLOEXEC))
-		return -1;
-	r = syscall(SYS_write, p[1], "x", 1);
+		return -errno;
+	r = neg(syscall(SYS_write, p[1], "x", 1));
 	close_quietly(p[0]);
 	close_quietly(p[1]);
 	return r;
@@ -94,24 +100,21 @@ static long do_close(void)
 	long r;
 
 	if (fd < 0)
-		return -1;
-	r = syscall(SYS_close, fd);
-	if (r < 0) {
-		int e = errno;
+		return -errno;
+	r = neg(syscall(SYS_close, fd));
+	if (r < 0)
 		close_quietly(fd);
-		errno = e;
-	}
 	return r;
 }
 
 static long do_getppid(void)
 {
-	return syscall(SYS_getppid);
+	return neg(syscall(SYS_getppid));
 }
 
 static long do_socket(void)
 {
-	long r = syscall(SYS_socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	long r = neg(syscall(SYS_socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
 	close_quietly(r);
 	return r;
 }
@@ -122,7 +125,7 @@ static long do_mkdir(void)
 	long r;
 
 	path_of(p, sizeof(p), "mkdir");
-	r = syscall(SYS_mkdir, p, 0700);
+	r = neg(syscall(SYS_mkdir, p, 0700));
 	if (r == 0)
 		unlinkat(AT_FDCWD, p, AT_REMOVEDIR);
 	return r;
@@ -136,12 +139,9 @@ static long do_unlink(void)
 	path_of(p, sizeof(p), "unlink");
 	fd = syscall(SYS_creat, p, 0600);
 	close_quietly(fd);
-	r = syscall(SYS_unlink, p);
-	if (r < 0) {
-		int e = errno;
+	r = neg(syscall(SYS_unlink, p));
+	if (r < 0)
 		unlinkat(AT_FDCWD, p, 0);
-		errno = e;
-	}
 	return r;
 }
 
@@ -215,8 +215,9 @@ int main(int argc, char **argv)
 	for (i = 0; i < NCALLS; i++) {
 		if (!want[i])
 			continue;
-		errno = 0;
-		if (calls[i].run() < 0) {
+		long r = calls[i].run();
+		if (r < 0) {
+			errno = (int)-r;
 			perror(calls[i].name);
 			failed = 1;
 		} else {
