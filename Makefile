@@ -11,7 +11,7 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE
 CPPFLAGS += -I$(BUILD) -Ilib -Ibpf
 LDLIBS   += -lbpf -lelf -lz
-BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_x86 -Wall -Werror -I$(BUILD) -Ibpf
+BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Werror -I$(BUILD) -Ibpf
 
 # CO-RE needs the BTF of some kernel to generate vmlinux.h: the running
 # kernel's when it has one, else the test kernel's (built and cached by
@@ -21,9 +21,9 @@ VMLINUX_BTF ?= $(if $(wildcard /sys/kernel/btf/vmlinux),/sys/kernel/btf/vmlinux,
 LIB_SRCS  := $(wildcard lib/*.c)
 LIB_OBJS  := $(LIB_SRCS:lib/%.c=$(BUILD)/lib/%.o)
 LIB       := $(BUILD)/liberrinj.a
-GEN       := $(BUILD)/errno_table.h $(BUILD)/syscall_table.h
+GEN       := $(BUILD)/errno_table.h $(BUILD)/syscall_table.h $(BUILD)/signal_table.h
 
-TOOLS     := $(BUILD)/loader $(BUILD)/userapp
+TOOLS     := $(BUILD)/loader $(BUILD)/userapp $(BUILD)/errinj
 SAMPLES   := $(BUILD)/samples/hello $(BUILD)/samples/hello_trigger \
              $(BUILD)/samples/map_test $(BUILD)/samples/tracex5
 TEST_PROGS := $(patsubst tests/progs/%.c,$(BUILD)/tests/%,$(wildcard tests/progs/*.c))
@@ -39,6 +39,8 @@ $(BUILD)/errno_table.h: lib/gen-tables.sh | $(BUILD)
 	lib/gen-tables.sh errno $(CC) > $@.tmp && mv $@.tmp $@
 $(BUILD)/syscall_table.h: lib/gen-tables.sh | $(BUILD)
 	lib/gen-tables.sh syscall $(CC) > $@.tmp && mv $@.tmp $@
+$(BUILD)/signal_table.h: lib/gen-tables.sh | $(BUILD)
+	lib/gen-tables.sh signal $(CC) > $@.tmp && mv $@.tmp $@
 $(BUILD)/vmlinux.h: | $(BUILD)
 	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
 
@@ -51,13 +53,16 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 
 # ---- library core ----
-$(BUILD)/lib/%.o: lib/%.c lib/errinj.h $(GEN) | $(BUILD)/lib
+$(BUILD)/lib/engine.o: $(BUILD)/errinj.skel.h
+$(BUILD)/lib/%.o: lib/%.c lib/liberrinj.h bpf/errinj.h $(GEN) | $(BUILD)/lib
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 $(LIB): $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 # ---- tools ----
 $(BUILD)/loader: tools/loader.c $(BUILD)/err_injector.skel.h $(LIB)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LIB) $(LDLIBS) -o $@
+$(BUILD)/errinj: tools/errinj.c $(LIB)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LIB) $(LDLIBS) -o $@
 # Static: a dynamic loader's own openat/read/close must not be failed.
 $(BUILD)/userapp: tools/userapp.c | $(BUILD)

@@ -9,7 +9,7 @@
 #include <linux/capability.h>
 #include <bpf/libbpf.h>
 
-#include "errinj.h"
+#include "liberrinj.h"
 
 static const char *progname = "errinj";
 

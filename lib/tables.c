@@ -4,9 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "errinj.h"
+#include "liberrinj.h"
 #include "errno_table.h"
 #include "syscall_table.h"
+#include "signal_table.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -122,4 +123,29 @@ const char *ei_syscall_suggest(const char *name)
 	if (best_d > 2 && best_d > len / 3)
 		return NULL;
 	return best;
+}
+
+int ei_signal_parse(const char *s)
+{
+	if (!s)
+		return -1;
+	if (all_digits(s)) {
+		if (strlen(s) > 2 || s[0] == '0')
+			return -1;
+		int v = atoi(s);
+		return v >= 1 && v <= 64 ? v : -1;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(ei_signal_table); i++)
+		if (!strcmp(s, ei_signal_table[i].name))
+			return ei_signal_table[i].value;
+	return -1;
+}
+
+const char *ei_signal_name(int sig)
+{
+	/* Sorted so that the canonical name of a number comes first. */
+	for (size_t i = 0; i < ARRAY_SIZE(ei_signal_table); i++)
+		if (ei_signal_table[i].value == sig)
+			return ei_signal_table[i].name;
+	return NULL;
 }

@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 
-#include "errinj.h"
+#include "liberrinj.h"
 #include "hello.skel.h"
 
 static int open_trace_pipe(void)

@@ -14,7 +14,7 @@
 #include <bpf/libbpf.h>
 #include <linux/types.h>
 
-#include "errinj.h"
+#include "liberrinj.h"
 #include "map_test.h"
 #include "map_test.skel.h"
 

@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <bpf/libbpf.h>
 
-#include "errinj.h"
+#include "liberrinj.h"
 #include "err_injector.skel.h"
 
 static volatile pid_t child_pid;

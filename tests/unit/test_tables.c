@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <sys/syscall.h>
 
-#include "errinj.h"
+#include "liberrinj.h"
 #include "test.h"
 
 static void test_errno_names(void)

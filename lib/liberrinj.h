@@ -12,6 +12,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/types.h>
+
+#include "errinj.h" /* structures shared with the kernel side */
 
 /* Exit statuses shared by every tool. */
 #define EI_EXIT_USAGE 2   /* bad input: one line on stderr */
@@ -44,6 +47,27 @@ const char *ei_syscall_suggest(const char *name);
 /* i-th table entry in number order, NULL past the end. */
 const struct ei_syscall_entry *ei_syscall_at(size_t i);
 
+/* ---- signals (table generated from <signal.h>) ---- */
+int ei_signal_parse(const char *s);           /* "SIGUSR1" or 1..64; -1 if bad */
+const char *ei_signal_name(int sig);          /* NULL if unnamed */
+
+/* ---- inject specs: SET:key=value[:key=value]... (strace's -e inject=) ---- */
+struct ei_spec {
+	struct ei_rule rule; /* what the kernel side evaluates */
+	double prob;         /* 1 without prob= */
+	int nsyscalls;
+};
+
+/* Parses the text after "inject=". Returns 0, or -1 with one line in err
+ * naming the problem. */
+int ei_spec_parse(const char *text, struct ei_spec *spec, char *err, size_t errlen);
+/* when=first[..last][+[step]]; returns 0 or -1 with a message. */
+int ei_when_parse(const char *s, __u64 *first, __u64 *last, __u64 *step, char *err,
+		  size_t errlen);
+/* Copies s into buf for a message: printable ASCII as is, other bytes as
+ * \xNN, cut to fit with "...". Returns buf. */
+char *ei_quote(const char *s, char *buf, size_t len);
+
 /* ---- diagnostics ---- */
 /* Program name used as the prefix of every message. */
 void ei_set_progname(const char *name);
@@ -69,5 +93,35 @@ const char *ei_support_message(enum ei_support s);
 /* Whether the kernel lets us override syscall nr's return (error injection
  * list), 1 yes, 0 no, -1 unknown (no debugfs). */
 int ei_syscall_injectable(int nr);
+
+/* ---- the injection engine (kprobe override backend) ---- */
+#include <sys/types.h>
+
+struct ei_options {
+	const struct ei_spec *specs; /* rules, first match wins */
+	int nspecs;
+	bool follow;                 /* children of targets become targets */
+	int cgroup_fd;               /* a cgroup v2 directory, or -1 */
+	bool verbose;                /* libbpf's log was asked for */
+};
+
+struct ei_session;
+typedef int (*ei_event_fn)(const struct ei_event *e, void *ctx);
+
+/* Checks privileges and kernel support, loads, writes the rules and
+ * attaches. NULL with one sentence in err on failure (nothing stays
+ * attached). fn gets every injection event from ei_session_consume. */
+struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, void *ctx, char *err,
+				   size_t errlen);
+/* Makes pid a target; pending_exec: only once it has called execve. */
+int ei_session_add_target(struct ei_session *s, pid_t pid, bool pending_exec);
+int ei_session_events_fd(struct ei_session *s); /* readable when events wait */
+int ei_session_consume(struct ei_session *s);
+__u64 ei_session_dropped(struct ei_session *s); /* events lost to a full ring buffer */
+int ei_session_stat(struct ei_session *s, int nr, struct ei_stat *out);
+/* Detaches and frees everything; NULL is fine. */
+void ei_session_close(struct ei_session *s);
+/* Calls fn for every syscall this kernel lets us fail; -1 if unknown. */
+int ei_list_injectable(void (*fn)(const char *name, void *ctx), void *ctx);
 
 #endif

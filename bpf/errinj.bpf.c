@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * errinj's kernel side: one kprobe program attached at the entry of every
+ * syscall named by a rule (the BPF cookie is the syscall number), plus
+ * scheduler tracepoints that keep the set of target processes: children
+ * join at fork, a launcher's child turns active at its own execve, and
+ * processes leave at exit (so a reused pid is never a target).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "errinj.h"
+
+/* Set by user space between open and load. */
+const volatile __u32 nr_rules = 0;
+const volatile bool follow_forks = true;
+const volatile bool cgroup_mode = false;
+
+/* Read by user space at exit. */
+__u64 dropped_events = 0;
+__u32 next_serial = 1 << 20; /* user space numbers its own targets below */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, EI_MAX_RULES);
+	__type(key, __u32);
+	__type(value, struct ei_rule);
+} rules SEC(".maps");
+
+/* Injections made per rule, for max=. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, EI_MAX_RULES);
+	__type(key, __u32);
+	__type(value, __u64);
+} rule_hits SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32); /* tgid */
+	__type(value, struct ei_target);
+} targets SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct ei_count_key);
+	__type(value, __u64);
+} counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, EI_NR_SYSCALLS);
+	__type(key, __u32);
+	__type(value, struct ei_stat);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} cgroup SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} events SEC(".maps");
+
+/* splitmix64: a seeded decision that depends only on (seed, rule,
+ * syscall, call number), so a rerun of the same program fails the same
+ * calls. */
+static __always_inline __u64 mix(__u64 x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+static __always_inline bool when_matches(const struct ei_rule *r, __u64 n)
+{
+	if (n < r->first || (r->last && n > r->last))
+		return false;
+	if (!r->step)
+		return n == r->first;
+	return (n - r->first) % r->step == 0;
+}
+
+static __always_inline struct ei_target *current_target(__u32 tgid)
+{
+	struct ei_target *t = bpf_map_lookup_elem(&targets, &tgid);
+
+	if (t || !cgroup_mode)
+		return t;
+	if (bpf_current_task_under_cgroup(&cgroup, 0) != 1)
+		return NULL;
+	/* First call seen from this process of the cgroup: enroll it. */
+	struct ei_target nt = {
+		.serial = __sync_fetch_and_add(&next_serial, 1),
+		.state = EI_TARGET_ACTIVE,
+	};
+	bpf_map_update_elem(&targets, &tgid, &nt, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&targets, &tgid);
+}
+
+static __always_inline void emit(struct pt_regs *ctx, __u64 id, __u32 nr, __u32 rule,
+				 const struct ei_rule *r)
+{
+	struct ei_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	struct pt_regs *regs;
+
+	if (!e) {
+		__sync_fetch_and_add(&dropped_events, 1);
+		return;
+	}
+	e->ts_ns = bpf_ktime_get_ns();
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	e->nr = nr;
+	e->rule = rule;
+	e->actions = r->actions;
+	e->signal = r->signal;
+	e->result = r->actions & EI_ACT_ERROR ? -(__s64)r->error : r->retval;
+	/* The syscall's own registers: __x64_sys_* take a struct pt_regs *. */
+	regs = (struct pt_regs *)PT_REGS_PARM1(ctx);
+	e->args[0] = BPF_CORE_READ(regs, di);
+	e->args[1] = BPF_CORE_READ(regs, si);
+	e->args[2] = BPF_CORE_READ(regs, dx);
+	e->args[3] = BPF_CORE_READ(regs, r10);
+	e->args[4] = BPF_CORE_READ(regs, r8);
+	e->args[5] = BPF_CORE_READ(regs, r9);
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	bpf_ringbuf_submit(e, 0);
+}
+
+SEC("ksyscall")
+int errinj_syscall(struct pt_regs *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 nr = (__u32)bpf_get_attach_cookie(ctx), i, fired = EI_MAX_RULES;
+	struct ei_target *t;
+	struct ei_stat *st;
+
+	t = current_target(id >> 32);
+	if (!t || t->state != EI_TARGET_ACTIVE || nr >= EI_NR_SYSCALLS)
+		return 0;
+	st = bpf_map_lookup_elem(&stats, &nr);
+	if (st)
+		st->seen++;
+
+	for (i = 0; i < EI_MAX_RULES && i < nr_rules; i++) {
+		__u32 key = i;
+		struct ei_rule *r = bpf_map_lookup_elem(&rules, &key);
+		struct ei_count_key ck = { .serial = t->serial, .nr = nr, .rule = i };
+		__u64 *cnt, n = 1, *hits;
+
+		if (!r || !(r->syscalls[(nr / 64) & (EI_NR_SYSCALLS / 64 - 1)] & (1ULL << (nr % 64))))
+			continue;
+		/* Every rule counts every call of its syscalls, fired or not. */
+		cnt = bpf_map_lookup_elem(&counts, &ck);
+		if (cnt)
+			n = __sync_fetch_and_add(cnt, 1) + 1;
+		else
+			bpf_map_update_elem(&counts, &ck, &n, BPF_ANY);
+		if (fired < EI_MAX_RULES || !when_matches(r, n))
+			continue;
+		if (r->prob < (1ULL << 32)) {
+			__u64 x = r->has_seed ? mix(r->seed ^ mix(((__u64)i << 48) ^ ((__u64)nr << 32) ^ n))
+					      : bpf_get_prandom_u32();
+			if ((x & 0xffffffffULL) >= r->prob)
+				continue;
+		}
+		hits = bpf_map_lookup_elem(&rule_hits, &key);
+		if (!hits)
+			continue;
+		if (r->max && __sync_fetch_and_add(hits, 1) >= r->max)
+			continue;
+		if (!r->max)
+			__sync_fetch_and_add(hits, 1);
+		fired = i;
+		if (r->actions & EI_ACT_ERROR)
+			bpf_override_return(ctx, -(long)r->error);
+		else if (r->actions & EI_ACT_RETVAL)
+			bpf_override_return(ctx, r->retval);
+		if (r->actions & EI_ACT_SIGNAL)
+			bpf_send_signal_thread(r->signal);
+		if (st)
+			st->injected++;
+		emit(ctx, id, nr, i, r);
+	}
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(errinj_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = BPF_CORE_READ(parent, tgid), ctgid = BPF_CORE_READ(child, tgid);
+	struct ei_target *pt, nt;
+
+	/* Threads share their process's entry; only new processes join. */
+	if (!follow_forks || ctgid == ptgid || BPF_CORE_READ(child, pid) != ctgid)
+		return 0;
+	pt = bpf_map_lookup_elem(&targets, &ptgid);
+	if (!pt)
+		return 0;
+	nt.serial = __sync_fetch_and_add(&next_serial, 1);
+	nt.state = pt->state;
+	bpf_map_update_elem(&targets, &ctgid, &nt, BPF_ANY);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(errinj_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u32 tgid = BPF_CORE_READ(p, tgid);
+	struct ei_target *t = bpf_map_lookup_elem(&targets, &tgid);
+
+	if (t)
+		t->state = EI_TARGET_ACTIVE;
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(errinj_exit, struct task_struct *p)
+{
+	__u32 tgid = BPF_CORE_READ(p, tgid);
+
+	/* The last thread of the process: its pid may be reused from now on. */
+	if (BPF_CORE_READ(p, signal, live.counter) == 0)
+		bpf_map_delete_elem(&targets, &tgid);
+	return 0;
+}
+
+/* bpf_override_return and bpf_send_signal_thread are GPL-only. */
+char LICENSE[] SEC("license") = "GPL";

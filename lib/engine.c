@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The injection engine (kprobe + bpf_override_return backend): loads
+ * bpf/errinj.bpf.c, writes the rules, attaches one kprobe per syscall with
+ * the syscall number as BPF cookie, keeps the targets and delivers events.
+ * Everything is held by file descriptors and nothing is pinned, so the
+ * kernel detaches all of it when the process exits, however it exits.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "liberrinj.h"
+#include "errinj.skel.h"
+
+struct ei_session {
+	struct errinj_bpf *skel;
+	struct bpf_link *links[EI_NR_SYSCALLS];
+	int nlinks;
+	struct ring_buffer *rb;
+	ei_event_fn fn;
+	void *ctx;
+	__u32 next_serial;
+};
+
+static int on_sample(void *ctx, void *data, size_t len)
+{
+	struct ei_session *s = ctx;
+
+	if (len < sizeof(struct ei_event) || !s->fn)
+		return 0;
+	return s->fn(data, s->ctx);
+}
+
+static int fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Every syscall named by a rule must be one the kernel lets us override. */
+static int check_injectable(const struct ei_options *o, __u64 *all, char *err, size_t len)
+{
+	memset(all, 0, EI_NR_SYSCALLS / 8);
+	for (int i = 0; i < o->nspecs; i++)
+		for (int w = 0; w < EI_NR_SYSCALLS / 64; w++)
+			all[w] |= o->specs[i].rule.syscalls[w];
+	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
+		if (!(all[nr / 64] & (1ULL << (nr % 64))))
+			continue;
+		if (ei_syscall_injectable(nr) == 0)
+			return fail(err, len,
+				    "the kernel does not allow overriding %s (it is not on its error injection list)",
+				    ei_syscall_name(nr));
+	}
+	return 0;
+}
+
+struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, void *ctx, char *err,
+				   size_t len)
+{
+	struct ei_session *s;
+	__u64 all[EI_NR_SYSCALLS / 64];
+	enum ei_support sup;
+
+	if (o->nspecs < 1 || o->nspecs > EI_MAX_RULES) {
+		fail(err, len, "between 1 and %d inject rules are allowed", EI_MAX_RULES);
+		return NULL;
+	}
+	sup = ei_check_kprobe_override();
+	if (sup != EI_SUPPORTED) {
+		fail(err, len, "%s", ei_support_message(sup));
+		return NULL;
+	}
+	if (check_injectable(o, all, err, len))
+		return NULL;
+
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		fail(err, len, "out of memory");
+		return NULL;
+	}
+	s->fn = fn;
+	s->ctx = ctx;
+	s->next_serial = 1;
+	s->skel = errinj_bpf__open();
+	if (!s->skel) {
+		fail(err, len, "cannot open the eBPF program: %s", strerror(errno));
+		goto fail;
+	}
+	s->skel->rodata->nr_rules = o->nspecs;
+	s->skel->rodata->follow_forks = o->follow;
+	s->skel->rodata->cgroup_mode = o->cgroup_fd >= 0;
+	if (errinj_bpf__load(s->skel)) {
+		fail(err, len, "cannot load the eBPF program: %s%s", strerror(errno),
+		     o->verbose ? "" : " (-v shows libbpf's log)");
+		goto fail;
+	}
+	for (__u32 i = 0; i < (__u32)o->nspecs; i++) {
+		if (bpf_map__update_elem(s->skel->maps.rules, &i, sizeof(i), &o->specs[i].rule,
+					 sizeof(struct ei_rule), BPF_ANY)) {
+			fail(err, len, "cannot write rule %u: %s", i + 1, strerror(errno));
+			goto fail;
+		}
+	}
+	if (o->cgroup_fd >= 0) {
+		__u32 zero = 0, fd = o->cgroup_fd;
+		if (bpf_map__update_elem(s->skel->maps.cgroup, &zero, sizeof(zero), &fd, sizeof(fd), BPF_ANY)) {
+			fail(err, len, "cannot use the cgroup: %s", strerror(errno));
+			goto fail;
+		}
+	}
+	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_sample, s, NULL);
+	if (!s->rb) {
+		fail(err, len, "cannot open the event ring buffer: %s", strerror(errno));
+		goto fail;
+	}
+	/* The scheduler tracepoints first: targets must be tracked before
+	 * the first injection can happen. */
+	if (errinj_bpf__attach(s->skel)) {
+		fail(err, len, "cannot attach the scheduler tracepoints: %s%s", strerror(errno),
+		     o->verbose ? "" : " (-v shows libbpf's log)");
+		goto fail;
+	}
+	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
+		if (!(all[nr / 64] & (1ULL << (nr % 64))))
+			continue;
+		LIBBPF_OPTS(bpf_ksyscall_opts, kopts, .bpf_cookie = nr);
+		struct bpf_link *l = bpf_program__attach_ksyscall(s->skel->progs.errinj_syscall,
+								  ei_syscall_name(nr), &kopts);
+		if (!l) {
+			fail(err, len, "cannot attach to %s: %s%s", ei_syscall_name(nr), strerror(errno),
+			     o->verbose ? "" : " (-v shows libbpf's log)");
+			goto fail;
+		}
+		s->links[s->nlinks++] = l;
+	}
+	return s;
+fail:
+	ei_session_close(s);
+	return NULL;
+}
+
+int ei_session_add_target(struct ei_session *s, pid_t pid, bool pending_exec)
+{
+	struct ei_target t = {
+		.serial = s->next_serial++,
+		.state = pending_exec ? EI_TARGET_PENDING : EI_TARGET_ACTIVE,
+	};
+	__u32 key = pid;
+
+	return bpf_map__update_elem(s->skel->maps.targets, &key, sizeof(key), &t, sizeof(t), BPF_ANY);
+}
+
+int ei_session_events_fd(struct ei_session *s)
+{
+	return ring_buffer__epoll_fd(s->rb);
+}
+
+int ei_session_consume(struct ei_session *s)
+{
+	return ring_buffer__consume(s->rb);
+}
+
+__u64 ei_session_dropped(struct ei_session *s)
+{
+	return __atomic_load_n(&s->skel->bss->dropped_events, __ATOMIC_RELAXED);
+}
+
+int ei_session_stat(struct ei_session *s, int nr, struct ei_stat *out)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct ei_stat *per;
+	__u32 key = nr;
+
+	memset(out, 0, sizeof(*out));
+	if (ncpu <= 0 || nr < 0 || nr >= EI_NR_SYSCALLS)
+		return -1;
+	per = calloc(ncpu, sizeof(*per));
+	if (!per)
+		return -1;
+	if (bpf_map__lookup_elem(s->skel->maps.stats, &key, sizeof(key), per, ncpu * sizeof(*per), 0)) {
+		free(per);
+		return -1;
+	}
+	for (int c = 0; c < ncpu; c++) {
+		out->seen += per[c].seen;
+		out->injected += per[c].injected;
+	}
+	free(per);
+	return 0;
+}
+
+void ei_session_close(struct ei_session *s)
+{
+	if (!s)
+		return;
+	/* Kprobes first, so no injection happens while the rest goes. */
+	for (int i = 0; i < s->nlinks; i++)
+		bpf_link__destroy(s->links[i]);
+	ring_buffer__free(s->rb);
+	errinj_bpf__destroy(s->skel);
+	free(s);
+}
+
+int ei_list_injectable(void (*fn)(const char *name, void *ctx), void *ctx)
+{
+	const struct ei_syscall_entry *e;
+	int n = 0;
+
+	for (size_t i = 0; (e = ei_syscall_at(i)); i++) {
+		int r = ei_syscall_injectable(e->nr);
+		if (r < 0)
+			return -1;
+		if (r && e->nr < EI_NR_SYSCALLS) {
+			fn(e->name, ctx);
+			n++;
+		}
+	}
+	return n;
+}

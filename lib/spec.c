@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The inject spec parser: SET:key=value[:key=value]..., as strace's
+ * -e inject= where strace has the feature (error=, retval=, signal=,
+ * when=), plus prob=, seed= and max=. Every error is one line naming the
+ * problem; nothing is half-accepted.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "liberrinj.h"
+
+#define SPEC_MAX_LEN 4096
+
+char *ei_quote(const char *s, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	if (!len)
+		return buf;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char tmp[8];
+		size_t n;
+
+		if (c >= 0x20 && c < 0x7f) {
+			tmp[0] = (char)c;
+			n = 1;
+		} else {
+			n = (size_t)snprintf(tmp, sizeof(tmp), "\\x%02x", c);
+		}
+		if (o + n + 3 >= len) { /* keep room for "..." */
+			if (o + 3 < len) {
+				memcpy(buf + o, "...", 3);
+				o += 3;
+			}
+			break;
+		}
+		memcpy(buf + o, tmp, n);
+		o += n;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+static int fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Strict unsigned decimal: digits only, no sign, no overflow past max. */
+static bool parse_uint(const char *s, size_t n, __u64 max, __u64 *out)
+{
+	__u64 v = 0;
+
+	if (!n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		unsigned d = s[i] - '0';
+		if (v > (max - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
+int ei_when_parse(const char *s, __u64 *first, __u64 *last, __u64 *step, char *err, size_t len)
+{
+	char q[80];
+	size_t n = strspn(s, "0123456789");
+	const char *p = s + n;
+
+	ei_quote(s, q, sizeof(q));
+	*last = 0;
+	*step = 0;
+	if (!parse_uint(s, n, UINT32_MAX, first) || *first == 0)
+		return fail(err, len, "when=%s: expected first[..last][+[step]] with first in 1..%u", q,
+			    UINT32_MAX);
+	if (p[0] == '.' && p[1] == '.') {
+		p += 2;
+		n = strspn(p, "0123456789");
+		if (!parse_uint(p, n, UINT32_MAX, last) || *last == 0)
+			return fail(err, len, "when=%s: expected a number 1..%u after '..'", q, UINT32_MAX);
+		if (*last < *first)
+			return fail(err, len, "when=%s: last (%llu) is before first (%llu)", q,
+				    (unsigned long long)*last, (unsigned long long)*first);
+		p += n;
+		*step = 1;
+	}
+	if (*p == '+') {
+		p++;
+		n = strspn(p, "0123456789");
+		*step = 1;
+		if (n && (!parse_uint(p, n, UINT32_MAX, step) || *step == 0))
+			return fail(err, len, "when=%s: step must be in 1..%u", q, UINT32_MAX);
+		p += n;
+	}
+	if (*p)
+		return fail(err, len, "when=%s: unexpected '%c' (expected first[..last][+[step]])", q,
+			    *p >= 0x20 && *p < 0x7f ? *p : '?');
+	return 0;
+}
+
+/* Probability 0 < P <= 1 written as a plain decimal ("0.3", "1", ".5"). */
+static bool parse_prob(const char *s, double *out)
+{
+	size_t n = strspn(s, "0123456789");
+	char *end;
+
+	if (s[n] == '.') {
+		size_t m = strspn(s + n + 1, "0123456789");
+		if (!n && !m)
+			return false;
+		n += 1 + m;
+	}
+	if (!n || s[n] || n > 32)
+		return false;
+	*out = strtod(s, &end);
+	return *end == '\0' && *out > 0 && *out <= 1;
+}
+
+static const char *const keys[] = { "error", "retval", "signal", "when", "prob", "seed", "max" };
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+static int parse_set(char *set, struct ei_spec *sp, char *err, size_t len)
+{
+	char q[80];
+	char *name, *save = NULL;
+
+	if (!*set)
+		return fail(err, len, "empty syscall set (expected SET:error=... with SET a list of syscalls)");
+	if (set[strlen(set) - 1] == ',' || set[0] == ',' || strstr(set, ",,"))
+		return fail(err, len, "empty syscall name in set '%s'", ei_quote(set, q, sizeof(q)));
+	for (name = strtok_r(set, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		int nr = ei_syscall_nr(name);
+		if (nr < 0) {
+			const char *hint = ei_syscall_suggest(name);
+			ei_quote(name, q, sizeof(q));
+			if (hint)
+				return fail(err, len, "unknown syscall '%s' (did you mean '%s'?)", q, hint);
+			return fail(err, len, "unknown syscall '%s'", q);
+		}
+		if (nr >= EI_NR_SYSCALLS)
+			return fail(err, len, "syscall '%s' (%d) is beyond the %d that errinj can inject", name,
+				    nr, EI_NR_SYSCALLS);
+		if (!(sp->rule.syscalls[nr / 64] & (1ULL << (nr % 64))))
+			sp->nsyscalls++;
+		sp->rule.syscalls[nr / 64] |= 1ULL << (nr % 64);
+	}
+	return 0;
+}
+
+static int parse_field(const char *key, const char *val, struct ei_spec *sp, char *err, size_t len)
+{
+	struct ei_rule *r = &sp->rule;
+	char q[80];
+	__u64 v;
+	int x;
+
+	ei_quote(val, q, sizeof(q));
+	if (!strcmp(key, "error")) {
+		if ((x = ei_errno_parse(val)) < 0)
+			return fail(err, len, "error=%s: expected an errno name (EINVAL) or a number 1..%d",
+				    q, EI_ERRNO_MAX);
+		r->actions |= EI_ACT_ERROR;
+		r->error = x;
+	} else if (!strcmp(key, "retval")) {
+		if (!parse_uint(val, strlen(val), LONG_MAX, &v))
+			return fail(err, len, "retval=%s: expected an integer 0..%ld", q, LONG_MAX);
+		r->actions |= EI_ACT_RETVAL;
+		r->retval = (__s64)v;
+	} else if (!strcmp(key, "signal")) {
+		if ((x = ei_signal_parse(val)) < 0)
+			return fail(err, len, "signal=%s: expected a signal name (SIGUSR1) or a number 1..64", q);
+		r->actions |= EI_ACT_SIGNAL;
+		r->signal = x;
+	} else if (!strcmp(key, "when")) {
+		return ei_when_parse(val, &r->first, &r->last, &r->step, err, len);
+	} else if (!strcmp(key, "prob")) {
+		if (!parse_prob(val, &sp->prob))
+			return fail(err, len, "prob=%s: expected a probability P with 0 < P <= 1 (e.g. 0.25)", q);
+		r->prob = (__u64)(sp->prob * 4294967296.0);
+		if (r->prob == 0) /* tiny but positive: still possible */
+			r->prob = 1;
+	} else if (!strcmp(key, "seed")) {
+		if (!parse_uint(val, strlen(val), UINT64_MAX, &r->seed))
+			return fail(err, len, "seed=%s: expected an integer 0..%llu", q,
+				    (unsigned long long)UINT64_MAX);
+		r->has_seed = 1;
+	} else if (!strcmp(key, "max")) {
+		if (!parse_uint(val, strlen(val), UINT64_MAX, &r->max) || r->max == 0)
+			return fail(err, len, "max=%s: expected a positive integer", q);
+	}
+	return 0;
+}
+
+int ei_spec_parse(const char *text, struct ei_spec *sp, char *err, size_t len)
+{
+	char buf[SPEC_MAX_LEN + 1], q[80];
+	bool seen[NKEYS] = {};
+	char *colon, *field, *save = NULL;
+
+	memset(sp, 0, sizeof(*sp));
+	sp->rule.first = 1;
+	sp->rule.step = 1;
+	sp->rule.prob = 1ULL << 32;
+	sp->prob = 1;
+	if (!text || !*text)
+		return fail(err, len, "empty inject spec (expected SET:error=ERRNO[:when=EXPR]...)");
+	if (strlen(text) > SPEC_MAX_LEN)
+		return fail(err, len, "inject spec longer than %d bytes", SPEC_MAX_LEN);
+	strcpy(buf, text);
+
+	colon = strchr(buf, ':');
+	if (colon)
+		*colon = '\0';
+	if (parse_set(buf, sp, err, len))
+		return -1;
+	if (!colon || !colon[1])
+		return fail(err, len, "'%s' says what to fail but not how: add :error=ERRNO, :retval=N or :signal=SIG",
+			    ei_quote(text, q, sizeof(q)));
+	if (strstr(colon + 1, "::") || colon[strlen(colon + 1)] == ':')
+		return fail(err, len, "empty field in '%s'", ei_quote(text, q, sizeof(q)));
+
+	for (field = strtok_r(colon + 1, ":", &save); field; field = strtok_r(NULL, ":", &save)) {
+		char *eq = strchr(field, '=');
+		size_t k;
+
+		if (!eq)
+			return fail(err, len, "field '%s' is not key=value", ei_quote(field, q, sizeof(q)));
+		*eq = '\0';
+		for (k = 0; k < NKEYS && strcmp(field, keys[k]); k++)
+			;
+		if (k == NKEYS)
+			return fail(err, len, "unknown key '%s' (expected error, retval, signal, when, prob, seed or max)",
+				    ei_quote(field, q, sizeof(q)));
+		if (seen[k])
+			return fail(err, len, "duplicate key '%s'", keys[k]);
+		seen[k] = true;
+		if (!eq[1])
+			return fail(err, len, "empty value for '%s'", keys[k]);
+		if (parse_field(keys[k], eq + 1, sp, err, len))
+			return -1;
+	}
+
+	if ((sp->rule.actions & EI_ACT_ERROR) && (sp->rule.actions & EI_ACT_RETVAL))
+		return fail(err, len, "error= and retval= are mutually exclusive");
+	if (!sp->rule.actions)
+		return fail(err, len, "no action: add error=ERRNO, retval=N or signal=SIG");
+	if (sp->rule.has_seed && sp->rule.prob >= (1ULL << 32))
+		return fail(err, len, "seed= needs prob= (it seeds the probabilistic choice)");
+	return 0;
+}

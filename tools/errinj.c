@@ -1,0 +1,592 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * errinj: make chosen syscalls of chosen processes fail, from the kernel.
+ * strace's -e inject= semantics (error=, retval=, signal=, when=) plus
+ * prob=, seed=, max=, several rules per syscall, follow-forks, -p and
+ * --cgroup targets, text or JSON events and a summary table.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/magic.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+
+#include "liberrinj.h"
+
+#define MAX_SPECS EI_MAX_RULES
+
+static struct env {
+	struct ei_spec specs[MAX_SPECS];
+	int nspecs;
+	char *short_args[2]; /* SYSCALL ERRNO of the short form */
+	int nshort;
+	char **cmd;
+	pid_t pid;
+	const char *cgroup;
+	long duration;
+	bool no_follow, quiet, json, summary, list, verbose;
+	const char *output;
+} env;
+
+const char *argp_program_version = "errinj 0.1";
+static const char doc[] =
+	"Make chosen system calls of a process fail, from inside the kernel "
+	"(eBPF kprobe with bpf_override_return).\v"
+	"SPEC is SET:key=value[:key=value]..., with SET a comma-separated list of "
+	"syscalls and keys:\n"
+	"  error=ERRNO       fail with ERRNO (name or 1..4095)\n"
+	"  retval=N          do not run the syscall, return N >= 0\n"
+	"  signal=SIG        also send SIG to the calling thread\n"
+	"  when=EXPR         first[..last][+[step]]: which calls, counted per syscall "
+	"and process (as strace)\n"
+	"  prob=P            fire with probability P (0 < P <= 1)\n"
+	"  seed=S            make prob= reproducible\n"
+	"  max=N             at most N injections for this rule\n"
+	"Several rules may name the same syscall: the first that fires wins.\n"
+	"Without a command, -p or --cgroup, userapp (beside errinj) is run.\n"
+	"Exit status: the command's (128+N if killed by signal N); 2 for bad "
+	"input; 1 if errinj itself fails.\n"
+	"\n"
+	"EXAMPLES:\n"
+	"  errinj dup EINVAL                       fail every dup(2) of userapp\n"
+	"  errinj -e inject=openat:error=ENOENT:when=3 -- cat /etc/hostname\n"
+	"  errinj -e inject=write:error=ENOSPC:prob=0.1:seed=7 -- ./mytest\n"
+	"  errinj -e inject=read:retval=0:max=1 -- sh -c 'read x; echo \"$x\"'\n"
+	"  errinj -p 1234 -d 10 -e inject=connect:error=ECONNREFUSED\n"
+	"  errinj --cgroup /sys/fs/cgroup/test -e inject=mkdir:error=EDQUOT\n"
+	"  errinj --json -c -e inject=close:error=EIO -- ./prog";
+
+enum { OPT_INJECT = 0x100, OPT_NO_FOLLOW, OPT_JSON, OPT_LIST, OPT_CGROUP };
+
+static const struct argp_option options[] = {
+	{ NULL, 'e', "inject=SPEC", 0, "Add an injection rule (repeatable)", 0 },
+	{ "inject", OPT_INJECT, "SPEC", 0, "Same as -e inject=SPEC", 0 },
+	{ "pid", 'p', "PID", 0, "Inject into a running process (until Ctrl-C, -d, or its exit)", 0 },
+	{ "cgroup", OPT_CGROUP, "DIR", 0, "Inject into every process of a cgroup v2 directory", 0 },
+	{ "duration", 'd', "SECONDS", 0, "With -p or --cgroup: stop after SECONDS", 0 },
+	{ "no-follow", OPT_NO_FOLLOW, NULL, 0, "Do not follow children (threads are always followed)", 0 },
+	{ "output", 'o', "FILE", 0, "Write injection events to FILE instead of stderr", 0 },
+	{ "quiet", 'q', NULL, 0, "Do not report injections", 0 },
+	{ "json", OPT_JSON, NULL, 0, "Report injections as JSON Lines", 0 },
+	{ "summary", 'c', NULL, 0, "At exit, print calls seen and injected per syscall", 0 },
+	{ "list", OPT_LIST, NULL, 0, "List the syscalls this kernel lets errinj fail", 0 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf's log", 0 },
+	{},
+};
+
+static void add_spec(const char *text)
+{
+	char err[512];
+
+	if (env.nspecs == MAX_SPECS)
+		ei_usage_error("too many inject rules (at most %d)", MAX_SPECS);
+	if (ei_spec_parse(text, &env.specs[env.nspecs], err, sizeof(err))) {
+		char q[96];
+		ei_usage_error("bad inject spec '%s': %s", ei_quote(text, q, sizeof(q)), err);
+	}
+	env.nspecs++;
+}
+
+static long parse_positive(const char *s, const char *what, long max)
+{
+	char *end, q[64];
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > max || s[0] == '+' || s[0] == ' ')
+		ei_usage_error("invalid %s '%s': expected 1..%ld", what, ei_quote(s, q, sizeof(q)), max);
+	return v;
+}
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	char q[96];
+
+	switch (key) {
+	case 'e':
+		if (strncmp(arg, "inject=", 7))
+			ei_usage_error("unsupported -e expression '%s': only inject=SPEC is known",
+				       ei_quote(arg, q, sizeof(q)));
+		add_spec(arg + 7);
+		break;
+	case OPT_INJECT:
+		add_spec(arg);
+		break;
+	case 'p':
+		if (env.pid)
+			ei_usage_error("-p given twice");
+		env.pid = (pid_t)parse_positive(arg, "pid", INT_MAX);
+		break;
+	case OPT_CGROUP:
+		if (env.cgroup)
+			ei_usage_error("--cgroup given twice");
+		env.cgroup = arg;
+		break;
+	case 'd':
+		env.duration = parse_positive(arg, "duration", 1000000000L);
+		break;
+	case OPT_NO_FOLLOW:
+		env.no_follow = true;
+		break;
+	case 'o':
+		env.output = arg;
+		break;
+	case 'q':
+		env.quiet = true;
+		break;
+	case OPT_JSON:
+		env.json = true;
+		break;
+	case 'c':
+		env.summary = true;
+		break;
+	case OPT_LIST:
+		env.list = true;
+		break;
+	case 'v':
+		env.verbose = true;
+		break;
+	case ARGP_KEY_ARG:
+		/* The short form takes SYSCALL ERRNO first; the command is the
+		 * rest, its own options included (parsing stops here). */
+		if (env.nspecs == 0 && env.nshort < 2 && !env.list) {
+			env.short_args[env.nshort++] = arg;
+			break;
+		}
+		env.cmd = &state->argv[state->next - 1];
+		state->next = state->argc;
+		break;
+	case ARGP_KEY_END:
+		if (env.nshort == 1)
+			ei_usage_error("missing ERRNO after '%s' (usage: errinj SYSCALL ERRNO [-- CMD...])",
+				       ei_quote(env.short_args[0], q, sizeof(q)));
+		break;
+	case ARGP_KEY_ERROR:
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+/* ---- output ---- */
+
+static FILE *out;
+static struct timespec mono0, real0;
+
+static void errno_text(int err, char *buf, size_t len)
+{
+	const char *n = ei_errno_name(err);
+
+	if (n)
+		snprintf(buf, len, "%s", n);
+	else
+		snprintf(buf, len, "%d", err);
+}
+
+static void json_string(FILE *f, const char *s, size_t max)
+{
+	fputc('"', f);
+	for (size_t i = 0; i < max && s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static int on_event(const struct ei_event *e, void *ctx)
+{
+	const char *name = ei_syscall_name(e->nr);
+	char res[64], sig[32] = "";
+
+	(void)ctx;
+	if (env.quiet)
+		return 0;
+	if (e->actions & EI_ACT_SIGNAL) {
+		const char *sn = ei_signal_name(e->signal);
+		snprintf(sig, sizeof(sig), "%s", sn ? sn : "?");
+	}
+	if (env.json) {
+		/* Wall-clock time of the event, from the monotonic stamp. */
+		long long ns = (long long)real0.tv_sec * 1000000000LL + real0.tv_nsec +
+			       ((long long)e->ts_ns - ((long long)mono0.tv_sec * 1000000000LL + mono0.tv_nsec));
+		time_t secs = ns / 1000000000LL;
+		struct tm tm;
+		char ts[32];
+		gmtime_r(&secs, &tm);
+		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+		fprintf(out, "{\"time\":\"%s.%06lldZ\",\"pid\":%u,\"tid\":%u,\"comm\":", ts,
+			(ns % 1000000000LL) / 1000, e->pid, e->tid);
+		json_string(out, e->comm, EI_COMM_LEN);
+		fprintf(out, ",\"syscall\":\"%s\",\"nr\":%u,\"rule\":%u", name ? name : "?", e->nr,
+			e->rule + 1);
+		if (e->actions & EI_ACT_ERROR) {
+			errno_text((int)-e->result, res, sizeof(res));
+			fprintf(out, ",\"result\":%lld,\"error\":\"%s\"", (long long)-1, res);
+		} else if (e->actions & EI_ACT_RETVAL) {
+			fprintf(out, ",\"result\":%lld,\"error\":null", (long long)e->result);
+		} else {
+			fprintf(out, ",\"result\":null,\"error\":null");
+		}
+		if (sig[0])
+			fprintf(out, ",\"signal\":\"%s\"}\n", sig);
+		else
+			fprintf(out, ",\"signal\":null}\n");
+	} else {
+		if (e->actions & EI_ACT_ERROR) {
+			char en[32];
+			errno_text((int)-e->result, en, sizeof(en));
+			snprintf(res, sizeof(res), "-1 %s", en);
+		} else if (e->actions & EI_ACT_RETVAL) {
+			snprintf(res, sizeof(res), "%lld", (long long)e->result);
+		} else {
+			snprintf(res, sizeof(res), "?");
+		}
+		fprintf(out, "[pid %u] %s(...) = %s (INJECTED%s%s)\n", e->tid, name ? name : "?", res,
+			sig[0] ? " " : "", sig);
+	}
+	fflush(out);
+	return 0;
+}
+
+static void print_summary(struct ei_session *s)
+{
+	__u64 tseen = 0, tinj = 0;
+	FILE *f = out ? out : stderr;
+
+	if (env.json) {
+		fprintf(f, "{\"summary\":[");
+	} else {
+		fprintf(f, "%-20s %12s %12s\n", "syscall", "calls", "injected");
+		fprintf(f, "%-20s %12s %12s\n", "--------------------", "------------", "------------");
+	}
+	bool first = true;
+	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
+		bool named = false;
+		struct ei_stat st;
+		for (int i = 0; i < env.nspecs; i++)
+			named |= !!(env.specs[i].rule.syscalls[nr / 64] & (1ULL << (nr % 64)));
+		if (!named || ei_session_stat(s, nr, &st))
+			continue;
+		tseen += st.seen;
+		tinj += st.injected;
+		if (env.json)
+			fprintf(f, "%s{\"syscall\":\"%s\",\"calls\":%llu,\"injected\":%llu}", first ? "" : ",",
+				ei_syscall_name(nr), (unsigned long long)st.seen,
+				(unsigned long long)st.injected);
+		else
+			fprintf(f, "%-20s %12llu %12llu\n", ei_syscall_name(nr), (unsigned long long)st.seen,
+				(unsigned long long)st.injected);
+		first = false;
+	}
+	if (env.json)
+		fprintf(f, "],\"calls\":%llu,\"injected\":%llu}\n", (unsigned long long)tseen,
+			(unsigned long long)tinj);
+	else
+		fprintf(f, "%-20s %12llu %12llu\n", "total", (unsigned long long)tseen,
+			(unsigned long long)tinj);
+	fflush(f);
+}
+
+static void print_name(const char *name, void *ctx)
+{
+	(void)ctx;
+	printf("%s\n", name);
+}
+
+/* userapp lives beside errinj, wherever errinj is run from. */
+static char *userapp_path(void)
+{
+	static char buf[PATH_MAX + 16];
+	ssize_t n = readlink("/proc/self/exe", buf, PATH_MAX - 1);
+	char *slash;
+
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	if (!slash)
+		return NULL;
+	strcpy(slash + 1, "userapp");
+	return buf;
+}
+
+/* ---- running the command ---- */
+
+/* Forks CMD; it becomes a target (pending its execve) before it execs,
+ * so injection starts with its own program, never in our launcher code.
+ * Returns the pid, or -1 with *exec_errno set if it could not be run. */
+static pid_t launch(struct ei_session *s, char **cmd, const sigset_t *oldmask, int *exec_errno)
+{
+	int go[2], report[2], e = 0;
+	pid_t pid;
+	char c;
+
+	*exec_errno = 0;
+	if (pipe2(go, O_CLOEXEC) || pipe2(report, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		sigprocmask(SIG_SETMASK, oldmask, NULL);
+		close(go[1]);
+		close(report[0]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(EI_EXIT_FAIL);
+		execvp(cmd[0], cmd);
+		e = errno;
+		if (write(report[1], &e, sizeof(e)) != sizeof(e))
+			_exit(EI_EXIT_FAIL);
+		_exit(e == ENOENT ? 127 : 126);
+	}
+	close(go[0]);
+	close(report[1]);
+	if (ei_session_add_target(s, pid, true)) {
+		ei_msg("cannot add the command as a target: %s", strerror(errno));
+		kill(pid, SIGKILL);
+		close(go[1]);
+		close(report[0]);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	if (write(go[1], "g", 1) != 1)
+		e = EPIPE;
+	close(go[1]);
+	/* EOF: execve succeeded (the pipe was close-on-exec). */
+	if (read(report[0], &e, sizeof(e)) == sizeof(e))
+		*exec_errno = e;
+	close(report[0]);
+	return pid;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct argp argp = { options, parse_arg, "[SYSCALL ERRNO] [-- CMD [ARGS...]]", doc,
+					  NULL, NULL, NULL };
+	struct ei_session *s = NULL;
+	struct ei_options o = { .cgroup_fd = -1 };
+	struct epoll_event ev, evs[4];
+	sigset_t mask, oldmask;
+	int ep = -1, sfd = -1, pidfd = -1, ret = EI_EXIT_FAIL, status = 0;
+	char err[512];
+	pid_t cmd_pid = 0;
+	bool cmd_done = false, stop = false;
+	struct timespec deadline = {};
+
+	ei_set_progname("errinj");
+	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
+		return EI_EXIT_USAGE;
+	ei_libbpf_log(env.verbose);
+
+	if (env.list) {
+		if (env.nspecs || env.nshort || env.cmd || env.pid || env.cgroup)
+			ei_usage_error("--list takes no other arguments");
+		int n = ei_list_injectable(print_name, NULL);
+		if (n < 0) {
+			ei_msg("cannot read the kernel's error injection list "
+			       "(/sys/kernel/debug/error_injection/list): %s (debugfs is needed, as root)",
+			       strerror(errno));
+			return EI_EXIT_FAIL;
+		}
+		return 0;
+	}
+	if (env.nshort == 2) {
+		char spec[256];
+		if (strchr(env.short_args[0], ':') || strchr(env.short_args[1], ':'))
+			ei_usage_error("SYSCALL and ERRNO may not contain ':' (use -e inject=SPEC)");
+		snprintf(spec, sizeof(spec), "%.100s:error=%.100s", env.short_args[0], env.short_args[1]);
+		add_spec(spec);
+	}
+	if (!env.nspecs)
+		ei_usage_error("nothing to inject: give SYSCALL ERRNO or -e inject=SPEC (see --help)");
+	if (!!env.cmd + !!env.pid + !!env.cgroup > 1)
+		ei_usage_error("give only one of a command, -p PID and --cgroup DIR");
+	if (env.duration && !env.pid && !env.cgroup)
+		ei_usage_error("-d applies to -p and --cgroup");
+	if (env.quiet && (env.json || env.output))
+		ei_usage_error("-q silences the events that --json and -o would write");
+	if (env.pid && kill(env.pid, 0) && errno == ESRCH)
+		ei_usage_error("no process with pid %d", (int)env.pid);
+	if (env.cgroup) {
+		struct statfs sfs;
+		o.cgroup_fd = open(env.cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (o.cgroup_fd < 0 || fstatfs(o.cgroup_fd, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC) {
+			char q[96];
+			ei_usage_error("--cgroup %s: not a cgroup v2 directory", ei_quote(env.cgroup, q, sizeof(q)));
+		}
+	}
+	if (!env.cmd && !env.pid && !env.cgroup) {
+		static char *def[2];
+		def[0] = userapp_path();
+		if (!def[0])
+			ei_usage_error("cannot locate userapp beside errinj");
+		env.cmd = def;
+	}
+	out = stderr;
+	if (env.output) {
+		out = fopen(env.output, "we");
+		if (!out) {
+			char q[96];
+			ei_msg("cannot open %s: %s", ei_quote(env.output, q, sizeof(q)), strerror(errno));
+			return EI_EXIT_FAIL;
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &mono0);
+	clock_gettime(CLOCK_REALTIME, &real0);
+
+	/* Signals arrive through a signalfd, so that the event loop sees
+	 * them in order with the events; the command gets the old mask. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &mask, &oldmask);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+
+	o.specs = env.specs;
+	o.nspecs = env.nspecs;
+	o.follow = !env.no_follow;
+	o.verbose = env.verbose;
+	s = ei_session_open(&o, on_event, NULL, err, sizeof(err));
+	if (!s) {
+		ei_msg("%s", err);
+		goto cleanup;
+	}
+
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	ev.events = EPOLLIN;
+	ev.data.u32 = 0;
+	epoll_ctl(ep, EPOLL_CTL_ADD, ei_session_events_fd(s), &ev);
+	ev.data.u32 = 1;
+	epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev);
+
+	if (env.pid) {
+		pidfd = (int)syscall(SYS_pidfd_open, env.pid, 0);
+		if (pidfd < 0 || ei_session_add_target(s, env.pid, false)) {
+			ei_msg("cannot follow pid %d: %s", (int)env.pid, strerror(errno));
+			goto cleanup;
+		}
+		ev.data.u32 = 2;
+		epoll_ctl(ep, EPOLL_CTL_ADD, pidfd, &ev);
+	}
+	if (env.duration) {
+		clock_gettime(CLOCK_MONOTONIC, &deadline);
+		deadline.tv_sec += env.duration;
+	}
+	if (env.cmd) {
+		int exec_errno;
+		/* Orphans of the command come to us: errinj waits for all of
+		 * them, injecting, as strace -f does. */
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
+		cmd_pid = launch(s, env.cmd, &oldmask, &exec_errno);
+		if (cmd_pid < 0) {
+			ei_msg("cannot start %s: %s", env.cmd[0], strerror(errno));
+			goto cleanup;
+		}
+		if (exec_errno) {
+			char q[96];
+			ei_msg("cannot run %s: %s", ei_quote(env.cmd[0], q, sizeof(q)), strerror(exec_errno));
+			waitpid(cmd_pid, &status, 0);
+			ret = exec_errno == ENOENT ? 127 : 126;
+			goto cleanup;
+		}
+	}
+
+	while (!stop) {
+		int timeout = -1;
+		if (env.duration) {
+			struct timespec now;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			long long ms = (deadline.tv_sec - now.tv_sec) * 1000LL +
+				       (deadline.tv_nsec - now.tv_nsec) / 1000000;
+			if (ms <= 0)
+				break;
+			timeout = (int)(ms > INT_MAX ? INT_MAX : ms);
+		}
+		int n = epoll_wait(ep, evs, 4, timeout);
+		if (n < 0 && errno != EINTR) {
+			ei_msg("epoll_wait: %s", strerror(errno));
+			goto cleanup;
+		}
+		for (int i = 0; i < n; i++) {
+			if (evs[i].data.u32 == 0) {
+				ei_session_consume(s);
+			} else if (evs[i].data.u32 == 2) {
+				stop = true; /* the -p target exited */
+			} else {
+				struct signalfd_siginfo si;
+				if (read(sfd, &si, sizeof(si)) != sizeof(si))
+					continue;
+				if (si.ssi_signo != SIGCHLD) {
+					if (cmd_pid > 0 && !cmd_done)
+						kill(cmd_pid, (int)si.ssi_signo);
+					else
+						stop = true;
+					continue;
+				}
+				for (;;) {
+					int st;
+					pid_t w = waitpid(-1, &st, WNOHANG);
+					if (w == 0)
+						break;
+					if (w < 0) {
+						/* No children left at all. */
+						if (cmd_pid > 0)
+							stop = true;
+						break;
+					}
+					if (w == cmd_pid) {
+						status = st;
+						cmd_done = true;
+					}
+				}
+			}
+		}
+	}
+	ei_session_consume(s);
+	if (cmd_pid > 0)
+		ret = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+	else
+		ret = 0;
+	__u64 dropped = ei_session_dropped(s);
+	if (dropped)
+		ei_msg("%llu injection events were dropped (ring buffer full); the injections happened",
+		       (unsigned long long)dropped);
+	if (env.summary)
+		print_summary(s);
+
+cleanup:
+	ei_session_close(s);
+	if (out && out != stderr)
+		fclose(out);
+	if (o.cgroup_fd >= 0)
+		close(o.cgroup_fd);
+	if (pidfd >= 0)
+		close(pidfd);
+	if (ep >= 0)
+		close(ep);
+	if (sfd >= 0)
+		close(sfd);
+	return ret;
+}
