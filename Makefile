@@ -75,8 +75,8 @@ $(BUILD)/samples/hello_trigger: samples/hello_trigger.c | $(BUILD)/samples
 	$(CC) $(CPPFLAGS) $(CFLAGS) $< -o $@
 
 # ---- tests ----
-$(BUILD)/tests/%: tests/progs/%.c | $(BUILD)/tests
-	$(CC) $(CPPFLAGS) $(CFLAGS) -pthread $< -o $@
+$(BUILD)/tests/%: tests/progs/%.c $(LIB) | $(BUILD)/tests
+	$(CC) $(CPPFLAGS) $(CFLAGS) -pthread $< $(LIB) -o $@
 $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/test.h $(LIB) | $(BUILD)/tests/unit
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $< $(LIB) $(LDLIBS) -o $@
 

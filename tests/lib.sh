@@ -18,7 +18,8 @@ subtest() {
     local name=$1 w
     shift
     w=$(mktemp "$T/why.XXXXXX")
-    if ( "$@" ) 9>"$w" </dev/null; then
+    # Each subtest has a scratch directory of its own in $T.
+    if ( T=$(mktemp -d "$T/sub.XXXXXX") && "$@" ) 9>"$w" </dev/null; then
         echo "PASS $LAYER/$name"
     else
         echo "FAIL $LAYER/$name: $(tr '\n' ' ' <"$w" | cut -c1-600)"

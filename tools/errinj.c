@@ -490,6 +490,11 @@ int main(int argc, char **argv)
 		ev.data.u32 = 2;
 		epoll_ctl(ep, EPOLL_CTL_ADD, pidfd, &ev);
 	}
+	/* Like strace's "Process N attached": the moment injection starts. */
+	if (!env.quiet && env.pid)
+		ei_msg("injecting into pid %d", (int)env.pid);
+	if (!env.quiet && env.cgroup)
+		ei_msg("injecting into cgroup %s", env.cgroup);
 	if (env.duration) {
 		clock_gettime(CLOCK_MONOTONIC, &deadline);
 		deadline.tv_sec += env.duration;

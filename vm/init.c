@@ -75,7 +75,7 @@ static void scratch(const char *dir, const char *cwd, const char *keep)
 
 static int open_tty(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_NOCTTY);
+	int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
 	struct termios t;
 
 	if (fd < 0) {
@@ -137,7 +137,7 @@ int main(void)
 
 	pid = fork();
 	if (pid == 0) {
-		int in = open("/dev/null", O_RDONLY);
+		int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		setsid();
 		dup2(in, 0);
 		dup2(out, 1);

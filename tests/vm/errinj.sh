@@ -1,0 +1,334 @@
+#!/usr/bin/env bash
+# errinj on the test kernel: every spec field alone and combined, the
+# targets (command, follow-forks, threads, -p, --cgroup), outputs read
+# back, and bystanders.
+. "$(dirname "$0")/../lib.sh"
+
+C=$B/tests/calls
+E=$B/errinj
+
+error_field() {
+    run "$E" -e inject=dup:error=EINVAL -- "$C" dup socket
+    assert_eq "exit status" "$RC" 0 &&
+        assert_eq "stdout" "$OUT" "$(printf 'dup = -1 EINVAL\nsocket = 3')" &&
+        assert_match "event" "$ERR" '^\[pid [0-9]+\] dup\(\.\.\.\) = -1 EINVAL \(INJECTED\)$' &&
+        assert_eq "events" "$(lines "$ERR")" 1
+}
+subtest error_field error_field
+
+short_form_runs_userapp() {
+    run "$E" dup 22
+    assert_eq "exit status" "$RC" 1 &&
+        assert_match "stderr" "$ERR" '^dup: Invalid argument$' &&
+        assert_match "event" "$ERR" '^\[pid [0-9]+\] dup\(\.\.\.\) = -1 EINVAL \(INJECTED\)$' &&
+        assert_match "stdout" "$OUT" '^openat: ok$'
+}
+subtest short_form_runs_userapp short_form_runs_userapp
+
+short_form_with_command() {
+    run "$E" mkdir EDQUOT -- "$C" mkdir:"$T/d"
+    assert_eq "stdout" "$OUT" "mkdir:$T/d = -1 EDQUOT" && [ ! -d "$T/d" ] || { why "directory created"; return 1; }
+}
+subtest short_form_with_command short_form_with_command
+
+# retval=: the syscall does not run (no fd 42 exists afterwards).
+retval_field() {
+    run "$E" -q -e inject=dup:retval=42 -- "$C" dup close:42
+    assert_eq "stdout" "$OUT" "$(printf 'dup = 42\nclose:42 = -1 EBADF')"
+}
+subtest retval_field retval_field
+
+retval_event() {
+    run "$E" -e inject=dup:retval=7 -- "$C" dup
+    assert_match "event" "$ERR" '^\[pid [0-9]+\] dup\(\.\.\.\) = 7 \(INJECTED\)$'
+}
+subtest retval_event retval_event
+
+# signal= alone: the call runs, the signal is delivered (default: death).
+signal_alone() {
+    run "$E" -e inject=dup:signal=SIGUSR1 -- "$C" dup socket
+    assert_eq "exit status (128+SIGUSR1)" "$RC" 138 &&
+        assert_eq "stdout" "$OUT" "" &&
+        assert_match "event" "$ERR" '^\[pid [0-9]+\] dup\(\.\.\.\) = \? \(INJECTED SIGUSR1\)$'
+}
+subtest signal_alone signal_alone
+
+signal_with_error() {
+    run "$E" -q -e inject=dup:error=EIO:signal=SIGUSR2 -- "$C" catch:SIGUSR2 dup socket
+    assert_eq "exit status" "$RC" 0 &&
+        assert_eq "stdout" "$OUT" "$(printf 'dup = -1 EIO\ncaught SIGUSR2\nsocket = 3')"
+}
+subtest signal_with_error signal_with_error
+
+when_single() {
+    run "$E" -q -e inject=dup:error=EBADF:when=3 -- "$C" repeat:5:dup
+    assert_eq "stdout" "$OUT" "$(printf 'dup = 3\ndup = 3\ndup = -1 EBADF\ndup = 3\ndup = 3')"
+}
+subtest when_single when_single
+
+when_range_step() {
+    run "$E" -q -e inject=dup:error=EPERM:when=2..8+3 -- "$C" repeat:10:dup
+    local got
+    got=$(printf '%s\n' "$OUT" | grep -n EPERM | cut -d: -f1 | tr '\n' ' ')
+    assert_eq "failing calls" "$got" "2 5 8 "
+}
+subtest when_range_step when_range_step
+
+max_field() {
+    run "$E" -q -e inject=dup:error=EIO:when=2+:max=2 -- "$C" repeat:6:dup
+    local got
+    got=$(printf '%s\n' "$OUT" | grep -n EIO | cut -d: -f1 | tr '\n' ' ')
+    assert_eq "failing calls" "$got" "2 3 "
+}
+subtest max_field max_field
+
+# Counted per syscall: dup and socket each have their own 2nd call.
+per_syscall_counters() {
+    run "$E" -q -e inject=dup,socket:error=EACCES:when=2 -- "$C" dup socket socket dup dup
+    assert_eq "stdout" "$OUT" "$(printf 'dup = 3\nsocket = 4\nsocket = -1 EACCES\ndup = -1 EACCES\ndup = 5')"
+}
+subtest per_syscall_counters per_syscall_counters
+
+# Two rules on one syscall: the first that fires wins, and rule 2 counts
+# call 2 although rule 1 fired on it.
+two_rules_one_syscall() {
+    run "$E" -q -e inject=dup:error=EPERM:when=2 -e inject=dup:error=EIO:when=2..3 -- "$C" repeat:4:dup
+    assert_eq "stdout" "$OUT" "$(printf 'dup = 3\ndup = -1 EPERM\ndup = -1 EIO\ndup = 3')"
+}
+subtest two_rules_one_syscall two_rules_one_syscall
+
+seed_reproducible() {
+    local spec=dup:error=EIO:prob=0.5:seed=42 a b c
+    run "$E" -q -e inject=$spec -- "$C" repeat:64:dup; a=$OUT
+    run "$E" -q -e inject=$spec -- "$C" repeat:64:dup; b=$OUT
+    run "$E" -q -e inject=dup:error=EIO:prob=0.5:seed=43 -- "$C" repeat:64:dup; c=$OUT
+    assert_eq "same seed, same calls fail" "$a" "$b" &&
+        assert_match "some fail" "$a" 'EIO' && assert_match "some pass" "$a" '= 3' &&
+        { [ "$a" != "$c" ] || { why "seeds 42 and 43 failed the same 64 calls"; return 1; }; }
+}
+subtest seed_reproducible seed_reproducible
+
+unseeded_differs() {
+    local a b
+    run "$E" -q -e inject=dup:error=EIO:prob=0.5 -- "$C" repeat:64:dup; a=$OUT
+    run "$E" -q -e inject=dup:error=EIO:prob=0.5 -- "$C" repeat:64:dup; b=$OUT
+    [ "$a" != "$b" ] || { why "two unseeded runs failed the same 64 calls"; return 1; }
+}
+subtest unseeded_differs unseeded_differs
+
+# prob=0.3 over 10,000 calls: within 3 sigma of 3000, and -c agrees.
+prob_three_sigma() {
+    run "$E" -c -q -e inject=dup:error=EIO:prob=0.3 -- "$C" count:10000:dup
+    local err inj
+    err=$(printf '%s' "$OUT" | sed -n 's/^dup x10000: ok=[0-9]* err=\([0-9]*\)$/\1/p')
+    inj=$(printf '%s\n' "$ERR" | awk '$1 == "dup" { print $3 }')
+    [ -n "$err" ] || { why "no count in '$OUT'"; return 1; }
+    assert_eq "-c injected vs errors seen" "$inj" "$err" || return 1
+    awk -v k="$err" 'BEGIN { n = 10000; p = 0.3; s = sqrt(n * p * (1 - p));
+        exit !(k >= n * p - 3 * s && k <= n * p + 3 * s) }' ||
+        { why "$err of 10000 failed: outside 3 sigma of 3000"; return 1; }
+}
+subtest prob_three_sigma prob_three_sigma
+
+follow_grandchild() {
+    run "$E" -q -e inject=dup:error=ENFILE -- sh -c "sh -c '$C dup'; true"
+    assert_eq "grandchild" "$OUT" "dup = -1 ENFILE"
+}
+subtest follow_grandchild follow_grandchild
+
+no_follow() {
+    run "$E" -q --no-follow -e inject=dup:error=ENFILE -- sh -c "sh -c '$C dup'; true"
+    assert_eq "grandchild" "$OUT" "dup = 3" || return 1
+    run "$E" -q --no-follow -e inject=dup:error=ENFILE -- "$C" dup fork:dup
+    assert_eq "self then child" "$OUT" "$(printf 'dup = -1 ENFILE\ndup = 3')"
+}
+subtest no_follow no_follow
+
+# An orphan that outlives the command is still followed, and waited for.
+follow_orphan() {
+    run "$E" -q -e inject=dup:error=EMFILE -- sh -c "($C waitfile:/proc/self dup >$T/orphan.out; true) & exit 0"
+    assert_eq "exit status" "$RC" 0 && assert_eq "orphan" "$(cat "$T/orphan.out")" "dup = -1 EMFILE"
+}
+subtest follow_orphan follow_orphan
+
+thread_injected() {
+    run "$E" -q -e inject=dup:error=EAGAIN -- "$C" thread:dup
+    assert_eq "second thread" "$OUT" "dup = -1 EAGAIN"
+}
+subtest thread_injected thread_injected
+
+# The launcher's own execve is never failed; the command's are.
+execve_in_command() {
+    run "$E" -q -e inject=execve:error=EACCES -- sh -c "exec $C dup"
+    assert_eq "exit status" "$RC" 126 && assert_match "stderr" "$ERR" 'Permission denied'
+}
+subtest execve_in_command execve_in_command
+
+exit_status() {
+    run "$E" -q dup EIO -- sh -c 'exit 9'
+    assert_eq "exit 9" "$RC" 9 || return 1
+    run "$E" -q dup EIO -- sh -c 'kill -SEGV $$'
+    assert_eq "killed by SIGSEGV" "$RC" 139 || return 1
+    run "$E" -q dup EIO -- /nonexistent/x
+    assert_eq "missing command" "$RC" 127 &&
+        assert_eq "stderr" "$ERR" "errinj: cannot run /nonexistent/x: No such file or directory"
+}
+subtest exit_status exit_status
+
+forwards_sigterm() {
+    "$E" -q dup EIO -- sleep 30 &
+    local p=$! i
+    for i in $(seq 100); do pgrep -x sleep >/dev/null && break; sleep 0.1; done
+    kill -TERM $p
+    wait $p
+    assert_eq "exit status" "$?" 143
+}
+subtest forwards_sigterm forwards_sigterm
+
+pid_target() {
+    "$C" waitfile:"$T/go" dup socket >"$T/p.out" &
+    local tp=$! i
+    "$E" -p $tp -e inject=dup:error=EROFS 2>"$T/e.err" &
+    local ep=$!
+    for i in $(seq 100); do grep -q 'injecting into pid' "$T/e.err" && break; sleep 0.1; done
+    touch "$T/go"
+    wait $tp
+    wait $ep
+    local erc=$?
+    assert_eq "target" "$(cat "$T/p.out")" "$(printf 'dup = -1 EROFS\nsocket = 3')" &&
+        assert_eq "errinj exit status" "$erc" 0 &&
+        assert_match "event" "$(cat "$T/e.err")" "^\[pid $tp\] dup\(\.\.\.\) = -1 EROFS \(INJECTED\)$"
+}
+subtest pid_target pid_target
+
+pid_target_duration() {
+    "$C" waitfile:"$T/never" >/dev/null &
+    local tp=$! start=$SECONDS
+    run "$E" -q -p $tp -d 1 -e inject=dup:error=EROFS
+    kill $tp
+    assert_eq "exit status" "$RC" 0 &&
+        { [ $((SECONDS - start)) -lt 10 ] || { why "-d 1 took $((SECONDS - start)) s"; return 1; }; }
+}
+subtest pid_target_duration pid_target_duration
+
+cgroup_target() {
+    local cg=/sys/fs/cgroup/errinj-test-$$
+    mkdir "$cg" || { why "cannot create $cg"; return 1; }
+    sh -c "echo \$\$ > $cg/cgroup.procs && exec $C waitfile:$T/go dup" >"$T/in.out" &
+    local in=$!
+    "$C" waitfile:"$T/go" dup >"$T/out.out" &
+    local outside=$!
+    "$E" --cgroup "$cg" -e inject=dup:error=ENOSPC 2>"$T/e.err" &
+    local ep=$! i
+    for i in $(seq 100); do grep -q 'injecting into cgroup' "$T/e.err" && break; sleep 0.1; done
+    touch "$T/go"
+    wait $in $outside
+    kill -INT $ep
+    wait $ep
+    local erc=$?
+    rmdir "$cg"
+    assert_eq "in the cgroup" "$(cat "$T/in.out")" "dup = -1 ENOSPC" &&
+        assert_eq "outside" "$(cat "$T/out.out")" "dup = 3" &&
+        assert_eq "errinj exit status after SIGINT" "$erc" 0
+}
+subtest cgroup_target cgroup_target
+
+bystander() {
+    "$B/tests/hammer" dup -u "$T/stop" >"$T/by.out" &
+    local bp=$! i
+    for i in $(seq 100); do [ -e "$T/stop.ready" ] && break; sleep 0.1; done
+    run "$E" -q -e inject=dup:error=EINVAL -- sh -c "$B/tests/hammer dup 20000 & $B/tests/hammer dup 20000; wait"
+    touch "$T/stop"
+    wait $bp
+    assert_eq "targets" "$OUT" "$(printf 'calls=20000 errors=20000 errno=22\ncalls=20000 errors=20000 errno=22')" &&
+        assert_match "bystander" "$(cat "$T/by.out")" '^calls=[1-9][0-9]* errors=0 errno=0$'
+}
+subtest bystander bystander
+
+output_file() {
+    run "$E" -o "$T/ev.txt" -e inject=dup:error=EIO:when=1..2 -- "$C" repeat:3:dup
+    assert_eq "stderr" "$ERR" "" &&
+        assert_eq "events" "$(grep -cE '^\[pid [0-9]+\] dup\(\.\.\.\) = -1 EIO \(INJECTED\)$' "$T/ev.txt")" 2
+}
+subtest output_file output_file
+
+json_events() {
+    run "$E" --json -c -e inject=dup:error=EIO:when=2 -e inject=socket:retval=5 -- "$C" dup dup socket
+    printf '%s\n' "$ERR" | python3 -c '
+import json, sys
+lines = [json.loads(l) for l in sys.stdin if l.strip()]
+ev = [l for l in lines if "syscall" in l]
+sm = [l for l in lines if "summary" in l]
+assert len(ev) == 2, ev
+a, b = ev
+assert a["syscall"] == "dup" and a["rule"] == 1 and a["error"] == "EIO" and a["result"] == -1, a
+assert b["syscall"] == "socket" and b["rule"] == 2 and b["result"] == 5 and b["error"] is None, b
+for e in ev:
+    assert e["pid"] == e["tid"] and e["comm"] == "calls" and e["signal"] is None, e
+    assert e["time"].endswith("Z") and e["time"][:2] == "20", e
+assert len(sm) == 1, sm
+s = {x["syscall"]: x for x in sm[0]["summary"]}
+assert s["dup"] == {"syscall": "dup", "calls": 2, "injected": 1}, s
+assert s["socket"]["calls"] == 1 and s["socket"]["injected"] == 1, s
+assert sm[0]["calls"] == 3 and sm[0]["injected"] == 2, sm
+' 2>&9
+}
+subtest json_events json_events
+
+summary_table() {
+    run "$E" -q -c -e inject=dup:error=EIO:when=2+2 -- "$C" repeat:5:dup socket
+    local row
+    row=$(printf '%s\n' "$ERR" | awk '$1 == "dup" { print $2, $3 }')
+    assert_eq "dup row" "$row" "5 2" &&
+        assert_eq "total row" "$(printf '%s\n' "$ERR" | awk '$1 == "total" { print $2, $3 }')" "5 2"
+}
+subtest summary_table summary_table
+
+non_root() {
+    chmod 755 "$T" "$(dirname "$T")" && cp "$E" "$T/errinj" && chmod 755 "$T/errinj" || return 1
+    run setpriv --reuid=65534 --regid=65534 --clear-groups "$T/errinj" dup EIO -- true
+    assert_eq "exit status" "$RC" 1 &&
+        assert_eq "stderr" "$ERR" "errinj: needs root: loading eBPF programs and attaching kprobes requires CAP_SYS_ADMIN (or CAP_BPF and CAP_PERFMON)"
+}
+subtest non_root non_root
+
+not_injectable() {
+    run "$E" getppid EIO -- true
+    assert_eq "exit status" "$RC" 1 &&
+        assert_eq "stderr" "$ERR" "errinj: the kernel does not allow overriding getppid (it is not on its error injection list)"
+}
+subtest not_injectable not_injectable
+
+list_syscalls() {
+    run "$E" --list
+    assert_eq "exit status" "$RC" 0 || return 1
+    printf '%s\n' "$OUT" | grep -qx dup || { why "dup not listed"; return 1; }
+    printf '%s\n' "$OUT" | grep -qx openat || { why "openat not listed"; return 1; }
+    ! printf '%s\n' "$OUT" | grep -qx getppid || { why "getppid listed"; return 1; }
+}
+subtest list_syscalls list_syscalls
+
+ours() {
+    bpftool prog show 2>/dev/null | grep -E 'name errinj_' | sed 's/^/prog: /'
+    bpftool link show 2>/dev/null | grep -E '^[0-9]+:' | sed 's/^/link: /'
+    sed 's/^/kprobe: /' /sys/kernel/debug/kprobes/list
+}
+
+leaves_nothing() {
+    "$E" -q -e inject=dup,socket:error=EIO -- "$C" waitfile:"$T/go" >/dev/null &
+    local p=$! i
+    for i in $(seq 100); do [ -n "$(ours)" ] && break; sleep 0.1; done
+    assert_match "while running" "$(ours)" 'prog: .*errinj_syscall' || return 1
+    touch "$T/go"
+    wait $p
+    assert_eq "after exit" "$(ours)" "" || return 1
+    "$E" -q -e inject=dup:error=EIO -- "$C" waitfile:"$T/never" >/dev/null &
+    p=$!
+    for i in $(seq 100); do [ -n "$(ours)" ] && break; sleep 0.1; done
+    kill -KILL $p
+    wait $p 2>/dev/null
+    for i in $(seq 50); do [ -z "$(ours)" ] && break; sleep 0.1; done
+    touch "$T/never"
+    assert_eq "after SIGKILL" "$(ours)" ""
+}
+subtest leaves_nothing leaves_nothing
