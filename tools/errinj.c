@@ -5,9 +5,9 @@
  * prob=, seed=, max=, several rules per syscall, follow-forks, -p and
  * --cgroup targets, text or JSON events and a summary table.
  */
-#include <argp.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -41,49 +41,68 @@ static struct env {
 	const char *output;
 } env;
 
-const char *argp_program_version = "errinj 0.1";
-static const char doc[] =
-	"Make chosen system calls of a process fail, from inside the kernel "
-	"(eBPF kprobe with bpf_override_return).\v"
-	"SPEC is SET:key=value[:key=value]..., with SET a comma-separated list of "
-	"syscalls and keys:\n"
-	"  error=ERRNO       fail with ERRNO (name or 1..4095)\n"
-	"  retval=N          do not run the syscall, return N >= 0\n"
-	"  signal=SIG        also send SIG to the calling thread\n"
-	"  when=EXPR         first[..last][+[step]]: which calls, counted per syscall "
-	"and process (as strace)\n"
-	"  prob=P            fire with probability P (0 < P <= 1)\n"
-	"  seed=S            make prob= reproducible\n"
-	"  max=N             at most N injections for this rule\n"
-	"Several rules may name the same syscall: the first that fires wins.\n"
-	"Without a command, -p or --cgroup, userapp (beside errinj) is run.\n"
-	"Exit status: the command's (128+N if killed by signal N); 2 for bad "
-	"input; 1 if errinj itself fails.\n"
+static const char usage_text[] =
+	"usage: errinj [OPTIONS] SYSCALL ERRNO [[--] CMD [ARGS...]]\n"
+	"       errinj [OPTIONS] -e inject=SPEC [-e inject=SPEC]... [[--] CMD [ARGS...]]\n"
+	"       errinj [OPTIONS] -e inject=SPEC... -p PID | --cgroup DIR\n"
+	"       errinj --list\n"
+	"Make chosen system calls of a process fail, from inside the kernel\n"
+	"(eBPF kprobe with bpf_override_return). Without CMD, -p or --cgroup,\n"
+	"userapp (beside errinj) is run.\n"
+	"\n"
+	"  -e inject=SPEC, --inject=SPEC  add an injection rule (repeatable)\n"
+	"  -p, --pid=PID          inject into a running process and its new children,\n"
+	"                         until Ctrl-C, -d or its exit\n"
+	"      --cgroup=DIR       inject into every process of a cgroup v2 directory\n"
+	"  -d, --duration=SECS    with -p or --cgroup: stop after SECS seconds\n"
+	"      --no-follow        do not follow children (threads are always followed)\n"
+	"  -o, --output=FILE      write injection events to FILE instead of stderr\n"
+	"  -q, --quiet            do not report injections\n"
+	"      --json             report injections as JSON Lines\n"
+	"  -c, --summary          at exit, print calls seen and injected per syscall\n"
+	"      --list             list the syscalls this kernel lets errinj fail\n"
+	"  -v, --verbose          show libbpf's log\n"
+	"  -h, --help             show this help\n"
+	"\n"
+	"SPEC is SET:key=value[:key=value]..., SET a comma-separated list of syscalls:\n"
+	"  error=ERRNO     fail with ERRNO (a name such as ENOENT, or 1..4095)\n"
+	"  retval=N        do not run the syscall, return N >= 0\n"
+	"  signal=SIG      also send SIG to the calling thread (alone: the call runs)\n"
+	"  when=EXPR       first[..last][+[step]]: which calls, counted per syscall\n"
+	"                  and process, as strace's when=\n"
+	"  prob=P          fire with probability P, 0 < P <= 1\n"
+	"  seed=S          make prob= reproducible: same seed, same failing calls\n"
+	"  max=N           at most N injections by this rule\n"
+	"Several rules may name the same syscall: the first that fires wins, and\n"
+	"every rule counts every call of its syscalls.\n"
+	"\n"
+	"Exit status: CMD's (128+N if killed by signal N); 2 for bad input; 1 when\n"
+	"errinj itself fails (missing root or kernel support, say).\n"
 	"\n"
 	"EXAMPLES:\n"
-	"  errinj dup EINVAL                       fail every dup(2) of userapp\n"
+	"  errinj dup EINVAL                      fail every dup(2) of userapp\n"
 	"  errinj -e inject=openat:error=ENOENT:when=3 -- cat /etc/hostname\n"
 	"  errinj -e inject=write:error=ENOSPC:prob=0.1:seed=7 -- ./mytest\n"
 	"  errinj -e inject=read:retval=0:max=1 -- sh -c 'read x; echo \"$x\"'\n"
 	"  errinj -p 1234 -d 10 -e inject=connect:error=ECONNREFUSED\n"
 	"  errinj --cgroup /sys/fs/cgroup/test -e inject=mkdir:error=EDQUOT\n"
-	"  errinj --json -c -e inject=close:error=EIO -- ./prog";
+	"  errinj --json -c -e inject=close:error=EIO -- ./prog\n";
 
 enum { OPT_INJECT = 0x100, OPT_NO_FOLLOW, OPT_JSON, OPT_LIST, OPT_CGROUP };
 
-static const struct argp_option options[] = {
-	{ NULL, 'e', "inject=SPEC", 0, "Add an injection rule (repeatable)", 0 },
-	{ "inject", OPT_INJECT, "SPEC", 0, "Same as -e inject=SPEC", 0 },
-	{ "pid", 'p', "PID", 0, "Inject into a running process (until Ctrl-C, -d, or its exit)", 0 },
-	{ "cgroup", OPT_CGROUP, "DIR", 0, "Inject into every process of a cgroup v2 directory", 0 },
-	{ "duration", 'd', "SECONDS", 0, "With -p or --cgroup: stop after SECONDS", 0 },
-	{ "no-follow", OPT_NO_FOLLOW, NULL, 0, "Do not follow children (threads are always followed)", 0 },
-	{ "output", 'o', "FILE", 0, "Write injection events to FILE instead of stderr", 0 },
-	{ "quiet", 'q', NULL, 0, "Do not report injections", 0 },
-	{ "json", OPT_JSON, NULL, 0, "Report injections as JSON Lines", 0 },
-	{ "summary", 'c', NULL, 0, "At exit, print calls seen and injected per syscall", 0 },
-	{ "list", OPT_LIST, NULL, 0, "List the syscalls this kernel lets errinj fail", 0 },
-	{ "verbose", 'v', NULL, 0, "Show libbpf's log", 0 },
+static const struct option long_options[] = {
+	{ "inject", required_argument, NULL, OPT_INJECT },
+	{ "pid", required_argument, NULL, 'p' },
+	{ "cgroup", required_argument, NULL, OPT_CGROUP },
+	{ "duration", required_argument, NULL, 'd' },
+	{ "no-follow", no_argument, NULL, OPT_NO_FOLLOW },
+	{ "output", required_argument, NULL, 'o' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "summary", no_argument, NULL, 'c' },
+	{ "list", no_argument, NULL, OPT_LIST },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
 	{},
 };
 
@@ -112,74 +131,86 @@ static long parse_positive(const char *s, const char *what, long max)
 	return v;
 }
 
-static error_t parse_arg(int key, char *arg, struct argp_state *state)
+static void parse_args(int argc, char **argv)
 {
 	char q[96];
+	int opt, i;
 
-	switch (key) {
-	case 'e':
-		if (strncmp(arg, "inject=", 7))
-			ei_usage_error("unsupported -e expression '%s': only inject=SPEC is known",
-				       ei_quote(arg, q, sizeof(q)));
-		add_spec(arg + 7);
-		break;
-	case OPT_INJECT:
-		add_spec(arg);
-		break;
-	case 'p':
-		if (env.pid)
-			ei_usage_error("-p given twice");
-		env.pid = (pid_t)parse_positive(arg, "pid", INT_MAX);
-		break;
-	case OPT_CGROUP:
-		if (env.cgroup)
-			ei_usage_error("--cgroup given twice");
-		env.cgroup = arg;
-		break;
-	case 'd':
-		env.duration = parse_positive(arg, "duration", 1000000000L);
-		break;
-	case OPT_NO_FOLLOW:
-		env.no_follow = true;
-		break;
-	case 'o':
-		env.output = arg;
-		break;
-	case 'q':
-		env.quiet = true;
-		break;
-	case OPT_JSON:
-		env.json = true;
-		break;
-	case 'c':
-		env.summary = true;
-		break;
-	case OPT_LIST:
-		env.list = true;
-		break;
-	case 'v':
-		env.verbose = true;
-		break;
-	case ARGP_KEY_ARG:
-		/* The short form takes SYSCALL ERRNO first; the command is the
-		 * rest, its own options included (parsing stops here). */
-		if (env.nspecs == 0 && env.nshort < 2 && !env.list) {
-			env.short_args[env.nshort++] = arg;
+	/* '+': options end at the first non-option, so that CMD's own
+	 * options stay CMD's; ':': report a missing value ourselves. */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:e:p:d:o:qcvh", long_options, NULL)) != -1) {
+		switch (opt) {
+		case 'e':
+			if (strncmp(optarg, "inject=", 7))
+				ei_usage_error("unsupported -e expression '%s': only inject=SPEC is known",
+					       ei_quote(optarg, q, sizeof(q)));
+			add_spec(optarg + 7);
 			break;
+		case OPT_INJECT:
+			add_spec(optarg);
+			break;
+		case 'p':
+			if (env.pid)
+				ei_usage_error("-p given twice");
+			env.pid = (pid_t)parse_positive(optarg, "pid", INT_MAX);
+			break;
+		case OPT_CGROUP:
+			if (env.cgroup)
+				ei_usage_error("--cgroup given twice");
+			env.cgroup = optarg;
+			break;
+		case 'd':
+			env.duration = parse_positive(optarg, "duration", 1000000000L);
+			break;
+		case OPT_NO_FOLLOW:
+			env.no_follow = true;
+			break;
+		case 'o':
+			env.output = optarg;
+			break;
+		case 'q':
+			env.quiet = true;
+			break;
+		case OPT_JSON:
+			env.json = true;
+			break;
+		case 'c':
+			env.summary = true;
+			break;
+		case OPT_LIST:
+			env.list = true;
+			break;
+		case 'v':
+			env.verbose = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(0);
+		case ':':
+			ei_usage_error("option '%s' needs a value", ei_quote(argv[optind - 1], q, sizeof(q)));
+		default:
+			if (optopt)
+				ei_usage_error("unknown option '-%c' (see --help)", optopt);
+			ei_usage_error("unknown option '%s' (see --help)",
+				       ei_quote(argv[optind - 1], q, sizeof(q)));
 		}
-		env.cmd = &state->argv[state->next - 1];
-		state->next = state->argc;
-		break;
-	case ARGP_KEY_END:
+	}
+	i = optind;
+	/* The short form: SYSCALL ERRNO before the command. */
+	if (!env.nspecs && !env.list) {
+		while (env.nshort < 2 && i < argc && strcmp(argv[i], "--"))
+			env.short_args[env.nshort++] = argv[i++];
 		if (env.nshort == 1)
 			ei_usage_error("missing ERRNO after '%s' (usage: errinj SYSCALL ERRNO [-- CMD...])",
 				       ei_quote(env.short_args[0], q, sizeof(q)));
-		break;
-	case ARGP_KEY_ERROR:
-	default:
-		return ARGP_ERR_UNKNOWN;
 	}
-	return 0;
+	if (i < argc && !strcmp(argv[i], "--"))
+		i++;
+	if (i < argc)
+		env.cmd = &argv[i];
+	else if (i > optind && !strcmp(argv[i - 1], "--"))
+		ei_usage_error("missing command after '--'");
 }
 
 /* ---- output ---- */
@@ -380,8 +411,6 @@ static pid_t launch(struct ei_session *s, char **cmd, const sigset_t *oldmask, i
 
 int main(int argc, char **argv)
 {
-	static const struct argp argp = { options, parse_arg, "[SYSCALL ERRNO] [-- CMD [ARGS...]]", doc,
-					  NULL, NULL, NULL };
 	struct ei_session *s = NULL;
 	struct ei_options o = { .cgroup_fd = -1 };
 	struct epoll_event ev, evs[4];
@@ -393,8 +422,7 @@ int main(int argc, char **argv)
 	struct timespec deadline = {};
 
 	ei_set_progname("errinj");
-	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
-		return EI_EXIT_USAGE;
+	parse_args(argc, argv);
 	ei_libbpf_log(env.verbose);
 
 	if (env.list) {

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# errinj's command-line contract: bad input exits 2 with one line naming
+# the problem, before anything is loaded. Runs on the host and in the VM.
+. "$(dirname "$0")/../lib.sh"
+
+bad() { # expected-stderr-regex ARGS...
+    local re=$1
+    shift
+    run "$B/errinj" "$@"
+    assert_usage_error "$re" && assert_eq "stdout" "$OUT" ""
+}
+
+subtest errinj_no_args       bad '^errinj: nothing to inject'
+subtest errinj_missing_errno bad "^errinj: missing ERRNO after 'dup'" dup
+subtest errinj_errno_zero    bad "^errinj: bad inject spec 'dup:error=0': error=0: expected" dup 0
+subtest errinj_errno_big     bad "error=4096: expected" dup 4096
+subtest errinj_unknown_call  bad "unknown syscall 'nosuch'$" nosuch EIO
+subtest errinj_typo_hint     bad "unknown syscall 'opnat' \(did you mean 'openat'\?\)$" opnat EIO
+subtest errinj_colon_short   bad "may not contain ':'" dup EIO:when=2
+subtest errinj_unknown_opt   bad "^errinj: unknown option '--foo'" --foo
+subtest errinj_unknown_short bad "^errinj: unknown option '-x'" -x dup EIO
+subtest errinj_missing_value bad "^errinj: option '-p' needs a value$" -p
+subtest errinj_e_not_inject  bad "^errinj: unsupported -e expression 'trace=dup'" -e trace=dup
+subtest errinj_bad_when      bad "last \(3\) is before first \(5\)" -e inject=dup:error=EIO:when=5..3
+subtest errinj_dup_key       bad "duplicate key 'when'" -e inject=dup:error=EIO:when=1:when=2
+subtest errinj_bad_prob      bad "prob=1.5" --inject=dup:error=EIO:prob=1.5
+subtest errinj_no_command    bad "^errinj: missing command after '--'$" dup EIO --
+subtest errinj_bad_pid       bad "^errinj: invalid pid 'abc'" -p abc -e inject=dup:error=EIO
+subtest errinj_zero_pid      bad "^errinj: invalid pid '0'" -p 0 -e inject=dup:error=EIO
+subtest errinj_no_such_pid   bad "^errinj: no process with pid 2147483647$" -p 2147483647 -e inject=dup:error=EIO
+subtest errinj_two_targets   bad "give only one of" -p 1 -e inject=dup:error=EIO -- true
+subtest errinj_not_cgroup    bad "^errinj: --cgroup /: not a cgroup v2 directory$" --cgroup / -e inject=dup:error=EIO
+subtest errinj_duration_cmd  bad "^errinj: -d applies to -p and --cgroup$" -d 3 dup EIO
+subtest errinj_bad_duration  bad "^errinj: invalid duration '0'" -d 0 -p 1 -e inject=dup:error=EIO
+subtest errinj_quiet_json    bad "^errinj: -q silences" -q --json dup EIO
+subtest errinj_list_args     bad "^errinj: --list takes no other arguments$" --list dup EIO
+subtest errinj_bad_bytes     bad "unknown syscall 'd\\\\xffp'" $'d\xffp' EIO
+subtest errinj_newline       bad "unknown syscall 'a\\\\x0ab'" $'a\nb' EIO
+subtest errinj_too_many      bad "too many inject rules" $(for i in $(seq 17); do printf "%s\n" -e inject=dup:error=EIO; done)
+
+errinj_help() {
+    run "$B/errinj" --help
+    assert_eq "exit status" "$RC" 0 &&
+        assert_match "usage" "$OUT" '^usage: errinj' &&
+        assert_eq "last section" "$(printf '%s\n' "$OUT" | grep -E '^[A-Z]+:$' | tail -1)" "EXAMPLES:"
+}
+subtest errinj_help errinj_help
+
+errinj_non_root() {
+    chmod 755 "$T" "$(dirname "$T")" && cp "$B/errinj" "$T/errinj" && chmod 755 "$T/errinj" || return 1
+    run setpriv --reuid=65534 --regid=65534 --clear-groups "$T/errinj" dup EIO -- true
+    assert_eq "exit status" "$RC" 1 &&
+        assert_eq "stderr" "$ERR" "errinj: needs root: loading eBPF programs and attaching kprobes requires CAP_SYS_ADMIN (or CAP_BPF and CAP_PERFMON)"
+}
+subtest errinj_non_root errinj_non_root
