@@ -80,6 +80,19 @@ $(BUILD)/tests/%: tests/progs/%.c $(LIB) | $(BUILD)/tests
 $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/test.h $(LIB) | $(BUILD)/tests/unit
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $< $(LIB) $(LDLIBS) -o $@
 
+# errinj in PREFIX/bin; loader and userapp (which errinj and the loader
+# run by default) side by side in PREFIX/libexec/errinj.
+install: $(TOOLS)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/errinj \
+		$(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/errinj $(DESTDIR)$(PREFIX)/bin/errinj
+	install -m 755 $(BUILD)/loader $(BUILD)/userapp $(DESTDIR)$(PREFIX)/libexec/errinj/
+	install -m 644 doc/errinj.1 $(DESTDIR)$(PREFIX)/share/man/man1/errinj.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/errinj $(DESTDIR)$(PREFIX)/share/man/man1/errinj.1
+	rm -rf $(DESTDIR)$(PREFIX)/libexec/errinj
+
 # Host unit tests, then the VM tests on the test kernel; one summary line.
 check: all
 	tests/run
@@ -91,6 +104,6 @@ kernel:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all check kernel clean
+.PHONY: all check kernel clean install uninstall
 .DELETE_ON_ERROR:
 .SECONDARY:

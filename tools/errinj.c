@@ -343,10 +343,11 @@ static void print_name(const char *name, void *ctx)
 	printf("%s\n", name);
 }
 
-/* userapp lives beside errinj, wherever errinj is run from. */
+/* userapp lives beside errinj in the build tree, and in
+ * ../libexec/errinj once installed (make install). */
 static char *userapp_path(void)
 {
-	static char buf[PATH_MAX + 16];
+	static char buf[PATH_MAX + 32];
 	ssize_t n = readlink("/proc/self/exe", buf, PATH_MAX - 1);
 	char *slash;
 
@@ -357,7 +358,10 @@ static char *userapp_path(void)
 	if (!slash)
 		return NULL;
 	strcpy(slash + 1, "userapp");
-	return buf;
+	if (access(buf, X_OK) == 0)
+		return buf;
+	strcpy(slash + 1, "../libexec/errinj/userapp");
+	return access(buf, X_OK) == 0 ? buf : NULL;
 }
 
 /* ---- running the command ---- */

@@ -332,3 +332,11 @@ leaves_nothing() {
     assert_eq "after SIGKILL" "$(ours)" ""
 }
 subtest leaves_nothing leaves_nothing
+
+# Installed, errinj finds userapp in PREFIX/libexec/errinj.
+installed_runs_userapp() {
+    make -s -C "$TOP" install PREFIX="$T/p" >/dev/null || { why "make install failed"; return 1; }
+    run "$T/p/bin/errinj" -q socket EACCES
+    assert_eq "exit status" "$RC" 1 && assert_eq "stderr" "$ERR" "socket: Permission denied"
+}
+subtest installed_runs_userapp installed_runs_userapp
