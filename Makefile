@@ -37,8 +37,17 @@ $(BUILD) $(BUILD)/lib $(BUILD)/samples $(BUILD)/tests $(BUILD)/tests/unit:
 # ---- generated tables and headers ----
 $(BUILD)/errno_table.h: lib/gen-tables.sh | $(BUILD)
 	lib/gen-tables.sh errno $(CC) > $@.tmp && mv $@.tmp $@
-$(BUILD)/syscall_table.h: lib/gen-tables.sh | $(BUILD)
-	lib/gen-tables.sh syscall $(CC) > $@.tmp && mv $@.tmp $@
+# The syscall table comes from the kernel's own sources (numbers, entry
+# points, prototypes), extracted once from Debian's linux-source-6.1.
+KSRC_TARBALL ?= /usr/src/linux-source-6.1.tar.xz
+KSRC_FILES := include/linux/syscalls.h arch/x86/entry/syscalls/syscall_64.tbl
+$(BUILD)/ksrc/.stamp: | $(BUILD)
+	@test -r $(KSRC_TARBALL) || { echo "$(KSRC_TARBALL) is missing: install linux-source-6.1 (scripts/setup)" >&2; exit 1; }
+	mkdir -p $(BUILD)/ksrc
+	tar -xJf $(KSRC_TARBALL) -C $(BUILD)/ksrc --strip-components=1 $(addprefix linux-source-6.1/,$(KSRC_FILES))
+	touch $@
+$(BUILD)/syscall_table.h: lib/gen-syscalls.awk $(BUILD)/ksrc/.stamp
+	awk -f lib/gen-syscalls.awk $(addprefix $(BUILD)/ksrc/,$(KSRC_FILES)) > $@.tmp && mv $@.tmp $@
 $(BUILD)/signal_table.h: lib/gen-tables.sh | $(BUILD)
 	lib/gen-tables.sh signal $(CC) > $@.tmp && mv $@.tmp $@
 $(BUILD)/vmlinux.h: | $(BUILD)

@@ -64,6 +64,21 @@ struct {
 	__type(value, __u32);
 } cgroup SEC(".maps");
 
+/* Which argument of each syscall is a path (from the generated table). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, EI_NR_SYSCALLS);
+	__type(key, __u32);
+	__type(value, struct ei_sysinfo);
+} sysinfo SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ei_scratch);
+} scratch SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024);
@@ -106,11 +121,99 @@ static __always_inline struct ei_target *current_target(__u32 tgid)
 	return bpf_map_lookup_elem(&targets, &tgid);
 }
 
-static __always_inline void emit(struct pt_regs *ctx, __u64 id, __u32 nr, __u32 rule,
-				 const struct ei_rule *r)
+/* The syscall's own arguments: __x64_sys_* take a struct pt_regs *. */
+static __always_inline void read_args(struct pt_regs *ctx, struct ei_scratch *sc)
+{
+	struct pt_regs *regs = (struct pt_regs *)PT_REGS_PARM1(ctx);
+
+	sc->args[0] = BPF_CORE_READ(regs, di);
+	sc->args[1] = BPF_CORE_READ(regs, si);
+	sc->args[2] = BPF_CORE_READ(regs, dx);
+	sc->args[3] = BPF_CORE_READ(regs, r10);
+	sc->args[4] = BPF_CORE_READ(regs, r8);
+	sc->args[5] = BPF_CORE_READ(regs, r9);
+}
+
+/* Reads the path argument into sc->path: its first EI_PATH_MAX - 1 bytes;
+ * a path that fills them may go on (truncated). */
+static __always_inline void read_path(struct ei_scratch *sc, __u32 nr)
+{
+	struct ei_sysinfo *si = bpf_map_lookup_elem(&sysinfo, &nr);
+	long n;
+
+	sc->len = -1;
+	sc->truncated = 0;
+	if (!si || si->path_arg >= 6)
+		return;
+	n = bpf_probe_read_user_str(sc->path, EI_PATH_MAX, (void *)sc->args[si->path_arg & 7]);
+	if (n <= 0)
+		return;
+	sc->len = n - 1;
+	sc->truncated = n == EI_PATH_MAX;
+}
+
+struct glob_state {
+	__s32 p, s, star_p, star_s, result;
+};
+
+/* One step of glob matching of sc->pat against sc->path ('*' any run of
+ * bytes, '/' included; '?' one byte), run by bpf_loop so that the
+ * verifier checks one step, not every path and pattern length. On a
+ * truncated path, a match needs the rest of the pattern to be '*'s. */
+static long glob_step(__u32 i, struct glob_state *g)
+{
+	__u32 zero = 0;
+	struct ei_scratch *sc = bpf_map_lookup_elem(&scratch, &zero);
+	char pc;
+
+	if (!sc || g->p < 0 || g->p >= EI_PATTERN_MAX || g->s < 0 || g->s >= EI_PATH_MAX) {
+		g->result = 0;
+		return 1;
+	}
+	pc = sc->pat[g->p];
+	if (g->s < sc->len) {
+		if (pc == '*') {
+			g->star_p = g->p++;
+			g->star_s = g->s;
+			return 0;
+		}
+		if (pc && (pc == '?' || pc == sc->path[g->s])) {
+			g->p++;
+			g->s++;
+			return 0;
+		}
+		if (g->star_p >= 0) {
+			g->p = g->star_p + 1;
+			g->s = ++g->star_s;
+			return 0;
+		}
+		g->result = 0;
+		return 1;
+	}
+	if (pc == '*') {
+		g->p++;
+		return 0;
+	}
+	g->result = pc == 0;
+	return 1;
+}
+
+static __always_inline bool path_matches(struct ei_scratch *sc, const struct ei_rule *r)
+{
+	struct glob_state g = { .star_p = -1, .result = 0 };
+
+	if (sc->len < 0)
+		return false;
+	__builtin_memcpy(sc->pat, r->pattern, EI_PATTERN_MAX);
+	/* Enough steps for any pattern against any path; more is a no. */
+	bpf_loop(EI_PATH_MAX * EI_PATTERN_MAX, glob_step, &g, 0);
+	return g.result == 1;
+}
+
+static __always_inline void emit(__u64 id, __u32 nr, __u32 rule, const struct ei_rule *r,
+				 struct ei_scratch *sc, bool have_path)
 {
 	struct ei_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	struct pt_regs *regs;
 
 	if (!e) {
 		__sync_fetch_and_add(&dropped_events, 1);
@@ -124,32 +227,45 @@ static __always_inline void emit(struct pt_regs *ctx, __u64 id, __u32 nr, __u32 
 	e->actions = r->actions;
 	e->signal = r->signal;
 	e->result = r->actions & EI_ACT_ERROR ? -(__s64)r->error : r->retval;
-	/* The syscall's own registers: __x64_sys_* take a struct pt_regs *. */
-	regs = (struct pt_regs *)PT_REGS_PARM1(ctx);
-	e->args[0] = BPF_CORE_READ(regs, di);
-	e->args[1] = BPF_CORE_READ(regs, si);
-	e->args[2] = BPF_CORE_READ(regs, dx);
-	e->args[3] = BPF_CORE_READ(regs, r10);
-	e->args[4] = BPF_CORE_READ(regs, r8);
-	e->args[5] = BPF_CORE_READ(regs, r9);
+	__builtin_memcpy(e->args, sc->args, sizeof(e->args));
+	if (!have_path)
+		read_path(sc, nr);
+	e->path_len = sc->len;
+	e->path_truncated = sc->truncated;
+	if (sc->len >= 0)
+		bpf_probe_read_kernel(e->path, EI_PATH_MAX, sc->path);
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline bool args_match(const struct ei_rule *r, const struct ei_scratch *sc)
+{
+	for (int k = 0; k < 6; k++)
+		if ((r->filters & EI_FILTER_ARG(k)) && (sc->args[k] & r->arg_mask[k]) != r->arg_value[k])
+			return false;
+	return true;
 }
 
 SEC("ksyscall")
 int errinj_syscall(struct pt_regs *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 nr = (__u32)bpf_get_attach_cookie(ctx), i, fired = EI_MAX_RULES;
+	__u32 nr = (__u32)bpf_get_attach_cookie(ctx), i, zero = 0, fired = EI_MAX_RULES;
+	bool have_path = false;
+	struct ei_scratch *sc;
 	struct ei_target *t;
 	struct ei_stat *st;
 
 	t = current_target(id >> 32);
 	if (!t || t->state != EI_TARGET_ACTIVE || nr >= EI_NR_SYSCALLS)
 		return 0;
+	sc = bpf_map_lookup_elem(&scratch, &zero);
+	if (!sc)
+		return 0;
 	st = bpf_map_lookup_elem(&stats, &nr);
 	if (st)
 		st->seen++;
+	read_args(ctx, sc);
 
 	for (i = 0; i < EI_MAX_RULES && i < nr_rules; i++) {
 		__u32 key = i;
@@ -159,7 +275,18 @@ int errinj_syscall(struct pt_regs *ctx)
 
 		if (!r || !(r->syscalls[(nr / 64) & (EI_NR_SYSCALLS / 64 - 1)] & (1ULL << (nr % 64))))
 			continue;
-		/* Every rule counts every call of its syscalls, fired or not. */
+		/* Filters first: when= counts the calls that pass them. */
+		if (!args_match(r, sc))
+			continue;
+		if (r->filters & EI_FILTER_PATH) {
+			if (!have_path) {
+				read_path(sc, nr);
+				have_path = true;
+			}
+			if (!path_matches(sc, r))
+				continue;
+		}
+		/* Every rule counts every call it selects, fired or not. */
 		cnt = bpf_map_lookup_elem(&counts, &ck);
 		if (cnt)
 			n = __sync_fetch_and_add(cnt, 1) + 1;
@@ -189,7 +316,7 @@ int errinj_syscall(struct pt_regs *ctx)
 			bpf_send_signal_thread(r->signal);
 		if (st)
 			st->injected++;
-		emit(ctx, id, nr, i, r);
+		emit(id, nr, i, r, sc, have_path);
 	}
 	return 0;
 }

@@ -10,6 +10,13 @@
 #define EI_MAX_RULES 16
 #define EI_NR_SYSCALLS 512 /* syscall numbers below this can be injected */
 #define EI_COMM_LEN 16
+#define EI_PATH_MAX 256    /* bytes of a path argument that are compared */
+#define EI_PATTERN_MAX 128 /* path= pattern, with its NUL */
+#define EI_NO_ARG 255      /* ei_sysinfo.path_arg: the syscall takes no path */
+
+/* Argument filters of a rule (ei_rule.filters). */
+#define EI_FILTER_ARG(k) (1u << (k)) /* args[k] & arg_mask[k] == arg_value[k] */
+#define EI_FILTER_PATH (1u << 8)     /* the path argument matches pattern */
 
 /* What a rule does when it fires (ei_rule.actions). */
 #define EI_ACT_ERROR 1u  /* return -error */
@@ -33,6 +40,27 @@ struct ei_rule {
 	__u64 prob;      /* fires if a 32-bit random value < prob; 1<<32: always */
 	__u64 seed;
 	__u64 max;       /* at most this many injections; 0: no limit */
+	__u32 filters;   /* EI_FILTER_*: all must hold, before counting */
+	__u32 pad;
+	__u64 arg_mask[6];
+	__u64 arg_value[6];
+	char pattern[EI_PATTERN_MAX]; /* glob: '*' any run of bytes, '?' one byte */
+};
+
+/* Per syscall number, from the generated syscall table. */
+struct ei_sysinfo {
+	__u8 path_arg;  /* EI_NO_ARG if none */
+	__u8 fd_first;  /* args[0] is the descriptor operated on */
+	__u8 pad[2];
+};
+
+/* Per-CPU scratch space of the kernel side (too big for its stack). */
+struct ei_scratch {
+	__u64 args[6];   /* the syscall's arguments, read once per call */
+	char path[EI_PATH_MAX];
+	char pat[EI_PATTERN_MAX];
+	__s32 len;       /* bytes of path read, without the NUL; -1: unreadable */
+	__u32 truncated; /* the path may go on past what was read */
 };
 
 struct ei_target {
@@ -62,7 +90,10 @@ struct ei_event {
 	__u32 signal;
 	__s64 result;   /* -errno or retval; unused for a signal alone */
 	__u64 args[6];
+	__s32 path_len; /* -1: no path argument or unreadable */
+	__u32 path_truncated;
 	char comm[EI_COMM_LEN];
+	char path[EI_PATH_MAX];
 };
 
 #endif

@@ -133,17 +133,18 @@ const char *ei_support_message(enum ei_support s)
 
 int ei_syscall_injectable(int nr)
 {
-	const char *name = ei_syscall_name(nr);
+	const struct ei_syscall_entry *e = ei_syscall_info(nr);
 	char want[128], line[256];
 	int found = 0;
 	FILE *f;
 
-	if (!name)
+	if (!e)
 		return 0;
 	f = fopen("/sys/kernel/debug/error_injection/list", "re");
 	if (!f)
 		return -1;
-	snprintf(want, sizeof(want), "__x64_sys_%s", name);
+	/* The kernel knows the entry point: __x64_sys_newfstat for fstat. */
+	snprintf(want, sizeof(want), "__x64_sys_%s", e->entry);
 	while (fgets(line, sizeof(line), f)) {
 		size_t n = strcspn(line, " \t\n");
 		if (n == strlen(want) && !strncmp(line, want, n)) {

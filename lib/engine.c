@@ -47,20 +47,37 @@ static int fail(char *err, size_t len, const char *fmt, ...)
 	return -1;
 }
 
-/* Every syscall named by a rule must be one the kernel lets us override. */
-static int check_injectable(const struct ei_options *o, __u64 *all, char *err, size_t len)
+/* Every syscall named one by one must be one the kernel lets us override;
+ * those that a %class or /regex brought in and that it does not are
+ * dropped from the rules (written to rules[]). all: the union. */
+static int check_injectable(const struct ei_options *o, struct ei_rule *rules, __u64 *all, char *err,
+			    size_t len)
 {
 	memset(all, 0, EI_NR_SYSCALLS / 8);
-	for (int i = 0; i < o->nspecs; i++)
+	for (int i = 0; i < o->nspecs; i++) {
+		const struct ei_spec *sp = &o->specs[i];
+		struct ei_rule *r = &rules[i];
+		bool any = false;
+
+		*r = sp->rule;
+		for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
+			__u64 bit = 1ULL << (nr % 64);
+			if (!(r->syscalls[nr / 64] & bit))
+				continue;
+			if (ei_syscall_injectable(nr) == 0) {
+				if (sp->named[nr / 64] & bit)
+					return fail(err, len,
+						    "the kernel does not allow overriding %s (it is not on its error injection list)",
+						    ei_syscall_name(nr));
+				r->syscalls[nr / 64] &= ~bit;
+				continue;
+			}
+			any = true;
+		}
+		if (!any)
+			return fail(err, len, "rule %d: this kernel lets errinj fail none of its syscalls", i + 1);
 		for (int w = 0; w < EI_NR_SYSCALLS / 64; w++)
-			all[w] |= o->specs[i].rule.syscalls[w];
-	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
-		if (!(all[nr / 64] & (1ULL << (nr % 64))))
-			continue;
-		if (ei_syscall_injectable(nr) == 0)
-			return fail(err, len,
-				    "the kernel does not allow overriding %s (it is not on its error injection list)",
-				    ei_syscall_name(nr));
+			all[w] |= r->syscalls[w];
 	}
 	return 0;
 }
@@ -70,6 +87,7 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 {
 	struct ei_session *s;
 	__u64 all[EI_NR_SYSCALLS / 64];
+	struct ei_rule rules[EI_MAX_RULES];
 	enum ei_support sup;
 
 	if (o->nspecs < 1 || o->nspecs > EI_MAX_RULES) {
@@ -81,7 +99,7 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 		fail(err, len, "%s", ei_support_message(sup));
 		return NULL;
 	}
-	if (check_injectable(o, all, err, len))
+	if (check_injectable(o, rules, all, err, len))
 		return NULL;
 
 	s = calloc(1, sizeof(*s));
@@ -106,9 +124,23 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 		goto fail;
 	}
 	for (__u32 i = 0; i < (__u32)o->nspecs; i++) {
-		if (bpf_map__update_elem(s->skel->maps.rules, &i, sizeof(i), &o->specs[i].rule,
+		if (bpf_map__update_elem(s->skel->maps.rules, &i, sizeof(i), &rules[i],
 					 sizeof(struct ei_rule), BPF_ANY)) {
 			fail(err, len, "cannot write rule %u: %s", i + 1, strerror(errno));
+			goto fail;
+		}
+	}
+	/* Which argument is a path, for path= and for the events. */
+	for (__u32 nr = 0; nr < EI_NR_SYSCALLS; nr++) {
+		const struct ei_syscall_entry *e = ei_syscall_info(nr);
+		struct ei_sysinfo si = { .path_arg = EI_NO_ARG };
+		if (!e)
+			continue;
+		if (e->path_arg >= 0)
+			si.path_arg = e->path_arg;
+		si.fd_first = e->fd_first;
+		if (bpf_map__update_elem(s->skel->maps.sysinfo, &nr, sizeof(nr), &si, sizeof(si), BPF_ANY)) {
+			fail(err, len, "cannot write the syscall table: %s", strerror(errno));
 			goto fail;
 		}
 	}
@@ -135,8 +167,9 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 		if (!(all[nr / 64] & (1ULL << (nr % 64))))
 			continue;
 		LIBBPF_OPTS(bpf_ksyscall_opts, kopts, .bpf_cookie = nr);
+		/* By entry point: fstat's kprobe is on __x64_sys_newfstat. */
 		struct bpf_link *l = bpf_program__attach_ksyscall(s->skel->progs.errinj_syscall,
-								  ei_syscall_name(nr), &kopts);
+								  ei_syscall_info(nr)->entry, &kopts);
 		if (!l) {
 			fail(err, len, "cannot attach to %s: %s%s", ei_syscall_name(nr), strerror(errno),
 			     o->verbose ? "" : " (-v shows libbpf's log)");
@@ -159,6 +192,13 @@ int ei_session_add_target(struct ei_session *s, pid_t pid, bool pending_exec)
 	__u32 key = pid;
 
 	return bpf_map__update_elem(s->skel->maps.targets, &key, sizeof(key), &t, sizeof(t), BPF_ANY);
+}
+
+bool ei_session_has_targets(struct ei_session *s)
+{
+	__u32 key;
+
+	return bpf_map__get_next_key(s->skel->maps.targets, NULL, &key, sizeof(key)) == 0;
 }
 
 int ei_session_events_fd(struct ei_session *s)

@@ -33,14 +33,29 @@ int ei_errno_parse(const char *s);
 /* Canonical name of an errno ("EAGAIN" for 11), or NULL if unnamed. */
 const char *ei_errno_name(int err);
 
-/* ---- syscalls of this architecture (table generated from <asm/unistd_64.h>) ---- */
+/* ---- syscalls of x86_64 (table generated from the kernel's syscall_64.tbl
+ * and syscalls.h by lib/gen-syscalls.awk) ---- */
+#define EI_CLASS_FILE 1    /* %file: takes a path */
+#define EI_CLASS_DESC 2    /* %desc: takes or makes a file descriptor */
+#define EI_CLASS_NET 4     /* %net: sockets */
+#define EI_CLASS_PROCESS 8 /* %process: process lifetime and signals to processes */
+#define EI_CLASS_MEMORY 16 /* %memory: address space */
+
 struct ei_syscall_entry {
-	const char *name;
+	const char *name;  /* as in <asm/unistd_64.h> */
 	int nr;
+	const char *entry; /* kernel entry point without sys_ ("newfstat" for fstat) */
+	int path_arg;      /* index of the path argument, -1 if none */
+	int fd_first;      /* the first argument is the descriptor operated on */
+	int nargs;         /* -1 if the prototype is not in syscalls.h */
+	int classes;       /* EI_CLASS_* */
 };
 
 int ei_syscall_nr(const char *name);          /* -1 if unknown */
 const char *ei_syscall_name(int nr);          /* NULL if unknown */
+const struct ei_syscall_entry *ei_syscall_info(int nr); /* NULL if unknown */
+/* "%file" -> EI_CLASS_FILE..., 0 if unknown. */
+int ei_class_parse(const char *name);
 int ei_syscall_max(void);                     /* highest number + 1 */
 /* The known syscall name closest to name (edit distance), or NULL. */
 const char *ei_syscall_suggest(const char *name);
@@ -56,6 +71,11 @@ struct ei_spec {
 	struct ei_rule rule; /* what the kernel side evaluates */
 	double prob;         /* 1 without prob= */
 	int nsyscalls;
+	/* Syscalls named one by one (not through %class or /regex): an
+	 * engine refuses these when the kernel cannot fail them, and drops
+	 * the others. */
+	__u64 named[EI_NR_SYSCALLS / 64];
+	bool fd_filter; /* fd= was given (a filter on arg0) */
 };
 
 /* Parses the text after "inject=". Returns 0, or -1 with one line in err
@@ -116,6 +136,8 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 /* Makes pid a target; pending_exec: only once it has called execve. */
 int ei_session_add_target(struct ei_session *s, pid_t pid, bool pending_exec);
 int ei_session_events_fd(struct ei_session *s); /* readable when events wait */
+/* Whether any target process is still alive (they leave at exit). */
+bool ei_session_has_targets(struct ei_session *s);
 int ei_session_consume(struct ei_session *s);
 __u64 ei_session_dropped(struct ei_session *s); /* events lost to a full ring buffer */
 int ei_session_stat(struct ei_session *s, int nr, struct ei_stat *out);

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,11 +133,23 @@ static bool parse_prob(const char *s, double *out)
 	return *end == '\0' && *out > 0 && *out <= 1;
 }
 
-static const char *const keys[] = { "error", "retval", "signal", "when", "prob", "seed", "max" };
+static const char *const keys[] = { "error", "retval", "signal", "when", "prob",
+				    "seed",  "max",    "path",   "fd" };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
+static void add_syscall(struct ei_spec *sp, int nr, bool named)
+{
+	if (!(sp->rule.syscalls[nr / 64] & (1ULL << (nr % 64))))
+		sp->nsyscalls++;
+	sp->rule.syscalls[nr / 64] |= 1ULL << (nr % 64);
+	if (named)
+		sp->named[nr / 64] |= 1ULL << (nr % 64);
+}
+
+/* SET: names, %classes and /regexes (POSIX extended, on names), as strace. */
 static int parse_set(char *set, struct ei_spec *sp, char *err, size_t len)
 {
+	const struct ei_syscall_entry *e;
 	char q[80];
 	char *name, *save = NULL;
 
@@ -145,22 +158,62 @@ static int parse_set(char *set, struct ei_spec *sp, char *err, size_t len)
 	if (set[strlen(set) - 1] == ',' || set[0] == ',' || strstr(set, ",,"))
 		return fail(err, len, "empty syscall name in set '%s'", ei_quote(set, q, sizeof(q)));
 	for (name = strtok_r(set, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		ei_quote(name, q, sizeof(q));
+		if (name[0] == '%') {
+			int cls = ei_class_parse(name);
+			if (!cls)
+				return fail(err, len, "unknown class '%s' (expected %%file, %%desc, %%net, %%process or %%memory)", q);
+			for (size_t i = 0; (e = ei_syscall_at(i)); i++)
+				if ((e->classes & cls) && e->nr < EI_NR_SYSCALLS)
+					add_syscall(sp, e->nr, false);
+			continue;
+		}
+		if (name[0] == '/') {
+			regex_t re;
+			int n = 0;
+			if (!name[1] || regcomp(&re, name + 1, REG_EXTENDED | REG_NOSUB))
+				return fail(err, len, "invalid regular expression '%s'", q);
+			for (size_t i = 0; (e = ei_syscall_at(i)); i++)
+				if (e->nr < EI_NR_SYSCALLS && !regexec(&re, e->name, 0, NULL, 0)) {
+					add_syscall(sp, e->nr, false);
+					n++;
+				}
+			regfree(&re);
+			if (!n)
+				return fail(err, len, "regular expression '%s' matches no syscall", q);
+			continue;
+		}
 		int nr = ei_syscall_nr(name);
 		if (nr < 0) {
 			const char *hint = ei_syscall_suggest(name);
-			ei_quote(name, q, sizeof(q));
 			if (hint)
 				return fail(err, len, "unknown syscall '%s' (did you mean '%s'?)", q, hint);
 			return fail(err, len, "unknown syscall '%s'", q);
 		}
 		if (nr >= EI_NR_SYSCALLS)
-			return fail(err, len, "syscall '%s' (%d) is beyond the %d that errinj can inject", name,
+			return fail(err, len, "syscall '%s' (%d) is beyond the %d that errinj can inject", q,
 				    nr, EI_NR_SYSCALLS);
-		if (!(sp->rule.syscalls[nr / 64] & (1ULL << (nr % 64))))
-			sp->nsyscalls++;
-		sp->rule.syscalls[nr / 64] |= 1ULL << (nr % 64);
+		add_syscall(sp, nr, true);
 	}
 	return 0;
+}
+
+/* An integer argument value or mask: decimal, 0x hex or 0 octal (as C),
+ * or negative decimal (two's complement, for AT_FDCWD and the like). */
+static bool parse_argval(const char *s, __u64 *out)
+{
+	char *end;
+
+	if (!*s || strchr(" \t+", *s))
+		return false;
+	errno = 0;
+	if (s[0] == '-') {
+		long long v = strtoll(s, &end, 10);
+		*out = (__u64)v;
+	} else {
+		*out = strtoull(s, &end, 0);
+	}
+	return !errno && *end == '\0';
 }
 
 static int parse_field(const char *key, const char *val, struct ei_spec *sp, char *err, size_t len)
@@ -203,7 +256,86 @@ static int parse_field(const char *key, const char *val, struct ei_spec *sp, cha
 	} else if (!strcmp(key, "max")) {
 		if (!parse_uint(val, strlen(val), UINT64_MAX, &r->max) || r->max == 0)
 			return fail(err, len, "max=%s: expected a positive integer", q);
+	} else if (!strcmp(key, "path")) {
+		if (strlen(val) >= EI_PATTERN_MAX)
+			return fail(err, len, "path=%s: longer than %d bytes", q, EI_PATTERN_MAX - 1);
+		r->filters |= EI_FILTER_PATH;
+		strcpy(r->pattern, val);
+	} else if (!strcmp(key, "fd")) {
+		if (!parse_uint(val, strlen(val), INT_MAX, &v))
+			return fail(err, len, "fd=%s: expected a descriptor 0..%d", q, INT_MAX);
+		if (r->filters & EI_FILTER_ARG(0))
+			return fail(err, len, "fd= and arg0 both test the first argument");
+		/* int fd: the upper half of the register is not the caller's. */
+		r->filters |= EI_FILTER_ARG(0);
+		r->arg_mask[0] = 0xffffffffULL;
+		r->arg_value[0] = v;
 	}
+	return 0;
+}
+
+/* argK=V or argK&MASK=V (K 0..5, 0-based as the kernel's prototypes). */
+static int parse_arg_filter(const char *key, const char *val, struct ei_spec *sp, char *err, size_t len)
+{
+	char q[80], kq[80];
+	const char *amp = strchr(key, '&');
+	__u64 mask = ~0ULL, v;
+	int k;
+
+	ei_quote(key, kq, sizeof(kq));
+	if (key[3] < '0' || key[3] > '5' || (key[4] && key[4] != '&'))
+		return fail(err, len, "unknown key '%s' (arguments are arg0..arg5)", kq);
+	k = key[3] - '0';
+	if (amp && (!parse_argval(amp + 1, &mask) || !mask))
+		return fail(err, len, "%s: expected argK&MASK=VALUE with a non-zero integer MASK", kq);
+	if (sp->rule.filters & EI_FILTER_ARG(k))
+		return fail(err, len, k ? "duplicate filter on arg%d" : "duplicate filter on arg%d (fd= tests it too)", k);
+	if (!parse_argval(val, &v))
+		return fail(err, len, "%s=%s: expected an integer (decimal, 0x hex or 0 octal)", kq,
+			    ei_quote(val, q, sizeof(q)));
+	if (v & ~mask)
+		return fail(err, len, "%s=%s: the value has bits outside the mask, so it can never match", kq, q);
+	sp->rule.filters |= EI_FILTER_ARG(k);
+	sp->rule.arg_mask[k] = mask;
+	sp->rule.arg_value[k] = v;
+	return 0;
+}
+
+/* A filter must make sense for every syscall named in SET; syscalls that
+ * came from a %class or /regex and take no such argument are dropped. */
+static int check_filters(struct ei_spec *sp, char *err, size_t len)
+{
+	struct ei_rule *r = &sp->rule;
+
+	if (!(r->filters))
+		return 0;
+	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
+		const struct ei_syscall_entry *e;
+		const char *why = NULL;
+		char what[32];
+
+		if (!(r->syscalls[nr / 64] & (1ULL << (nr % 64))))
+			continue;
+		e = ei_syscall_info(nr);
+		if ((r->filters & EI_FILTER_PATH) && e->path_arg < 0)
+			why = "path=", snprintf(what, sizeof(what), "takes no path");
+		for (int k = 0; !why && k < 6; k++) {
+			if (!(r->filters & EI_FILTER_ARG(k)) || e->nargs < 0 || k < e->nargs)
+				continue;
+			snprintf(what, sizeof(what), "takes %d argument%s", e->nargs, e->nargs == 1 ? "" : "s");
+			why = k == 0 ? "arg0" : k == 1 ? "arg1" : k == 2 ? "arg2" : k == 3 ? "arg3" : k == 4 ? "arg4" : "arg5";
+		}
+		if (!why && sp->fd_filter && !e->fd_first)
+			why = "fd=", snprintf(what, sizeof(what), "takes no descriptor first");
+		if (!why)
+			continue;
+		if (sp->named[nr / 64] & (1ULL << (nr % 64)))
+			return fail(err, len, "%s does not apply to %s, which %s", why, e->name, what);
+		r->syscalls[nr / 64] &= ~(1ULL << (nr % 64));
+		sp->nsyscalls--;
+	}
+	if (!sp->nsyscalls)
+		return fail(err, len, "no syscall of the set takes the arguments that the filters test");
 	return 0;
 }
 
@@ -242,11 +374,18 @@ int ei_spec_parse(const char *text, struct ei_spec *sp, char *err, size_t len)
 		if (!eq)
 			return fail(err, len, "field '%s' is not key=value", ei_quote(field, q, sizeof(q)));
 		*eq = '\0';
+		if (!strncmp(field, "arg", 3) && field[3]) {
+			if (!eq[1])
+				return fail(err, len, "empty value for '%s'", ei_quote(field, q, sizeof(q)));
+			if (parse_arg_filter(field, eq + 1, sp, err, len))
+				return -1;
+			continue;
+		}
 		for (k = 0; k < NKEYS && strcmp(field, keys[k]); k++)
 			;
 		if (k == NKEYS)
-			return fail(err, len, "unknown key '%s' (expected error, retval, signal, when, prob, seed or max)",
-				    ei_quote(field, q, sizeof(q)));
+			return fail(err, len, "unknown key '%s' (expected error, retval, signal, when, prob, "
+				    "seed, max, path, fd or argK)", ei_quote(field, q, sizeof(q)));
 		if (seen[k])
 			return fail(err, len, "duplicate key '%s'", keys[k]);
 		seen[k] = true;
@@ -262,5 +401,6 @@ int ei_spec_parse(const char *text, struct ei_spec *sp, char *err, size_t len)
 		return fail(err, len, "no action: add error=ERRNO, retval=N or signal=SIG");
 	if (sp->rule.has_seed && sp->rule.prob >= (1ULL << 32))
 		return fail(err, len, "seed= needs prob= (it seeds the probabilistic choice)");
-	return 0;
+	sp->fd_filter = seen[8];
+	return check_filters(sp, err, len);
 }

@@ -62,12 +62,35 @@ int ei_syscall_nr(const char *name)
 	return -1;
 }
 
-const char *ei_syscall_name(int nr)
+const struct ei_syscall_entry *ei_syscall_info(int nr)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(ei_syscall_table); i++)
 		if (ei_syscall_table[i].nr == nr)
-			return ei_syscall_table[i].name;
+			return &ei_syscall_table[i];
 	return NULL;
+}
+
+const char *ei_syscall_name(int nr)
+{
+	const struct ei_syscall_entry *e = ei_syscall_info(nr);
+
+	return e ? e->name : NULL;
+}
+
+int ei_class_parse(const char *name)
+{
+	static const struct {
+		const char *name;
+		int cls;
+	} classes[] = {
+		{ "%file", EI_CLASS_FILE },	  { "%desc", EI_CLASS_DESC },
+		{ "%net", EI_CLASS_NET },	  { "%network", EI_CLASS_NET },
+		{ "%process", EI_CLASS_PROCESS }, { "%memory", EI_CLASS_MEMORY },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(classes); i++)
+		if (!strcmp(name, classes[i].name))
+			return classes[i].cls;
+	return 0;
 }
 
 int ei_syscall_max(void)

@@ -243,8 +243,27 @@ static void json_string(FILE *f, const char *s, size_t max)
 	fputc('"', f);
 }
 
+/* A path for a text line: C-style escapes, like strace's strings. */
+static void text_path(FILE *f, const struct ei_event *e)
+{
+	fputc('"', f);
+	for (int i = 0; i < e->path_len && i < EI_PATH_MAX; i++) {
+		unsigned char c = (unsigned char)e->path[i];
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+	if (e->path_truncated)
+		fputs("...", f);
+}
+
 static int on_event(const struct ei_event *e, void *ctx)
 {
+	const struct ei_syscall_entry *info = ei_syscall_info((int)e->nr);
 	const char *name = ei_syscall_name(e->nr);
 	char res[64], sig[32] = "";
 
@@ -269,6 +288,17 @@ static int on_event(const struct ei_event *e, void *ctx)
 		json_string(out, e->comm, EI_COMM_LEN);
 		fprintf(out, ",\"syscall\":\"%s\",\"nr\":%u,\"rule\":%u", name ? name : "?", e->nr,
 			e->rule + 1);
+		fprintf(out, ",\"path\":");
+		if (e->path_len >= 0)
+			json_string(out, e->path, (size_t)e->path_len);
+		else
+			fprintf(out, "null");
+		if (e->path_len >= 0)
+			fprintf(out, ",\"path_truncated\":%s", e->path_truncated ? "true" : "false");
+		if (info && info->fd_first)
+			fprintf(out, ",\"fd\":%d", (int)e->args[0]);
+		else
+			fprintf(out, ",\"fd\":null");
 		if (e->actions & EI_ACT_ERROR) {
 			errno_text((int)-e->result, res, sizeof(res));
 			fprintf(out, ",\"result\":%lld,\"error\":\"%s\"", (long long)-1, res);
@@ -291,8 +321,15 @@ static int on_event(const struct ei_event *e, void *ctx)
 		} else {
 			snprintf(res, sizeof(res), "?");
 		}
-		fprintf(out, "[pid %u] %s(...) = %s (INJECTED%s%s)\n", e->tid, name ? name : "?", res,
-			sig[0] ? " " : "", sig);
+		/* The argument the filters look at: the path, or the descriptor. */
+		fprintf(out, "[pid %u] %s(", e->tid, name ? name : "?");
+		if (e->path_len >= 0)
+			text_path(out, e);
+		else if (info && info->fd_first)
+			fprintf(out, "%d", (int)e->args[0]);
+		else
+			fprintf(out, "...");
+		fprintf(out, ") = %s (INJECTED%s%s)\n", res, sig[0] ? " " : "", sig);
 	}
 	fflush(out);
 	return 0;
@@ -534,7 +571,7 @@ int main(int argc, char **argv)
 	if (env.cmd) {
 		int exec_errno;
 		/* Orphans of the command come to us: errinj waits for all of
-		 * them, injecting, as strace -f does. */
+		 * them, injecting, as strace -f does (they are the targets). */
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
 		cmd_pid = launch(s, env.cmd, &oldmask, &exec_errno);
 		if (cmd_pid < 0) {
@@ -585,19 +622,19 @@ int main(int argc, char **argv)
 				for (;;) {
 					int st;
 					pid_t w = waitpid(-1, &st, WNOHANG);
-					if (w == 0)
+					if (w <= 0)
 						break;
-					if (w < 0) {
-						/* No children left at all. */
-						if (cmd_pid > 0)
-							stop = true;
-						break;
-					}
 					if (w == cmd_pid) {
 						status = st;
 						cmd_done = true;
 					}
 				}
+				/* Done when the command and every descendant that we
+				 * follow have exited. Not when we have no children:
+				 * we may have some that are not the command's (the
+				 * shell's >(...) of our own stderr, say). */
+				if (cmd_done && (env.no_follow || !ei_session_has_targets(s)))
+					stop = true;
 			}
 		}
 	}

@@ -123,6 +123,11 @@ int main(void)
 		cwd = strdup(cwd);
 	scratch("/tmp", cwd, "/run/host-tmp");
 	scratch("/var/tmp", cwd, "/run/host-var-tmp");
+	/* What devtmpfs lacks and shells expect (process substitution). */
+	symlink("/proc/self/fd", "/dev/fd");
+	symlink("/proc/self/fd/0", "/dev/stdin");
+	symlink("/proc/self/fd/1", "/dev/stdout");
+	symlink("/proc/self/fd/2", "/dev/stderr");
 	do_mount("tmpfs", "/dev/shm", "tmpfs", 0, "mode=1777");
 	do_mount("devpts", "/dev/pts", "devpts", 0, "ptmxmode=666");
 	do_mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);

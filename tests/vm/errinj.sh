@@ -11,7 +11,7 @@ error_field() {
     run "$E" -e inject=dup:error=EINVAL -- "$C" dup socket
     assert_eq "exit status" "$RC" 0 &&
         assert_eq "stdout" "$OUT" "$(printf 'dup = -1 EINVAL\nsocket = 3')" &&
-        assert_match "event" "$ERR" '^\[pid [0-9]+\] dup\(\.\.\.\) = -1 EINVAL \(INJECTED\)$' &&
+        assert_match "event" "$ERR" '^\[pid [0-9]+\] dup\([0-9]+\) = -1 EINVAL \(INJECTED\)$' &&
         assert_eq "events" "$(lines "$ERR")" 1
 }
 subtest error_field error_field
@@ -20,7 +20,7 @@ short_form_runs_userapp() {
     run "$E" dup 22
     assert_eq "exit status" "$RC" 1 &&
         assert_match "stderr" "$ERR" '^dup: Invalid argument$' &&
-        assert_match "event" "$ERR" '^\[pid [0-9]+\] dup\(\.\.\.\) = -1 EINVAL \(INJECTED\)$' &&
+        assert_match "event" "$ERR" '^\[pid [0-9]+\] dup\([0-9]+\) = -1 EINVAL \(INJECTED\)$' &&
         assert_match "stdout" "$OUT" '^openat: ok$'
 }
 subtest short_form_runs_userapp short_form_runs_userapp
@@ -40,7 +40,7 @@ subtest retval_field retval_field
 
 retval_event() {
     run "$E" -e inject=dup:retval=7 -- "$C" dup
-    assert_match "event" "$ERR" '^\[pid [0-9]+\] dup\(\.\.\.\) = 7 \(INJECTED\)$'
+    assert_match "event" "$ERR" '^\[pid [0-9]+\] dup\([0-9]+\) = 7 \(INJECTED\)$'
 }
 subtest retval_event retval_event
 
@@ -49,7 +49,7 @@ signal_alone() {
     run "$E" -e inject=dup:signal=SIGUSR1 -- "$C" dup socket
     assert_eq "exit status (128+SIGUSR1)" "$RC" 138 &&
         assert_eq "stdout" "$OUT" "" &&
-        assert_match "event" "$ERR" '^\[pid [0-9]+\] dup\(\.\.\.\) = \? \(INJECTED SIGUSR1\)$'
+        assert_match "event" "$ERR" '^\[pid [0-9]+\] dup\([0-9]+\) = \? \(INJECTED SIGUSR1\)$'
 }
 subtest signal_alone signal_alone
 
@@ -197,7 +197,7 @@ pid_target() {
     local erc=$?
     assert_eq "target" "$(cat "$T/p.out")" "$(printf 'dup = -1 EROFS\nsocket = 3')" &&
         assert_eq "errinj exit status" "$erc" 0 &&
-        assert_match "event" "$(cat "$T/e.err")" "^\[pid $tp\] dup\(\.\.\.\) = -1 EROFS \(INJECTED\)$"
+        assert_match "event" "$(cat "$T/e.err")" "^\[pid $tp\] dup\([0-9]+\) = -1 EROFS \(INJECTED\)$"
 }
 subtest pid_target pid_target
 
@@ -248,7 +248,7 @@ subtest bystander bystander
 output_file() {
     run "$E" -o "$T/ev.txt" -e inject=dup:error=EIO:when=1..2 -- "$C" repeat:3:dup
     assert_eq "stderr" "$ERR" "" &&
-        assert_eq "events" "$(grep -cE '^\[pid [0-9]+\] dup\(\.\.\.\) = -1 EIO \(INJECTED\)$' "$T/ev.txt")" 2
+        assert_eq "events" "$(grep -cE '^\[pid [0-9]+\] dup\([0-9]+\) = -1 EIO \(INJECTED\)$' "$T/ev.txt")" 2
 }
 subtest output_file output_file
 
@@ -340,3 +340,21 @@ installed_runs_userapp() {
     assert_eq "exit status" "$RC" 1 && assert_eq "stderr" "$ERR" "socket: Permission denied"
 }
 subtest installed_runs_userapp installed_runs_userapp
+
+# A reader that stalls makes errinj stall, the ring buffer fills, events
+# are lost: errinj must say how many, and shown + dropped = injected.
+dropped_events_reported() {
+    "$E" -c -e inject=dup:error=EIO -- "$C" count:100000:dup >"$T/out" 2> >(sleep 3; cat >"$T/err")
+    local rc=$? i
+    for i in $(seq 100); do [ -s "$T/err" ] && grep -q '^total' "$T/err" && break; sleep 0.1; done
+    local shown dropped total
+    shown=$(grep -cE '^\[pid [0-9]+\] dup\([0-9]+\) = -1 EIO \(INJECTED\)$' "$T/err")
+    dropped=$(sed -n 's/^errinj: \([0-9]*\) injection events were dropped (ring buffer full); the injections happened$/\1/p' "$T/err")
+    total=$(awk '$1 == "total" { print $3 }' "$T/err")
+    assert_eq "exit status" "$rc" 0 &&
+        assert_eq "program" "$(cat "$T/out")" "dup x100000: ok=0 err=100000" &&
+        assert_eq "injected" "$total" 100000 &&
+        { [ -n "$dropped" ] || { why "no drop reported ($shown shown)"; return 1; }; } &&
+        assert_eq "shown + dropped" "$((shown + dropped))" 100000
+}
+subtest dropped_events_reported dropped_events_reported
