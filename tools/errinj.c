@@ -73,6 +73,13 @@ static const char usage_text[] =
 	"  prob=P          fire with probability P, 0 < P <= 1\n"
 	"  seed=S          make prob= reproducible: same seed, same failing calls\n"
 	"  max=N           at most N injections by this rule\n"
+	"  path=PATTERN    only calls whose path argument matches (as passed; '*' any\n"
+	"                  run of bytes, '/' included, '?' one byte)\n"
+	"  fd=N            only calls whose first argument is descriptor N\n"
+	"  argK=V, argK&MASK=V  only calls whose argument K (0..5) is V, or has the\n"
+	"                  bits V under MASK (decimal, 0x hex, 0 octal)\n"
+	"SET may hold %file, %desc, %net, %process, %memory and /REGEX (on names).\n"
+	"Filters are checked in the kernel before counting: when= counts what passes.\n"
 	"Several rules may name the same syscall: the first that fires wins, and\n"
 	"every rule counts every call of its syscalls.\n"
 	"\n"
@@ -86,7 +93,12 @@ static const char usage_text[] =
 	"  errinj -e inject=read:retval=0:max=1 -- sh -c 'read x; echo \"$x\"'\n"
 	"  errinj -p 1234 -d 10 -e inject=connect:error=ECONNREFUSED\n"
 	"  errinj --cgroup /sys/fs/cgroup/test -e inject=mkdir:error=EDQUOT\n"
-	"  errinj --json -c -e inject=close:error=EIO -- ./prog\n";
+	"  errinj --json -c -e inject=close:error=EIO -- ./prog\n"
+	"  errinj -e inject=openat:error=ENOENT:path=/etc/hostname -- cat /etc/hostname\n"
+	"  errinj -e 'inject=openat:error=EACCES:path=*.conf' -- ./server\n"
+	"  errinj -e inject=write:error=EIO:fd=1 -- ./prog\n"
+	"  errinj -e 'inject=openat:error=EROFS:arg2&0100=0100' -- make\n"
+	"  errinj -e inject=%net:error=ENETDOWN -- ./client\n";
 
 enum { OPT_INJECT = 0x100, OPT_NO_FOLLOW, OPT_JSON, OPT_LIST, OPT_CGROUP };
 

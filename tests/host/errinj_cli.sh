@@ -36,6 +36,10 @@ subtest errinj_quiet_json    bad "^errinj: -q silences" -q --json dup EIO
 subtest errinj_list_args     bad "^errinj: --list takes no other arguments$" --list dup EIO
 subtest errinj_bad_bytes     bad "unknown syscall 'd\\\\xffp'" $'d\xffp' EIO
 subtest errinj_newline       bad "unknown syscall 'a\\\\x0ab'" $'a\nb' EIO
+subtest errinj_path_on_read  bad "path= does not apply to read, which takes no path$" -e inject=read:error=EIO:path=/x
+subtest errinj_fd_on_socket  bad "fd= does not apply to socket" -e inject=socket:error=EIO:fd=3
+subtest errinj_long_pattern  bad "longer than 127 bytes" -e inject=openat:error=EIO:path=/$(printf 'x%.0s' $(seq 130))
+subtest errinj_bad_class     bad "unknown class '%fil'" -e inject=%fil:error=EIO
 subtest errinj_too_many      bad "too many inject rules" $(for i in $(seq 17); do printf "%s\n" -e inject=dup:error=EIO; done)
 
 errinj_help() {

@@ -154,6 +154,24 @@ static void test_rejects(void)
 		{ "dup:error=EIO::max=1", "empty field" },
 		{ "dup:error=EIO:", "empty field" },
 		{ "d\xffp:error=EIO", "unknown syscall 'd\\xffp'" },
+		{ "read:error=EIO:path=/x", "path= does not apply to read, which takes no path" },
+		{ "openat,read:error=EIO:path=/x", "path= does not apply to read" },
+		{ "socket:error=EIO:fd=1", "fd= does not apply to socket" },
+		{ "getpid:error=EIO:arg0=1", "arg0 does not apply to getpid, which takes 0 arguments" },
+		{ "close:error=EIO:arg1=1", "arg1 does not apply to close, which takes 1 argument" },
+		{ "write:error=EIO:fd=1:arg0=1", "duplicate filter on arg0" },
+		{ "write:error=EIO:arg0=1:fd=1", "fd= and arg0 both test the first argument" },
+		{ "write:error=EIO:arg6=1", "arg0..arg5" },
+		{ "write:error=EIO:argx=1", "arg0..arg5" },
+		{ "write:error=EIO:arg1&0=0", "non-zero integer MASK" },
+		{ "write:error=EIO:arg1&3=4", "bits outside the mask" },
+		{ "write:error=EIO:arg1=zz", "arg1=zz: expected an integer" },
+		{ "write:error=EIO:fd=-1", "fd=-1" },
+		{ "openat:error=EIO:path=", "empty value for 'path'" },
+		{ "%foo:error=EIO", "unknown class '%foo'" },
+		{ "/(:error=EIO", "invalid regular expression" },
+		{ "/^zzz:error=EIO", "matches no syscall" },
+		{ "%memory:error=EIO:path=/x", "no syscall of the set takes" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		err[0] = '\0';
@@ -181,6 +199,102 @@ static void test_long_spec(void)
 	ASSERT(strlen(err) < 200, "message of %zu bytes", strlen(err));
 }
 
+static void test_filters(void)
+{
+	if (ok("openat:error=ENOENT:path=/etc/*")) {
+		ASSERT_EQ(sp.rule.filters, EI_FILTER_PATH);
+		ASSERT_STR(sp.rule.pattern, "/etc/*");
+	}
+	if (ok("write:error=EIO:fd=1")) {
+		ASSERT_EQ(sp.rule.filters, EI_FILTER_ARG(0));
+		ASSERT_EQ(sp.rule.arg_mask[0], 0xffffffffULL);
+		ASSERT_EQ(sp.rule.arg_value[0], 1);
+	}
+	if (ok("openat:error=EROFS:arg2&0100=0100")) {
+		ASSERT_EQ(sp.rule.filters, EI_FILTER_ARG(2));
+		ASSERT_EQ(sp.rule.arg_mask[2], 64);
+		ASSERT_EQ(sp.rule.arg_value[2], 64);
+	}
+	if (ok("openat:error=EROFS:arg0=-100:arg2&0x3=0x1")) {
+		ASSERT_EQ(sp.rule.arg_value[0], (__u64)-100);
+		ASSERT_EQ(sp.rule.arg_mask[0], ~0ULL);
+		ASSERT_EQ(sp.rule.arg_mask[2], 3);
+	}
+}
+
+/* Classes and regexes expand to the right syscalls; a filter drops the
+ * members it does not apply to. */
+static void test_sets(void)
+{
+	if (ok("%file:error=EIO")) {
+		ASSERT(has(&sp, SYS_openat) && has(&sp, SYS_unlink) && has(&sp, SYS_mkdir) &&
+			       has(&sp, SYS_execve) && has(&sp, SYS_stat) && has(&sp, SYS_rename),
+		       "%%file lacks a path syscall");
+		ASSERT(!has(&sp, SYS_read) && !has(&sp, SYS_close) && !has(&sp, SYS_getpid), "%%file too wide");
+	}
+	if (ok("%desc:error=EIO")) {
+		ASSERT(has(&sp, SYS_read) && has(&sp, SYS_write) && has(&sp, SYS_close) &&
+			       has(&sp, SYS_dup) && has(&sp, SYS_fstat) && has(&sp, SYS_sendto) &&
+			       has(&sp, SYS_pipe2),
+		       "%%desc lacks a descriptor syscall");
+		ASSERT(!has(&sp, SYS_getpid) && !has(&sp, SYS_mkdir) && !has(&sp, SYS_brk), "%%desc too wide");
+	}
+	if (ok("%net:error=EIO")) {
+		ASSERT(has(&sp, SYS_socket) && has(&sp, SYS_connect) && has(&sp, SYS_sendto) &&
+			       has(&sp, SYS_recvmsg) && has(&sp, SYS_accept4) && has(&sp, SYS_sendmmsg),
+		       "%%net lacks a socket syscall");
+		ASSERT(!has(&sp, SYS_read) && !has(&sp, SYS_openat), "%%net too wide");
+	}
+	if (ok("%process:error=EIO")) {
+		ASSERT(has(&sp, SYS_clone) && has(&sp, SYS_execve) && has(&sp, SYS_exit_group) &&
+			       has(&sp, SYS_wait4) && has(&sp, SYS_kill) && has(&sp, SYS_fork),
+		       "%%process lacks a process syscall");
+		ASSERT(!has(&sp, SYS_read) && !has(&sp, SYS_mmap), "%%process too wide");
+	}
+	if (ok("%memory:error=EIO")) {
+		ASSERT(has(&sp, SYS_mmap) && has(&sp, SYS_munmap) && has(&sp, SYS_brk) &&
+			       has(&sp, SYS_mprotect) && has(&sp, SYS_madvise),
+		       "%%memory lacks a memory syscall");
+		ASSERT(!has(&sp, SYS_read) && !has(&sp, SYS_clone), "%%memory too wide");
+	}
+	if (ok("/^mkdir:error=EIO")) {
+		ASSERT(has(&sp, SYS_mkdir) && has(&sp, SYS_mkdirat), "regex");
+		ASSERT_EQ(sp.nsyscalls, 2);
+		ASSERT(!sp.named[SYS_mkdir / 64], "regex members counted as named");
+	}
+	if (ok("%desc:error=EIO:fd=1")) {
+		ASSERT(has(&sp, SYS_write) && has(&sp, SYS_close), "fd= kept");
+		ASSERT(!has(&sp, SYS_pipe2) && !has(&sp, SYS_openat), "fd= did not drop pipe2/openat");
+	}
+	if (ok("%file:error=EIO:path=/x"))
+		ASSERT(has(&sp, SYS_openat) && has(&sp, SYS_execve), "path= kept");
+}
+
+/* The generated table: entry points, path arguments, descriptors. */
+static void test_table(void)
+{
+	const struct ei_syscall_entry *e;
+
+	e = ei_syscall_info(SYS_fstat);
+	ASSERT(e && !strcmp(e->entry, "newfstat") && e->fd_first, "fstat");
+	e = ei_syscall_info(SYS_openat);
+	ASSERT(e && e->path_arg == 1 && !e->fd_first && e->nargs == 4, "openat");
+	e = ei_syscall_info(SYS_open);
+	ASSERT(e && e->path_arg == 0, "open");
+	e = ei_syscall_info(SYS_umount2);
+	ASSERT(e && !strcmp(e->entry, "umount") && e->path_arg == 0, "umount2");
+	e = ei_syscall_info(SYS_read);
+	ASSERT(e && e->path_arg == -1 && e->fd_first && e->nargs == 3, "read");
+	e = ei_syscall_info(SYS_sendto);
+	ASSERT(e && e->fd_first && e->nargs == 6, "sendto");
+	e = ei_syscall_info(SYS_socket);
+	ASSERT(e && !e->fd_first, "socket");
+	e = ei_syscall_info(SYS_dup2);
+	ASSERT(e && e->fd_first, "dup2");
+	e = ei_syscall_info(SYS_pipe2);
+	ASSERT(e && !e->fd_first, "pipe2 takes a pointer");
+}
+
 static void test_quote(void)
 {
 	char b[16];
@@ -198,6 +312,9 @@ int main(void)
 	SUBTEST(prob_seed_max);
 	SUBTEST(rejects);
 	SUBTEST(long_spec);
+	SUBTEST(filters);
+	SUBTEST(sets);
+	SUBTEST(table);
 	SUBTEST(quote);
 	return t_failed ? 1 : 0;
 }
