@@ -155,3 +155,13 @@ int ei_syscall_injectable(int nr)
 	fclose(f);
 	return found;
 }
+
+void ei_refuse_setid(void)
+{
+	/* Installed setuid or setgid, errinj would let any user fail any
+	 * process's syscalls: refuse before anything else. */
+	if (getuid() != geteuid() || getgid() != getegid()) {
+		ei_msg("refusing to run setuid or setgid: run it as root (or with CAP_BPF and CAP_PERFMON) instead");
+		exit(EI_EXIT_FAIL);
+	}
+}

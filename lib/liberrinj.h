@@ -96,6 +96,8 @@ const char *ei_progname(void);
 void ei_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Bad input: one line on stderr, then exit(EI_EXIT_USAGE). */
 void ei_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Exits with a sentence if running setuid or setgid. */
+void ei_refuse_setid(void);
 /* Route libbpf's log: shown only when verbose (-v). */
 void ei_libbpf_log(bool verbose);
 

@@ -475,6 +475,7 @@ int main(int argc, char **argv)
 	struct timespec deadline = {};
 
 	ei_set_progname("errinj");
+	ei_refuse_setid();
 	parse_args(argc, argv);
 	ei_libbpf_log(env.verbose);
 

@@ -72,6 +72,7 @@ int main(int argc, char **argv)
 	__u32 key = 0, val;
 
 	ei_set_progname("loader");
+	ei_refuse_setid();
 	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		usage(stdout);
 		return 0;

@@ -3,13 +3,15 @@
  * hammer SYSCALL COUNT       call SYSCALL COUNT times
  * hammer SYSCALL -u FILE     call it until FILE exists (a bystander)
  * Prints "calls=N errors=E errno=X" (X: the last error, 0 if none) and,
- * with -u, creates FILE.ready once it has started calling.
+ * with -u, creates FILE.ready once it has started calling. On SIGUSR1 it
+ * prints the counts so far and starts counting anew (a window).
  * SYSCALL is one of dup, getppid, getpid, close, openat.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/syscall.h>
@@ -40,8 +42,17 @@ static long call(const char *name)
 	exit(2);
 }
 
+static volatile sig_atomic_t window;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	window = 1;
+}
+
 int main(int argc, char **argv)
 {
+	struct sigaction sa = { .sa_handler = on_usr1 };
 	long n = 0, errors = 0, count = -1, last = 0;
 	const char *until = NULL;
 	char ready[4096];
@@ -56,6 +67,7 @@ int main(int argc, char **argv)
 	}
 	/* close(999) fails with EBADF on its own: count only other errors. */
 	int expected = !strcmp(argv[1], "close") ? EBADF : 0;
+	sigaction(SIGUSR1, &sa, NULL);
 	if (until) {
 		snprintf(ready, sizeof(ready), "%s.ready", until);
 		call(argv[1]);
@@ -67,6 +79,12 @@ int main(int argc, char **argv)
 			if (call(argv[1]) < 0 && errno != expected) {
 				errors++;
 				last = errno;
+			}
+			if (window) {
+				printf("window calls=%ld errors=%ld errno=%ld\n", n, errors, last);
+				fflush(stdout);
+				window = 0;
+				n = errors = last = 0;
 			}
 		}
 	}

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Reliability and security on the test kernel: bystanders under load,
+# errinj killed at random moments, two injectors at once, setuid.
+. "$(dirname "$0")/../lib.sh"
+
+E=$B/errinj
+H=$B/tests/hammer
+
+ours() {
+    bpftool prog show 2>/dev/null | grep -E 'name errinj_' | sed 's/^/prog: /'
+    bpftool link show 2>/dev/null | grep -E '^[0-9]+:' | sed 's/^/link: /'
+    bpftool map show 2>/dev/null | grep -E 'name (rules|rule_hits|targets|counts|stats|sysinfo|scratch|events|cgroup)( |$)' | sed 's/^/map: /'
+    sed 's/^/kprobe: /' /sys/kernel/debug/kprobes/list
+    sed 's/^/kprobe_event: /' /sys/kernel/tracing/kprobe_events
+}
+
+wait_for() { # FILE: up to 10 s
+    local i
+    for i in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.1; done
+    return 1
+}
+
+# 4 bystanders make 10^6 calls each of the syscall being failed in a target.
+isolation_under_load() {
+    "$E" -q -e inject=dup:error=EIO -- "$H" dup -u "$T/stop" >"$T/target" &
+    local ep=$! i
+    wait_for "$T/stop.ready" || { why "target did not start"; return 1; }
+    for i in 1 2 3 4; do "$H" dup 1000000 >"$T/by$i" & done
+    wait $(jobs -p | grep -vx "$ep")
+    touch "$T/stop"
+    wait $ep
+    for i in 1 2 3 4; do
+        assert_eq "bystander $i" "$(cat "$T/by$i")" "calls=1000000 errors=0 errno=0" || return 1
+    done
+    local t
+    t=$(cat "$T/target")
+    assert_match "target" "$t" '^calls=([0-9]+) errors=\1 errno=5$'
+}
+subtest isolation_under_load isolation_under_load
+
+# SIGKILL errinj at 50 random moments (loading, attaching, injecting, with
+# events flowing): nothing of ours stays, the orphaned target sees no more
+# injected errors, and a new errinj works.
+killed_at_random() {
+    local i d p tp leftover bad=0 windows=0
+    for i in $(seq 50); do
+        "$E" -o "$T/ev" -e inject=dup:error=EIO -- "$H" dup -u "$T/stop$i" >"$T/t$i" &
+        p=$!
+        d=$(( (RANDOM % 400) + 1 ))
+        sleep "$(printf '0.%03d' "$d")"
+        kill -KILL $p
+        wait $p 2>/dev/null
+        leftover=
+        for _ in $(seq 50); do leftover=$(ours); [ -z "$leftover" ] && break; sleep 0.1; done
+        [ -z "$leftover" ] || { why "run $i (killed after ${d} ms): left $leftover"; bad=1; }
+        tp=$(pgrep -f "hammer dup -u $T/stop$i\$")
+        if [ -n "$tp" ]; then
+            # Two windows: the second one starts after the kill.
+            kill -USR1 $tp; sleep 0.2; kill -USR1 $tp; sleep 0.2
+            touch "$T/stop$i"
+            wait 2>/dev/null
+            local w
+            w=$(grep '^window' "$T/t$i" | sed -n 2p)
+            printf '%s' "$w" | grep -Eq '^window calls=[1-9][0-9]* errors=0 errno=0$' ||
+                { why "run $i: after the kill the target saw '$w'"; bad=1; }
+            windows=$((windows + 1))
+        fi
+        touch "$T/stop$i"
+    done
+    [ "$windows" -gt 10 ] || { why "only $windows of 50 runs reached the target"; bad=1; }
+    run "$E" -q dup ENOSPC -- "$B/tests/calls" dup
+    assert_eq "a new errinj" "$OUT" "dup = -1 ENOSPC" && [ $bad = 0 ]
+}
+subtest killed_at_random killed_at_random
+
+# Two injectors on one syscall, different targets and errnos.
+two_injectors() {
+    "$E" -q -e inject=dup:error=EPERM -- "$H" dup -u "$T/a" >"$T/a.out" &
+    local a=$!
+    "$E" -q -e inject=dup:error=ENOSPC -- "$H" dup -u "$T/b" >"$T/b.out" &
+    local b=$!
+    wait_for "$T/a.ready" && wait_for "$T/b.ready" || { why "targets did not start"; return 1; }
+    sleep 0.5
+    touch "$T/a" "$T/b"
+    wait $a $b
+    assert_match "target A" "$(cat "$T/a.out")" '^calls=([0-9]+) errors=\1 errno=1$' &&
+        assert_match "target B" "$(cat "$T/b.out")" '^calls=([0-9]+) errors=\1 errno=28$'
+}
+subtest two_injectors two_injectors
+
+refuses_setuid() {
+    chmod 755 "$T" "$(dirname "$T")" || return 1
+    cp "$E" "$T/errinj" && chmod 4755 "$T/errinj" && cp "$B/loader" "$T/loader" && chmod 4755 "$T/loader" || return 1
+    run setpriv --reuid=65534 --regid=65534 --clear-groups "$T/errinj" dup EIO -- true
+    assert_eq "errinj exit status" "$RC" 1 &&
+        assert_eq "errinj stderr" "$ERR" "errinj: refusing to run setuid or setgid: run it as root (or with CAP_BPF and CAP_PERFMON) instead" || return 1
+    run setpriv --reuid=65534 --regid=65534 --clear-groups "$T/loader" dup 22
+    assert_eq "loader exit status" "$RC" 1 &&
+        assert_match "loader stderr" "$ERR" '^loader: refusing to run setuid'
+}
+subtest refuses_setuid refuses_setuid
