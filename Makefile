@@ -29,9 +29,14 @@ SAMPLES   := $(BUILD)/samples/hello $(BUILD)/samples/hello_trigger \
 TEST_PROGS := $(patsubst tests/progs/%.c,$(BUILD)/tests/%,$(wildcard tests/progs/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 
-all: $(TOOLS) $(SAMPLES) $(TEST_PROGS) $(UNIT_TESTS)
+# The unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer,
+# with the library's sources built the same way.
+ASAN_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/asan/%,$(wildcard tests/unit/test_*.c))
+SANITIZE   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-$(BUILD) $(BUILD)/lib $(BUILD)/samples $(BUILD)/tests $(BUILD)/tests/unit:
+all: $(TOOLS) $(SAMPLES) $(TEST_PROGS) $(UNIT_TESTS) $(ASAN_TESTS)
+
+$(BUILD) $(BUILD)/lib $(BUILD)/samples $(BUILD)/tests $(BUILD)/tests/unit $(BUILD)/asan:
 	mkdir -p $@
 
 # ---- generated tables and headers ----
@@ -101,6 +106,9 @@ install: $(TOOLS)
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/errinj $(DESTDIR)$(PREFIX)/share/man/man1/errinj.1
 	rm -rf $(DESTDIR)$(PREFIX)/libexec/errinj
+
+$(BUILD)/asan/%: tests/unit/%.c tests/unit/test.h $(LIB_SRCS) lib/liberrinj.h $(GEN) $(BUILD)/errinj.skel.h | $(BUILD)/asan
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(SANITIZE) $< $(LIB_SRCS) $(LDLIBS) -o $@
 
 # Host unit tests, then the VM tests on the test kernel; one summary line.
 check: all

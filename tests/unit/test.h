@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static bool t_ok;
@@ -56,10 +57,12 @@ static inline void run_subtest(const char *name, void (*fn)(void))
 		fclose(m);
 		stdout = old;
 	}
+	/* TEST_LAYER names the build (unit, or asan for the sanitized one). */
+	const char *layer = getenv("TEST_LAYER") ? getenv("TEST_LAYER") : "unit";
 	if (t_ok) {
-		printf("PASS unit/%s\n", name);
+		printf("PASS %s/%s\n", layer, name);
 	} else {
-		printf("FAIL unit/%s%s\n", name, buf);
+		printf("FAIL %s/%s%s\n", layer, name, buf);
 		t_failed++;
 	}
 }
