@@ -34,7 +34,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/u
 ASAN_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/asan/%,$(wildcard tests/unit/test_*.c))
 SANITIZE   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-all: $(TOOLS) $(SAMPLES) $(TEST_PROGS) $(UNIT_TESTS) $(ASAN_TESTS)
+all: $(TOOLS) $(SAMPLES) $(TEST_PROGS) $(UNIT_TESTS) $(ASAN_TESTS) $(BUILD)/fuzz_spec
 
 $(BUILD) $(BUILD)/lib $(BUILD)/samples $(BUILD)/tests $(BUILD)/tests/unit $(BUILD)/asan:
 	mkdir -p $@
@@ -110,6 +110,17 @@ uninstall:
 $(BUILD)/asan/%: tests/unit/%.c tests/unit/test.h $(LIB_SRCS) lib/liberrinj.h $(GEN) $(BUILD)/errinj.skel.h | $(BUILD)/asan
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(SANITIZE) $< $(LIB_SRCS) $(LDLIBS) -o $@
 
+# libFuzzer on the spec parser: `make fuzz [FUZZ_TIME=600]`. make check
+# runs it for FUZZ_CHECK_TIME seconds (tests/run).
+FUZZ_TIME ?= 600
+$(BUILD)/fuzz_spec: tests/fuzz/fuzz_spec.c lib/spec.c lib/tables.c lib/liberrinj.h $(GEN) | $(BUILD)
+	$(CLANG) $(CPPFLAGS) -O1 -g -Wall -Werror -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all $< lib/spec.c lib/tables.c -o $@
+fuzz: $(BUILD)/fuzz_spec
+	mkdir -p $(BUILD)/fuzz-corpus
+	$(BUILD)/fuzz_spec -max_total_time=$(FUZZ_TIME) -max_len=512 -timeout=10 \
+		$(BUILD)/fuzz-corpus tests/fuzz/corpus
+
 # Host unit tests, then the VM tests on the test kernel; one summary line.
 check: all
 	tests/run
@@ -121,6 +132,6 @@ kernel:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all check kernel clean install uninstall
+.PHONY: all check kernel clean install uninstall fuzz
 .DELETE_ON_ERROR:
 .SECONDARY:

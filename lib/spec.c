@@ -364,7 +364,8 @@ int ei_spec_parse(const char *text, struct ei_spec *sp, char *err, size_t len)
 	if (!colon || !colon[1])
 		return fail(err, len, "'%s' says what to fail but not how: add :error=ERRNO, :retval=N or :signal=SIG",
 			    ei_quote(text, q, sizeof(q)));
-	if (strstr(colon + 1, "::") || colon[strlen(colon + 1)] == ':')
+	/* strtok_r below would skip empty fields: find them first. */
+	if (colon[1] == ':' || strstr(colon + 1, "::") || colon[strlen(colon + 1)] == ':')
 		return fail(err, len, "empty field in '%s'", ei_quote(text, q, sizeof(q)));
 
 	for (field = strtok_r(colon + 1, ":", &save); field; field = strtok_r(NULL, ":", &save)) {

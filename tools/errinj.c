@@ -282,6 +282,12 @@ static int on_event(const struct ei_event *e, void *ctx)
 	(void)ctx;
 	if (env.quiet)
 		return 0;
+	/* Each event goes out in one write, so that it is never interleaved
+	 * with what the targets write to the same file. */
+	char line[4096];
+	FILE *f = fmemopen(line, sizeof(line), "w");
+	if (!f)
+		return 0;
 	if (e->actions & EI_ACT_SIGNAL) {
 		const char *sn = ei_signal_name(e->signal);
 		snprintf(sig, sizeof(sig), "%s", sn ? sn : "?");
@@ -295,34 +301,34 @@ static int on_event(const struct ei_event *e, void *ctx)
 		char ts[32];
 		gmtime_r(&secs, &tm);
 		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
-		fprintf(out, "{\"time\":\"%s.%06lldZ\",\"pid\":%u,\"tid\":%u,\"comm\":", ts,
+		fprintf(f, "{\"time\":\"%s.%06lldZ\",\"pid\":%u,\"tid\":%u,\"comm\":", ts,
 			(ns % 1000000000LL) / 1000, e->pid, e->tid);
-		json_string(out, e->comm, EI_COMM_LEN);
-		fprintf(out, ",\"syscall\":\"%s\",\"nr\":%u,\"rule\":%u", name ? name : "?", e->nr,
+		json_string(f, e->comm, EI_COMM_LEN);
+		fprintf(f, ",\"syscall\":\"%s\",\"nr\":%u,\"rule\":%u", name ? name : "?", e->nr,
 			e->rule + 1);
-		fprintf(out, ",\"path\":");
+		fprintf(f, ",\"path\":");
 		if (e->path_len >= 0)
-			json_string(out, e->path, (size_t)e->path_len);
+			json_string(f, e->path, (size_t)e->path_len);
 		else
-			fprintf(out, "null");
+			fprintf(f, "null");
 		if (e->path_len >= 0)
-			fprintf(out, ",\"path_truncated\":%s", e->path_truncated ? "true" : "false");
+			fprintf(f, ",\"path_truncated\":%s", e->path_truncated ? "true" : "false");
 		if (info && info->fd_first)
-			fprintf(out, ",\"fd\":%d", (int)e->args[0]);
+			fprintf(f, ",\"fd\":%d", (int)e->args[0]);
 		else
-			fprintf(out, ",\"fd\":null");
+			fprintf(f, ",\"fd\":null");
 		if (e->actions & EI_ACT_ERROR) {
 			errno_text((int)-e->result, res, sizeof(res));
-			fprintf(out, ",\"result\":%lld,\"error\":\"%s\"", (long long)-1, res);
+			fprintf(f, ",\"result\":%lld,\"error\":\"%s\"", (long long)-1, res);
 		} else if (e->actions & EI_ACT_RETVAL) {
-			fprintf(out, ",\"result\":%lld,\"error\":null", (long long)e->result);
+			fprintf(f, ",\"result\":%lld,\"error\":null", (long long)e->result);
 		} else {
-			fprintf(out, ",\"result\":null,\"error\":null");
+			fprintf(f, ",\"result\":null,\"error\":null");
 		}
 		if (sig[0])
-			fprintf(out, ",\"signal\":\"%s\"}\n", sig);
+			fprintf(f, ",\"signal\":\"%s\"}\n", sig);
 		else
-			fprintf(out, ",\"signal\":null}\n");
+			fprintf(f, ",\"signal\":null}\n");
 	} else {
 		if (e->actions & EI_ACT_ERROR) {
 			char en[32];
@@ -334,15 +340,17 @@ static int on_event(const struct ei_event *e, void *ctx)
 			snprintf(res, sizeof(res), "?");
 		}
 		/* The argument the filters look at: the path, or the descriptor. */
-		fprintf(out, "[pid %u] %s(", e->tid, name ? name : "?");
+		fprintf(f, "[pid %u] %s(", e->tid, name ? name : "?");
 		if (e->path_len >= 0)
-			text_path(out, e);
+			text_path(f, e);
 		else if (info && info->fd_first)
-			fprintf(out, "%d", (int)e->args[0]);
+			fprintf(f, "%d", (int)e->args[0]);
 		else
-			fprintf(out, "...");
-		fprintf(out, ") = %s (INJECTED%s%s)\n", res, sig[0] ? " " : "", sig);
+			fprintf(f, "...");
+		fprintf(f, ") = %s (INJECTED%s%s)\n", res, sig[0] ? " " : "", sig);
 	}
+	fclose(f);
+	fputs(line, out);
 	fflush(out);
 	return 0;
 }

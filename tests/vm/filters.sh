@@ -11,8 +11,9 @@ path_exact() {
     run "$E" -e inject=openat:error=ENOENT:path=/etc/hostname -- cat /etc/hostname /etc/os-release
     assert_eq "exit status" "$RC" 1 &&
         assert_eq "stdout" "$OUT" "$(cat /etc/os-release)" &&
-        assert_eq "stderr" "$ERR" "$(printf '%s\n%s' '[pid PID] openat("/etc/hostname") = -1 ENOENT (INJECTED)' \
-            'cat: /etc/hostname: No such file or directory' | sed "s/PID/$(printf '%s' "$ERR" | sed -n 's/^\[pid \([0-9]*\)\].*/\1/p')/")"
+        assert_eq "stderr lines" "$(lines "$ERR")" 2 &&
+        assert_match "event" "$ERR" '^\[pid [0-9]+\] openat\("/etc/hostname"\) = -1 ENOENT \(INJECTED\)$' &&
+        assert_match "cat's message" "$ERR" '^cat: /etc/hostname: No such file or directory$'
 }
 subtest path_exact path_exact
 

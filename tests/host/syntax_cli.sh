@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# The syntax corpus (as strace's qual_inject-syntax.test): malformed or
+# out-of-range specs and arguments, each of which must exit 2 with exactly
+# one line on stderr naming the problem, before anything is loaded.
+# Runs on the host and in the VM.
+. "$(dirname "$0")/../lib.sh"
+
+long=$(printf 'a%.0s' $(seq 300))
+# spec | what the message must contain
+specs=(
+    "|empty inject spec"
+    ":|empty syscall set"
+    "::|empty syscall set"
+    "dup|add :error=ERRNO"
+    "dup:|add :error=ERRNO"
+    ":error=EIO|empty syscall set"
+    "dup::error=EIO|empty field"
+    "dup:error=EIO:|empty field"
+    "dup:error=EIO::when=1|empty field"
+    "dup,:error=EIO|empty syscall name"
+    ",dup:error=EIO|empty syscall name"
+    "dup,,read:error=EIO|empty syscall name"
+    "dup:=EIO|unknown key ''"
+    "dup:error|not key=value"
+    "dup:error==EIO|error==EIO"
+    "nosuch:error=EIO|unknown syscall 'nosuch'"
+    "DUP:error=EIO|unknown syscall 'DUP'"
+    "dupp:error=EIO|did you mean 'dup'"
+    "read,nosuch:error=EIO|unknown syscall 'nosuch'"
+    "$long:error=EIO|unknown syscall 'aaaa"
+    $'\xff\xfe:error=EIO|unknown syscall \'\\xff\\xfe\''
+    $'d\xc3(p:error=EIO|unknown syscall'
+    "dup:errno=EIO|unknown key 'errno'"
+    "dup:foo=1|unknown key 'foo'"
+    "dup:ERROR=EIO|unknown key 'ERROR'"
+    "dup:error=EIO:when|not key=value"
+    "dup:error=EIO:x=|unknown key 'x'"
+    "dup:error=0|error=0"
+    "dup:error=4096|error=4096"
+    "dup:error=-1|error=-1"
+    "dup:error=+1|error=+1"
+    "dup:error=1.5|error=1.5"
+    "dup:error=0x16|error=0x16"
+    "dup:error=EFOO|error=EFOO"
+    "dup:error=einval|error=einval"
+    "dup:error= EINVAL|error= EINVAL"
+    "dup:error=EINVAL |error=EINVAL "
+    "dup:error=99999999999999999999|error=9999"
+    "dup:error=|empty value for 'error'"
+    "dup:error=022|error=022"
+    "dup:retval=-1|retval=-1"
+    "dup:retval=1e3|retval=1e3"
+    "dup:retval=abc|retval=abc"
+    "dup:retval=9223372036854775808|retval=9223372036854775808"
+    "dup:retval=|empty value for 'retval'"
+    "dup:retval= 1|retval= 1"
+    "dup:signal=SIGFOO|signal=SIGFOO"
+    "dup:signal=0|signal=0"
+    "dup:signal=65|signal=65"
+    "dup:signal=-1|signal=-1"
+    "dup:signal=sigusr1|signal=sigusr1"
+    "dup:signal=SIG|signal=SIG"
+    "dup:when=3|no action"
+    "dup:error=EIO:when=0|when=0"
+    "dup:error=EIO:when=5..3|last (3) is before first (5)"
+    "dup:error=EIO:when=2+0|step must be"
+    "dup:error=EIO:when=2..|after '..'"
+    "dup:error=EIO:when=..3|when=..3"
+    "dup:error=EIO:when=+|when=+"
+    "dup:error=EIO:when=2+x|unexpected 'x'"
+    "dup:error=EIO:when=3x|unexpected 'x'"
+    "dup:error=EIO:when=x|when=x"
+    "dup:error=EIO:when=0..5|when=0..5"
+    "dup:error=EIO:when=1..0|after '..'"
+    "dup:error=EIO:when=4294967296|when=4294967296"
+    "dup:error=EIO:when=1+4294967296|step must be"
+    "dup:error=EIO:when=2..3..4|unexpected '.'"
+    "dup:error=EIO:when=2++|unexpected '+'"
+    "dup:error=EIO:when=-1|when=-1"
+    "dup:error=EIO:prob=0|prob=0"
+    "dup:error=EIO:prob=1.5|prob=1.5"
+    "dup:error=EIO:prob=-0.5|prob=-0.5"
+    "dup:error=EIO:prob=nan|prob=nan"
+    "dup:error=EIO:prob=inf|prob=inf"
+    "dup:error=EIO:prob=1e-1|prob=1e-1"
+    "dup:error=EIO:prob=.|prob=."
+    "dup:error=EIO:prob=2|prob=2"
+    "dup:error=EIO:prob=0.0|prob=0.0"
+    "dup:error=EIO:prob=1.0000001|prob=1.0000001"
+    "dup:error=EIO:prob=0x1|prob=0x1"
+    "dup:error=EIO:seed=1|seed= needs prob="
+    "dup:error=EIO:prob=0.5:seed=-1|seed=-1"
+    "dup:error=EIO:prob=0.5:seed=18446744073709551616|seed=18446744073709551616"
+    "dup:error=EIO:prob=0.5:seed=abc|seed=abc"
+    "dup:error=EIO:max=0|max=0"
+    "dup:error=EIO:max=-1|max=-1"
+    "dup:error=EIO:max=abc|max=abc"
+    "dup:error=EIO:error=EIO|duplicate key 'error'"
+    "dup:error=EIO:when=1:when=2|duplicate key 'when'"
+    "dup:error=EIO:prob=0.5:prob=0.5|duplicate key 'prob'"
+    "dup:error=EIO:prob=0.5:seed=1:seed=2|duplicate key 'seed'"
+    "dup:error=EIO:max=1:max=2|duplicate key 'max'"
+    "openat:error=EIO:path=/a:path=/b|duplicate key 'path'"
+    "write:error=EIO:fd=1:fd=2|duplicate key 'fd'"
+    "dup:signal=1:signal=2|duplicate key 'signal'"
+    "dup:retval=1:retval=2|duplicate key 'retval'"
+    "dup:error=EIO:retval=1|mutually exclusive"
+    "read:error=EIO:path=/x|path= does not apply to read"
+    "openat:error=EIO:path=/$long|longer than 127 bytes"
+    "socket:error=EIO:fd=3|fd= does not apply to socket"
+    "write:error=EIO:fd=-1|fd=-1"
+    "write:error=EIO:fd=abc|fd=abc"
+    "write:error=EIO:arg6=1|arg0..arg5"
+    "write:error=EIO:argx=1|arg0..arg5"
+    "write:error=EIO:arg1&0=0|non-zero integer MASK"
+    "write:error=EIO:arg1&3=4|bits outside the mask"
+    "write:error=EIO:arg1=zz|arg1=zz"
+    "write:error=EIO:fd=1:arg0=1|duplicate filter on arg0"
+    "write:error=EIO:arg0=1:arg0=2|duplicate filter on arg0"
+    "getpid:error=EIO:arg0=1|arg0 does not apply to getpid"
+    "%foo:error=EIO|unknown class '%foo'"
+    "%:error=EIO|unknown class '%'"
+    "/(:error=EIO|invalid regular expression"
+    "/^zzz:error=EIO|matches no syscall"
+    "/:error=EIO|invalid regular expression"
+    "%memory:error=EIO:path=/x|no syscall of the set"
+)
+
+bad_spec() { # SPEC FRAGMENT
+    run "$B/errinj" -e "inject=$1" -- true
+    assert_usage_error "^errinj: " && assert_match "message" "$ERR" "$(printf '%s' "$2" | sed 's/[][\.*^$()+?{}|]/\\&/g')"
+}
+
+i=0
+for c in "${specs[@]}"; do
+    i=$((i + 1))
+    subtest "syntax_spec_$i" bad_spec "${c%|*}" "${c##*|}"
+done
+
+# Arguments around the specs.
+args=(
+    "option '-p' needs a value|-p"
+    "invalid pid 'abc'|-p abc -e inject=dup:error=EIO"
+    "invalid pid '0'|-p 0 -e inject=dup:error=EIO"
+    "invalid pid '-5'|-p -5 -e inject=dup:error=EIO"
+    "invalid duration '0'|-d 0 -p 1 -e inject=dup:error=EIO"
+    "invalid duration 'x'|-d x -p 1 -e inject=dup:error=EIO"
+    "not a cgroup v2 directory|--cgroup / -e inject=dup:error=EIO"
+    "unknown option '-x'|-x"
+    "unknown option '--foo'|--foo"
+    "unsupported -e expression 'trace=x'|-e trace=x"
+    "option '-e' needs a value|-e"
+    "option '--inject' needs a value|--inject"
+    "option '-o' needs a value|-o"
+    "missing ERRNO|dup"
+    "error=0|dup 0"
+    "give only one of|-p 1 --cgroup /sys/fs/cgroup -e inject=dup:error=EIO"
+)
+bad_args() { # FRAGMENT ARGS
+    local frag=$1
+    shift
+    # shellcheck disable=SC2086
+    run "$B/errinj" $1
+    assert_usage_error "^errinj: " && assert_match "message" "$ERR" "$(printf '%s' "$frag" | sed 's/[][\.*^$()+?{}|]/\\&/g')"
+}
+i=0
+for c in "${args[@]}"; do
+    i=$((i + 1))
+    subtest "syntax_args_$i" bad_args "${c%%|*}" "${c#*|}"
+done
+
+# Nothing of errinj's was loaded by any of the above.
+nothing_loaded() {
+    local progs
+    progs=$(bpftool prog show 2>/dev/null | grep -E 'name errinj_')
+    assert_eq "errinj programs loaded" "$progs" ""
+}
+subtest syntax_nothing_loaded nothing_loaded
