@@ -16,6 +16,7 @@
 const volatile __u32 nr_rules = 0;
 const volatile bool follow_forks = true;
 const volatile bool cgroup_mode = false;
+const volatile bool emit_events = true; /* false with -q: no ring buffer work */
 
 /* Read by user space at exit. */
 __u64 dropped_events = 0;
@@ -316,7 +317,8 @@ int errinj_syscall(struct pt_regs *ctx)
 			bpf_send_signal_thread(r->signal);
 		if (st)
 			st->injected++;
-		emit(id, nr, i, r, sc, have_path);
+		if (emit_events)
+			emit(id, nr, i, r, sc, have_path);
 	}
 	return 0;
 }

@@ -118,6 +118,7 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 	s->skel->rodata->nr_rules = o->nspecs;
 	s->skel->rodata->follow_forks = o->follow;
 	s->skel->rodata->cgroup_mode = o->cgroup_fd >= 0;
+	s->skel->rodata->emit_events = fn != NULL;
 	if (errinj_bpf__load(s->skel)) {
 		fail(err, len, "cannot load the eBPF program: %s%s", strerror(errno),
 		     o->verbose ? "" : " (-v shows libbpf's log)");

@@ -132,7 +132,8 @@ typedef int (*ei_event_fn)(const struct ei_event *e, void *ctx);
 
 /* Checks privileges and kernel support, loads, writes the rules and
  * attaches. NULL with one sentence in err on failure (nothing stays
- * attached). fn gets every injection event from ei_session_consume. */
+ * attached). fn gets every injection event from ei_session_consume; with
+ * fn NULL the kernel side makes no events at all. */
 struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, void *ctx, char *err,
 				   size_t errlen);
 /* Makes pid a target; pending_exec: only once it has called execve. */

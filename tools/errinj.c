@@ -516,6 +516,19 @@ int main(int argc, char **argv)
 		ei_usage_error("-q silences the events that --json and -o would write");
 	if (env.pid && kill(env.pid, 0) && errno == ESRCH)
 		ei_usage_error("no process with pid %d", (int)env.pid);
+	if (env.pid) {
+		/* Only a process we could ptrace: opening its memory asks the
+		 * kernel's own ptrace access check (PTRACE_MODE_ATTACH). */
+		char mem[64];
+		snprintf(mem, sizeof(mem), "/proc/%d/mem", (int)env.pid);
+		int fd = open(mem, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 && (errno == EACCES || errno == EPERM)) {
+			ei_msg("not allowed to inject into pid %d: you could not ptrace it", (int)env.pid);
+			return EI_EXIT_FAIL;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
 	if (env.cgroup) {
 		struct statfs sfs;
 		o.cgroup_fd = open(env.cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -558,7 +571,7 @@ int main(int argc, char **argv)
 	o.nspecs = env.nspecs;
 	o.follow = !env.no_follow;
 	o.verbose = env.verbose;
-	s = ei_session_open(&o, on_event, NULL, err, sizeof(err));
+	s = ei_session_open(&o, env.quiet ? NULL : on_event, NULL, err, sizeof(err));
 	if (!s) {
 		ei_msg("%s", err);
 		goto cleanup;

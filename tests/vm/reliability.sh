@@ -44,7 +44,7 @@ subtest isolation_under_load isolation_under_load
 killed_at_random() {
     local i d p tp leftover bad=0 windows=0
     for i in $(seq 50); do
-        "$E" -o "$T/ev" -e inject=dup:error=EIO -- "$H" dup -u "$T/stop$i" >"$T/t$i" &
+        "$E" -o "$T/ev" -e inject=dup:error=EIO -- "$H" dup -u "$T/stop$i" >"$T/t$i" 2>/dev/null &
         p=$!
         d=$(( (RANDOM % 400) + 1 ))
         sleep "$(printf '0.%03d' "$d")"
@@ -99,3 +99,53 @@ refuses_setuid() {
         assert_match "loader stderr" "$ERR" '^loader: refusing to run setuid'
 }
 subtest refuses_setuid refuses_setuid
+
+# A target exits and an unrelated process gets its pid while errinj is
+# still attached: the newcomer is never injected.
+pid_reuse() {
+    "$E" -q -e inject=dup:error=EIO -- sh -c "$B/tests/calls dup >'$T/old.out' & echo \$! >'$T/oldpid'; wait; touch '$T/old.done'; while [ ! -e '$T/release' ]; do sleep 0.1; done" &
+    local ep=$! old i
+    wait_for "$T/old.done" || { why "the first target did not finish"; kill $ep; return 1; }
+    old=$(cat "$T/oldpid")
+    assert_eq "first target" "$(cat "$T/old.out")" "dup = -1 EIO" || { touch "$T/release"; return 1; }
+    for i in $(seq 3000); do
+        sh -c "[ \$\$ = $old ] && exec $B/tests/calls dup >'$T/new.out'"
+        [ -s "$T/new.out" ] && break
+    done
+    touch "$T/release"
+    wait $ep
+    [ -s "$T/new.out" ] || { why "pid $old was not reused within 3000 forks"; return 1; }
+    assert_eq "newcomer with pid $old" "$(cat "$T/new.out")" "dup = 3"
+}
+subtest pid_reuse pid_reuse
+
+# A user with CAP_BPF and CAP_PERFMON but not root may not target a
+# process that user could not ptrace.
+ptrace_check() {
+    chmod 755 "$T" "$(dirname "$T")" && cp "$E" "$T/errinj" && chmod 755 "$T/errinj" || return 1
+    sleep 30 &
+    local sp=$!
+    run setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=+bpf,+perfmon \
+        --ambient-caps=+bpf,+perfmon "$T/errinj" -p $sp -d 1 -e inject=dup:error=EIO
+    kill $sp
+    assert_eq "exit status" "$RC" 1 &&
+        assert_eq "stderr" "$ERR" "errinj: not allowed to inject into pid $sp: you could not ptrace it"
+}
+subtest ptrace_check ptrace_check
+
+# An event storm: errinj's memory stays bounded while 300,000 injections
+# are reported.
+storm_memory() {
+    "$E" -o /dev/null -e inject=dup:error=EIO -- "$B/tests/calls" count:300000:dup >"$T/out" 2>"$T/err" &
+    local ep=$! rss max=0
+    while kill -0 $ep 2>/dev/null; do
+        rss=$(awk '/^VmRSS/ { print $2 }' /proc/$ep/status 2>/dev/null)
+        [ -n "$rss" ] && [ "$rss" -gt "$max" ] && max=$rss
+        sleep 0.2
+    done
+    wait $ep
+    assert_eq "program" "$(cat "$T/out")" "dup x300000: ok=0 err=300000" &&
+        assert_match "drops said" "$(cat "$T/err")" '^(|errinj: [0-9]+ injection events were dropped \(ring buffer full\); the injections happened)$' &&
+        { [ "$max" -gt 0 ] && [ "$max" -lt 51200 ] || { why "errinj's RSS peaked at $max kB (bound: 50 MB)"; return 1; }; }
+}
+subtest storm_memory storm_memory
