@@ -171,6 +171,15 @@ static int parse_set(char *set, struct ei_spec *sp, char *err, size_t len)
 		if (name[0] == '/') {
 			regex_t re;
 			int n = 0;
+			/* glibc's regcomp copies the operand of '+' and of {n,m}:
+			 * stacked, they take exponential memory (found by the
+			 * fuzzer). Names need neither braces nor many '+'. */
+			int plus = 0;
+			for (const char *c = name + 1; *c; c++)
+				plus += *c == '+';
+			if (strlen(name) > 128 || strchr(name, '{') || plus > 4)
+				return fail(err, len, "regular expression '%s' too complex: at most 128 bytes, "
+						      "4 '+' and no '{'", q);
 			if (!name[1] || regcomp(&re, name + 1, REG_EXTENDED | REG_NOSUB))
 				return fail(err, len, "invalid regular expression '%s'", q);
 			for (size_t i = 0; (e = ei_syscall_at(i)); i++)

@@ -171,6 +171,8 @@ static void test_rejects(void)
 		{ "%foo:error=EIO", "unknown class '%foo'" },
 		{ "/(:error=EIO", "invalid regular expression" },
 		{ "/^zzz:error=EIO", "matches no syscall" },
+		{ "/4+++++++++++++++++++++++++++++++++++++++++++:error=EIO", "too complex" },
+		{ "/a{1000}{1000}:error=EIO", "too complex" },
 		{ "%memory:error=EIO:path=/x", "no syscall of the set takes" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
