@@ -36,16 +36,6 @@ static int on_sample(void *ctx, void *data, size_t len)
 	return s->fn(data, s->ctx);
 }
 
-static int fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* Every syscall named one by one must be one the kernel lets us override;
  * those that a %class or /regex brought in and that it does not are
@@ -66,7 +56,7 @@ static int check_injectable(const struct ei_options *o, struct ei_rule *rules, _
 				continue;
 			if (ei_syscall_injectable(nr) == 0) {
 				if (sp->named[nr / 64] & bit)
-					return fail(err, len,
+					return ei_fail(err, len,
 						    "the kernel does not allow overriding %s (it is not on its error injection list)",
 						    ei_syscall_name(nr));
 				r->syscalls[nr / 64] &= ~bit;
@@ -75,7 +65,7 @@ static int check_injectable(const struct ei_options *o, struct ei_rule *rules, _
 			any = true;
 		}
 		if (!any)
-			return fail(err, len, "rule %d: this kernel lets errinj fail none of its syscalls", i + 1);
+			return ei_fail(err, len, "rule %d: this kernel lets errinj fail none of its syscalls", i + 1);
 		for (int w = 0; w < EI_NR_SYSCALLS / 64; w++)
 			all[w] |= r->syscalls[w];
 	}
@@ -91,12 +81,12 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 	enum ei_support sup;
 
 	if (o->nspecs < 1 || o->nspecs > EI_MAX_RULES) {
-		fail(err, len, "between 1 and %d inject rules are allowed", EI_MAX_RULES);
+		ei_fail(err, len, "between 1 and %d inject rules are allowed", EI_MAX_RULES);
 		return NULL;
 	}
 	sup = ei_check_kprobe_override();
 	if (sup != EI_SUPPORTED) {
-		fail(err, len, "%s", ei_support_message(sup));
+		ei_fail(err, len, "%s", ei_support_message(sup));
 		return NULL;
 	}
 	if (check_injectable(o, rules, all, err, len))
@@ -104,7 +94,7 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 
 	s = calloc(1, sizeof(*s));
 	if (!s) {
-		fail(err, len, "out of memory");
+		ei_fail(err, len, "out of memory");
 		return NULL;
 	}
 	s->fn = fn;
@@ -112,7 +102,7 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 	s->next_serial = 1;
 	s->skel = errinj_bpf__open();
 	if (!s->skel) {
-		fail(err, len, "cannot open the eBPF program: %s", strerror(errno));
+		ei_fail(err, len, "cannot open the eBPF program: %s", strerror(errno));
 		goto fail;
 	}
 	s->skel->rodata->nr_rules = o->nspecs;
@@ -120,14 +110,14 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 	s->skel->rodata->cgroup_mode = o->cgroup_fd >= 0;
 	s->skel->rodata->emit_events = fn != NULL;
 	if (errinj_bpf__load(s->skel)) {
-		fail(err, len, "cannot load the eBPF program: %s%s", strerror(errno),
+		ei_fail(err, len, "cannot load the eBPF program: %s%s", strerror(errno),
 		     o->verbose ? "" : " (-v shows libbpf's log)");
 		goto fail;
 	}
 	for (__u32 i = 0; i < (__u32)o->nspecs; i++) {
 		if (bpf_map__update_elem(s->skel->maps.rules, &i, sizeof(i), &rules[i],
 					 sizeof(struct ei_rule), BPF_ANY)) {
-			fail(err, len, "cannot write rule %u: %s", i + 1, strerror(errno));
+			ei_fail(err, len, "cannot write rule %u: %s", i + 1, strerror(errno));
 			goto fail;
 		}
 	}
@@ -141,26 +131,26 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 			si.path_arg = e->path_arg;
 		si.fd_first = e->fd_first;
 		if (bpf_map__update_elem(s->skel->maps.sysinfo, &nr, sizeof(nr), &si, sizeof(si), BPF_ANY)) {
-			fail(err, len, "cannot write the syscall table: %s", strerror(errno));
+			ei_fail(err, len, "cannot write the syscall table: %s", strerror(errno));
 			goto fail;
 		}
 	}
 	if (o->cgroup_fd >= 0) {
 		__u32 zero = 0, fd = o->cgroup_fd;
 		if (bpf_map__update_elem(s->skel->maps.cgroup, &zero, sizeof(zero), &fd, sizeof(fd), BPF_ANY)) {
-			fail(err, len, "cannot use the cgroup: %s", strerror(errno));
+			ei_fail(err, len, "cannot use the cgroup: %s", strerror(errno));
 			goto fail;
 		}
 	}
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_sample, s, NULL);
 	if (!s->rb) {
-		fail(err, len, "cannot open the event ring buffer: %s", strerror(errno));
+		ei_fail(err, len, "cannot open the event ring buffer: %s", strerror(errno));
 		goto fail;
 	}
 	/* The scheduler tracepoints first: targets must be tracked before
 	 * the first injection can happen. */
 	if (errinj_bpf__attach(s->skel)) {
-		fail(err, len, "cannot attach the scheduler tracepoints: %s%s", strerror(errno),
+		ei_fail(err, len, "cannot attach the scheduler tracepoints: %s%s", strerror(errno),
 		     o->verbose ? "" : " (-v shows libbpf's log)");
 		goto fail;
 	}
@@ -172,7 +162,7 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 		struct bpf_link *l = bpf_program__attach_ksyscall(s->skel->progs.errinj_syscall,
 								  ei_syscall_info(nr)->entry, &kopts);
 		if (!l) {
-			fail(err, len, "cannot attach to %s: %s%s", ei_syscall_name(nr), strerror(errno),
+			ei_fail(err, len, "cannot attach to %s: %s%s", ei_syscall_name(nr), strerror(errno),
 			     o->verbose ? "" : " (-v shows libbpf's log)");
 			goto fail;
 		}

@@ -84,6 +84,8 @@ int ei_spec_parse(const char *text, struct ei_spec *spec, char *err, size_t errl
 /* when=first[..last][+[step]]; returns 0 or -1 with a message. */
 int ei_when_parse(const char *s, __u64 *first, __u64 *last, __u64 *step, char *err,
 		  size_t errlen);
+/* Writes a one-line message into err; returns -1 (for "return ei_fail(...)"). */
+int ei_fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Copies s into buf for a message: printable ASCII as is, other bytes as
  * \xNN, cut to fit with "...". Returns buf. */
 char *ei_quote(const char *s, char *buf, size_t len);

@@ -17,6 +17,16 @@
 
 #define SPEC_MAX_LEN 4096
 
+int ei_fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 char *ei_quote(const char *s, char *buf, size_t len)
 {
 	size_t o = 0;
@@ -48,16 +58,6 @@ char *ei_quote(const char *s, char *buf, size_t len)
 	return buf;
 }
 
-static int fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* Strict unsigned decimal: digits only, no sign, no overflow past max. */
 static bool parse_uint(const char *s, size_t n, __u64 max, __u64 *out)
@@ -88,15 +88,15 @@ int ei_when_parse(const char *s, __u64 *first, __u64 *last, __u64 *step, char *e
 	*last = 0;
 	*step = 0;
 	if (!parse_uint(s, n, UINT32_MAX, first) || *first == 0)
-		return fail(err, len, "when=%s: expected first[..last][+[step]] with first in 1..%u", q,
+		return ei_fail(err, len, "when=%s: expected first[..last][+[step]] with first in 1..%u", q,
 			    UINT32_MAX);
 	if (p[0] == '.' && p[1] == '.') {
 		p += 2;
 		n = strspn(p, "0123456789");
 		if (!parse_uint(p, n, UINT32_MAX, last) || *last == 0)
-			return fail(err, len, "when=%s: expected a number 1..%u after '..'", q, UINT32_MAX);
+			return ei_fail(err, len, "when=%s: expected a number 1..%u after '..'", q, UINT32_MAX);
 		if (*last < *first)
-			return fail(err, len, "when=%s: last (%llu) is before first (%llu)", q,
+			return ei_fail(err, len, "when=%s: last (%llu) is before first (%llu)", q,
 				    (unsigned long long)*last, (unsigned long long)*first);
 		p += n;
 		*step = 1;
@@ -106,11 +106,11 @@ int ei_when_parse(const char *s, __u64 *first, __u64 *last, __u64 *step, char *e
 		n = strspn(p, "0123456789");
 		*step = 1;
 		if (n && (!parse_uint(p, n, UINT32_MAX, step) || *step == 0))
-			return fail(err, len, "when=%s: step must be in 1..%u", q, UINT32_MAX);
+			return ei_fail(err, len, "when=%s: step must be in 1..%u", q, UINT32_MAX);
 		p += n;
 	}
 	if (*p)
-		return fail(err, len, "when=%s: unexpected '%c' (expected first[..last][+[step]])", q,
+		return ei_fail(err, len, "when=%s: unexpected '%c' (expected first[..last][+[step]])", q,
 			    *p >= 0x20 && *p < 0x7f ? *p : '?');
 	return 0;
 }
@@ -154,15 +154,15 @@ static int parse_set(char *set, struct ei_spec *sp, char *err, size_t len)
 	char *name, *save = NULL;
 
 	if (!*set)
-		return fail(err, len, "empty syscall set (expected SET:error=... with SET a list of syscalls)");
+		return ei_fail(err, len, "empty syscall set (expected SET:error=... with SET a list of syscalls)");
 	if (set[strlen(set) - 1] == ',' || set[0] == ',' || strstr(set, ",,"))
-		return fail(err, len, "empty syscall name in set '%s'", ei_quote(set, q, sizeof(q)));
+		return ei_fail(err, len, "empty syscall name in set '%s'", ei_quote(set, q, sizeof(q)));
 	for (name = strtok_r(set, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
 		ei_quote(name, q, sizeof(q));
 		if (name[0] == '%') {
 			int cls = ei_class_parse(name);
 			if (!cls)
-				return fail(err, len, "unknown class '%s' (expected %%file, %%desc, %%net, %%process or %%memory)", q);
+				return ei_fail(err, len, "unknown class '%s' (expected %%file, %%desc, %%net, %%process or %%memory)", q);
 			for (size_t i = 0; (e = ei_syscall_at(i)); i++)
 				if ((e->classes & cls) && e->nr < EI_NR_SYSCALLS)
 					add_syscall(sp, e->nr, false);
@@ -178,10 +178,10 @@ static int parse_set(char *set, struct ei_spec *sp, char *err, size_t len)
 			for (const char *c = name + 1; *c; c++)
 				plus += *c == '+';
 			if (strlen(name) > 128 || strchr(name, '{') || plus > 4)
-				return fail(err, len, "regular expression '%s' too complex: at most 128 bytes, "
+				return ei_fail(err, len, "regular expression '%s' too complex: at most 128 bytes, "
 						      "4 '+' and no '{'", q);
 			if (!name[1] || regcomp(&re, name + 1, REG_EXTENDED | REG_NOSUB))
-				return fail(err, len, "invalid regular expression '%s'", q);
+				return ei_fail(err, len, "invalid regular expression '%s'", q);
 			for (size_t i = 0; (e = ei_syscall_at(i)); i++)
 				if (e->nr < EI_NR_SYSCALLS && !regexec(&re, e->name, 0, NULL, 0)) {
 					add_syscall(sp, e->nr, false);
@@ -189,18 +189,18 @@ static int parse_set(char *set, struct ei_spec *sp, char *err, size_t len)
 				}
 			regfree(&re);
 			if (!n)
-				return fail(err, len, "regular expression '%s' matches no syscall", q);
+				return ei_fail(err, len, "regular expression '%s' matches no syscall", q);
 			continue;
 		}
 		int nr = ei_syscall_nr(name);
 		if (nr < 0) {
 			const char *hint = ei_syscall_suggest(name);
 			if (hint)
-				return fail(err, len, "unknown syscall '%s' (did you mean '%s'?)", q, hint);
-			return fail(err, len, "unknown syscall '%s'", q);
+				return ei_fail(err, len, "unknown syscall '%s' (did you mean '%s'?)", q, hint);
+			return ei_fail(err, len, "unknown syscall '%s'", q);
 		}
 		if (nr >= EI_NR_SYSCALLS)
-			return fail(err, len, "syscall '%s' (%d) is beyond the %d that errinj can inject", q,
+			return ei_fail(err, len, "syscall '%s' (%d) is beyond the %d that errinj can inject", q,
 				    nr, EI_NR_SYSCALLS);
 		add_syscall(sp, nr, true);
 	}
@@ -235,46 +235,46 @@ static int parse_field(const char *key, const char *val, struct ei_spec *sp, cha
 	ei_quote(val, q, sizeof(q));
 	if (!strcmp(key, "error")) {
 		if ((x = ei_errno_parse(val)) < 0)
-			return fail(err, len, "error=%s: expected an errno name (EINVAL) or a number 1..%d",
+			return ei_fail(err, len, "error=%s: expected an errno name (EINVAL) or a number 1..%d",
 				    q, EI_ERRNO_MAX);
 		r->actions |= EI_ACT_ERROR;
 		r->error = x;
 	} else if (!strcmp(key, "retval")) {
 		if (!parse_uint(val, strlen(val), LONG_MAX, &v))
-			return fail(err, len, "retval=%s: expected an integer 0..%ld", q, LONG_MAX);
+			return ei_fail(err, len, "retval=%s: expected an integer 0..%ld", q, LONG_MAX);
 		r->actions |= EI_ACT_RETVAL;
 		r->retval = (__s64)v;
 	} else if (!strcmp(key, "signal")) {
 		if ((x = ei_signal_parse(val)) < 0)
-			return fail(err, len, "signal=%s: expected a signal name (SIGUSR1) or a number 1..64", q);
+			return ei_fail(err, len, "signal=%s: expected a signal name (SIGUSR1) or a number 1..64", q);
 		r->actions |= EI_ACT_SIGNAL;
 		r->signal = x;
 	} else if (!strcmp(key, "when")) {
 		return ei_when_parse(val, &r->first, &r->last, &r->step, err, len);
 	} else if (!strcmp(key, "prob")) {
 		if (!parse_prob(val, &sp->prob))
-			return fail(err, len, "prob=%s: expected a probability P with 0 < P <= 1 (e.g. 0.25)", q);
+			return ei_fail(err, len, "prob=%s: expected a probability P with 0 < P <= 1 (e.g. 0.25)", q);
 		r->prob = (__u64)(sp->prob * 4294967296.0);
 		if (r->prob == 0) /* tiny but positive: still possible */
 			r->prob = 1;
 	} else if (!strcmp(key, "seed")) {
 		if (!parse_uint(val, strlen(val), UINT64_MAX, &r->seed))
-			return fail(err, len, "seed=%s: expected an integer 0..%llu", q,
+			return ei_fail(err, len, "seed=%s: expected an integer 0..%llu", q,
 				    (unsigned long long)UINT64_MAX);
 		r->has_seed = 1;
 	} else if (!strcmp(key, "max")) {
 		if (!parse_uint(val, strlen(val), UINT64_MAX, &r->max) || r->max == 0)
-			return fail(err, len, "max=%s: expected a positive integer", q);
+			return ei_fail(err, len, "max=%s: expected a positive integer", q);
 	} else if (!strcmp(key, "path")) {
 		if (strlen(val) >= EI_PATTERN_MAX)
-			return fail(err, len, "path=%s: longer than %d bytes", q, EI_PATTERN_MAX - 1);
+			return ei_fail(err, len, "path=%s: longer than %d bytes", q, EI_PATTERN_MAX - 1);
 		r->filters |= EI_FILTER_PATH;
 		strcpy(r->pattern, val);
 	} else if (!strcmp(key, "fd")) {
 		if (!parse_uint(val, strlen(val), INT_MAX, &v))
-			return fail(err, len, "fd=%s: expected a descriptor 0..%d", q, INT_MAX);
+			return ei_fail(err, len, "fd=%s: expected a descriptor 0..%d", q, INT_MAX);
 		if (r->filters & EI_FILTER_ARG(0))
-			return fail(err, len, "fd= and arg0 both test the first argument");
+			return ei_fail(err, len, "fd= and arg0 both test the first argument");
 		/* int fd: the upper half of the register is not the caller's. */
 		r->filters |= EI_FILTER_ARG(0);
 		r->arg_mask[0] = 0xffffffffULL;
@@ -293,17 +293,17 @@ static int parse_arg_filter(const char *key, const char *val, struct ei_spec *sp
 
 	ei_quote(key, kq, sizeof(kq));
 	if (key[3] < '0' || key[3] > '5' || (key[4] && key[4] != '&'))
-		return fail(err, len, "unknown key '%s' (arguments are arg0..arg5)", kq);
+		return ei_fail(err, len, "unknown key '%s' (arguments are arg0..arg5)", kq);
 	k = key[3] - '0';
 	if (amp && (!parse_argval(amp + 1, &mask) || !mask))
-		return fail(err, len, "%s: expected argK&MASK=VALUE with a non-zero integer MASK", kq);
+		return ei_fail(err, len, "%s: expected argK&MASK=VALUE with a non-zero integer MASK", kq);
 	if (sp->rule.filters & EI_FILTER_ARG(k))
-		return fail(err, len, k ? "duplicate filter on arg%d" : "duplicate filter on arg%d (fd= tests it too)", k);
+		return ei_fail(err, len, k ? "duplicate filter on arg%d" : "duplicate filter on arg%d (fd= tests it too)", k);
 	if (!parse_argval(val, &v))
-		return fail(err, len, "%s=%s: expected an integer (decimal, 0x hex or 0 octal)", kq,
+		return ei_fail(err, len, "%s=%s: expected an integer (decimal, 0x hex or 0 octal)", kq,
 			    ei_quote(val, q, sizeof(q)));
 	if (v & ~mask)
-		return fail(err, len, "%s=%s: the value has bits outside the mask, so it can never match", kq, q);
+		return ei_fail(err, len, "%s=%s: the value has bits outside the mask, so it can never match", kq, q);
 	sp->rule.filters |= EI_FILTER_ARG(k);
 	sp->rule.arg_mask[k] = mask;
 	sp->rule.arg_value[k] = v;
@@ -339,12 +339,12 @@ static int check_filters(struct ei_spec *sp, char *err, size_t len)
 		if (!why)
 			continue;
 		if (sp->named[nr / 64] & (1ULL << (nr % 64)))
-			return fail(err, len, "%s does not apply to %s, which %s", why, e->name, what);
+			return ei_fail(err, len, "%s does not apply to %s, which %s", why, e->name, what);
 		r->syscalls[nr / 64] &= ~(1ULL << (nr % 64));
 		sp->nsyscalls--;
 	}
 	if (!sp->nsyscalls)
-		return fail(err, len, "no syscall of the set takes the arguments that the filters test");
+		return ei_fail(err, len, "no syscall of the set takes the arguments that the filters test");
 	return 0;
 }
 
@@ -360,9 +360,9 @@ int ei_spec_parse(const char *text, struct ei_spec *sp, char *err, size_t len)
 	sp->rule.prob = 1ULL << 32;
 	sp->prob = 1;
 	if (!text || !*text)
-		return fail(err, len, "empty inject spec (expected SET:error=ERRNO[:when=EXPR]...)");
+		return ei_fail(err, len, "empty inject spec (expected SET:error=ERRNO[:when=EXPR]...)");
 	if (strlen(text) > SPEC_MAX_LEN)
-		return fail(err, len, "inject spec longer than %d bytes", SPEC_MAX_LEN);
+		return ei_fail(err, len, "inject spec longer than %d bytes", SPEC_MAX_LEN);
 	strcpy(buf, text);
 
 	colon = strchr(buf, ':');
@@ -371,22 +371,22 @@ int ei_spec_parse(const char *text, struct ei_spec *sp, char *err, size_t len)
 	if (parse_set(buf, sp, err, len))
 		return -1;
 	if (!colon || !colon[1])
-		return fail(err, len, "'%s' says what to fail but not how: add :error=ERRNO, :retval=N or :signal=SIG",
+		return ei_fail(err, len, "'%s' says what to fail but not how: add :error=ERRNO, :retval=N or :signal=SIG",
 			    ei_quote(text, q, sizeof(q)));
 	/* strtok_r below would skip empty fields: find them first. */
 	if (colon[1] == ':' || strstr(colon + 1, "::") || colon[strlen(colon + 1)] == ':')
-		return fail(err, len, "empty field in '%s'", ei_quote(text, q, sizeof(q)));
+		return ei_fail(err, len, "empty field in '%s'", ei_quote(text, q, sizeof(q)));
 
 	for (field = strtok_r(colon + 1, ":", &save); field; field = strtok_r(NULL, ":", &save)) {
 		char *eq = strchr(field, '=');
 		size_t k;
 
 		if (!eq)
-			return fail(err, len, "field '%s' is not key=value", ei_quote(field, q, sizeof(q)));
+			return ei_fail(err, len, "field '%s' is not key=value", ei_quote(field, q, sizeof(q)));
 		*eq = '\0';
 		if (!strncmp(field, "arg", 3) && field[3]) {
 			if (!eq[1])
-				return fail(err, len, "empty value for '%s'", ei_quote(field, q, sizeof(q)));
+				return ei_fail(err, len, "empty value for '%s'", ei_quote(field, q, sizeof(q)));
 			if (parse_arg_filter(field, eq + 1, sp, err, len))
 				return -1;
 			continue;
@@ -394,23 +394,23 @@ int ei_spec_parse(const char *text, struct ei_spec *sp, char *err, size_t len)
 		for (k = 0; k < NKEYS && strcmp(field, keys[k]); k++)
 			;
 		if (k == NKEYS)
-			return fail(err, len, "unknown key '%s' (expected error, retval, signal, when, prob, "
+			return ei_fail(err, len, "unknown key '%s' (expected error, retval, signal, when, prob, "
 				    "seed, max, path, fd or argK)", ei_quote(field, q, sizeof(q)));
 		if (seen[k])
-			return fail(err, len, "duplicate key '%s'", keys[k]);
+			return ei_fail(err, len, "duplicate key '%s'", keys[k]);
 		seen[k] = true;
 		if (!eq[1])
-			return fail(err, len, "empty value for '%s'", keys[k]);
+			return ei_fail(err, len, "empty value for '%s'", keys[k]);
 		if (parse_field(keys[k], eq + 1, sp, err, len))
 			return -1;
 	}
 
 	if ((sp->rule.actions & EI_ACT_ERROR) && (sp->rule.actions & EI_ACT_RETVAL))
-		return fail(err, len, "error= and retval= are mutually exclusive");
+		return ei_fail(err, len, "error= and retval= are mutually exclusive");
 	if (!sp->rule.actions)
-		return fail(err, len, "no action: add error=ERRNO, retval=N or signal=SIG");
+		return ei_fail(err, len, "no action: add error=ERRNO, retval=N or signal=SIG");
 	if (sp->rule.has_seed && sp->rule.prob >= (1ULL << 32))
-		return fail(err, len, "seed= needs prob= (it seeds the probabilistic choice)");
+		return ei_fail(err, len, "seed= needs prob= (it seeds the probabilistic choice)");
 	sp->fd_filter = seen[8];
 	return check_filters(sp, err, len);
 }
