@@ -4,34 +4,26 @@
 # this kernel has, read from sysfs, not from the loader.
 . "$(dirname "$0")/../lib.sh"
 
+# PROG ARGS...: one sentence naming the missing option ($EXPECT), no libbpf log.
 no_support_message() {
+    local prog=$1
+    shift
     [ "$(id -u)" = 0 ] || { why "must run as root"; return 1; }
-    run "$B/loader" dup 22
+    run "$B/$prog" "$@"
     assert_eq "exit status" "$RC" 1 &&
         assert_eq "stderr lines" "$(lines "$ERR")" 1 &&
-        assert_match "stderr" "$ERR" "^loader: this kernel lacks kprobe override support: .*$1" &&
+        assert_match "stderr" "$ERR" "^$prog: this kernel lacks kprobe override support: .*$EXPECT" &&
         assert_no_match "stderr" "$ERR" 'libbpf'
 }
 
 if [ ! -e /sys/bus/event_source/devices/kprobe/type ] && [ ! -e /sys/kernel/tracing/kprobe_events ]; then
-    subtest loader_says_no_kprobes no_support_message 'CONFIG_KPROBES'
+    EXPECT=CONFIG_KPROBES what=no_kprobes
 elif [ ! -e /sys/kernel/debug/error_injection/list ] && [ -d /sys/kernel/debug/tracing ]; then
-    subtest loader_says_no_override no_support_message 'CONFIG_BPF_KPROBE_OVERRIDE'
-else
-    skip loader_says_no_support "this host kernel has kprobes and error injection"
+    EXPECT=CONFIG_BPF_KPROBE_OVERRIDE what=no_override
 fi
-
-errinj_no_support() {
-    run "$B/errinj" dup EIO -- true
-    assert_eq "exit status" "$RC" 1 &&
-        assert_eq "stderr lines" "$(lines "$ERR")" 1 &&
-        assert_match "stderr" "$ERR" "^errinj: this kernel lacks kprobe override support: .*$1" &&
-        assert_no_match "stderr" "$ERR" 'libbpf'
-}
-if [ ! -e /sys/bus/event_source/devices/kprobe/type ] && [ ! -e /sys/kernel/tracing/kprobe_events ]; then
-    subtest errinj_says_no_kprobes errinj_no_support 'CONFIG_KPROBES'
-elif [ ! -e /sys/kernel/debug/error_injection/list ] && [ -d /sys/kernel/debug/tracing ]; then
-    subtest errinj_says_no_override errinj_no_support 'CONFIG_BPF_KPROBE_OVERRIDE'
+if [ -n "${EXPECT:-}" ]; then
+    subtest "loader_says_$what" no_support_message loader dup 22
+    subtest "errinj_says_$what" no_support_message errinj dup EIO -- true
 else
-    skip errinj_says_no_support "this host kernel has kprobes and error injection"
+    skip says_no_support "this host kernel has kprobes and error injection"
 fi

@@ -301,12 +301,6 @@ list_syscalls() {
 }
 subtest list_syscalls list_syscalls
 
-ours() {
-    bpftool prog show 2>/dev/null | grep -E 'name errinj_' | sed 's/^/prog: /'
-    bpftool link show 2>/dev/null | grep -E '^[0-9]+:' | sed 's/^/link: /'
-    sed 's/^/kprobe: /' /sys/kernel/debug/kprobes/list
-}
-
 leaves_nothing() {
     "$E" -q -e inject=dup,socket:error=EIO -- "$C" waitfile:"$T/go" >/dev/null &
     local p=$! i

@@ -80,15 +80,6 @@ loader_bystander() {
 }
 subtest loader_bystander loader_bystander
 
-# What of ours is attached right now (programs, links, maps, kprobes).
-ours() {
-    bpftool prog show 2>/dev/null | grep -E 'name err_injector' | sed 's/^/prog: /'
-    bpftool link show 2>/dev/null | grep -E '^[0-9]+:' | sed 's/^/link: /'
-    bpftool map show 2>/dev/null | grep -E 'name (target_pid|inject_errno)' | sed 's/^/map: /'
-    sed 's/^/kprobe: /' /sys/kernel/debug/kprobes/list
-    sed 's/^/kprobe_event: /' /sys/kernel/tracing/kprobe_events
-}
-
 wait_for_ours() {
     local i
     for i in $(seq 100); do [ -n "$(ours)" ] && return 0; sleep 0.1; done

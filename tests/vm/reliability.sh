@@ -6,14 +6,6 @@
 E=$B/errinj
 H=$B/tests/hammer
 
-ours() {
-    bpftool prog show 2>/dev/null | grep -E 'name errinj_' | sed 's/^/prog: /'
-    bpftool link show 2>/dev/null | grep -E '^[0-9]+:' | sed 's/^/link: /'
-    bpftool map show 2>/dev/null | grep -E 'name (rules|rule_hits|targets|counts|stats|sysinfo|scratch|events|cgroup)( |$)' | sed 's/^/map: /'
-    sed 's/^/kprobe: /' /sys/kernel/debug/kprobes/list
-    sed 's/^/kprobe_event: /' /sys/kernel/tracing/kprobe_events
-}
-
 wait_for() { # FILE: up to 10 s
     local i
     for i in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.1; done
