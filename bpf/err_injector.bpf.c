@@ -5,8 +5,17 @@
  * by tools/loader.c to the syscall named on its command line.
  */
 #include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include "may_ptrace.bpf.h"
+
+/* Set by the loader when its user lacks CAP_SYS_PTRACE: the target is
+ * failed only while that user could ptrace it (not once it has exec'd a
+ * setuid program, say). */
+const volatile bool owner_only = false;
+const volatile __u32 owner_uid = 0;
+const volatile __u32 owner_gid = 0;
 
 /* Key 0: the target's process id (tgid), written by the loader's child. */
 struct {
@@ -31,6 +40,8 @@ int err_injector(struct pt_regs *ctx)
 
 	pid = bpf_map_lookup_elem(&target_pid, &key);
 	if (!pid || !*pid || (bpf_get_current_pid_tgid() >> 32) != *pid)
+		return 0;
+	if (owner_only && !may_ptrace_current(owner_uid, owner_gid))
 		return 0;
 	err = bpf_map_lookup_elem(&inject_errno, &key);
 	if (!err || !*err)

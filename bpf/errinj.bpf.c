@@ -11,16 +11,25 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "errinj.h"
+#include "may_ptrace.bpf.h"
 
 /* Set by user space between open and load. */
 const volatile __u32 nr_rules = 0;
 const volatile bool follow_forks = true;
 const volatile bool cgroup_mode = false;
 const volatile bool emit_events = true; /* false with -q: no ring buffer work */
+/* A user who could not ptrace every process (no CAP_SYS_PTRACE) fails
+ * only the calls of processes that user could ptrace: whatever a cgroup
+ * holds, and whatever a followed child becomes by exec'ing a setuid
+ * program. */
+const volatile bool owner_only = false;
+const volatile __u32 owner_uid = 0;
+const volatile __u32 owner_gid = 0;
 
 /* Read by user space at exit. */
 __u64 dropped_events = 0;
 __u32 next_serial = 1 << 20; /* user space numbers its own targets below */
+__u64 refused_calls = 0;     /* calls left alone by owner_only */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -260,6 +269,10 @@ int errinj_syscall(struct pt_regs *ctx)
 	t = current_target(id >> 32);
 	if (!t || t->state != EI_TARGET_ACTIVE || nr >= EI_NR_SYSCALLS)
 		return 0;
+	if (owner_only && !may_ptrace_current(owner_uid, owner_gid)) {
+		__sync_fetch_and_add(&refused_calls, 1);
+		return 0;
+	}
 	sc = bpf_map_lookup_elem(&scratch, &zero);
 	if (!sc)
 		return 0;

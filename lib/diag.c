@@ -69,18 +69,28 @@ void ei_libbpf_log(bool verbose)
 	libbpf_set_print(verbose ? print_all : NULL);
 }
 
-static bool has_caps(void)
+/* The effective capability set; a failing capget counts as root's. */
+static uint64_t effective_caps(void)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct data[2] = {};
-	uint64_t eff;
 
 	if (syscall(SYS_capget, &hdr, data))
-		return geteuid() == 0;
-	eff = (uint64_t)data[1].effective << 32 | data[0].effective;
+		return geteuid() == 0 ? ~0ULL : 0;
+	return (uint64_t)data[1].effective << 32 | data[0].effective;
+}
+
+static bool has_caps(void)
+{
+	uint64_t eff = effective_caps();
 #define CAP(c) (eff & (1ULL << (c)))
 	return CAP(CAP_SYS_ADMIN) || (CAP(CAP_BPF) && CAP(CAP_PERFMON));
 #undef CAP
+}
+
+bool ei_may_ptrace_all(void)
+{
+	return effective_caps() & (1ULL << CAP_SYS_PTRACE);
 }
 
 static bool path_exists(const char *p)

@@ -109,6 +109,9 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 	s->skel->rodata->follow_forks = o->follow;
 	s->skel->rodata->cgroup_mode = o->cgroup_fd >= 0;
 	s->skel->rodata->emit_events = fn != NULL;
+	s->skel->rodata->owner_only = !ei_may_ptrace_all();
+	s->skel->rodata->owner_uid = getuid();
+	s->skel->rodata->owner_gid = getgid();
 	if (errinj_bpf__load(s->skel)) {
 		ei_fail(err, len, "cannot load the eBPF program: %s%s", strerror(errno),
 		     o->verbose ? "" : " (-v shows libbpf's log)");
@@ -205,6 +208,11 @@ int ei_session_consume(struct ei_session *s)
 __u64 ei_session_dropped(struct ei_session *s)
 {
 	return __atomic_load_n(&s->skel->bss->dropped_events, __ATOMIC_RELAXED);
+}
+
+__u64 ei_session_refused(struct ei_session *s)
+{
+	return __atomic_load_n(&s->skel->bss->refused_calls, __ATOMIC_RELAXED);
 }
 
 int ei_session_stat(struct ei_session *s, int nr, struct ei_stat *out)

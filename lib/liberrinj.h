@@ -114,6 +114,9 @@ enum ei_support {
 enum ei_support ei_check_kprobe_override(void);
 /* A sentence naming what is missing, for a result of the check above. */
 const char *ei_support_message(enum ei_support s);
+/* CAP_SYS_PTRACE: the user could ptrace any process. Without it, the
+ * kernel side fails only the calls of processes the user could ptrace. */
+bool ei_may_ptrace_all(void);
 /* Whether the kernel lets us override syscall nr's return (error injection
  * list), 1 yes, 0 no, -1 unknown (no debugfs). */
 int ei_syscall_injectable(int nr);
@@ -145,6 +148,8 @@ int ei_session_events_fd(struct ei_session *s); /* readable when events wait */
 bool ei_session_has_targets(struct ei_session *s);
 int ei_session_consume(struct ei_session *s);
 __u64 ei_session_dropped(struct ei_session *s); /* events lost to a full ring buffer */
+/* Calls of targets left alone because the user could not ptrace them. */
+__u64 ei_session_refused(struct ei_session *s);
 int ei_session_stat(struct ei_session *s, int nr, struct ei_stat *out);
 /* Detaches and frees everything; NULL is fine. */
 void ei_session_close(struct ei_session *s);

@@ -681,6 +681,11 @@ int main(int argc, char **argv)
 	if (dropped)
 		ei_msg("%llu injection events were dropped (ring buffer full); the injections happened",
 		       (unsigned long long)dropped);
+	__u64 refused = ei_session_refused(s);
+	if (refused)
+		ei_msg("%llu calls were not failed: they came from processes you could not ptrace "
+		       "(other users' or setuid programs); only root or CAP_SYS_PTRACE may fail those",
+		       (unsigned long long)refused);
 	if (env.summary)
 		print_summary(s);
 

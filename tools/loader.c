@@ -121,8 +121,15 @@ int main(int argc, char **argv)
 		return EI_EXIT_FAIL;
 	}
 
-	skel = err_injector_bpf__open_and_load();
+	skel = err_injector_bpf__open();
 	if (!skel) {
+		ei_msg("cannot open the eBPF program: %s", strerror(errno));
+		goto cleanup;
+	}
+	skel->rodata->owner_only = !ei_may_ptrace_all();
+	skel->rodata->owner_uid = getuid();
+	skel->rodata->owner_gid = getgid();
+	if (err_injector_bpf__load(skel)) {
 		ei_msg("cannot load the eBPF program: %s%s", strerror(errno),
 		       verbose ? "" : " (-v shows libbpf's log)");
 		goto cleanup;
@@ -132,7 +139,8 @@ int main(int argc, char **argv)
 		ei_msg("cannot set the errno: %s", strerror(errno));
 		goto cleanup;
 	}
-	link = bpf_program__attach_ksyscall(skel->progs.err_injector, argv[argi], NULL);
+	/* By entry point: fstat's kprobe is on __x64_sys_newfstat. */
+	link = bpf_program__attach_ksyscall(skel->progs.err_injector, ei_syscall_info(nr)->entry, NULL);
 	if (!link) {
 		ei_msg("cannot attach to %s: %s%s", argv[argi], strerror(errno),
 		       verbose ? "" : " (-v shows libbpf's log)");

@@ -11,6 +11,7 @@
  *   count:N:OP                     OP N times, print "OP xN: ok=A err=B"
  *   thread:OP                      OP in a second thread
  *   fork:OP                        OP in a child process (waited for)
+ *   nodump                         prctl(PR_SET_DUMPABLE, 0)
  *   waitfile:PATH                  wait until PATH exists
  *   catch:SIG                      print "caught SIG" when SIG arrives
  */
@@ -24,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -66,6 +68,8 @@ static long call(const char *op)
 		r = syscall(SYS_dup, 0);
 	else if (!strcmp(op, "getpid"))
 		r = syscall(SYS_getpid);
+	else if (!strcmp(op, "nodump"))
+		r = prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	else if (!strcmp(op, "socket"))
 		r = syscall(SYS_socket, 1 /* AF_UNIX */, 1 /* SOCK_STREAM */, 0);
 	else if (!strncmp(op, "openat:", 7))
