@@ -32,11 +32,13 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/u
 # The unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer,
 # with the library's sources built the same way.
 ASAN_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/asan/%,$(wildcard tests/unit/test_*.c))
+# The tools too, for the host CLI tests (tests/run runs them against both).
+ASAN_TOOLS := $(BUILD)/asan/bin/errinj $(BUILD)/asan/bin/loader $(BUILD)/asan/bin/userapp
 SANITIZE   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-all: $(TOOLS) $(SAMPLES) $(TEST_PROGS) $(UNIT_TESTS) $(ASAN_TESTS) $(BUILD)/fuzz_spec
+all: $(TOOLS) $(SAMPLES) $(TEST_PROGS) $(UNIT_TESTS) $(ASAN_TESTS) $(ASAN_TOOLS) $(BUILD)/fuzz_spec
 
-$(BUILD) $(BUILD)/lib $(BUILD)/samples $(BUILD)/tests $(BUILD)/tests/unit $(BUILD)/asan:
+$(BUILD) $(BUILD)/lib $(BUILD)/samples $(BUILD)/tests $(BUILD)/tests/unit $(BUILD)/asan $(BUILD)/asan/bin:
 	mkdir -p $@
 
 # ---- generated tables and headers ----
@@ -109,6 +111,14 @@ uninstall:
 
 $(BUILD)/asan/%: tests/unit/%.c tests/unit/test.h $(LIB_SRCS) lib/liberrinj.h $(GEN) $(BUILD)/errinj.skel.h | $(BUILD)/asan
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(SANITIZE) $< $(LIB_SRCS) $(LDLIBS) -o $@
+
+$(BUILD)/asan/bin/errinj: tools/errinj.c $(LIB_SRCS) lib/liberrinj.h $(GEN) $(BUILD)/errinj.skel.h | $(BUILD)/asan/bin
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANITIZE) $< $(LIB_SRCS) $(LDLIBS) -o $@
+$(BUILD)/asan/bin/loader: tools/loader.c $(LIB_SRCS) lib/liberrinj.h $(GEN) $(BUILD)/errinj.skel.h $(BUILD)/err_injector.skel.h | $(BUILD)/asan/bin
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANITIZE) $< $(LIB_SRCS) $(LDLIBS) -o $@
+# Dynamic here: the sanitizers' runtimes do not link statically.
+$(BUILD)/asan/bin/userapp: tools/userapp.c | $(BUILD)/asan/bin
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANITIZE) $< -o $@
 
 # libFuzzer on the spec parser: `make fuzz [FUZZ_TIME=600]`. make check
 # runs it for FUZZ_CHECK_TIME seconds (tests/run).

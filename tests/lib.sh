@@ -9,6 +9,8 @@
 : "${LAYER:=test}"
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 B=$TOP/build
+# errinj, the loader and userapp: build/, or their ASan+UBSan builds.
+BIN=${ERRINJ_BIN:-$B}
 T=$(mktemp -d "${TMPDIR:-/tmp}/errinj-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 

@@ -7,7 +7,7 @@
 bad_input() { # expected-stderr-regex ARGS...
     local re=$1
     shift
-    run "$B/loader" "$@"
+    run "$BIN/loader" "$@"
     assert_usage_error "$re"
 }
 
@@ -23,7 +23,7 @@ subtest loader_extra_arg    bad_input "^loader: unexpected argument 'x'" dup 22 
 subtest loader_no_command   bad_input "^loader: missing command after '--'$" dup 22 --
 
 loader_help() {
-    run "$B/loader" --help
+    run "$BIN/loader" --help
     assert_eq "exit status" "$RC" 0 && assert_match "help" "$OUT" 'EXAMPLES:'
 }
 subtest loader_help loader_help
@@ -31,7 +31,7 @@ subtest loader_help loader_help
 # As a user without privileges: one sentence naming what is missing.
 # A copy in a world-readable place: the checkout may not be.
 loader_non_root() {
-    chmod 755 "$T" "$(dirname "$T")" && cp "$B/loader" "$T/loader" && chmod 755 "$T/loader" || return 1
+    chmod 755 "$T" "$(dirname "$T")" && cp "$BIN/loader" "$T/loader" && chmod 755 "$T/loader" || return 1
     run setpriv --reuid=65534 --regid=65534 --clear-groups "$T/loader" dup 22
     assert_eq "exit status" "$RC" 1 &&
         assert_eq "stderr" "$ERR" "loader: needs root: loading eBPF programs and attaching kprobes requires CAP_SYS_ADMIN (or CAP_BPF and CAP_PERFMON)" &&
@@ -40,13 +40,13 @@ loader_non_root() {
 subtest loader_non_root loader_non_root
 
 userapp_bad_arg() {
-    run "$B/userapp" nosuch
+    run "$BIN/userapp" nosuch
     assert_usage_error "^userapp: unknown syscall 'nosuch'"
 }
 subtest userapp_bad_arg userapp_bad_arg
 
 userapp_plain() {
-    run "$B/userapp"
+    run "$BIN/userapp"
     assert_eq "exit status" "$RC" 0 &&
         assert_eq "stdout" "$OUT" "$(printf '%s: ok\n' dup openat read write close getppid socket mkdir unlink)" &&
         assert_eq "stderr" "$ERR" ""

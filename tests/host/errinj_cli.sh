@@ -6,7 +6,7 @@
 bad() { # expected-stderr-regex ARGS...
     local re=$1
     shift
-    run "$B/errinj" "$@"
+    run "$BIN/errinj" "$@"
     assert_usage_error "$re" && assert_eq "stdout" "$OUT" ""
 }
 
@@ -43,7 +43,7 @@ subtest errinj_bad_class     bad "unknown class '%fil'" -e inject=%fil:error=EIO
 subtest errinj_too_many      bad "too many inject rules" $(for i in $(seq 17); do printf "%s\n" -e inject=dup:error=EIO; done)
 
 errinj_help() {
-    run "$B/errinj" --help
+    run "$BIN/errinj" --help
     assert_eq "exit status" "$RC" 0 &&
         assert_match "usage" "$OUT" '^usage: errinj' &&
         assert_eq "last section" "$(printf '%s\n' "$OUT" | grep -E '^[A-Z]+:$' | tail -1)" "EXAMPLES:"
@@ -51,7 +51,7 @@ errinj_help() {
 subtest errinj_help errinj_help
 
 errinj_non_root() {
-    chmod 755 "$T" "$(dirname "$T")" && cp "$B/errinj" "$T/errinj" && chmod 755 "$T/errinj" || return 1
+    chmod 755 "$T" "$(dirname "$T")" && cp "$BIN/errinj" "$T/errinj" && chmod 755 "$T/errinj" || return 1
     run setpriv --reuid=65534 --regid=65534 --clear-groups "$T/errinj" dup EIO -- true
     assert_eq "exit status" "$RC" 1 &&
         assert_eq "stderr" "$ERR" "errinj: needs root: loading eBPF programs and attaching kprobes requires CAP_SYS_ADMIN (or CAP_BPF and CAP_PERFMON)"

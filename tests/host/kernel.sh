@@ -9,7 +9,7 @@ no_support_message() {
     local prog=$1
     shift
     [ "$(id -u)" = 0 ] || { why "must run as root"; return 1; }
-    run "$B/$prog" "$@"
+    run "$BIN/$prog" "$@"
     assert_eq "exit status" "$RC" 1 &&
         assert_eq "stderr lines" "$(lines "$ERR")" 1 &&
         assert_match "stderr" "$ERR" "^$prog: this kernel lacks kprobe override support: .*$EXPECT" &&

@@ -127,7 +127,7 @@ specs=(
 )
 
 bad_spec() { # SPEC FRAGMENT
-    run "$B/errinj" -e "inject=$1" -- true
+    run "$BIN/errinj" -e "inject=$1" -- true
     assert_usage_error "^errinj: " && assert_match "message" "$ERR" "$(printf '%s' "$2" | sed 's/[][\.*^$()+?{}|]/\\&/g')"
 }
 
@@ -160,7 +160,7 @@ bad_args() { # FRAGMENT ARGS
     local frag=$1
     shift
     # shellcheck disable=SC2086
-    run "$B/errinj" $1
+    run "$BIN/errinj" $1
     assert_usage_error "^errinj: " && assert_match "message" "$ERR" "$(printf '%s' "$frag" | sed 's/[][\.*^$()+?{}|]/\\&/g')"
 }
 i=0
