@@ -144,7 +144,7 @@ const char *ei_support_message(enum ei_support s)
 int ei_syscall_injectable(int nr)
 {
 	const struct ei_syscall_entry *e = ei_syscall_info(nr);
-	char want[128], line[256];
+	char want[128], alias[128], line[256];
 	int found = 0;
 	FILE *f;
 
@@ -153,11 +153,17 @@ int ei_syscall_injectable(int nr)
 	f = fopen("/sys/kernel/debug/error_injection/list", "re");
 	if (!f)
 		return -1;
-	/* The kernel knows the entry point: __x64_sys_newfstat for fstat. */
+	/* The kernel knows the entry point: __x64_sys_newfstat for fstat.
+	 * The list names each function by the symbol at its address, and
+	 * SYSCALL_DEFINE0 makes __x64_sys_getppid an alias of
+	 * __do_sys_getppid, which is the name the list shows (no other kind
+	 * of syscall puts a __do_sys_ name on it). */
 	snprintf(want, sizeof(want), "__x64_sys_%s", e->entry);
+	snprintf(alias, sizeof(alias), "__do_sys_%s", e->entry);
 	while (fgets(line, sizeof(line), f)) {
 		size_t n = strcspn(line, " \t\n");
-		if (n == strlen(want) && !strncmp(line, want, n)) {
+		if ((n == strlen(want) && !strncmp(line, want, n)) ||
+		    (n == strlen(alias) && !strncmp(line, alias, n))) {
 			found = 1;
 			break;
 		}

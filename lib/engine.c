@@ -39,7 +39,9 @@ static int on_sample(void *ctx, void *data, size_t len)
 
 /* Every syscall named one by one must be one the kernel lets us override;
  * those that a %class or /regex brought in and that it does not are
- * dropped from the rules (written to rules[]). all: the union. */
+ * dropped from the rules (written to rules[]). all: the union. Without
+ * root the list may be unreadable (debugfs): then the kernel's refusal to
+ * attach tells instead (attach_all). */
 static int check_injectable(const struct ei_options *o, struct ei_rule *rules, __u64 *all, char *err,
 			    size_t len)
 {
@@ -68,6 +70,53 @@ static int check_injectable(const struct ei_options *o, struct ei_rule *rules, _
 			return ei_fail(err, len, "rule %d: this kernel lets errinj fail none of its syscalls", i + 1);
 		for (int w = 0; w < EI_NR_SYSCALLS / 64; w++)
 			all[w] |= r->syscalls[w];
+	}
+	return 0;
+}
+
+static bool named(const struct ei_options *o, int nr)
+{
+	for (int i = 0; i < o->nspecs; i++)
+		if (o->specs[i].named[nr / 64] & (1ULL << (nr % 64)))
+			return true;
+	return false;
+}
+
+/* One kprobe per syscall, the syscall number as its cookie. The kernel
+ * refuses (EINVAL) an override kprobe on a function off its error
+ * injection list: fatal for a syscall named one by one, a syscall less
+ * for a class, as in check_injectable. */
+static int attach_all(struct ei_session *s, const struct ei_options *o, const struct ei_rule *rules,
+		      const __u64 *all, char *err, size_t len)
+{
+	__u64 attached[EI_NR_SYSCALLS / 64] = {};
+
+	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
+		if (!(all[nr / 64] & (1ULL << (nr % 64))))
+			continue;
+		LIBBPF_OPTS(bpf_ksyscall_opts, kopts, .bpf_cookie = nr);
+		/* By entry point: fstat's kprobe is on __x64_sys_newfstat. */
+		struct bpf_link *l = bpf_program__attach_ksyscall(s->skel->progs.errinj_syscall,
+								  ei_syscall_info(nr)->entry, &kopts);
+		if (!l && errno == EINVAL && !named(o, nr))
+			continue;
+		if (!l && errno == EINVAL)
+			return ei_fail(err, len,
+				       "the kernel does not allow overriding %s (it refused the kprobe: "
+				       "the syscall is not on its error injection list)",
+				       ei_syscall_name(nr));
+		if (!l)
+			return ei_fail(err, len, "cannot attach to %s: %s%s", ei_syscall_name(nr), strerror(errno),
+				       o->verbose ? "" : " (-v shows libbpf's log)");
+		s->links[s->nlinks++] = l;
+		attached[nr / 64] |= 1ULL << (nr % 64);
+	}
+	for (int i = 0; i < o->nspecs; i++) {
+		bool any = false;
+		for (int w = 0; w < EI_NR_SYSCALLS / 64; w++)
+			any |= (rules[i].syscalls[w] & attached[w]) != 0;
+		if (!any)
+			return ei_fail(err, len, "rule %d: this kernel lets errinj fail none of its syscalls", i + 1);
 	}
 	return 0;
 }
@@ -157,20 +206,8 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 		     o->verbose ? "" : " (-v shows libbpf's log)");
 		goto fail;
 	}
-	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
-		if (!(all[nr / 64] & (1ULL << (nr % 64))))
-			continue;
-		LIBBPF_OPTS(bpf_ksyscall_opts, kopts, .bpf_cookie = nr);
-		/* By entry point: fstat's kprobe is on __x64_sys_newfstat. */
-		struct bpf_link *l = bpf_program__attach_ksyscall(s->skel->progs.errinj_syscall,
-								  ei_syscall_info(nr)->entry, &kopts);
-		if (!l) {
-			ei_fail(err, len, "cannot attach to %s: %s%s", ei_syscall_name(nr), strerror(errno),
-			     o->verbose ? "" : " (-v shows libbpf's log)");
-			goto fail;
-		}
-		s->links[s->nlinks++] = l;
-	}
+	if (attach_all(s, o, rules, all, err, len))
+		goto fail;
 	return s;
 fail:
 	ei_session_close(s);

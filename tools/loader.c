@@ -141,6 +141,12 @@ int main(int argc, char **argv)
 	}
 	/* By entry point: fstat's kprobe is on __x64_sys_newfstat. */
 	link = bpf_program__attach_ksyscall(skel->progs.err_injector, ei_syscall_info(nr)->entry, NULL);
+	if (!link && errno == EINVAL) {
+		/* The list was unreadable (not root): the kernel's refusal says it. */
+		ei_msg("the kernel does not allow overriding %s (it refused the kprobe: the syscall is "
+		       "not on its error injection list)", argv[argi]);
+		goto cleanup;
+	}
 	if (!link) {
 		ei_msg("cannot attach to %s: %s%s", argv[argi], strerror(errno),
 		       verbose ? "" : " (-v shows libbpf's log)");
