@@ -29,6 +29,8 @@ cases=(
     "mkdir:error=EEXIST|sh -c 'mkdir $T/x; echo \$?'"
     "dup:error=EINVAL|$B/userapp"
     "socket,unlink:error=EPERM:when=1|$B/userapp"
+    "getppid:error=EACCES|$B/userapp getppid dup"
+    "getpid:error=EPERM:when=1..2|$C repeat:2:getpid"
 )
 
 compare() {
