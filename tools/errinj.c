@@ -531,11 +531,15 @@ int main(int argc, char **argv)
 	}
 	if (env.cgroup) {
 		struct statfs sfs;
+		char q[96];
 		o.cgroup_fd = open(env.cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (o.cgroup_fd < 0 || fstatfs(o.cgroup_fd, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC) {
-			char q[96];
-			ei_usage_error("--cgroup %s: not a cgroup v2 directory", ei_quote(env.cgroup, q, sizeof(q)));
+		if (o.cgroup_fd < 0 && (errno == EACCES || errno == EPERM)) {
+			/* A privilege, not a typo: exit 1 with a sentence. */
+			ei_msg("cannot open --cgroup %s: %s", ei_quote(env.cgroup, q, sizeof(q)), strerror(errno));
+			return EI_EXIT_FAIL;
 		}
+		if (o.cgroup_fd < 0 || fstatfs(o.cgroup_fd, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC)
+			ei_usage_error("--cgroup %s: not a cgroup v2 directory", ei_quote(env.cgroup, q, sizeof(q)));
 	}
 	if (!env.cmd && !env.pid && !env.cgroup) {
 		static char *def[2];

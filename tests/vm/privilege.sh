@@ -96,6 +96,18 @@ unprivileged_cgroup() {
 }
 subtest unprivileged_cgroup unprivileged_cgroup
 
+# A cgroup the user may not open: a sentence and exit 1, not a usage error.
+unprivileged_cgroup_closed() {
+    setup_bin || return 1
+    local cg=/sys/fs/cgroup/errinj-closed.$$
+    mkdir "$cg" && chmod 700 "$cg" || return 1
+    run "${as_nobody[@]}" "$T/bin/errinj" --cgroup "$cg" -d 1 -e inject=dup:error=EIO
+    rmdir "$cg"
+    assert_eq "exit status" "$RC" 1 &&
+        assert_eq "stderr" "$ERR" "errinj: cannot open --cgroup $cg: Permission denied"
+}
+subtest unprivileged_cgroup_closed unprivileged_cgroup_closed
+
 # -p: only a process the user could ptrace.
 unprivileged_pid() {
     setup_bin || return 1
