@@ -116,8 +116,10 @@ unseeded_differs() {
 }
 subtest unseeded_differs unseeded_differs
 
-# prob=0.3 over 10,000 calls: within 3 sigma of 3000, and -c agrees.
-prob_three_sigma() {
+# prob=0.3 over 10,000 calls: within 5 sigma of 3000 (a correct
+# generator fails this once in 1.7 million runs; 3 sigma would fail CI
+# once in 370), and -c agrees.
+prob_five_sigma() {
     run "$E" -c -q -e inject=dup:error=EIO:prob=0.3 -- "$C" count:10000:dup
     local err inj
     err=$(printf '%s' "$OUT" | sed -n 's/^dup x10000: ok=[0-9]* err=\([0-9]*\)$/\1/p')
@@ -125,10 +127,10 @@ prob_three_sigma() {
     [ -n "$err" ] || { why "no count in '$OUT'"; return 1; }
     assert_eq "-c injected vs errors seen" "$inj" "$err" || return 1
     awk -v k="$err" 'BEGIN { n = 10000; p = 0.3; s = sqrt(n * p * (1 - p));
-        exit !(k >= n * p - 3 * s && k <= n * p + 3 * s) }' ||
-        { why "$err of 10000 failed: outside 3 sigma of 3000"; return 1; }
+        exit !(k >= n * p - 5 * s && k <= n * p + 5 * s) }' ||
+        { why "$err of 10000 failed: outside 5 sigma of 3000"; return 1; }
 }
-subtest prob_three_sigma prob_three_sigma
+subtest prob_five_sigma prob_five_sigma
 
 follow_grandchild() {
     run "$E" -q -e inject=dup:error=ENFILE -- sh -c "sh -c '$C dup'; true"
