@@ -27,6 +27,7 @@ TOOLS     := $(BUILD)/loader $(BUILD)/userapp $(BUILD)/errinj
 SAMPLES   := $(BUILD)/samples/hello $(BUILD)/samples/hello_trigger \
              $(BUILD)/samples/map_test $(BUILD)/samples/tracex5
 TEST_PROGS := $(patsubst tests/progs/%.c,$(BUILD)/tests/%,$(wildcard tests/progs/*.c))
+BENCH     := $(BUILD)/bench/syscall_cost
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 
 # The unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer,
@@ -36,9 +37,9 @@ ASAN_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/asan/%,$(wildcard tests/unit/te
 ASAN_TOOLS := $(BUILD)/asan/bin/errinj $(BUILD)/asan/bin/loader $(BUILD)/asan/bin/userapp
 SANITIZE   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-all: $(TOOLS) $(SAMPLES) $(TEST_PROGS) $(UNIT_TESTS) $(ASAN_TESTS) $(ASAN_TOOLS) $(BUILD)/fuzz_spec
+all: $(TOOLS) $(SAMPLES) $(TEST_PROGS) $(BENCH) $(UNIT_TESTS) $(ASAN_TESTS) $(ASAN_TOOLS) $(BUILD)/fuzz_spec
 
-$(BUILD) $(BUILD)/lib $(BUILD)/samples $(BUILD)/tests $(BUILD)/tests/unit $(BUILD)/asan $(BUILD)/asan/bin:
+$(BUILD) $(BUILD)/lib $(BUILD)/samples $(BUILD)/tests $(BUILD)/tests/unit $(BUILD)/asan $(BUILD)/asan/bin $(BUILD)/bench:
 	mkdir -p $@
 
 # ---- generated tables and headers ----
@@ -96,6 +97,12 @@ $(BUILD)/tests/%: tests/progs/%.c $(LIB) | $(BUILD)/tests
 $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/test.h $(LIB) | $(BUILD)/tests/unit
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $< $(LIB) $(LDLIBS) -o $@
 
+# ---- benchmarks: `make bench` (one boot of the test VM) ----
+$(BUILD)/bench/%: bench/%.c | $(BUILD)/bench
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< -o $@
+bench: all
+	scripts/vm-run --timeout 1200 bench/run $(BENCH_ARGS)
+
 # errinj in PREFIX/bin; loader and userapp (which errinj and the loader
 # run by default) side by side in PREFIX/libexec/errinj.
 install: $(TOOLS)
@@ -142,6 +149,6 @@ kernel:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all check kernel clean install uninstall fuzz
+.PHONY: all check kernel clean install uninstall fuzz bench
 .DELETE_ON_ERROR:
 .SECONDARY:
