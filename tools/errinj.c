@@ -52,7 +52,7 @@ static const char usage_text[] =
 	"\n"
 	"  -e inject=SPEC, --inject=SPEC  add an injection rule (repeatable)\n"
 	"  -p, --pid=PID          inject into a running process and its new children,\n"
-	"                         until Ctrl-C, -d or its exit\n"
+	"                         until Ctrl-C, -d, or its and their exit\n"
 	"      --cgroup=DIR       inject into every process of a cgroup v2 directory\n"
 	"  -d, --duration=SECS    with -p or --cgroup: stop after SECS seconds\n"
 	"      --no-follow        do not follow children (threads are always followed)\n"
@@ -479,7 +479,7 @@ int main(int argc, char **argv)
 	int ep = -1, sfd = -1, pidfd = -1, ret = EI_EXIT_FAIL, status = 0;
 	char err[512];
 	pid_t cmd_pid = 0;
-	bool cmd_done = false, stop = false;
+	bool cmd_done = false, pid_done = false, stop = false;
 	struct timespec deadline = {};
 
 	ei_set_progname("errinj");
@@ -627,6 +627,13 @@ int main(int argc, char **argv)
 
 	while (!stop) {
 		int timeout = -1;
+		/* They are not our children, so no SIGCHLD says when the last
+		 * of them is gone: look ten times a second. */
+		if (pid_done) {
+			if (env.no_follow || !ei_session_has_targets(s))
+				break;
+			timeout = 100;
+		}
 		if (env.duration) {
 			struct timespec now;
 			clock_gettime(CLOCK_MONOTONIC, &now);
@@ -634,7 +641,8 @@ int main(int argc, char **argv)
 				       (deadline.tv_nsec - now.tv_nsec) / 1000000;
 			if (ms <= 0)
 				break;
-			timeout = (int)(ms > INT_MAX ? INT_MAX : ms);
+			if (timeout < 0 || ms < timeout)
+				timeout = (int)(ms > INT_MAX ? INT_MAX : ms);
 		}
 		int n = epoll_wait(ep, evs, 4, timeout);
 		if (n < 0 && errno != EINTR) {
@@ -645,7 +653,10 @@ int main(int argc, char **argv)
 			if (evs[i].data.u32 == 0) {
 				ei_session_consume(s);
 			} else if (evs[i].data.u32 == 2) {
-				stop = true; /* the -p target exited */
+				/* The -p process exited: done unless children it
+				 * left behind are still followed (checked below). */
+				epoll_ctl(ep, EPOLL_CTL_DEL, pidfd, NULL);
+				pid_done = true;
 			} else {
 				struct signalfd_siginfo si;
 				if (read(sfd, &si, sizeof(si)) != sizeof(si))

@@ -203,6 +203,27 @@ pid_target() {
 }
 subtest pid_target pid_target
 
+# -p follows the process's new children, and errinj stays while a child
+# it left behind lives (as strace -f -p).
+pid_target_orphan() {
+    sh -c "'$C' waitfile:'$T/go1'; '$C' waitfile:'$T/go2' dup >'$T/child.out' & exit 0" &
+    local tp=$! i
+    "$E" -p $tp -e inject=dup:error=EROFS 2>"$T/e.err" &
+    local ep=$!
+    for i in $(seq 100); do grep -q 'injecting into pid' "$T/e.err" && break; sleep 0.1; done
+    touch "$T/go1"
+    wait $tp
+    sleep 0.5
+    kill -0 $ep 2>/dev/null || { why "errinj left when the -p process exited, its child still running"; touch "$T/go2"; return 1; }
+    touch "$T/go2"
+    for i in $(seq 100); do kill -0 $ep 2>/dev/null || break; sleep 0.1; done
+    kill -0 $ep 2>/dev/null && { why "errinj still running after the child exited"; kill $ep; return 1; }
+    wait $ep
+    assert_eq "errinj exit status" "$?" 0 &&
+        assert_eq "child" "$(cat "$T/child.out")" "dup = -1 EROFS"
+}
+subtest pid_target_orphan pid_target_orphan
+
 pid_target_duration() {
     "$C" waitfile:"$T/never" >/dev/null &
     local tp=$! start=$SECONDS
