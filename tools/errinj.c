@@ -27,6 +27,8 @@
 #include "liberrinj.h"
 
 #define MAX_SPECS EI_MAX_RULES
+#define MAX_PIDS 64
+#define PIDFD_EV 16 /* epoll data of the i-th -p process: PIDFD_EV + i */
 
 static struct env {
 	struct ei_spec specs[MAX_SPECS];
@@ -34,7 +36,8 @@ static struct env {
 	char *short_args[2]; /* SYSCALL ERRNO of the short form */
 	int nshort;
 	char **cmd;
-	pid_t pid;
+	pid_t pids[MAX_PIDS];
+	int npids;
 	const char *cgroup;
 	long duration;
 	bool no_follow, quiet, json, summary, list, verbose;
@@ -52,7 +55,8 @@ static const char usage_text[] =
 	"\n"
 	"  -e inject=SPEC, --inject=SPEC  add an injection rule (repeatable)\n"
 	"  -p, --pid=PID          inject into a running process and its new children,\n"
-	"                         until Ctrl-C, -d, or its and their exit\n"
+	"                         until Ctrl-C, -d, or its and their exit; repeatable,\n"
+	"                         and PID may be a list: -p \"$(pidof prog)\"\n"
 	"      --cgroup=DIR       inject into every process of a cgroup v2 directory\n"
 	"  -d, --duration=SECS    with -p or --cgroup: stop after SECS seconds\n"
 	"      --no-follow        do not follow children (threads are always followed)\n"
@@ -143,6 +147,30 @@ static long parse_positive(const char *s, const char *what, long max)
 	return v;
 }
 
+/* -p PID, repeatable, and (as strace) a list: -p "$(pidof prog)". */
+static void add_pids(const char *arg)
+{
+	char buf[4096], *save = NULL, *tok;
+
+	if (strlen(arg) >= sizeof(buf))
+		ei_usage_error("-p: list too long");
+	strcpy(buf, arg);
+	tok = strtok_r(buf, ", \t\n", &save);
+	if (!tok)
+		ei_usage_error("invalid pid '': expected 1..%d", INT_MAX);
+	for (; tok; tok = strtok_r(NULL, ", \t\n", &save)) {
+		pid_t pid = (pid_t)parse_positive(tok, "pid", INT_MAX);
+		bool seen = false;
+		for (int i = 0; i < env.npids; i++)
+			seen |= env.pids[i] == pid;
+		if (seen)
+			continue;
+		if (env.npids == MAX_PIDS)
+			ei_usage_error("too many pids (at most %d)", MAX_PIDS);
+		env.pids[env.npids++] = pid;
+	}
+}
+
 static void parse_args(int argc, char **argv)
 {
 	char q[96];
@@ -163,9 +191,7 @@ static void parse_args(int argc, char **argv)
 			add_spec(optarg);
 			break;
 		case 'p':
-			if (env.pid)
-				ei_usage_error("-p given twice");
-			env.pid = (pid_t)parse_positive(optarg, "pid", INT_MAX);
+			add_pids(optarg);
 			break;
 		case OPT_CGROUP:
 			if (env.cgroup)
@@ -476,7 +502,7 @@ int main(int argc, char **argv)
 	struct ei_options o = { .cgroup_fd = -1 };
 	struct epoll_event ev, evs[4];
 	sigset_t mask, oldmask;
-	int ep = -1, sfd = -1, pidfd = -1, ret = EI_EXIT_FAIL, status = 0;
+	int ep = -1, sfd = -1, pidfds[MAX_PIDS], npidfds = 0, pids_alive = 0, ret = EI_EXIT_FAIL, status = 0;
 	char err[512];
 	pid_t cmd_pid = 0;
 	bool cmd_done = false, pid_done = false, stop = false;
@@ -488,7 +514,7 @@ int main(int argc, char **argv)
 	ei_libbpf_log(env.verbose);
 
 	if (env.list) {
-		if (env.nspecs || env.nshort || env.cmd || env.pid || env.cgroup)
+		if (env.nspecs || env.nshort || env.cmd || env.npids || env.cgroup)
 			ei_usage_error("--list takes no other arguments");
 		int n = ei_list_injectable(print_name, NULL);
 		if (n < 0) {
@@ -508,22 +534,23 @@ int main(int argc, char **argv)
 	}
 	if (!env.nspecs)
 		ei_usage_error("nothing to inject: give SYSCALL ERRNO or -e inject=SPEC (see --help)");
-	if (!!env.cmd + !!env.pid + !!env.cgroup > 1)
+	if (!!env.cmd + !!env.npids + !!env.cgroup > 1)
 		ei_usage_error("give only one of a command, -p PID and --cgroup DIR");
-	if (env.duration && !env.pid && !env.cgroup)
+	if (env.duration && !env.npids && !env.cgroup)
 		ei_usage_error("-d applies to -p and --cgroup");
 	if (env.quiet && (env.json || env.output))
 		ei_usage_error("-q silences the events that --json and -o would write");
-	if (env.pid && kill(env.pid, 0) && errno == ESRCH)
-		ei_usage_error("no process with pid %d", (int)env.pid);
-	if (env.pid) {
+	for (int i = 0; i < env.npids; i++) {
+		pid_t pid = env.pids[i];
+		if (kill(pid, 0) && errno == ESRCH)
+			ei_usage_error("no process with pid %d", (int)pid);
 		/* Only a process we could ptrace: opening its memory asks the
 		 * kernel's own ptrace access check (PTRACE_MODE_ATTACH). */
 		char mem[64];
-		snprintf(mem, sizeof(mem), "/proc/%d/mem", (int)env.pid);
+		snprintf(mem, sizeof(mem), "/proc/%d/mem", (int)pid);
 		int fd = open(mem, O_RDONLY | O_CLOEXEC);
 		if (fd < 0 && (errno == EACCES || errno == EPERM)) {
-			ei_msg("not allowed to inject into pid %d: you could not ptrace it", (int)env.pid);
+			ei_msg("not allowed to inject into pid %d: you could not ptrace it", (int)pid);
 			return EI_EXIT_FAIL;
 		}
 		if (fd >= 0)
@@ -541,7 +568,7 @@ int main(int argc, char **argv)
 		if (o.cgroup_fd < 0 || fstatfs(o.cgroup_fd, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC)
 			ei_usage_error("--cgroup %s: not a cgroup v2 directory", ei_quote(env.cgroup, q, sizeof(q)));
 	}
-	if (!env.cmd && !env.pid && !env.cgroup) {
+	if (!env.cmd && !env.npids && !env.cgroup) {
 		static char *def[2];
 		def[0] = userapp_path();
 		if (!def[0])
@@ -588,18 +615,23 @@ int main(int argc, char **argv)
 	ev.data.u32 = 1;
 	epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev);
 
-	if (env.pid) {
-		pidfd = (int)syscall(SYS_pidfd_open, env.pid, 0);
-		if (pidfd < 0 || ei_session_add_target(s, env.pid, false)) {
-			ei_msg("cannot follow pid %d: %s", (int)env.pid, strerror(errno));
+	for (int i = 0; i < env.npids; i++) {
+		pid_t pid = env.pids[i];
+		int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+		if (fd < 0 || ei_session_add_target(s, pid, false)) {
+			ei_msg("cannot follow pid %d: %s", (int)pid, strerror(errno));
+			if (fd >= 0)
+				close(fd);
 			goto cleanup;
 		}
-		ev.data.u32 = 2;
-		epoll_ctl(ep, EPOLL_CTL_ADD, pidfd, &ev);
+		pidfds[npidfds] = fd;
+		ev.data.u32 = PIDFD_EV + npidfds++;
+		pids_alive++;
+		epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+		/* Like strace's "Process N attached": injection has started. */
+		if (!env.quiet)
+			ei_msg("injecting into pid %d", (int)pid);
 	}
-	/* Like strace's "Process N attached": the moment injection starts. */
-	if (!env.quiet && env.pid)
-		ei_msg("injecting into pid %d", (int)env.pid);
 	if (!env.quiet && env.cgroup)
 		ei_msg("injecting into cgroup %s", env.cgroup);
 	if (env.duration) {
@@ -652,11 +684,12 @@ int main(int argc, char **argv)
 		for (int i = 0; i < n; i++) {
 			if (evs[i].data.u32 == 0) {
 				ei_session_consume(s);
-			} else if (evs[i].data.u32 == 2) {
-				/* The -p process exited: done unless children it
-				 * left behind are still followed (checked below). */
-				epoll_ctl(ep, EPOLL_CTL_DEL, pidfd, NULL);
-				pid_done = true;
+			} else if (evs[i].data.u32 >= PIDFD_EV) {
+				/* A -p process exited. With all gone, done unless
+				 * children they left behind are still followed
+				 * (checked above). */
+				epoll_ctl(ep, EPOLL_CTL_DEL, pidfds[evs[i].data.u32 - PIDFD_EV], NULL);
+				pid_done = --pids_alive == 0;
 			} else {
 				struct signalfd_siginfo si;
 				if (read(sfd, &si, sizeof(si)) != sizeof(si))
@@ -710,8 +743,8 @@ cleanup:
 		fclose(out);
 	if (o.cgroup_fd >= 0)
 		close(o.cgroup_fd);
-	if (pidfd >= 0)
-		close(pidfd);
+	for (int i = 0; i < npidfds; i++)
+		close(pidfds[i]);
 	if (ep >= 0)
 		close(ep);
 	if (sfd >= 0)

@@ -27,6 +27,9 @@ subtest errinj_bad_prob      bad "prob=1.5" --inject=dup:error=EIO:prob=1.5
 subtest errinj_no_command    bad "^errinj: missing command after '--'$" dup EIO --
 subtest errinj_bad_pid       bad "^errinj: invalid pid 'abc'" -p abc -e inject=dup:error=EIO
 subtest errinj_zero_pid      bad "^errinj: invalid pid '0'" -p 0 -e inject=dup:error=EIO
+subtest errinj_pid_list_junk bad "^errinj: invalid pid 'abc'" -p "1 abc" -e inject=dup:error=EIO
+subtest errinj_pid_empty     bad "^errinj: invalid pid ''" -p "" -e inject=dup:error=EIO
+subtest errinj_pid_list_gone bad "^errinj: no process with pid 2147483647$" -p "$$,2147483647" -e inject=dup:error=EIO
 subtest errinj_no_such_pid   bad "^errinj: no process with pid 2147483647$" -p 2147483647 -e inject=dup:error=EIO
 subtest errinj_two_targets   bad "give only one of" -p 1 -e inject=dup:error=EIO -- true
 subtest errinj_not_cgroup    bad "^errinj: --cgroup /: not a cgroup v2 directory$" --cgroup / -e inject=dup:error=EIO

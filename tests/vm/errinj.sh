@@ -203,6 +203,31 @@ pid_target() {
 }
 subtest pid_target pid_target
 
+# Several -p, and a list: every process is a target; errinj leaves when
+# the last has exited.
+pid_targets_several() {
+    local a b c i
+    "$C" waitfile:"$T/go" dup >"$T/a.out" & a=$!
+    "$C" waitfile:"$T/go" dup >"$T/b.out" & b=$!
+    "$C" waitfile:"$T/go2" dup >"$T/c.out" & c=$!
+    "$E" -q -p $a -p "$b,$c" -e inject=dup:error=EROFS 2>"$T/e.err" &
+    local ep=$!
+    for i in $(seq 100); do [ -n "$(ours)" ] && break; sleep 0.1; done
+    sleep 0.5
+    touch "$T/go"
+    wait $a $b
+    sleep 0.3
+    kill -0 $ep 2>/dev/null || { why "errinj left with pid $c still running"; touch "$T/go2"; return 1; }
+    touch "$T/go2"
+    wait $c
+    wait $ep
+    assert_eq "errinj exit status" "$?" 0 &&
+        assert_eq "first" "$(cat "$T/a.out")" "dup = -1 EROFS" &&
+        assert_eq "second" "$(cat "$T/b.out")" "dup = -1 EROFS" &&
+        assert_eq "third" "$(cat "$T/c.out")" "dup = -1 EROFS"
+}
+subtest pid_targets_several pid_targets_several
+
 # -p follows the process's new children, and errinj stays while a child
 # it left behind lives (as strace -f -p).
 pid_target_orphan() {
