@@ -81,6 +81,9 @@ struct ei_spec {
 /* Parses the text after "inject=". Returns 0, or -1 with one line in err
  * naming the problem. */
 int ei_spec_parse(const char *text, struct ei_spec *spec, char *err, size_t errlen);
+/* The text after "fault=" (strace's): as inject=, error=ENOSYS unless
+ * error= is given, and no retval= or signal=. */
+int ei_fault_parse(const char *text, struct ei_spec *spec, char *err, size_t errlen);
 /* when=first[..last][+[step]]; returns 0 or -1 with a message. */
 int ei_when_parse(const char *s, __u64 *first, __u64 *last, __u64 *step, char *err,
 		  size_t errlen);

@@ -348,7 +348,9 @@ static int check_filters(struct ei_spec *sp, char *err, size_t len)
 	return 0;
 }
 
-int ei_spec_parse(const char *text, struct ei_spec *sp, char *err, size_t len)
+/* fault: strace's -e fault=, inject= with error=ENOSYS unless given, and
+ * no retval= or signal=. */
+static int parse_spec(const char *text, struct ei_spec *sp, bool fault, char *err, size_t len)
 {
 	char buf[SPEC_MAX_LEN + 1], q[80];
 	bool seen[NKEYS] = {};
@@ -370,14 +372,16 @@ int ei_spec_parse(const char *text, struct ei_spec *sp, char *err, size_t len)
 		*colon = '\0';
 	if (parse_set(buf, sp, err, len))
 		return -1;
-	if (!colon || !colon[1])
+	if (fault && colon && !colon[1])
+		return ei_fail(err, len, "empty field in '%s'", ei_quote(text, q, sizeof(q)));
+	if ((!colon || !colon[1]) && !fault)
 		return ei_fail(err, len, "'%s' says what to fail but not how: add :error=ERRNO, :retval=N or :signal=SIG",
 			    ei_quote(text, q, sizeof(q)));
 	/* strtok_r below would skip empty fields: find them first. */
-	if (colon[1] == ':' || strstr(colon + 1, "::") || colon[strlen(colon + 1)] == ':')
+	if (colon && (colon[1] == ':' || strstr(colon + 1, "::") || colon[strlen(colon + 1)] == ':'))
 		return ei_fail(err, len, "empty field in '%s'", ei_quote(text, q, sizeof(q)));
 
-	for (field = strtok_r(colon + 1, ":", &save); field; field = strtok_r(NULL, ":", &save)) {
+	for (field = colon ? strtok_r(colon + 1, ":", &save) : NULL; field; field = strtok_r(NULL, ":", &save)) {
 		char *eq = strchr(field, '=');
 		size_t k;
 
@@ -405,6 +409,12 @@ int ei_spec_parse(const char *text, struct ei_spec *sp, char *err, size_t len)
 			return -1;
 	}
 
+	if (fault && (sp->rule.actions & (EI_ACT_RETVAL | EI_ACT_SIGNAL)))
+		return ei_fail(err, len, "fault= takes error=, not retval= or signal= (use inject=)");
+	if (fault && !sp->rule.actions) {
+		sp->rule.actions = EI_ACT_ERROR;
+		sp->rule.error = ENOSYS;
+	}
 	if ((sp->rule.actions & EI_ACT_ERROR) && (sp->rule.actions & EI_ACT_RETVAL))
 		return ei_fail(err, len, "error= and retval= are mutually exclusive");
 	if (!sp->rule.actions)
@@ -413,4 +423,14 @@ int ei_spec_parse(const char *text, struct ei_spec *sp, char *err, size_t len)
 		return ei_fail(err, len, "seed= needs prob= (it seeds the probabilistic choice)");
 	sp->fd_filter = seen[8];
 	return check_filters(sp, err, len);
+}
+
+int ei_spec_parse(const char *text, struct ei_spec *sp, char *err, size_t len)
+{
+	return parse_spec(text, sp, false, err, len);
+}
+
+int ei_fault_parse(const char *text, struct ei_spec *sp, char *err, size_t len)
+{
+	return parse_spec(text, sp, true, err, len);
 }

@@ -54,6 +54,7 @@ static const char usage_text[] =
 	"userapp (beside errinj) is run.\n"
 	"\n"
 	"  -e inject=SPEC, --inject=SPEC  add an injection rule (repeatable)\n"
+	"  -e fault=SPEC, --fault=SPEC    the same, error=ENOSYS unless given (strace's)\n"
 	"  -p, --pid=PID          inject into a running process and its new children,\n"
 	"                         until Ctrl-C, -d, or its and their exit; repeatable,\n"
 	"                         and PID may be a list: -p \"$(pidof prog)\"\n"
@@ -104,10 +105,11 @@ static const char usage_text[] =
 	"  errinj -e 'inject=openat:error=EROFS:arg2&0100=0100' -- make\n"
 	"  errinj -e inject=%net:error=ENETDOWN -- ./client\n";
 
-enum { OPT_INJECT = 0x100, OPT_NO_FOLLOW, OPT_JSON, OPT_LIST, OPT_CGROUP };
+enum { OPT_INJECT = 0x100, OPT_FAULT, OPT_NO_FOLLOW, OPT_JSON, OPT_LIST, OPT_CGROUP };
 
 static const struct option long_options[] = {
 	{ "inject", required_argument, NULL, OPT_INJECT },
+	{ "fault", required_argument, NULL, OPT_FAULT },
 	{ "pid", required_argument, NULL, 'p' },
 	{ "cgroup", required_argument, NULL, OPT_CGROUP },
 	{ "duration", required_argument, NULL, 'd' },
@@ -122,15 +124,16 @@ static const struct option long_options[] = {
 	{},
 };
 
-static void add_spec(const char *text)
+static void add_spec(const char *text, bool fault)
 {
 	char err[512];
 
 	if (env.nspecs == MAX_SPECS)
 		ei_usage_error("too many inject rules (at most %d)", MAX_SPECS);
-	if (ei_spec_parse(text, &env.specs[env.nspecs], err, sizeof(err))) {
+	if ((fault ? ei_fault_parse : ei_spec_parse)(text, &env.specs[env.nspecs], err, sizeof(err))) {
 		char q[96];
-		ei_usage_error("bad inject spec '%s': %s", ei_quote(text, q, sizeof(q)), err);
+		ei_usage_error("bad %s spec '%s': %s", fault ? "fault" : "inject", ei_quote(text, q, sizeof(q)),
+			       err);
 	}
 	env.nspecs++;
 }
@@ -182,13 +185,19 @@ static void parse_args(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "+:e:p:d:o:qcvh", long_options, NULL)) != -1) {
 		switch (opt) {
 		case 'e':
-			if (strncmp(optarg, "inject=", 7))
-				ei_usage_error("unsupported -e expression '%s': only inject=SPEC is known",
+			if (!strncmp(optarg, "inject=", 7))
+				add_spec(optarg + 7, false);
+			else if (!strncmp(optarg, "fault=", 6))
+				add_spec(optarg + 6, true);
+			else
+				ei_usage_error("unsupported -e expression '%s': only inject=SPEC and fault=SPEC are known",
 					       ei_quote(optarg, q, sizeof(q)));
-			add_spec(optarg + 7);
 			break;
 		case OPT_INJECT:
-			add_spec(optarg);
+			add_spec(optarg, false);
+			break;
+		case OPT_FAULT:
+			add_spec(optarg, true);
 			break;
 		case 'p':
 			add_pids(optarg);
@@ -530,7 +539,7 @@ int main(int argc, char **argv)
 		if (strchr(env.short_args[0], ':') || strchr(env.short_args[1], ':'))
 			ei_usage_error("SYSCALL and ERRNO may not contain ':' (use -e inject=SPEC)");
 		snprintf(spec, sizeof(spec), "%.100s:error=%.100s", env.short_args[0], env.short_args[1]);
-		add_spec(spec);
+		add_spec(spec, false);
 	}
 	if (!env.nspecs)
 		ei_usage_error("nothing to inject: give SYSCALL ERRNO or -e inject=SPEC (see --help)");

@@ -155,6 +155,12 @@ args=(
     "missing ERRNO|dup"
     "error=0|dup 0"
     "give only one of|-p 1 --cgroup /sys/fs/cgroup -e inject=dup:error=EIO"
+    "bad fault spec 'dup:retval=1': fault= takes error=, not retval=|-e fault=dup:retval=1"
+    "bad fault spec 'dup:signal=9': fault= takes error=|--fault=dup:signal=9"
+    "bad fault spec 'dup:': empty field|-e fault=dup:"
+    "bad fault spec '': empty inject spec|-e fault="
+    "bad fault spec 'nosuch': unknown syscall 'nosuch'|-e fault=nosuch"
+    "option '--fault' needs a value|--fault"
 )
 bad_args() { # FRAGMENT ARGS
     local frag=$1

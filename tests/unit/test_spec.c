@@ -2,6 +2,7 @@
 /* Host unit tests of the inject spec parser (lib/spec.c). */
 #include <errno.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/syscall.h>
 
 #include "liberrinj.h"
@@ -306,6 +307,43 @@ static void test_quote(void)
 	ASSERT_STR(ei_quote("abcdefghijklmnopqrstuvwxyz", b, sizeof(b)), "abcdefghijkl...");
 }
 
+/* strace's -e fault=: inject= with error=ENOSYS by default. */
+static void test_fault(void)
+{
+	static const struct {
+		const char *text, *msg;
+	} bad[] = {
+		{ "dup:retval=1", "fault= takes error=, not retval= or signal=" },
+		{ "dup:signal=SIGUSR1", "fault= takes error=, not retval= or signal=" },
+		{ "dup:error=EIO:signal=9", "fault= takes error=, not retval= or signal=" },
+		{ "dup:", "empty field" },
+		{ "", "empty inject spec" },
+		{ "nosuch", "unknown syscall 'nosuch'" },
+		{ "dup:when=0", "when=0" },
+	};
+
+	if (ASSERT(ei_fault_parse("dup", &sp, err, sizeof(err)) == 0, "'dup' rejected: %s", err)) {
+		ASSERT(has(&sp, SYS_dup), "dup not in set");
+		ASSERT_EQ(sp.rule.actions, EI_ACT_ERROR);
+		ASSERT_EQ(sp.rule.error, ENOSYS);
+	}
+	if (ASSERT(ei_fault_parse("dup,close:when=2+", &sp, err, sizeof(err)) == 0, "rejected: %s", err)) {
+		ASSERT_EQ(sp.rule.error, ENOSYS);
+		ASSERT_EQ(sp.rule.first, 2);
+		ASSERT_EQ(sp.nsyscalls, 2);
+	}
+	if (ASSERT(ei_fault_parse("dup:error=EIO", &sp, err, sizeof(err)) == 0, "rejected: %s", err))
+		ASSERT_EQ(sp.rule.error, EIO);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		if (ASSERT(ei_fault_parse(bad[i].text, &sp, err, sizeof(err)) == -1, "fault '%s' accepted",
+			   bad[i].text))
+			ASSERT(strstr(err, bad[i].msg), "fault '%s': '%s' lacks '%s'", bad[i].text, err, bad[i].msg);
+	}
+	/* inject= still wants an action. */
+	ASSERT(ei_spec_parse("dup", &sp, err, sizeof(err)) == -1, "inject 'dup' accepted");
+}
+
 int main(void)
 {
 	SUBTEST(error_field);
@@ -318,5 +356,6 @@ int main(void)
 	SUBTEST(sets);
 	SUBTEST(table);
 	SUBTEST(quote);
+	SUBTEST(fault);
 	return t_failed ? 1 : 0;
 }

@@ -2,7 +2,7 @@
 # errinj against strace 6.1, the reference for inject semantics: for each
 # program and spec below, `errinj -q -e inject=SPEC -- PROG` must give the
 # same stdout, stderr and exit status as `strace -f -o /dev/null -e
-# inject=SPEC PROG` (-f: errinj follows children by default; programs
+# inject=SPEC PROG` (or both with -e fault=SPEC) (-f: errinj follows children by default; programs
 # with one thread per process, as strace counts per thread and errinj per
 # process). strace kills itself with the signal that killed its tracee,
 # where errinj exits 128+N; the shell's report of that is left out.
@@ -31,14 +31,18 @@ cases=(
     "socket,unlink:error=EPERM:when=1|$B/userapp"
     "getppid:error=EACCES|$B/userapp getppid dup"
     "getpid:error=EPERM:when=1..2|$C repeat:2:getpid"
+    "fault=dup:when=2|$C repeat:3:dup"
+    "fault=dup,socket:error=EACCES:when=2+|$C dup socket dup socket"
 )
 
 compare() {
     local spec=$1 prog=$2 so se sr
-    ( cd "$T" && eval "strace -f -o /dev/null -e inject=$spec $prog" ) >"$T/s.out" 2>"$T/s.err"
+    # A spec is inject='s unless it says fault=.
+    case $spec in fault=*) ;; *) spec=inject=$spec ;; esac
+    ( cd "$T" && eval "strace -f -o /dev/null -e $spec $prog" ) >"$T/s.out" 2>"$T/s.err"
     sr=$?
     sed -i "/^${0//\//\\/}: line [0-9]*: *[0-9]* /d" "$T/s.err"
-    ( cd "$T" && eval "\"$B/errinj\" -q -e inject=$spec -- $prog" ) >"$T/e.out" 2>"$T/e.err"
+    ( cd "$T" && eval "\"$B/errinj\" -q -e $spec -- $prog" ) >"$T/e.out" 2>"$T/e.err"
     local er=$?
     so=$(cat "$T/s.out"); se=$(cat "$T/s.err")
     [ -n "$so$se" ] || [ "$sr" != 0 ] || { why "strace's run printed nothing"; return 1; }
