@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer harness for the inject spec parser (make fuzz). Besides the
+ * libFuzzer harness for the spec parsers, inject= and fault= (make fuzz). Besides the
  * sanitizers' checks it asserts the parser's contract: an accepted spec
  * is a usable rule, a rejected one comes with exactly one line.
  */
@@ -9,6 +9,26 @@
 #include <string.h>
 
 #include "liberrinj.h"
+
+static void check_rule(const struct ei_spec *sp, int fault)
+{
+	const struct ei_rule *r = &sp->rule;
+
+	if (sp->nsyscalls < 1 || !r->actions || r->first < 1 || (r->last && r->last < r->first) ||
+	    ((r->actions & EI_ACT_ERROR) && (r->error < 1 || r->error > EI_ERRNO_MAX)) ||
+	    ((r->actions & EI_ACT_ERROR) && (r->actions & EI_ACT_RETVAL)) ||
+	    (fault && r->actions != EI_ACT_ERROR) || r->prob == 0 || r->prob > (1ULL << 32) ||
+	    ((r->filters & EI_FILTER_PATH) && strlen(r->pattern) >= EI_PATTERN_MAX))
+		abort();
+}
+
+static void check_error(const char *err)
+{
+	size_t n = strlen(err);
+
+	if (n == 0 || memchr(err, '\n', n))
+		abort();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -19,20 +39,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(text, data, size);
 	text[size] = '\0';
-	err[0] = '\0';
-	if (ei_spec_parse(text, &sp, err, sizeof(err)) == 0) {
-		const struct ei_rule *r = &sp.rule;
-		if (sp.nsyscalls < 1 || !r->actions || r->first < 1 ||
-		    (r->last && r->last < r->first) ||
-		    ((r->actions & EI_ACT_ERROR) && (r->error < 1 || r->error > EI_ERRNO_MAX)) ||
-		    ((r->actions & EI_ACT_ERROR) && (r->actions & EI_ACT_RETVAL)) ||
-		    r->prob == 0 || r->prob > (1ULL << 32) ||
-		    ((r->filters & EI_FILTER_PATH) && strlen(r->pattern) >= EI_PATTERN_MAX))
-			abort();
-	} else {
-		size_t n = strlen(err);
-		if (n == 0 || memchr(err, '\n', n))
-			abort();
+	/* inject= and fault= (which defaults error= and refuses retval=). */
+	for (int fault = 0; fault < 2; fault++) {
+		err[0] = '\0';
+		if ((fault ? ei_fault_parse : ei_spec_parse)(text, &sp, err, sizeof(err)) == 0)
+			check_rule(&sp, fault);
+		else
+			check_error(err);
 	}
 	/* The smaller parsers on the same bytes. */
 	__u64 f, l, s;
