@@ -146,21 +146,37 @@ static void add_syscall(struct ei_spec *sp, int nr, bool named)
 		sp->named[nr / 64] |= 1ULL << (nr % 64);
 }
 
-/* SET: names, %classes and /regexes (POSIX extended, on names), as strace. */
+/* SET: names, %classes, /regexes (POSIX extended, on names) and all, as
+ * strace: a leading '!' takes the complement of the whole set, and a
+ * '?' before an element lets it name nothing (an unknown syscall, say). */
 static int parse_set(char *set, struct ei_spec *sp, char *err, size_t len)
 {
 	const struct ei_syscall_entry *e;
 	char q[80];
 	char *name, *save = NULL;
+	bool negate = set[0] == '!';
 
+	if (negate)
+		set++;
 	if (!*set)
 		return ei_fail(err, len, "empty syscall set (expected SET:error=... with SET a list of syscalls)");
 	if (set[strlen(set) - 1] == ',' || set[0] == ',' || strstr(set, ",,"))
 		return ei_fail(err, len, "empty syscall name in set '%s'", ei_quote(set, q, sizeof(q)));
 	for (name = strtok_r(set, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		bool optional = name[0] == '?';
+		if (optional && !*++name)
+			return ei_fail(err, len, "empty syscall name after '?'");
 		ei_quote(name, q, sizeof(q));
+		if (!strcmp(name, "all")) {
+			for (size_t i = 0; (e = ei_syscall_at(i)); i++)
+				if (e->nr < EI_NR_SYSCALLS)
+					add_syscall(sp, e->nr, false);
+			continue;
+		}
 		if (name[0] == '%') {
 			int cls = ei_class_parse(name);
+			if (!cls && optional)
+				continue;
 			if (!cls)
 				return ei_fail(err, len, "unknown class '%s' (expected %%file, %%desc, %%net, %%process or %%memory)", q);
 			for (size_t i = 0; (e = ei_syscall_at(i)); i++)
@@ -188,11 +204,13 @@ static int parse_set(char *set, struct ei_spec *sp, char *err, size_t len)
 					n++;
 				}
 			regfree(&re);
-			if (!n)
+			if (!n && !optional)
 				return ei_fail(err, len, "regular expression '%s' matches no syscall", q);
 			continue;
 		}
 		int nr = ei_syscall_nr(name);
+		if (nr < 0 && optional)
+			continue;
 		if (nr < 0) {
 			const char *hint = ei_syscall_suggest(name);
 			if (hint)
@@ -204,6 +222,20 @@ static int parse_set(char *set, struct ei_spec *sp, char *err, size_t len)
 				    nr, EI_NR_SYSCALLS);
 		add_syscall(sp, nr, true);
 	}
+	if (negate) {
+		/* Every syscall errinj knows but those: none named one by one,
+		 * so the ones the kernel cannot fail are dropped, not refused. */
+		__u64 had[EI_NR_SYSCALLS / 64];
+		memcpy(had, sp->rule.syscalls, sizeof(had));
+		memset(sp->rule.syscalls, 0, sizeof(sp->rule.syscalls));
+		memset(sp->named, 0, sizeof(sp->named));
+		sp->nsyscalls = 0;
+		for (size_t i = 0; (e = ei_syscall_at(i)); i++)
+			if (e->nr < EI_NR_SYSCALLS && !(had[e->nr / 64] & (1ULL << (e->nr % 64))))
+				add_syscall(sp, e->nr, false);
+	}
+	if (!sp->nsyscalls)
+		return ei_fail(err, len, "the syscall set selects no syscall");
 	return 0;
 }
 
@@ -303,7 +335,8 @@ static int parse_arg_filter(const char *key, const char *val, struct ei_spec *sp
 		return ei_fail(err, len, "%s=%s: expected an integer (decimal, 0x hex or 0 octal)", kq,
 			    ei_quote(val, q, sizeof(q)));
 	if (v & ~mask)
-		return ei_fail(err, len, "%s=%s: the value has bits outside the mask, so it can never match", kq, q);
+		return ei_fail(err, len, "%s=%s: the value has bits outside the mask, so it can never match", kq,
+			       ei_quote(val, q, sizeof(q)));
 	sp->rule.filters |= EI_FILTER_ARG(k);
 	sp->rule.arg_mask[k] = mask;
 	sp->rule.arg_value[k] = v;

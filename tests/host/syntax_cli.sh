@@ -124,6 +124,13 @@ specs=(
     "/^zzz:error=EIO|matches no syscall"
     "/:error=EIO|invalid regular expression"
     "%memory:error=EIO:path=/x|no syscall of the set"
+    "!:error=EIO|empty syscall set"
+    "!all:error=EIO|the syscall set selects no syscall"
+    "?nosuch:error=EIO|the syscall set selects no syscall"
+    "?:error=EIO|empty syscall name after '?'"
+    "!!dup:error=EIO|unknown syscall '!dup'"
+    "dup,!read:error=EIO|unknown syscall '!read'"
+    "??dup:error=EIO|the syscall set selects no syscall"
 )
 
 bad_spec() { # SPEC FRAGMENT

@@ -344,6 +344,51 @@ static void test_fault(void)
 	ASSERT(ei_spec_parse("dup", &sp, err, sizeof(err)) == -1, "inject 'dup' accepted");
 }
 
+/* strace's set syntax: all, a leading '!', and '?' before an element. */
+static void test_set_syntax(void)
+{
+	const struct ei_syscall_entry *e;
+	int known = 0;
+
+	for (size_t i = 0; (e = ei_syscall_at(i)); i++)
+		known += e->nr < EI_NR_SYSCALLS;
+	if (ok("all:error=EIO")) {
+		ASSERT_EQ(sp.nsyscalls, known);
+		ASSERT(!sp.named[0] && !sp.named[1], "all counts as named");
+	}
+	if (ok("!dup:error=EIO")) {
+		ASSERT_EQ(sp.nsyscalls, known - 1);
+		ASSERT(!has(&sp, SYS_dup) && has(&sp, SYS_read) && has(&sp, SYS_exit_group), "!dup");
+		ASSERT(!(sp.named[SYS_read / 64] & (1ULL << (SYS_read % 64))), "complement counts as named");
+	}
+	if (ok("!%file,dup:error=EIO"))
+		ASSERT(!has(&sp, SYS_dup) && !has(&sp, SYS_openat) && has(&sp, SYS_read), "!%%file,dup");
+	if (ok("?nosuch,dup:error=EIO")) {
+		ASSERT_EQ(sp.nsyscalls, 1);
+		ASSERT(has(&sp, SYS_dup), "dup");
+	}
+	if (ok("?%nosuch,?/^zzz,dup,?dup:error=EIO"))
+		ASSERT_EQ(sp.nsyscalls, 1);
+	static const struct {
+		const char *text, *msg;
+	} bad[] = {
+		{ "!all:error=EIO", "selects no syscall" },
+		{ "?nosuch:error=EIO", "selects no syscall" },
+		{ "?:error=EIO", "empty syscall name after '?'" },
+		{ "dup,?:error=EIO", "empty syscall name after '?'" },
+		{ "!:error=EIO", "empty syscall set" },
+		{ "!!dup:error=EIO", "unknown syscall '!dup'" },
+		{ "dup,!read:error=EIO", "unknown syscall '!read'" },
+		{ "??dup:error=EIO", "selects no syscall" }, /* '?' lets the unknown '?dup' pass */
+		{ "ALL:error=EIO", "unknown syscall 'ALL'" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		if (ASSERT(ei_spec_parse(bad[i].text, &sp, err, sizeof(err)) == -1, "'%s' accepted", bad[i].text))
+			ASSERT(strstr(err, bad[i].msg), "'%s': '%s' lacks '%s'", bad[i].text, err, bad[i].msg);
+	}
+}
+
 int main(void)
 {
 	SUBTEST(error_field);
@@ -357,5 +402,6 @@ int main(void)
 	SUBTEST(table);
 	SUBTEST(quote);
 	SUBTEST(fault);
+	SUBTEST(set_syntax);
 	return t_failed ? 1 : 0;
 }

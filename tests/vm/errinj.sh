@@ -333,6 +333,20 @@ summary_table() {
 subtest summary_table summary_table
 
 
+# strace's set syntax on the kernel: rule 1 selects every syscall but dup
+# (attached, counting, never firing), rule 2 fails dup; -c shows what the
+# program called. '?' lets an unknown name pass.
+set_negation() {
+    run "$E" -c -e 'inject=!dup:error=EIO:when=4294967295' -e 'inject=?nosuch,dup:error=EPERM' -- "$C" dup
+    assert_eq "exit status" "$RC" 0 && assert_eq "stdout" "$OUT" "dup = -1 EPERM" || return 1
+    local row
+    for row in "dup 1 1" "exit_group 1 0" "writev 1 0"; do
+        printf '%s\n' "$ERR" | awk -v r="$row" '$1 " " $2 " " $3 == r { f = 1 } END { exit !f }' ||
+            { why "no row '$row' in: $ERR"; return 1; }
+    done
+}
+subtest set_negation set_negation
+
 # acct is compiled out of the test kernel: its entry is a stub off the
 # error injection list (tests/vm/loader.sh checks that from kallsyms).
 not_injectable() {
