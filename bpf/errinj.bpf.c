@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * errinj's kernel side: one kprobe program attached at the entry of every
+ * errinj's kernel side: a kprobe program attached at the entry of every
  * syscall named by a rule (the BPF cookie is the syscall number), plus
  * scheduler tracepoints that keep the set of target processes: children
  * join at fork, a launcher's child turns active at its own execve, and
@@ -256,8 +256,7 @@ static __always_inline bool args_match(const struct ei_rule *r, const struct ei_
 	return true;
 }
 
-SEC("ksyscall")
-int errinj_syscall(struct pt_regs *ctx)
+static __always_inline int on_syscall(struct pt_regs *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 nr = (__u32)bpf_get_attach_cookie(ctx), i, zero = 0, fired = EI_MAX_RULES;
@@ -334,6 +333,21 @@ int errinj_syscall(struct pt_regs *ctx)
 			emit(id, nr, i, r, sc, have_path);
 	}
 	return 0;
+}
+
+/* One kprobe per syscall, or one kprobe.multi link (fprobe) for all of
+ * them where the kernel has it: the same program either way, the syscall
+ * number its cookie. */
+SEC("ksyscall")
+int errinj_syscall(struct pt_regs *ctx)
+{
+	return on_syscall(ctx);
+}
+
+SEC("kprobe.multi")
+int errinj_multi(struct pt_regs *ctx)
+{
+	return on_syscall(ctx);
 }
 
 SEC("tp_btf/sched_process_fork")

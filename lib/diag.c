@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <sys/syscall.h>
 #include <linux/capability.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "liberrinj.h"
@@ -86,6 +87,30 @@ static bool has_caps(void)
 #define CAP(c) (eff & (1ULL << (c)))
 	return CAP(CAP_SYS_ADMIN) || (CAP(CAP_BPF) && CAP(CAP_PERFMON));
 #undef CAP
+}
+
+bool ei_kprobe_multi_supported(void)
+{
+	/* r0 = 0; exit */
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, popts, .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
+	LIBBPF_OPTS(bpf_link_create_opts, lopts);
+	int prog, link, e;
+
+	prog = bpf_prog_load(BPF_PROG_TYPE_KPROBE, NULL, "GPL", insns, 2, &popts);
+	if (prog < 0)
+		return false;
+	/* No function at all: a kernel with kprobe.multi says EINVAL, one
+	 * without fprobe EOPNOTSUPP. Nothing gets attached. */
+	link = bpf_link_create(prog, 0, BPF_TRACE_KPROBE_MULTI, &lopts);
+	e = errno;
+	if (link >= 0)
+		close(link);
+	close(prog);
+	return link >= 0 || e == EINVAL;
 }
 
 bool ei_may_ptrace_all(void)

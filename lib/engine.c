@@ -82,15 +82,40 @@ static bool named(const struct ei_options *o, int nr)
 	return false;
 }
 
+/* One kprobe.multi link for every syscall of the rules, the syscall
+ * number as each one's cookie. The kernel refuses the whole link if one
+ * of them is off its error injection list: -1 then, and the caller
+ * attaches one by one, which tells which. */
+static int attach_multi(struct ei_session *s, const __u64 *all, __u64 *attached)
+{
+	char names[EI_NR_SYSCALLS][64];
+	const char *syms[EI_NR_SYSCALLS];
+	__u64 cookies[EI_NR_SYSCALLS];
+	size_t n = 0;
+
+	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
+		if (!(all[nr / 64] & (1ULL << (nr % 64))))
+			continue;
+		snprintf(names[n], sizeof(names[n]), "__x64_sys_%s", ei_syscall_info(nr)->entry);
+		syms[n] = names[n];
+		cookies[n++] = nr;
+	}
+	LIBBPF_OPTS(bpf_kprobe_multi_opts, mopts, .syms = syms, .cnt = n, .cookies = cookies);
+	struct bpf_link *l = bpf_program__attach_kprobe_multi_opts(s->skel->progs.errinj_multi, NULL, &mopts);
+	if (!l)
+		return -1;
+	s->links[s->nlinks++] = l;
+	memcpy(attached, all, EI_NR_SYSCALLS / 8);
+	return 0;
+}
+
 /* One kprobe per syscall, the syscall number as its cookie. The kernel
  * refuses (EINVAL) an override kprobe on a function off its error
  * injection list: fatal for a syscall named one by one, a syscall less
  * for a class, as in check_injectable. */
-static int attach_all(struct ei_session *s, const struct ei_options *o, const struct ei_rule *rules,
-		      const __u64 *all, char *err, size_t len)
+static int attach_each(struct ei_session *s, const struct ei_options *o, const __u64 *all, __u64 *attached,
+		       char *err, size_t len)
 {
-	__u64 attached[EI_NR_SYSCALLS / 64] = {};
-
 	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
 		if (!(all[nr / 64] & (1ULL << (nr % 64))))
 			continue;
@@ -111,6 +136,18 @@ static int attach_all(struct ei_session *s, const struct ei_options *o, const st
 		s->links[s->nlinks++] = l;
 		attached[nr / 64] |= 1ULL << (nr % 64);
 	}
+	return 0;
+}
+
+/* One kprobe.multi link where the kernel has them, else (or if it refuses
+ * it) one kprobe per syscall; then every rule must have a syscall. */
+static int attach_all(struct ei_session *s, const struct ei_options *o, const struct ei_rule *rules,
+		      const __u64 *all, bool multi, char *err, size_t len)
+{
+	__u64 attached[EI_NR_SYSCALLS / 64] = {};
+
+	if ((!multi || attach_multi(s, all, attached)) && attach_each(s, o, all, attached, err, len))
+		return -1;
 	for (int i = 0; i < o->nspecs; i++) {
 		bool any = false;
 		for (int w = 0; w < EI_NR_SYSCALLS / 64; w++)
@@ -128,6 +165,7 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 	__u64 all[EI_NR_SYSCALLS / 64];
 	struct ei_rule rules[EI_MAX_RULES];
 	enum ei_support sup;
+	bool multi;
 
 	if (o->nspecs < 1 || o->nspecs > EI_MAX_RULES) {
 		ei_fail(err, len, "between 1 and %d inject rules are allowed", EI_MAX_RULES);
@@ -161,6 +199,12 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 	s->skel->rodata->owner_only = !ei_may_ptrace_all();
 	s->skel->rodata->owner_uid = getuid();
 	s->skel->rodata->owner_gid = getgid();
+	/* Attached by attach_all, not by the skeleton; the kprobe.multi
+	 * program is loaded only where the kernel has such links. */
+	multi = !o->single_kprobes && ei_kprobe_multi_supported();
+	bpf_program__set_autoload(s->skel->progs.errinj_multi, multi);
+	bpf_program__set_autoattach(s->skel->progs.errinj_multi, false);
+	bpf_program__set_autoattach(s->skel->progs.errinj_syscall, false);
 	if (errinj_bpf__load(s->skel)) {
 		ei_fail(err, len, "cannot load the eBPF program: %s%s", strerror(errno),
 		     o->verbose ? "" : " (-v shows libbpf's log)");
@@ -206,7 +250,7 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 		     o->verbose ? "" : " (-v shows libbpf's log)");
 		goto fail;
 	}
-	if (attach_all(s, o, rules, all, err, len))
+	if (attach_all(s, o, rules, all, multi, err, len))
 		goto fail;
 	return s;
 fail:

@@ -120,6 +120,9 @@ const char *ei_support_message(enum ei_support s);
 /* CAP_SYS_PTRACE: the user could ptrace any process. Without it, the
  * kernel side fails only the calls of processes the user could ptrace. */
 bool ei_may_ptrace_all(void);
+/* Whether the kernel has kprobe.multi links (fprobe): one link for many
+ * syscalls, much faster to attach than one kprobe each. */
+bool ei_kprobe_multi_supported(void);
 /* Whether the kernel lets us override syscall nr's return (error injection
  * list), 1 yes, 0 no, -1 unknown (no debugfs). */
 int ei_syscall_injectable(int nr);
@@ -133,6 +136,7 @@ struct ei_options {
 	bool follow;                 /* children of targets become targets */
 	int cgroup_fd;               /* a cgroup v2 directory, or -1 */
 	bool verbose;                /* libbpf's log was asked for */
+	bool single_kprobes;         /* one kprobe per syscall even with kprobe.multi */
 };
 
 struct ei_session;

@@ -72,7 +72,8 @@ strerror() { perl -e '$! = $ARGV[0]; print "$!"' "$1"; }
 errno_num() { case $1 in [0-9]*) echo "$1" ;; *) perl -MErrno -e 'print &{"Errno::$ARGV[0]"}()' "$1" ;; esac; }
 
 # What of errinj's and the loader's is attached right now: programs,
-# links, maps, kprobes (the VM runs nothing else that attaches any).
+# links, maps, kprobes, fprobes (the VM runs nothing else that attaches
+# any).
 ours() {
     bpftool prog show 2>/dev/null | grep -E 'name (err_injector|errinj_)' | sed 's/^/prog: /'
     bpftool link show 2>/dev/null | grep -E '^[0-9]+:' | sed 's/^/link: /'
@@ -81,4 +82,6 @@ ours() {
         sed 's/^/map: /'
     sed 's/^/kprobe: /' /sys/kernel/debug/kprobes/list
     sed 's/^/kprobe_event: /' /sys/kernel/tracing/kprobe_events
+    # kprobe.multi links are fprobes: functions with an ftrace hook.
+    sed 's/^/ftrace: /' /sys/kernel/tracing/enabled_functions
 }

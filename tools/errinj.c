@@ -612,6 +612,9 @@ int main(int argc, char **argv)
 	o.nspecs = env.nspecs;
 	o.follow = !env.no_follow;
 	o.verbose = env.verbose;
+	/* For tests and old-kernel comparisons: the per-syscall kprobe path
+	 * even where kprobe.multi exists. */
+	o.single_kprobes = getenv("ERRINJ_SINGLE_KPROBES") != NULL;
 	s = ei_session_open(&o, env.quiet ? NULL : on_event, NULL, err, sizeof(err));
 	if (!s) {
 		ei_msg("%s", err);

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The benchmark (bench/run), small: it runs, every scenario's calls fail or
 # not as they should (bench/run checks each run's counts), and in this
-# boot errinj adds less to a call than strace does, firing or not.
+# boot errinj adds less to a call than strace does, firing or not, and
+# starts faster with one kprobe.multi link than with a kprobe per syscall.
 . "$(dirname "$0")/../lib.sh"
 
 bench_small() {
-    BENCH_RUNS=3 run "$TOP/bench/run" 20000 2000
+    BENCH_RUNS=3 BENCH_STARTUP_RUNS=1 run "$TOP/bench/run" 20000 2000
     assert_eq "exit status" "$RC" 0 || { why "$ERR"; return 1; }
     local s ns
     declare -A cost
@@ -18,5 +19,11 @@ bench_small() {
         { why "errinj-fire ${cost[errinj-fire]} ns/call, strace-fire ${cost[strace-fire]}"; return 1; }
     awk -v e="${cost[errinj-nofire]}" -v s="${cost[strace-nofire]}" 'BEGIN { exit !(e < s) }' ||
         { why "errinj-nofire ${cost[errinj-nofire]} ns/call, strace-nofire ${cost[strace-nofire]}"; return 1; }
+    # Attaching every syscall: one kprobe.multi link beats a kprobe each.
+    local multi single
+    multi=$(printf '%s\n' "$OUT" | awk '$1 == "kprobe.multi" { print $2 }')
+    single=$(printf '%s\n' "$OUT" | awk '$1 == "kprobe" && $2 == "per" { print $4 }')
+    [ -n "$multi" ] && [ -n "$single" ] || { why "no start-up figures in: $OUT"; return 1; }
+    [ "$multi" -lt "$single" ] || { why "start-up with kprobe.multi $multi ms, one kprobe each $single ms"; return 1; }
 }
 subtest bench_small bench_small

@@ -333,6 +333,26 @@ summary_table() {
 subtest summary_table summary_table
 
 
+# How the syscalls are attached: one kprobe.multi link for all of them
+# (the test kernel has fprobe), or with ERRINJ_SINGLE_KPROBES one kprobe
+# link each; injection works either way.
+attach_mode() { # ENV... : expected multi links, perf_event links
+    local want_multi=$1 want_perf=$2 links
+    shift 2
+    env "$@" "$E" -q -e inject=dup,socket:error=EIO -- \
+        sh -c "touch '$T/ready'; exec '$C' waitfile:'$T/go' dup socket" >"$T/out" &
+    local ep=$! i
+    for i in $(seq 300); do [ -e "$T/ready" ] && break; sleep 0.1; done
+    links=$(bpftool link show)
+    touch "$T/go"
+    wait $ep
+    assert_eq "program" "$(cat "$T/out")" "$(printf 'dup = -1 EIO\nsocket = -1 EIO')" &&
+        assert_eq "kprobe_multi links" "$(grep -c kprobe_multi <<<"$links")" "$want_multi" &&
+        assert_eq "perf_event links" "$(grep -c perf_event <<<"$links")" "$want_perf"
+}
+subtest attach_kprobe_multi attach_mode 1 0
+subtest attach_single_kprobes attach_mode 0 2 ERRINJ_SINGLE_KPROBES=1
+
 # strace's set syntax on the kernel: rule 1 selects every syscall but dup
 # (attached, counting, never firing), rule 2 fails dup; -c shows what the
 # program called. '?' lets an unknown name pass.
