@@ -106,12 +106,28 @@ static void test_prob_seed_max(void)
 		ASSERT_EQ(sp.rule.max, 3);
 }
 
+struct bad_spec {
+	const char *text, *msg;
+};
+typedef int (*parse_fn)(const char *, struct ei_spec *, char *, size_t);
+
+/* Each is rejected with one line that names the problem (holds msg). */
+static void rejected(parse_fn parse, const struct bad_spec *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		err[0] = '\0';
+		if (!ASSERT(parse(c[i].text, &sp, err, sizeof(err)) == -1, "'%s' accepted", c[i].text))
+			continue;
+		ASSERT(strstr(err, c[i].msg) != NULL, "'%s': message '%s' lacks '%s'", c[i].text, err, c[i].msg);
+		ASSERT(!strchr(err, '\n'), "'%s': message has a newline", c[i].text);
+	}
+}
+#define REJECTED(parse, cases) rejected(parse, cases, sizeof(cases) / sizeof(cases[0]))
+
 /* Each bad spec is rejected with a message that names the problem. */
 static void test_rejects(void)
 {
-	static const struct {
-		const char *text, *msg;
-	} cases[] = {
+	static const struct bad_spec cases[] = {
 		{ "", "empty inject spec" },
 		{ ":error=EIO", "empty syscall set" },
 		{ "dup", "add :error=ERRNO" },
@@ -176,14 +192,7 @@ static void test_rejects(void)
 		{ "/a{1000}{1000}:error=EIO", "too complex" },
 		{ "%memory:error=EIO:path=/x", "no syscall of the set takes" },
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		err[0] = '\0';
-		int r = ei_spec_parse(cases[i].text, &sp, err, sizeof(err));
-		ASSERT(r == -1, "'%s' accepted", cases[i].text);
-		ASSERT(strstr(err, cases[i].msg) != NULL, "'%s': message '%s' lacks '%s'", cases[i].text,
-		       err, cases[i].msg);
-		ASSERT(!strchr(err, '\n'), "'%s': message has a newline", cases[i].text);
-	}
+	REJECTED(ei_spec_parse, cases);
 }
 
 static void test_long_spec(void)
@@ -310,9 +319,7 @@ static void test_quote(void)
 /* strace's -e fault=: inject= with error=ENOSYS by default. */
 static void test_fault(void)
 {
-	static const struct {
-		const char *text, *msg;
-	} bad[] = {
+	static const struct bad_spec bad[] = {
 		{ "dup:retval=1", "fault= takes error=, not retval= or signal=" },
 		{ "dup:signal=SIGUSR1", "fault= takes error=, not retval= or signal=" },
 		{ "dup:error=EIO:signal=9", "fault= takes error=, not retval= or signal=" },
@@ -334,12 +341,7 @@ static void test_fault(void)
 	}
 	if (ASSERT(ei_fault_parse("dup:error=EIO", &sp, err, sizeof(err)) == 0, "rejected: %s", err))
 		ASSERT_EQ(sp.rule.error, EIO);
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		err[0] = '\0';
-		if (ASSERT(ei_fault_parse(bad[i].text, &sp, err, sizeof(err)) == -1, "fault '%s' accepted",
-			   bad[i].text))
-			ASSERT(strstr(err, bad[i].msg), "fault '%s': '%s' lacks '%s'", bad[i].text, err, bad[i].msg);
-	}
+	REJECTED(ei_fault_parse, bad);
 	/* inject= still wants an action. */
 	ASSERT(ei_spec_parse("dup", &sp, err, sizeof(err)) == -1, "inject 'dup' accepted");
 }
@@ -369,9 +371,7 @@ static void test_set_syntax(void)
 	}
 	if (ok("?%nosuch,?/^zzz,dup,?dup:error=EIO"))
 		ASSERT_EQ(sp.nsyscalls, 1);
-	static const struct {
-		const char *text, *msg;
-	} bad[] = {
+	static const struct bad_spec bad[] = {
 		{ "!all:error=EIO", "selects no syscall" },
 		{ "?nosuch:error=EIO", "selects no syscall" },
 		{ "?:error=EIO", "empty syscall name after '?'" },
@@ -382,11 +382,7 @@ static void test_set_syntax(void)
 		{ "??dup:error=EIO", "selects no syscall" }, /* '?' lets the unknown '?dup' pass */
 		{ "ALL:error=EIO", "unknown syscall 'ALL'" },
 	};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		err[0] = '\0';
-		if (ASSERT(ei_spec_parse(bad[i].text, &sp, err, sizeof(err)) == -1, "'%s' accepted", bad[i].text))
-			ASSERT(strstr(err, bad[i].msg), "'%s': '%s' lacks '%s'", bad[i].text, err, bad[i].msg);
-	}
+	REJECTED(ei_spec_parse, bad);
 }
 
 int main(void)
