@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The injection engine (kprobe + bpf_override_return backend): loads
- * bpf/errinj.bpf.c, writes the rules, attaches one kprobe per syscall with
- * the syscall number as BPF cookie, keeps the targets and delivers events.
+ * bpf/errinj.bpf.c, writes the rules, attaches the syscalls (one
+ * kprobe.multi link, or one kprobe each) with the syscall number as BPF
+ * cookie, keeps the targets and delivers events.
  * Everything is held by file descriptors and nothing is pinned, so the
  * kernel detaches all of it when the process exits, however it exits.
  */
