@@ -187,12 +187,23 @@ forwards_sigterm() {
 }
 subtest forwards_sigterm forwards_sigterm
 
+# start_errinj MESSAGE ARGS...: errinj ARGS in the background (pid in
+# $ep, stderr in $T/e.err), back once it has said MESSAGE ("injecting
+# into ...": everything is attached and the targets are in).
+start_errinj() {
+    local msg=$1 i
+    shift
+    "$E" "$@" 2>"$T/e.err" &
+    ep=$!
+    for i in $(seq 300); do grep -qF "$msg" "$T/e.err" && return 0; sleep 0.1; done
+    why "errinj did not say '$msg': $(cat "$T/e.err")"
+    return 1
+}
+
 pid_target() {
     "$C" waitfile:"$T/go" dup socket >"$T/p.out" &
-    local tp=$! i
-    "$E" -p $tp -e inject=dup:error=EROFS 2>"$T/e.err" &
-    local ep=$!
-    for i in $(seq 100); do grep -q 'injecting into pid' "$T/e.err" && break; sleep 0.1; done
+    local tp=$! ep
+    start_errinj "injecting into pid $tp" -p $tp -e inject=dup:error=EROFS || return 1
     touch "$T/go"
     wait $tp
     wait $ep
@@ -206,14 +217,11 @@ subtest pid_target pid_target
 # Several -p, and a list: every process is a target; errinj leaves when
 # the last has exited.
 pid_targets_several() {
-    local a b c i
+    local a b c ep
     "$C" waitfile:"$T/go" dup >"$T/a.out" & a=$!
     "$C" waitfile:"$T/go" dup >"$T/b.out" & b=$!
     "$C" waitfile:"$T/go2" dup >"$T/c.out" & c=$!
-    "$E" -q -p $a -p "$b,$c" -e inject=dup:error=EROFS 2>"$T/e.err" &
-    local ep=$!
-    for i in $(seq 100); do [ -n "$(ours)" ] && break; sleep 0.1; done
-    sleep 0.5
+    start_errinj "injecting into pid $c" -p $a -p "$b,$c" -e inject=dup:error=EROFS || return 1
     touch "$T/go"
     wait $a $b
     sleep 0.3
@@ -232,10 +240,8 @@ subtest pid_targets_several pid_targets_several
 # it left behind lives (as strace -f -p).
 pid_target_orphan() {
     sh -c "'$C' waitfile:'$T/go1'; '$C' waitfile:'$T/go2' dup >'$T/child.out' & exit 0" &
-    local tp=$! i
-    "$E" -p $tp -e inject=dup:error=EROFS 2>"$T/e.err" &
-    local ep=$!
-    for i in $(seq 100); do grep -q 'injecting into pid' "$T/e.err" && break; sleep 0.1; done
+    local tp=$! i ep
+    start_errinj "injecting into pid $tp" -p $tp -e inject=dup:error=EROFS || return 1
     touch "$T/go1"
     wait $tp
     sleep 0.5
@@ -266,9 +272,8 @@ cgroup_target() {
     local in=$!
     "$C" waitfile:"$T/go" dup >"$T/out.out" &
     local outside=$!
-    "$E" --cgroup "$cg" -e inject=dup:error=ENOSPC 2>"$T/e.err" &
-    local ep=$! i
-    for i in $(seq 100); do grep -q 'injecting into cgroup' "$T/e.err" && break; sleep 0.1; done
+    local ep
+    start_errinj "injecting into cgroup" --cgroup "$cg" -e inject=dup:error=ENOSPC || { rmdir "$cg"; return 1; }
     touch "$T/go"
     wait $in $outside
     kill -INT $ep
