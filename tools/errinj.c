@@ -276,7 +276,10 @@ static void errno_text(int err, char *buf, size_t len)
 		snprintf(buf, len, "%d", err);
 }
 
-static void json_string(FILE *f, const char *s, size_t max)
+/* At most max bytes of s (up to a NUL) in double quotes, '"' and '\\'
+ * escaped, other bytes outside printable ASCII written with esc: "\\u%04x"
+ * for JSON, "\\x%02x" for text lines (as strace's strings). */
+static void quoted(FILE *f, const char *s, size_t max, const char *esc)
 {
 	fputc('"', f);
 	for (size_t i = 0; i < max && s[i]; i++) {
@@ -284,29 +287,21 @@ static void json_string(FILE *f, const char *s, size_t max)
 		if (c == '"' || c == '\\')
 			fprintf(f, "\\%c", c);
 		else if (c < 0x20 || c >= 0x7f)
-			fprintf(f, "\\u%04x", c);
+			fprintf(f, esc, c);
 		else
 			fputc(c, f);
 	}
 	fputc('"', f);
 }
 
-/* A path for a text line: C-style escapes, like strace's strings. */
-static void text_path(FILE *f, const struct ei_event *e)
+static void json_string(FILE *f, const char *s, size_t max)
 {
-	fputc('"', f);
-	for (int i = 0; i < e->path_len && i < EI_PATH_MAX; i++) {
-		unsigned char c = (unsigned char)e->path[i];
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(f, "\\x%02x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-	if (e->path_truncated)
-		fputs("...", f);
+	quoted(f, s, max, "\\u%04x");
+}
+
+static size_t path_bytes(const struct ei_event *e)
+{
+	return e->path_len < EI_PATH_MAX ? (size_t)e->path_len : EI_PATH_MAX;
 }
 
 static int on_event(const struct ei_event *e, void *ctx)
@@ -344,7 +339,7 @@ static int on_event(const struct ei_event *e, void *ctx)
 			e->rule + 1);
 		fprintf(f, ",\"path\":");
 		if (e->path_len >= 0)
-			json_string(f, e->path, (size_t)e->path_len);
+			json_string(f, e->path, path_bytes(e));
 		else
 			fprintf(f, "null");
 		if (e->path_len >= 0)
@@ -377,9 +372,11 @@ static int on_event(const struct ei_event *e, void *ctx)
 		}
 		/* The argument the filters look at: the path, or the descriptor. */
 		fprintf(f, "[pid %u] %s(", e->tid, name ? name : "?");
-		if (e->path_len >= 0)
-			text_path(f, e);
-		else if (info && info->fd_first)
+		if (e->path_len >= 0) {
+			quoted(f, e->path, path_bytes(e), "\\x%02x");
+			if (e->path_truncated)
+				fputs("...", f);
+		} else if (info && info->fd_first)
 			fprintf(f, "%d", (int)e->args[0]);
 		else
 			fprintf(f, "...");
