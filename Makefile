@@ -1,5 +1,7 @@
-# errinj: `make` builds everything into build/, `make check` runs the tests.
-# Warnings are errors, on both the kernel side and the user side.
+# errinj: `make` builds the tools, samples, test programs and benchmark into
+# build/; `make check` also builds the sanitized tools and the fuzzer and runs
+# the tests. Warnings are errors, on both the kernel side and the user side.
+# `make V=1` shows the full commands.
 
 BUILD    ?= build
 CC       ?= cc
@@ -7,11 +9,28 @@ CLANG    ?= clang
 BPFTOOL  ?= bpftool
 PREFIX   ?= /usr/local
 
+# Yours to set (make CFLAGS=-O0 ...); the flags the code needs are in
+# EI_CFLAGS and EI_CPPFLAGS and come first, so they are kept.
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE
-CPPFLAGS += -I$(BUILD) -Ilib -Ibpf
-LDLIBS   += -lbpf -lelf -lz
+EI_CFLAGS   := -std=gnu11 -Wall -Wextra -Werror
+EI_CPPFLAGS := -D_GNU_SOURCE -I$(BUILD) -Ilib -Ibpf
+EI_LDLIBS   := -lbpf -lelf -lz
+# Header dependencies, written by the compiler next to each object.
+DEPFLAGS    = -MMD -MP -MF $@.d
 BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Werror -I$(BUILD) -Ibpf
+
+ifeq ($(V),1)
+Q :=
+msg =
+else
+Q := @
+# Quiet: one "CC file" line per step, nothing at all under make -s.
+ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+msg =
+else
+msg = @printf '  %-8s %s\n' '$(1)' '$(2)';
+endif
+endif
 
 # CO-RE needs the BTF of some kernel to generate vmlinux.h: the running
 # kernel's when it has one, else the test kernel's (built and cached by
@@ -19,9 +38,10 @@ BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Werror -I$(
 VMLINUX_BTF ?= $(if $(wildcard /sys/kernel/btf/vmlinux),/sys/kernel/btf/vmlinux,$(shell scripts/build-kernel)/vmlinux)
 
 LIB_SRCS  := $(wildcard lib/*.c)
-LIB_OBJS  := $(LIB_SRCS:lib/%.c=$(BUILD)/lib/%.o)
 LIB       := $(BUILD)/liberrinj.a
 GEN       := $(BUILD)/errno_table.h $(BUILD)/syscall_table.h $(BUILD)/signal_table.h
+SKELS     := $(BUILD)/errinj.skel.h $(BUILD)/err_injector.skel.h \
+             $(patsubst samples/%.bpf.c,$(BUILD)/samples/%.skel.h,$(wildcard samples/*.bpf.c))
 
 TOOLS     := $(BUILD)/loader $(BUILD)/userapp $(BUILD)/errinj
 SAMPLES   := $(BUILD)/samples/hello $(BUILD)/samples/hello_trigger \
@@ -30,76 +50,126 @@ TEST_PROGS := $(patsubst tests/progs/%.c,$(BUILD)/tests/%,$(wildcard tests/progs
 BENCH     := $(BUILD)/bench/syscall_cost
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 
-# The unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer,
-# with the library's sources built the same way.
+# For make check: the unit tests and the tools again under AddressSanitizer
+# and UndefinedBehaviorSanitizer, with the library built the same way, and
+# the spec parser's fuzzer.
+ASAN_LIB   := $(BUILD)/asan/liberrinj.a
 ASAN_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/asan/%,$(wildcard tests/unit/test_*.c))
-# The tools too, for the host CLI tests (tests/run runs them against both).
 ASAN_TOOLS := $(BUILD)/asan/bin/errinj $(BUILD)/asan/bin/loader $(BUILD)/asan/bin/userapp
 SANITIZE   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZER     := $(BUILD)/fuzz_spec
 
-all: $(TOOLS) $(SAMPLES) $(TEST_PROGS) $(BENCH) $(UNIT_TESTS) $(ASAN_TESTS) $(ASAN_TOOLS) $(BUILD)/fuzz_spec
+all: $(TOOLS) $(SAMPLES) $(TEST_PROGS) $(BENCH) $(UNIT_TESTS)
 
-$(BUILD) $(BUILD)/lib $(BUILD)/samples $(BUILD)/tests $(BUILD)/tests/unit $(BUILD)/asan $(BUILD)/asan/bin $(BUILD)/bench:
-	mkdir -p $@
+# Everything tests/run needs.
+tests: all $(ASAN_TESTS) $(ASAN_TOOLS) $(FUZZER)
 
 # ---- generated tables and headers ----
-$(BUILD)/errno_table.h: lib/gen-tables.sh | $(BUILD)
-	lib/gen-tables.sh errno $(CC) > $@.tmp && mv $@.tmp $@
+$(BUILD)/errno_table.h: lib/gen-tables.sh
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D) && lib/gen-tables.sh errno $(CC) > $@.tmp && mv $@.tmp $@
 # The syscall table comes from the kernel's own sources (numbers, entry
 # points, prototypes), extracted once from Debian's linux-source-6.1.
 KSRC_TARBALL ?= /usr/src/linux-source-6.1.tar.xz
 KSRC_FILES := include/linux/syscalls.h arch/x86/entry/syscalls/syscall_64.tbl
-$(BUILD)/ksrc/.stamp: | $(BUILD)
+$(BUILD)/ksrc/.stamp:
 	@test -r $(KSRC_TARBALL) || { echo "$(KSRC_TARBALL) is missing: install linux-source-6.1 (scripts/setup)" >&2; exit 1; }
-	mkdir -p $(BUILD)/ksrc
-	tar -xJf $(KSRC_TARBALL) -C $(BUILD)/ksrc --strip-components=1 $(addprefix linux-source-6.1/,$(KSRC_FILES))
-	touch $@
+	$(call msg,EXTRACT,$(KSRC_TARBALL))
+	$(Q)mkdir -p $(BUILD)/ksrc
+	$(Q)tar -xJf $(KSRC_TARBALL) -C $(BUILD)/ksrc --strip-components=1 $(addprefix linux-source-6.1/,$(KSRC_FILES))
+	$(Q)touch $@
 $(BUILD)/syscall_table.h: lib/gen-syscalls.awk $(BUILD)/ksrc/.stamp
-	awk -f lib/gen-syscalls.awk $(addprefix $(BUILD)/ksrc/,$(KSRC_FILES)) > $@.tmp && mv $@.tmp $@
-$(BUILD)/signal_table.h: lib/gen-tables.sh | $(BUILD)
-	lib/gen-tables.sh signal $(CC) > $@.tmp && mv $@.tmp $@
-$(BUILD)/vmlinux.h: | $(BUILD)
-	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+	$(call msg,GEN,$@)
+	$(Q)awk -f lib/gen-syscalls.awk $(addprefix $(BUILD)/ksrc/,$(KSRC_FILES)) > $@.tmp && mv $@.tmp $@
+$(BUILD)/signal_table.h: lib/gen-tables.sh
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D) && lib/gen-tables.sh signal $(CC) > $@.tmp && mv $@.tmp $@
+$(BUILD)/vmlinux.h:
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D) && $(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
 
 # ---- kernel side: bpf/*.bpf.c and samples/*.bpf.c -> object -> skeleton ----
-$(BUILD)/%.bpf.o: bpf/%.bpf.c $(BUILD)/vmlinux.h $(wildcard bpf/*.h) | $(BUILD)
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
-$(BUILD)/samples/%.bpf.o: samples/%.bpf.c $(BUILD)/vmlinux.h | $(BUILD)/samples
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+$(BUILD)/%.bpf.o: bpf/%.bpf.c | $(BUILD)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
+$(BUILD)/samples/%.bpf.o: samples/%.bpf.c | $(BUILD)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D) && $(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
-	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+
+# ---- user side: every .c to an object of its own (the sanitized build
+# apart), then linked. The generated headers must exist before the first
+# compilation; after it the .d files say who includes what.
+$(BUILD)/obj/%.o: %.c | $(GEN) $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(EI_CPPFLAGS) $(CPPFLAGS) $(EI_CFLAGS) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+$(BUILD)/asan/obj/%.o: %.c | $(GEN) $(SKELS)
+	$(call msg,CC-ASAN,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(EI_CPPFLAGS) $(CPPFLAGS) $(EI_CFLAGS) $(CFLAGS) $(SANITIZE) $(DEPFLAGS) -c $< -o $@
+$(BUILD)/obj/samples/%.o: EI_CPPFLAGS += -I$(BUILD)/samples
+$(BUILD)/obj/tests/unit/%.o $(BUILD)/asan/obj/tests/unit/%.o: EI_CPPFLAGS += -Itests/unit
+
+# $(link) OBJECTS... -o $@
+define link
+$(call msg,LD,$@)
+$(Q)mkdir -p $(@D) && $(CC) $(CFLAGS) $(LDFLAGS)
+endef
 
 # ---- library core ----
-$(BUILD)/lib/engine.o: $(BUILD)/errinj.skel.h
-$(BUILD)/lib/%.o: lib/%.c lib/liberrinj.h bpf/errinj.h $(GEN) | $(BUILD)/lib
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
-$(LIB): $(LIB_OBJS)
-	$(AR) rcs $@ $^
+$(LIB): $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+$(ASAN_LIB): $(LIB_SRCS:%.c=$(BUILD)/asan/obj/%.o)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 # ---- tools ----
-$(BUILD)/loader: tools/loader.c $(BUILD)/err_injector.skel.h $(LIB)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LIB) $(LDLIBS) -o $@
-$(BUILD)/errinj: tools/errinj.c $(LIB)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LIB) $(LDLIBS) -o $@
+$(BUILD)/loader $(BUILD)/errinj: $(BUILD)/%: $(BUILD)/obj/tools/%.o $(LIB)
+	$(link) $^ $(EI_LDLIBS) $(LDLIBS) -o $@
 # Static: a dynamic loader's own openat/read/close must not be failed.
-$(BUILD)/userapp: tools/userapp.c | $(BUILD)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -static $< -o $@
+$(BUILD)/userapp: $(BUILD)/obj/tools/userapp.o
+	$(link) -static $^ $(LDLIBS) -o $@
 
 # ---- samples ----
-$(BUILD)/samples/%: samples/%.c $(BUILD)/samples/%.skel.h $(LIB)
-	$(CC) $(CPPFLAGS) -I$(BUILD)/samples $(CFLAGS) $< $(LIB) $(LDLIBS) -o $@
-$(BUILD)/samples/hello_trigger: samples/hello_trigger.c | $(BUILD)/samples
-	$(CC) $(CPPFLAGS) $(CFLAGS) $< -o $@
+$(BUILD)/samples/%: $(BUILD)/obj/samples/%.o $(LIB)
+	$(link) $^ $(EI_LDLIBS) $(LDLIBS) -o $@
+$(BUILD)/samples/hello_trigger: $(BUILD)/obj/samples/hello_trigger.o
+	$(link) $^ $(LDLIBS) -o $@
 
 # ---- tests ----
-$(BUILD)/tests/%: tests/progs/%.c $(LIB) | $(BUILD)/tests
-	$(CC) $(CPPFLAGS) $(CFLAGS) -pthread $< $(LIB) -o $@
-$(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/test.h $(LIB) | $(BUILD)/tests/unit
-	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $< $(LIB) $(LDLIBS) -o $@
+$(BUILD)/tests/%: $(BUILD)/obj/tests/progs/%.o
+	$(link) -pthread $^ $(LDLIBS) -o $@
+$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(LIB)
+	$(link) $^ $(EI_LDLIBS) $(LDLIBS) -o $@
+$(BUILD)/asan/%: $(BUILD)/asan/obj/tests/unit/%.o $(ASAN_LIB)
+	$(link) $(SANITIZE) $^ $(EI_LDLIBS) $(LDLIBS) -o $@
+$(BUILD)/asan/bin/loader $(BUILD)/asan/bin/errinj: $(BUILD)/asan/bin/%: $(BUILD)/asan/obj/tools/%.o $(ASAN_LIB)
+	$(link) $(SANITIZE) $^ $(EI_LDLIBS) $(LDLIBS) -o $@
+# Dynamic here: the sanitizers' runtimes do not link statically.
+$(BUILD)/asan/bin/userapp: $(BUILD)/asan/obj/tools/userapp.o
+	$(link) $(SANITIZE) $^ $(LDLIBS) -o $@
+
+# libFuzzer on the spec parser: `make fuzz [FUZZ_TIME=600]`. make check
+# runs it for FUZZ_CHECK_TIME seconds (tests/run).
+FUZZ_TIME ?= 600
+FUZZ_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
+$(BUILD)/fuzz/obj/%.o: %.c | $(GEN)
+	$(call msg,CC-FUZZ,$@)
+	$(Q)mkdir -p $(@D) && $(CLANG) $(EI_CPPFLAGS) $(CPPFLAGS) -O1 -g $(EI_CFLAGS) $(FUZZ_SANITIZE) \
+		-fsanitize=fuzzer-no-link $(DEPFLAGS) -c $< -o $@
+$(FUZZER): $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,tests/fuzz/fuzz_spec.c lib/spec.c lib/tables.c)
+	$(call msg,LD,$@)
+	$(Q)$(CLANG) $(LDFLAGS) $(FUZZ_SANITIZE) -fsanitize=fuzzer $^ -o $@
+fuzz: $(FUZZER)
+	mkdir -p $(BUILD)/fuzz-corpus
+	$(FUZZER) -max_total_time=$(FUZZ_TIME) -max_len=512 -timeout=10 \
+		$(BUILD)/fuzz-corpus tests/fuzz/corpus
 
 # ---- benchmarks: `make bench` (one boot of the test VM) ----
-$(BUILD)/bench/%: bench/%.c | $(BUILD)/bench
-	$(CC) $(CPPFLAGS) $(CFLAGS) $< -o $@
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o
+	$(link) $^ $(LDLIBS) -o $@
 bench: all
 	scripts/vm-run --timeout 1200 bench/run $(BENCH_ARGS)
 
@@ -116,30 +186,8 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/errinj $(DESTDIR)$(PREFIX)/share/man/man1/errinj.1
 	rm -rf $(DESTDIR)$(PREFIX)/libexec/errinj
 
-$(BUILD)/asan/%: tests/unit/%.c tests/unit/test.h $(LIB_SRCS) lib/liberrinj.h $(GEN) $(BUILD)/errinj.skel.h | $(BUILD)/asan
-	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(SANITIZE) $< $(LIB_SRCS) $(LDLIBS) -o $@
-
-$(BUILD)/asan/bin/errinj: tools/errinj.c $(LIB_SRCS) lib/liberrinj.h $(GEN) $(BUILD)/errinj.skel.h | $(BUILD)/asan/bin
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANITIZE) $< $(LIB_SRCS) $(LDLIBS) -o $@
-$(BUILD)/asan/bin/loader: tools/loader.c $(LIB_SRCS) lib/liberrinj.h $(GEN) $(BUILD)/errinj.skel.h $(BUILD)/err_injector.skel.h | $(BUILD)/asan/bin
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANITIZE) $< $(LIB_SRCS) $(LDLIBS) -o $@
-# Dynamic here: the sanitizers' runtimes do not link statically.
-$(BUILD)/asan/bin/userapp: tools/userapp.c | $(BUILD)/asan/bin
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANITIZE) $< -o $@
-
-# libFuzzer on the spec parser: `make fuzz [FUZZ_TIME=600]`. make check
-# runs it for FUZZ_CHECK_TIME seconds (tests/run).
-FUZZ_TIME ?= 600
-$(BUILD)/fuzz_spec: tests/fuzz/fuzz_spec.c lib/spec.c lib/tables.c lib/liberrinj.h $(GEN) | $(BUILD)
-	$(CLANG) $(CPPFLAGS) -O1 -g -Wall -Werror -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all $< lib/spec.c lib/tables.c -o $@
-fuzz: $(BUILD)/fuzz_spec
-	mkdir -p $(BUILD)/fuzz-corpus
-	$(BUILD)/fuzz_spec -max_total_time=$(FUZZ_TIME) -max_len=512 -timeout=10 \
-		$(BUILD)/fuzz-corpus tests/fuzz/corpus
-
 # Host unit tests, then the VM tests on the test kernel; one summary line.
-check: all
+check: tests
 	tests/run
 
 # The test kernel alone (cached outside the repo).
@@ -149,6 +197,8 @@ kernel:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all check kernel clean install uninstall fuzz bench
+.PHONY: all tests check kernel clean install uninstall fuzz bench
 .DELETE_ON_ERROR:
 .SECONDARY:
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
