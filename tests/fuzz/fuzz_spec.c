@@ -42,14 +42,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* inject= and fault= (which defaults error= and refuses retval=). */
 	for (int fault = 0; fault < 2; fault++) {
 		err[0] = '\0';
-		if ((fault ? ei_fault_parse : ei_spec_parse)(text, &sp, err, sizeof(err)) == 0)
+		int r = (fault ? ei_fault_parse : ei_spec_parse)(text, &sp, err, sizeof(err));
+		if (r == 0)
 			check_rule(&sp, fault);
-		else
+		else if (r == -1)
 			check_error(err);
+		else
+			abort();
 	}
 	/* The smaller parsers on the same bytes. */
+	/* when=: 0 and a usable range (first >= 1, last 0 for open-ended or
+	 * >= first), or -1 and one line. */
 	__u64 f, l, s;
-	ei_when_parse(text, &f, &l, &s, err, sizeof(err));
+	err[0] = '\0';
+	int w = ei_when_parse(text, &f, &l, &s, err, sizeof(err));
+	if (w == 0) {
+		if (f < 1 || (l != 0 && l < f))
+			abort();
+	} else if (w == -1) {
+		check_error(err);
+	} else {
+		abort();
+	}
 	int e = ei_errno_parse(text);
 	if (e != -1 && (e < 1 || e > EI_ERRNO_MAX))
 		abort();
