@@ -4,7 +4,8 @@
  * each result on stdout: "OP = R" or "OP = -1 ENAME". Output goes through
  * writev (not write), so failing write(2) does not hide the report.
  * Deterministic, so that its output under errinj and under strace can be
- * compared. OPs:
+ * compared. ENAME is glibc's name for the errno (strerrorname_np), not
+ * errinj's: the tests use this program as an oracle. OPs:
  *   dup  getpid  socket            the call itself (dup of fd 0)
  *   openat:PATH  mkdir:PATH  close:FD  read:FD  write:FD
  *   repeat:N:OP                    OP N times
@@ -30,8 +31,6 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 
-#include "liberrinj.h"
-
 static void out(const char *fmt, ...)
 {
 	char buf[512];
@@ -49,7 +48,7 @@ static void out(const char *fmt, ...)
 static const char *ename(int e)
 {
 	static char buf[16];
-	const char *n = ei_errno_name(e);
+	const char *n = strerrorname_np(e);
 
 	if (n)
 		return n;
