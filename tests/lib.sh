@@ -3,7 +3,9 @@
 # A test file defines functions and calls `subtest NAME FUNC [ARGS]` for
 # each; subtest prints "PASS LAYER/NAME" or "FAIL LAYER/NAME: why". The
 # assertions return 0 when they hold and otherwise say why (on fd 9) and
-# return 1, so a function can end with `assert ... && assert ...`.
+# return 1, so a function can end with `assert ... && assert ...`. The
+# file's last line is `done_testing`: tests/run-file counts a file that
+# does not get there, or exits non-zero, as a failure.
 # tests/run counts the PASS and FAIL lines of every layer.
 
 : "${LAYER:=test}"
@@ -30,6 +32,13 @@ subtest() {
 
 # skip NAME REASON: a check that cannot be made here (counted apart).
 skip() { echo "SKIP $LAYER/$1: $2"; }
+
+# done_testing: the last line of every test file. Its marker tells
+# tests/run-file that the file ran to its end.
+done_testing() {
+    echo "DONE-TESTING $LAYER/$(basename "$0" .sh)"
+    exit 0
+}
 
 # run CMD...: runs CMD with a timeout; sets RC, OUT, ERR.
 run() {

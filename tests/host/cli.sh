@@ -52,3 +52,4 @@ userapp_plain() {
         assert_eq "stderr" "$ERR" ""
 }
 subtest userapp_plain userapp_plain
+done_testing

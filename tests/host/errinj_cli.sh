@@ -60,3 +60,4 @@ errinj_non_root() {
         assert_eq "stderr" "$ERR" "errinj: needs root: loading eBPF programs and attaching kprobes requires CAP_SYS_ADMIN (or CAP_BPF and CAP_PERFMON)"
 }
 subtest errinj_non_root errinj_non_root
+done_testing

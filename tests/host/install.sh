@@ -20,3 +20,4 @@ man_page() {
     assert_eq "groff exit status" "$RC" 0 && assert_eq "groff warnings" "$ERR" ""
 }
 subtest man_page man_page
+done_testing

@@ -27,3 +27,4 @@ if [ -n "${EXPECT:-}" ]; then
 else
     skip says_no_support "this host kernel has kprobes and error injection"
 fi
+done_testing

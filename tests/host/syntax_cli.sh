@@ -189,3 +189,4 @@ nothing_loaded() {
     assert_eq "errinj programs loaded" "$progs" ""
 }
 subtest syntax_nothing_loaded nothing_loaded
+done_testing

@@ -27,3 +27,4 @@ bench_small() {
     [ "$multi" -lt "$single" ] || { why "start-up with kprobe.multi $multi ms, one kprobe each $single ms"; return 1; }
 }
 subtest bench_small bench_small
+done_testing

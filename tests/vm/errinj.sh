@@ -436,3 +436,4 @@ dropped_events_reported() {
         assert_eq "shown + dropped" "$((shown + dropped))" 100000
 }
 subtest dropped_events_reported dropped_events_reported
+done_testing

@@ -135,3 +135,4 @@ assert w["syscall"] == "write" and w["fd"] == 1 and w["path"] is None, w
 ' 2>&9
 }
 subtest json_path_and_fd json_path_and_fd
+done_testing

@@ -128,3 +128,4 @@ loader_forwards_sigterm() {
     assert_eq "exit status" "$?" 143
 }
 subtest loader_forwards_sigterm loader_forwards_sigterm
+done_testing

@@ -158,3 +158,4 @@ root_unrestricted() {
     assert_eq "stdout" "$OUT" "dup = -1 EIO" && assert_eq "stderr" "$ERR" ""
 }
 subtest root_unrestricted root_unrestricted
+done_testing

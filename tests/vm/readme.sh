@@ -31,3 +31,4 @@ while IFS= read -r line; do
     esac
 done <"$TOP/README.md"
 [ "$n" -gt 0 ] || echo "FAIL $LAYER/readme_examples: no example found in README.md"
+done_testing

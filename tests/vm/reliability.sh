@@ -116,3 +116,4 @@ storm_memory() {
         { [ "$max" -gt 0 ] && [ "$max" -lt 51200 ] || { why "errinj's RSS peaked at $max kB (bound: 50 MB)"; return 1; }; }
 }
 subtest storm_memory storm_memory
+done_testing

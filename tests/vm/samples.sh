@@ -31,3 +31,4 @@ sample_tracex5() {
         assert_match "dup checked" "$OUT" '^seccomp checked 32 \(dup\)$'
 }
 subtest sample_tracex5 sample_tracex5
+done_testing

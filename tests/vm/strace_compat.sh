@@ -56,3 +56,4 @@ for c in "${cases[@]}"; do
     i=$((i + 1))
     subtest "strace_compat_$i:${c%%|*}" compare "${c%%|*}" "${c#*|}"
 done
+done_testing

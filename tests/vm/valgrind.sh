@@ -17,3 +17,4 @@ valgrind_clean() {
         assert_no_match "valgrind report" "$ERR" '==[0-9]+=='
 }
 subtest valgrind_clean valgrind_clean
+done_testing
