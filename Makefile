@@ -187,8 +187,9 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/libexec/errinj
 
 # Host unit tests, then the VM tests on the test kernel; one summary line.
+# LAYERS=host or LAYERS=vm runs one layer.
 check: tests
-	tests/run
+	tests/run $(LAYERS)
 
 # The test kernel alone (cached outside the repo).
 kernel:
