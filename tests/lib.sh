@@ -48,6 +48,16 @@ run() {
     ERR=$(cat "$T/err")
 }
 
+# run_traced CMD...: CMD under strace -f: BPF holds the bpf(2) calls that
+# CMD and its children made, one a line (empty: none); then CMD again,
+# untraced, for RC, OUT and ERR (LeakSanitizer does not work under ptrace).
+run_traced() {
+    ASAN_OPTIONS=detect_leaks=0 run strace -f -qq -e trace=bpf -o "$T/bpf" "$@"
+    BPF=$(grep 'bpf(' "$T/bpf" 2>/dev/null)
+    [ -s "$T/bpf" ] || [ "$RC" = 2 ] || BPF="strace failed: exit $RC, $ERR"
+    run "$@"
+}
+
 assert_eq() { # WHAT GOT WANT
     [ "$2" = "$3" ] && return 0
     why "$1: got '$2', want '$3'"

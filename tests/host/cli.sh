@@ -7,8 +7,8 @@
 bad_input() { # expected-stderr-regex ARGS...
     local re=$1
     shift
-    run "$BIN/loader" "$@"
-    assert_usage_error "$re"
+    run_traced "$BIN/loader" "$@"
+    assert_usage_error "$re" && assert_eq "bpf(2) calls" "$BPF" ""
 }
 
 subtest loader_no_args      bad_input '^loader: usage: loader'

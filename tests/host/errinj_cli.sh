@@ -6,8 +6,8 @@
 bad() { # expected-stderr-regex ARGS...
     local re=$1
     shift
-    run "$BIN/errinj" "$@"
-    assert_usage_error "$re" && assert_eq "stdout" "$OUT" ""
+    run_traced "$BIN/errinj" "$@"
+    assert_usage_error "$re" && assert_eq "stdout" "$OUT" "" && assert_eq "bpf(2) calls" "$BPF" ""
 }
 
 subtest errinj_no_args       bad '^errinj: nothing to inject'
