@@ -90,6 +90,49 @@ assert_usage_error() { # REGEX
 strerror() { perl -e '$! = $ARGV[0]; print "$!"' "$1"; }
 errno_num() { case $1 in [0-9]*) echo "$1" ;; *) perl -MErrno -e 'print &{"Errno::$ARGV[0]"}()' "$1" ;; esac; }
 
+# wait_file PATH: waits up to 10 s for PATH to exist.
+wait_file() {
+    local i
+    for i in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.1; done
+    why "$1 did not appear"
+    return 1
+}
+
+# TOOL ARGS... -- (errinj or the loader) running a command, which gets
+# SIGTERM once it runs: the tool must pass it on and exit with the
+# command's status.
+# sigterm_handled TOOL...: the command, a shell, traps TERM: it writes
+# $T/got and exits 7, so 7 comes back only if the shell got the signal
+# and the tool waited for it.
+sigterm_handled() {
+    "$@" sh -c 'trap "echo TERM >\"\$0/got\"; exit 7" TERM; : >"$0/ready"; while :; do sleep 0.1; done' "$T" &
+    local tp=$! rc
+    wait_file "$T/ready" || { kill -KILL $tp; pkill -KILL -f -- "$T"; return 1; }
+    kill -TERM $tp
+    wait $tp
+    rc=$?
+    pkill -KILL -f -- "$T"
+    assert_eq "the command's trap" "$(cat "$T/got" 2>/dev/null)" TERM &&
+        assert_eq "exit status (the command's, from its trap)" "$rc" 7
+}
+# sigterm_kills TOOL...: the command, sleep, dies of it: 143 comes back
+# and the sleep is gone, not left running without the tool.
+sigterm_kills() {
+    "$@" sh -c 'echo $$ >"$0/pid"; exec sleep 60' "$T" &
+    local tp=$! rc cp alive= i
+    wait_file "$T/pid" || { kill -KILL $tp; return 1; }
+    cp=$(cat "$T/pid")
+    # Until the shell has become sleep.
+    for i in $(seq 100); do [ "$(cat /proc/$cp/comm 2>/dev/null)" = sleep ] && break; sleep 0.1; done
+    kill -TERM $tp
+    wait $tp
+    rc=$?
+    sleep 0.2
+    kill -0 "$cp" 2>/dev/null && alive=yes && kill -KILL "$cp"
+    assert_eq "exit status" "$rc" 143 &&
+        assert_eq "the command left running" "$alive" ""
+}
+
 # What of errinj's and the loader's is attached right now: programs,
 # links, maps, kprobes, fprobes (the VM runs nothing else that attaches
 # any).

@@ -177,15 +177,9 @@ exit_status() {
 }
 subtest exit_status exit_status
 
-forwards_sigterm() {
-    "$E" -q dup EIO -- sleep 30 &
-    local p=$! i
-    for i in $(seq 100); do pgrep -x sleep >/dev/null && break; sleep 0.1; done
-    kill -TERM $p
-    wait $p
-    assert_eq "exit status" "$?" 143
-}
-subtest forwards_sigterm forwards_sigterm
+# SIGTERM to errinj goes to the command (lib.sh's sigterm_*).
+subtest forwards_sigterm sigterm_handled "$E" -q dup EIO --
+subtest forwards_sigterm_kills sigterm_kills "$E" -q dup EIO --
 
 # start_errinj MESSAGE ARGS...: errinj ARGS in the background (pid in
 # $ep, stderr in $T/e.err), back once it has said MESSAGE ("injecting

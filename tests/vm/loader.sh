@@ -103,29 +103,33 @@ loader_leaves_nothing() {
 subtest loader_leaves_nothing loader_leaves_nothing
 
 loader_killed_leaves_nothing() {
-    "$B/loader" dup 22 -- "$B/tests/hammer" dup -u "$T/never" >/dev/null &
-    local lp=$!
-    wait_for_ours || { why "the loader did not attach"; return 1; }
+    "$B/loader" dup 22 -- "$B/tests/hammer" dup -u "$T/never" >"$T/h.out" &
+    local lp=$! hp i
+    wait_file "$T/never.ready" || { kill -KILL $lp; return 1; }
+    hp=$(pgrep -P $lp -x hammer)
+    [ -n "$hp" ] || { why "no hammer under the loader"; kill -KILL $lp; return 1; }
+    wait_for_ours || { why "the loader did not attach"; kill -KILL $lp $hp; return 1; }
+    sleep 0.3
     kill -KILL $lp
     wait $lp 2>/dev/null
-    local i
     for i in $(seq 50); do [ -z "$(ours)" ] && break; sleep 0.1; done
-    assert_eq "left after SIGKILL" "$(ours)" "" || return 1
-    # The orphaned target keeps running, now without injected errors.
-    touch "$T/never"
+    assert_eq "left after SIGKILL" "$(ours)" "" || { kill -KILL $hp; return 1; }
+    # The orphaned target keeps running, now without injected errors: its
+    # counts up to here (hammer's SIGUSR1 window) had errors, the counts
+    # from here to its end have none.
+    kill -USR1 $hp
+    for i in $(seq 50); do grep -q '^window ' "$T/h.out" && break; sleep 0.1; done
     sleep 0.5
-    pkill -f "hammer dup -u $T/never"
-    return 0
+    touch "$T/never"
+    for i in $(seq 100); do grep -q '^calls=' "$T/h.out" && break; sleep 0.1; done
+    kill -0 $hp 2>/dev/null && kill -KILL $hp
+    assert_match "before the loader was killed" "$(grep '^window ' "$T/h.out")" \
+        '^window calls=[1-9][0-9]* errors=[1-9][0-9]* errno=22$' &&
+        assert_match "after" "$(grep '^calls=' "$T/h.out")" '^calls=[1-9][0-9]* errors=0 errno=0$'
 }
 subtest loader_killed_leaves_nothing loader_killed_leaves_nothing
 
-loader_forwards_sigterm() {
-    "$B/loader" dup 22 -- sleep 30 &
-    local lp=$!
-    wait_for_ours || { why "the loader did not attach"; return 1; }
-    kill -TERM $lp
-    wait $lp
-    assert_eq "exit status" "$?" 143
-}
-subtest loader_forwards_sigterm loader_forwards_sigterm
+# SIGTERM to the loader goes to the command (lib.sh's sigterm_*).
+subtest loader_forwards_sigterm sigterm_handled "$B/loader" dup 22 --
+subtest loader_forwards_sigterm_kills sigterm_kills "$B/loader" dup 22 --
 done_testing
