@@ -159,7 +159,7 @@ $(BUILD)/fuzz/obj/%.o: %.c | $(GEN)
 	$(call msg,CC-FUZZ,$@)
 	$(Q)mkdir -p $(@D) && $(CLANG) $(EI_CPPFLAGS) $(CPPFLAGS) -O1 -g $(EI_CFLAGS) $(FUZZ_SANITIZE) \
 		-fsanitize=fuzzer-no-link $(DEPFLAGS) -c $< -o $@
-$(FUZZER): $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,tests/fuzz/fuzz_spec.c lib/spec.c lib/tables.c)
+$(FUZZER): $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,tests/fuzz/fuzz_spec.c lib/spec.c lib/tables.c lib/util.c)
 	$(call msg,LD,$@)
 	$(Q)$(CLANG) $(LDFLAGS) $(FUZZ_SANITIZE) -fsanitize=fuzzer $^ -o $@
 fuzz: $(FUZZER)

@@ -13,8 +13,11 @@
 #include "errinj.h"
 #include "may_ptrace.bpf.h"
 
+#define EEXIST 17
+
 /* Set by user space between open and load. */
 const volatile __u32 nr_rules = 0;
+const volatile __u32 nr_slots = 0; /* counters per target (ei_target.counts) */
 const volatile bool follow_forks = true;
 const volatile bool cgroup_mode = false;
 const volatile bool emit_events = true; /* false with -q: no ring buffer work */
@@ -28,8 +31,19 @@ const volatile __u32 owner_gid = 0;
 
 /* Read by user space at exit. */
 __u64 dropped_events = 0;
-__u32 next_serial = 1 << 20; /* user space numbers its own targets below */
-__u64 refused_calls = 0;     /* calls left alone by owner_only */
+__u64 refused_calls = 0;   /* calls left alone by owner_only */
+__u64 lost_targets = 0;    /* processes not followed: the targets map was full */
+__u64 undecided_calls = 0; /* path= could not read the path (page not resident) */
+
+/* The add-target iterator's arguments and result (ei_session_add_target). */
+__u32 want_pid = 0; /* in errinj's pid namespace */
+__u32 want_state = 0;
+__u64 want_lineage = 0;
+__u32 add_result = 0;
+/* errinj's own process (global tgid), never a target: set by the first
+ * run of the iterator, which runs in errinj's context. */
+__u32 self_tgid = 0;
+__u64 fence = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -46,19 +60,34 @@ struct {
 	__type(value, __u64);
 } rule_hits SEC(".maps");
 
+/* Target processes by global tgid, with their counters. No BTF value
+ * type: user space sets the value size (nr_slots counters) and the size
+ * (pid_max, bounded) before load; entries are allocated as processes
+ * join, so a large table costs nothing until used. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 65536);
-	__type(key, __u32); /* tgid */
-	__type(value, struct ei_target);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(struct ei_target));
 } targets SEC(".maps");
 
+/* A zeroed value of the targets map's size, to create entries from. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
-	__type(key, struct ei_count_key);
-	__type(value, __u64);
-} counts SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(struct ei_target));
+} blank SEC(".maps");
+
+/* (rule * EI_NR_SYSCALLS + nr) -> 1 + its counter's index in
+ * ei_target.counts; 0 for a rule that does not count. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, EI_MAX_SLOTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} slots SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -95,8 +124,8 @@ struct {
 } events SEC(".maps");
 
 /* splitmix64: a seeded decision that depends only on (seed, rule,
- * syscall, call number), so a rerun of the same program fails the same
- * calls. */
+ * syscall, call number, the process's place in the process tree), so a
+ * rerun of the same program fails the same calls. */
 static __always_inline __u64 mix(__u64 x)
 {
 	x += 0x9e3779b97f4a7c15ULL;
@@ -114,21 +143,61 @@ static __always_inline bool when_matches(const struct ei_rule *r, __u64 n)
 	return (n - r->first) % r->step == 0;
 }
 
+/* Creates targets[tgid] from the zeroed template and returns it, NULL
+ * (counted) when the map is full. */
+static __always_inline struct ei_target *new_target(__u32 tgid, __u64 flags)
+{
+	__u32 zero = 0;
+	void *b = bpf_map_lookup_elem(&blank, &zero);
+
+	long err;
+
+	if (!b)
+		return NULL;
+	err = bpf_map_update_elem(&targets, &tgid, b, flags);
+	if (err && err != -EEXIST) {
+		__sync_fetch_and_add(&lost_targets, 1);
+		return NULL;
+	}
+	return bpf_map_lookup_elem(&targets, &tgid);
+}
+
+static __always_inline __u64 leader_start(struct task_struct *task)
+{
+	return BPF_CORE_READ(task, group_leader, start_time);
+}
+
+/* The calling process's entry, NULL if it is not a target. */
 static __always_inline struct ei_target *current_target(__u32 tgid)
 {
-	struct ei_target *t = bpf_map_lookup_elem(&targets, &tgid);
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct ei_target *t;
+	__u64 start;
 
+	/* errinj itself never: a cgroup may hold it. */
+	if (tgid == self_tgid)
+		return NULL;
+	/* A cgroup's process is a target while it is in the cgroup. */
+	if (cgroup_mode && bpf_current_task_under_cgroup(&cgroup, 0) != 1)
+		return NULL;
+	t = bpf_map_lookup_elem(&targets, &tgid);
+	start = leader_start(task);
+	if (t && t->start && t->start != start) {
+		/* Left behind by a process that has gone; its pid is now
+		 * another's. */
+		bpf_map_delete_elem(&targets, &tgid);
+		t = NULL;
+	}
 	if (t || !cgroup_mode)
 		return t;
-	if (bpf_current_task_under_cgroup(&cgroup, 0) != 1)
-		return NULL;
-	/* First call seen from this process of the cgroup: enroll it. */
-	struct ei_target nt = {
-		.serial = __sync_fetch_and_add(&next_serial, 1),
-		.state = EI_TARGET_ACTIVE,
-	};
-	bpf_map_update_elem(&targets, &tgid, &nt, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&targets, &tgid);
+	/* First call seen from this process of the cgroup: enroll it. Two
+	 * threads may race here; one entry results and both use it. */
+	t = new_target(tgid, BPF_NOEXIST);
+	if (t && !t->start) {
+		t->lineage = mix(tgid);
+		t->start = start;
+	}
+	return t;
 }
 
 /* The syscall's own arguments: __x64_sys_* take a struct pt_regs *. */
@@ -144,22 +213,27 @@ static __always_inline void read_args(struct pt_regs *ctx, struct ei_scratch *sc
 	sc->args[5] = BPF_CORE_READ(regs, r9);
 }
 
-/* Reads the path argument into sc->path: its first EI_PATH_MAX - 1 bytes;
- * a path that fills them may go on (truncated). */
-static __always_inline void read_path(struct ei_scratch *sc, __u32 nr)
+/* Reads the path argument into sc->path: its first EI_PATH_MAX - 1
+ * bytes; truncated when it goes on past them. A kprobe cannot fault a
+ * page in: a path on a page not yet resident reads as an error (len -1). */
+static __always_inline void read_path(struct ei_scratch *sc, const struct ei_sysinfo *si)
 {
-	struct ei_sysinfo *si = bpf_map_lookup_elem(&sysinfo, &nr);
+	const char *p;
 	long n;
+	char c = 0;
 
 	sc->len = -1;
 	sc->truncated = 0;
 	if (!si || si->path_arg >= 6)
 		return;
-	n = bpf_probe_read_user_str(sc->path, EI_PATH_MAX, (void *)sc->args[si->path_arg & 7]);
+	p = (const char *)sc->args[si->path_arg & 7];
+	n = bpf_probe_read_user_str(sc->path, EI_PATH_MAX, p);
 	if (n <= 0)
 		return;
 	sc->len = n - 1;
-	sc->truncated = n == EI_PATH_MAX;
+	/* A full buffer: a path of exactly EI_PATH_MAX - 1 bytes ends there. */
+	if (n == EI_PATH_MAX && (bpf_probe_read_user(&c, 1, p + EI_PATH_MAX - 1) || c))
+		sc->truncated = 1;
 }
 
 struct glob_state {
@@ -168,8 +242,7 @@ struct glob_state {
 
 /* One step of glob matching of sc->pat against sc->path ('*' any run of
  * bytes, '/' included; '?' one byte), run by bpf_loop so that the
- * verifier checks one step, not every path and pattern length. On a
- * truncated path, a match needs the rest of the pattern to be '*'s. */
+ * verifier checks one step, not every path and pattern length. */
 static long glob_step(__u32 i, struct glob_state *g)
 {
 	__u32 zero = 0;
@@ -214,6 +287,10 @@ static __always_inline bool path_matches(struct ei_scratch *sc, const struct ei_
 
 	if (sc->len < 0)
 		return false;
+	/* A truncated path goes on past what was read: only a pattern that
+	 * ends with '*' can match it, that '*' taking the rest. */
+	if (sc->truncated && !(r->filters & EI_FILTER_PATH_OPEN))
+		return false;
 	__builtin_memcpy(sc->pat, r->pattern, EI_PATTERN_MAX);
 	/* Enough steps for any pattern against any path; more is a no. */
 	bpf_loop(EI_PATH_MAX * EI_PATTERN_MAX, glob_step, &g, 0);
@@ -221,7 +298,7 @@ static __always_inline bool path_matches(struct ei_scratch *sc, const struct ei_
 }
 
 static __always_inline void emit(__u64 id, __u32 nr, __u32 rule, const struct ei_rule *r,
-				 struct ei_scratch *sc, bool have_path)
+				 struct ei_scratch *sc, const struct ei_sysinfo *si, bool have_path)
 {
 	struct ei_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 
@@ -239,7 +316,7 @@ static __always_inline void emit(__u64 id, __u32 nr, __u32 rule, const struct ei
 	e->result = r->actions & EI_ACT_ERROR ? -(__s64)r->error : r->retval;
 	__builtin_memcpy(e->args, sc->args, sizeof(e->args));
 	if (!have_path)
-		read_path(sc, nr);
+		read_path(sc, si);
 	e->path_len = sc->len;
 	e->path_truncated = sc->truncated;
 	if (sc->len >= 0)
@@ -248,25 +325,105 @@ static __always_inline void emit(__u64 id, __u32 nr, __u32 rule, const struct ei
 	bpf_ringbuf_submit(e, 0);
 }
 
-static __always_inline bool args_match(const struct ei_rule *r, const struct ei_scratch *sc)
+/* argK=: only the bits the kernel uses of the argument (an int is 32). */
+static __always_inline bool args_match(const struct ei_rule *r, const struct ei_scratch *sc,
+				       const struct ei_sysinfo *si)
 {
-	for (int k = 0; k < 6; k++)
-		if ((r->filters & EI_FILTER_ARG(k)) && (sc->args[k] & r->arg_mask[k]) != r->arg_value[k])
+	for (int k = 0; k < 6; k++) {
+		__u64 bits = si ? si->arg_bits[k] : ~0ULL;
+		if ((r->filters & EI_FILTER_ARG(k)) &&
+		    (sc->args[k] & r->arg_mask[k] & bits) != (r->arg_value[k] & bits))
 			return false;
+	}
 	return true;
+}
+
+/* The call number n of this call for rule i (1-based), counted in the
+ * target's own counters; 0 for a rule that does not count. */
+static __always_inline __u64 count_call(struct ei_target *t, __u32 i, __u32 nr)
+{
+	__u32 key = i * EI_NR_SYSCALLS + nr, *sl = bpf_map_lookup_elem(&slots, &key), idx;
+
+	if (!t || !sl || !*sl)
+		return 0;
+	idx = *sl - 1;
+	if (idx >= nr_slots || idx >= EI_MAX_SLOTS)
+		return 0;
+	return __sync_fetch_and_add(&t->counts[idx], 1) + 1;
+}
+
+/* Rule i against the call in the scratch space: filters, counting, when=,
+ * prob=, max=; the first rule that fires is noted in sc->fired. A
+ * bpf_loop step, so that the verifier checks one rule, not all sixteen
+ * unrolled. */
+static long rule_step(__u32 i, void *unused)
+{
+	__u32 zero = 0, key = i, nr;
+	struct ei_scratch *sc = bpf_map_lookup_elem(&scratch, &zero);
+	struct ei_rule *r = bpf_map_lookup_elem(&rules, &key);
+	struct ei_sysinfo *si;
+	struct ei_target *t;
+	__u64 n, *hits;
+
+	if (!sc || !r)
+		return 1;
+	nr = sc->nr;
+	if (!(r->syscalls[(nr / 64) & (EI_NR_SYSCALLS / 64 - 1)] & (1ULL << (nr % 64))))
+		return 0;
+	si = bpf_map_lookup_elem(&sysinfo, &nr);
+	/* Filters first: when= counts the calls that pass them. */
+	if (!args_match(r, sc, si))
+		return 0;
+	if (r->filters & EI_FILTER_PATH) {
+		if (!sc->have_path) {
+			read_path(sc, si);
+			sc->have_path = 1;
+		}
+		if (sc->len < 0) {
+			/* Not decidable here: neither failed nor counted, and
+			 * said at exit. */
+			__sync_fetch_and_add(&undecided_calls, 1);
+			return 0;
+		}
+		if (!path_matches(sc, r))
+			return 0;
+	}
+	/* Every rule counts every call it selects, fired or not. */
+	t = bpf_map_lookup_elem(&targets, &sc->tgid);
+	n = count_call(t, i, nr);
+	if (sc->fired < EI_MAX_RULES || (n && !when_matches(r, n)))
+		return 0;
+	if (r->prob < (1ULL << 32)) {
+		__u64 x = r->has_seed ? mix(r->seed ^ mix(((__u64)i << 48) ^ ((__u64)nr << 32) ^ n) ^
+					    (t ? t->lineage : 0))
+				      : bpf_get_prandom_u32();
+		if ((x & 0xffffffffULL) >= r->prob)
+			return 0;
+	}
+	hits = bpf_map_lookup_elem(&rule_hits, &key);
+	if (!hits)
+		return 0;
+	if (r->max && __sync_fetch_and_add(hits, 1) >= r->max)
+		return 0;
+	if (!r->max)
+		__sync_fetch_and_add(hits, 1);
+	sc->fired = i;
+	return 0;
 }
 
 static __always_inline int on_syscall(struct pt_regs *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 nr = (__u32)bpf_get_attach_cookie(ctx), i, zero = 0, fired = EI_MAX_RULES;
-	bool have_path = false;
+	__u32 nr = (__u32)bpf_get_attach_cookie(ctx), zero = 0, fired;
 	struct ei_scratch *sc;
 	struct ei_target *t;
 	struct ei_stat *st;
+	struct ei_rule *r;
 
+	if (nr >= EI_NR_SYSCALLS)
+		return 0;
 	t = current_target(id >> 32);
-	if (!t || t->state != EI_TARGET_ACTIVE || nr >= EI_NR_SYSCALLS)
+	if (!t || t->state != EI_TARGET_ACTIVE)
 		return 0;
 	if (owner_only && !may_ptrace_current(owner_uid, owner_gid)) {
 		__sync_fetch_and_add(&refused_calls, 1);
@@ -277,61 +434,27 @@ static __always_inline int on_syscall(struct pt_regs *ctx)
 		return 0;
 	st = bpf_map_lookup_elem(&stats, &nr);
 	if (st)
-		st->seen++;
+		__sync_fetch_and_add(&st->seen, 1);
 	read_args(ctx, sc);
-
-	for (i = 0; i < EI_MAX_RULES && i < nr_rules; i++) {
-		__u32 key = i;
-		struct ei_rule *r = bpf_map_lookup_elem(&rules, &key);
-		struct ei_count_key ck = { .serial = t->serial, .nr = nr, .rule = i };
-		__u64 *cnt, n = 1, *hits;
-
-		if (!r || !(r->syscalls[(nr / 64) & (EI_NR_SYSCALLS / 64 - 1)] & (1ULL << (nr % 64))))
-			continue;
-		/* Filters first: when= counts the calls that pass them. */
-		if (!args_match(r, sc))
-			continue;
-		if (r->filters & EI_FILTER_PATH) {
-			if (!have_path) {
-				read_path(sc, nr);
-				have_path = true;
-			}
-			if (!path_matches(sc, r))
-				continue;
-		}
-		/* Every rule counts every call it selects, fired or not. */
-		cnt = bpf_map_lookup_elem(&counts, &ck);
-		if (cnt)
-			n = __sync_fetch_and_add(cnt, 1) + 1;
-		else
-			bpf_map_update_elem(&counts, &ck, &n, BPF_ANY);
-		if (fired < EI_MAX_RULES || !when_matches(r, n))
-			continue;
-		if (r->prob < (1ULL << 32)) {
-			__u64 x = r->has_seed ? mix(r->seed ^ mix(((__u64)i << 48) ^ ((__u64)nr << 32) ^ n))
-					      : bpf_get_prandom_u32();
-			if ((x & 0xffffffffULL) >= r->prob)
-				continue;
-		}
-		hits = bpf_map_lookup_elem(&rule_hits, &key);
-		if (!hits)
-			continue;
-		if (r->max && __sync_fetch_and_add(hits, 1) >= r->max)
-			continue;
-		if (!r->max)
-			__sync_fetch_and_add(hits, 1);
-		fired = i;
-		if (r->actions & EI_ACT_ERROR)
-			bpf_override_return(ctx, -(long)r->error);
-		else if (r->actions & EI_ACT_RETVAL)
-			bpf_override_return(ctx, r->retval);
-		if (r->actions & EI_ACT_SIGNAL)
-			bpf_send_signal_thread(r->signal);
-		if (st)
-			st->injected++;
-		if (emit_events)
-			emit(id, nr, i, r, sc, have_path);
-	}
+	sc->tgid = id >> 32;
+	sc->nr = nr;
+	sc->fired = EI_MAX_RULES;
+	sc->have_path = 0;
+	bpf_loop(nr_rules < EI_MAX_RULES ? nr_rules : EI_MAX_RULES, rule_step, NULL, 0);
+	fired = sc->fired;
+	r = bpf_map_lookup_elem(&rules, &fired);
+	if (fired >= EI_MAX_RULES || !r)
+		return 0;
+	if (r->actions & EI_ACT_ERROR)
+		bpf_override_return(ctx, -(long)r->error);
+	else if (r->actions & EI_ACT_RETVAL)
+		bpf_override_return(ctx, r->retval);
+	if (r->actions & EI_ACT_SIGNAL)
+		bpf_send_signal_thread(r->signal);
+	if (st)
+		__sync_fetch_and_add(&st->injected, 1);
+	if (emit_events)
+		emit(id, nr, fired, r, sc, bpf_map_lookup_elem(&sysinfo, &nr), sc->have_path);
 	return 0;
 }
 
@@ -354,7 +477,8 @@ SEC("tp_btf/sched_process_fork")
 int BPF_PROG(errinj_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 ptgid = BPF_CORE_READ(parent, tgid), ctgid = BPF_CORE_READ(child, tgid);
-	struct ei_target *pt, nt;
+	struct ei_target *pt, *ct;
+	__u64 k;
 
 	/* Threads share their process's entry; only new processes join. */
 	if (!follow_forks || ctgid == ptgid || BPF_CORE_READ(child, pid) != ctgid)
@@ -362,9 +486,15 @@ int BPF_PROG(errinj_fork, struct task_struct *parent, struct task_struct *child)
 	pt = bpf_map_lookup_elem(&targets, &ptgid);
 	if (!pt)
 		return 0;
-	nt.serial = __sync_fetch_and_add(&next_serial, 1);
-	nt.state = pt->state;
-	bpf_map_update_elem(&targets, &ctgid, &nt, BPF_ANY);
+	k = __sync_fetch_and_add(&pt->nchildren, 1) + 1;
+	/* The child does not run before this returns: filling in the entry
+	 * after creating it races with nothing. */
+	ct = new_target(ctgid, BPF_ANY);
+	if (!ct)
+		return 0;
+	ct->state = pt->state;
+	ct->start = BPF_CORE_READ(child, start_time);
+	ct->lineage = mix(pt->lineage ^ mix(k));
 	return 0;
 }
 
@@ -387,6 +517,71 @@ int BPF_PROG(errinj_exit, struct task_struct *p)
 	/* The last thread of the process: its pid may be reused from now on. */
 	if (BPF_CORE_READ(p, signal, live.counter) == 0)
 		bpf_map_delete_elem(&targets, &tgid);
+	return 0;
+}
+
+/* The pid of task's thread group in the pid namespace at level lvl, if
+ * that is ns; 0 otherwise. */
+static __always_inline __u32 pid_in_ns(struct task_struct *task, __u32 lvl, void *ns)
+{
+	struct pid *p = BPF_CORE_READ(task, thread_pid);
+	struct upid up = {};
+
+	if (!p || BPF_CORE_READ(p, level) < lvl || lvl > 32)
+		return 0;
+	bpf_probe_read_kernel(&up, sizeof(up),
+			      (void *)p + bpf_core_field_offset(struct pid, numbers) +
+				      lvl * bpf_core_type_size(struct upid));
+	return up.ns == ns ? up.nr : 0;
+}
+
+/* Makes the process want_pid (a pid in errinj's own pid namespace, which
+ * may be a container's) a target, keyed by its global tgid. User space
+ * runs this task iterator, so the current task is errinj. */
+SEC("iter/task")
+int errinj_add(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task, *me = bpf_get_current_task_btf();
+	struct pid *mp = BPF_CORE_READ(me, thread_pid);
+	struct upid up = {};
+	struct ei_target *t;
+	__u32 lvl, tgid;
+
+	self_tgid = BPF_CORE_READ(me, tgid);
+	if (!task || !want_pid || !mp)
+		return 0;
+	tgid = BPF_CORE_READ(task, tgid);
+	if (BPF_CORE_READ(task, pid) != tgid)
+		return 0; /* one visit per process: its leader */
+	lvl = BPF_CORE_READ(mp, level);
+	if (lvl > 32)
+		return 0;
+	bpf_probe_read_kernel(&up, sizeof(up),
+			      (void *)mp + bpf_core_field_offset(struct pid, numbers) +
+				      lvl * bpf_core_type_size(struct upid));
+	if (pid_in_ns(task, lvl, up.ns) != want_pid)
+		return 0;
+	if (BPF_CORE_READ(task, signal, live.counter) <= 0) {
+		add_result = EI_ADD_EXITED;
+		return 0;
+	}
+	t = new_target(tgid, BPF_ANY);
+	if (!t) {
+		add_result = EI_ADD_FULL;
+		return 0;
+	}
+	t->state = want_state;
+	t->start = leader_start(task);
+	t->lineage = want_lineage;
+	/* It may have exited meanwhile, its exit program having found no
+	 * entry to delete: look again after the entry is visible. */
+	__sync_fetch_and_add(&fence, 1);
+	if (BPF_CORE_READ(task, signal, live.counter) <= 0) {
+		bpf_map_delete_elem(&targets, &tgid);
+		add_result = EI_ADD_EXITED;
+		return 0;
+	}
+	add_result = EI_ADD_OK;
 	return 0;
 }
 

@@ -17,15 +17,30 @@
 /* Argument filters of a rule (ei_rule.filters). */
 #define EI_FILTER_ARG(k) (1u << (k)) /* args[k] & arg_mask[k] == arg_value[k] */
 #define EI_FILTER_PATH (1u << 8)     /* the path argument matches pattern */
+#define EI_FILTER_PATH_OPEN (1u << 9) /* pattern ends with '*' (may match a truncated path) */
 
 /* What a rule does when it fires (ei_rule.actions). */
 #define EI_ACT_ERROR 1u  /* return -error */
 #define EI_ACT_RETVAL 2u /* return retval without running the syscall */
 #define EI_ACT_SIGNAL 4u /* send signal to the calling thread */
 
-/* A target's state (ei_target.state). */
-#define EI_TARGET_PENDING 0 /* launcher child: waits for its own execve */
-#define EI_TARGET_ACTIVE 1
+/* A target's state (ei_target.state). ACTIVE is 0 so that an entry
+ * created from the zeroed template is active until told otherwise. */
+#define EI_TARGET_ACTIVE 0
+#define EI_TARGET_PENDING 1 /* launcher child: waits for its own execve */
+
+/* Targets map size: at most this many live target processes; at least
+ * pid_max where that is smaller (then it can never be full). */
+#define EI_MAX_TARGETS (1 << 18)
+/* Counters a target process can hold: one per (rule, syscall) pair of
+ * the rules that count calls (when= other than 1+, or a seeded prob=). */
+#define EI_MAX_SLOTS (EI_MAX_RULES * EI_NR_SYSCALLS)
+
+/* Results of the add-target iterator (errinj_add). */
+#define EI_ADD_NONE 0   /* no process with that pid in errinj's pid namespace */
+#define EI_ADD_OK 1
+#define EI_ADD_EXITED 2 /* it has exited (a zombie): never a target */
+#define EI_ADD_FULL 3   /* the targets map is full */
 
 struct ei_rule {
 	__u64 syscalls[EI_NR_SYSCALLS / 64]; /* bitmap of syscall numbers */
@@ -51,7 +66,10 @@ struct ei_rule {
 struct ei_sysinfo {
 	__u8 path_arg;  /* EI_NO_ARG if none */
 	__u8 fd_first;  /* args[0] is the descriptor operated on */
-	__u8 pad[2];
+	__u8 pad[6];
+	/* Per argument, the bits the kernel uses: an int argument is its
+	 * register's low 32 bits (argK= compares only those). */
+	__u64 arg_bits[6];
 };
 
 /* Per-CPU scratch space of the kernel side (too big for its stack). */
@@ -61,18 +79,23 @@ struct ei_scratch {
 	char pat[EI_PATTERN_MAX];
 	__s32 len;       /* bytes of path read, without the NUL; -1: unreadable */
 	__u32 truncated; /* the path may go on past what was read */
+	/* The call being decided, for the per-rule step (bpf_loop). */
+	__u32 tgid;
+	__u32 nr;
+	__u32 fired;     /* the rule that fires, EI_MAX_RULES if none yet */
+	__u32 have_path; /* path and len hold the call's path argument */
 };
 
+/* The targets map's value: a process (by global tgid) and its call
+ * counters, which live and die with the entry (the map's value size is
+ * set at load to hold nr_slots counters). */
 struct ei_target {
-	__u32 serial; /* unique per target process, keys its call counters */
 	__u32 state;
-};
-
-/* Per process, rule and syscall: how many calls were seen. */
-struct ei_count_key {
-	__u32 serial;
-	__u16 nr;
-	__u16 rule;
+	__u32 pad;
+	__u64 start;     /* its leader's start_time: a reused pid is another process */
+	__u64 lineage;   /* its place in the process tree, for seed= */
+	__u64 nchildren; /* processes it has forked while a target */
+	__u64 counts[];  /* calls seen per slot (rule, syscall) */
 };
 
 struct ei_stat {

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Messages, libbpf's log, and what the running kernel and user can do. */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,14 +51,9 @@ void ei_msg(const char *fmt, ...)
 	va_end(ap);
 }
 
-void ei_usage_error(const char *fmt, ...)
+void ei_vmsg(const char *fmt, va_list ap)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
 	vmsg(fmt, ap);
-	va_end(ap);
-	exit(EI_EXIT_USAGE);
 }
 
 static int print_all(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -197,12 +196,74 @@ int ei_syscall_injectable(int nr)
 	return found;
 }
 
-void ei_refuse_setid(void)
+bool ei_running_setid(void)
 {
-	/* Installed setuid or setgid, errinj would let any user fail any
-	 * process's syscalls: refuse before anything else. */
-	if (getuid() != geteuid() || getgid() != getegid()) {
-		ei_msg("refusing to run setuid or setgid: run it as root (or with CAP_BPF and CAP_PERFMON) instead");
-		exit(EI_EXIT_FAIL);
-	}
+	return getuid() != geteuid() || getgid() != getegid();
+}
+
+/* Process state from /proc/PID/stat: the letter after the command name
+ * (which may itself hold ") "); 0 if unreadable. */
+static char proc_state(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+int ei_pid_check(pid_t pid, char *err, size_t len)
+{
+	char mem[64], st;
+	int fd;
+
+	if (pid == getpid())
+		return ei_fail(err, len, "pid %d is errinj itself", (int)pid), EI_EXIT_USAGE;
+	if (kill(pid, 0) && errno == ESRCH)
+		return ei_fail(err, len, "no process with pid %d", (int)pid), EI_EXIT_USAGE;
+	st = proc_state(pid);
+	if (st == 'Z' || st == 'X')
+		return ei_fail(err, len, "pid %d has exited (a zombie, not yet reaped): it makes no more calls",
+			       (int)pid),
+		       EI_EXIT_USAGE;
+	/* Only a process we could ptrace: opening its memory asks the
+	 * kernel's own ptrace access check (PTRACE_MODE_ATTACH), Yama and
+	 * LSMs included. */
+	snprintf(mem, sizeof(mem), "/proc/%d/mem", (int)pid);
+	fd = open(mem, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && (errno == EACCES || errno == EPERM))
+		return ei_fail(err, len, "not allowed to inject into pid %d: you could not ptrace it", (int)pid),
+		       EI_EXIT_FAIL;
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+int ei_userapp_path(char *buf, size_t len)
+{
+	char self[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n < 0)
+		return -1;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	/* Beside the tool in the build tree; in ../libexec/errinj once
+	 * installed (make install). */
+	if ((size_t)snprintf(buf, len, "%s/userapp", self) < len && access(buf, X_OK) == 0)
+		return 0;
+	if ((size_t)snprintf(buf, len, "%s/../libexec/errinj/userapp", self) < len && access(buf, X_OK) == 0)
+		return 0;
+	return -1;
 }

@@ -22,11 +22,62 @@ struct ei_session {
 	struct errinj_bpf *skel;
 	struct bpf_link *links[EI_NR_SYSCALLS];
 	int nlinks;
+	struct bpf_link *add_iter; /* errinj_add: makes a pid a target */
 	struct ring_buffer *rb;
 	ei_event_fn fn;
 	void *ctx;
-	__u32 next_serial;
+	__u64 nroots; /* targets added by user space, for their lineage */
+	__u64 attached[EI_NR_SYSCALLS / 64];
 };
+
+/* A rule numbers the calls it selects only if when= or a seeded prob=
+ * looks at the number: the others need no counter. */
+static bool rule_counts(const struct ei_rule *r)
+{
+	return r->first != 1 || r->last != 0 || r->step != 1 || (r->prob < (1ULL << 32) && r->has_seed);
+}
+
+/* One counter slot per (counting rule, syscall) pair; slot[i][nr] is 1 +
+ * its index, 0 for none. Returns the number of slots. */
+static __u32 assign_slots(const struct ei_rule *rules, int n, __u32 (*slot)[EI_NR_SYSCALLS])
+{
+	__u32 next = 0;
+
+	for (int i = 0; i < n; i++)
+		for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
+			slot[i][nr] = rule_counts(&rules[i]) && (rules[i].syscalls[nr / 64] & (1ULL << (nr % 64)))
+					      ? ++next
+					      : 0;
+	return next;
+}
+
+/* Bits of a syscall argument the kernel looks at: an int-typed argument
+ * is the low 32 bits of its register (SYSCALL_DEFINE casts it). */
+static __u64 arg_bits(int bytes)
+{
+	return bytes >= 8 || bytes <= 0 ? ~0ULL : (1ULL << (bytes * 8)) - 1;
+}
+
+/* The targets map: room for every pid where pid_max is small, and for
+ * EI_MAX_TARGETS live processes otherwise (allocated as they join). */
+static __u32 targets_size(void)
+{
+	long pid_max = 0;
+	const char *t = getenv("ERRINJ_TEST_MAX_TARGETS"); /* tests only: a full map */
+	FILE *f;
+
+	if (t && atol(t) > 0)
+		return (__u32)atol(t);
+	f = fopen("/proc/sys/kernel/pid_max", "re");
+	if (f) {
+		if (fscanf(f, "%ld", &pid_max) != 1)
+			pid_max = 0;
+		fclose(f);
+	}
+	if (pid_max <= 0 || pid_max > EI_MAX_TARGETS)
+		return EI_MAX_TARGETS;
+	return pid_max < 1024 ? 1024 : (__u32)pid_max;
+}
 
 static int on_sample(void *ctx, void *data, size_t len)
 {
@@ -110,30 +161,61 @@ static int attach_multi(struct ei_session *s, const __u64 *all, __u64 *attached)
 	return 0;
 }
 
+int ei_kprobe_check(int nr, char *err, size_t len)
+{
+	enum ei_support sup = ei_check_kprobe_override();
+
+	if (sup != EI_SUPPORTED)
+		return ei_fail(err, len, "%s", ei_support_message(sup));
+	if (ei_syscall_injectable(nr) == 0)
+		return ei_fail(err, len, "the kernel does not allow overriding %s (it is not on its error injection list)",
+			       ei_syscall_name(nr));
+	return 0;
+}
+
+struct bpf_link *ei_attach_syscall(struct bpf_program *prog, int nr, __u64 cookie, bool verbose, bool *refused,
+				   char *err, size_t len)
+{
+	LIBBPF_OPTS(bpf_ksyscall_opts, kopts, .bpf_cookie = cookie);
+	/* By entry point: fstat's kprobe is on __x64_sys_newfstat. */
+	struct bpf_link *l = bpf_program__attach_ksyscall(prog, ei_syscall_info(nr)->entry, &kopts);
+
+	*refused = !l && errno == EINVAL;
+	if (*refused)
+		/* The list was unreadable (not root): the kernel's refusal
+		 * says it. */
+		ei_fail(err, len,
+			"the kernel does not allow overriding %s (it refused the kprobe: "
+			"the syscall is not on its error injection list)",
+			ei_syscall_name(nr));
+	else if (!l)
+		ei_fail(err, len, "cannot attach to %s: %s%s", ei_syscall_name(nr), strerror(errno),
+			verbose ? "" : " (-v shows libbpf's log)");
+	return l;
+}
+
+struct ei_owner ei_owner_get(void)
+{
+	return (struct ei_owner){ .only = !ei_may_ptrace_all(), .uid = getuid(), .gid = getgid() };
+}
+
 /* One kprobe per syscall, the syscall number as its cookie. The kernel
- * refuses (EINVAL) an override kprobe on a function off its error
- * injection list: fatal for a syscall named one by one, a syscall less
- * for a class, as in check_injectable. */
+ * refuses an override kprobe on a function off its error injection
+ * list: fatal for a syscall named one by one, a syscall less for a
+ * class, as in check_injectable. */
 static int attach_each(struct ei_session *s, const struct ei_options *o, const __u64 *all, __u64 *attached,
 		       char *err, size_t len)
 {
 	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
+		bool refused;
 		if (!(all[nr / 64] & (1ULL << (nr % 64))))
 			continue;
-		LIBBPF_OPTS(bpf_ksyscall_opts, kopts, .bpf_cookie = nr);
-		/* By entry point: fstat's kprobe is on __x64_sys_newfstat. */
-		struct bpf_link *l = bpf_program__attach_ksyscall(s->skel->progs.errinj_syscall,
-								  ei_syscall_info(nr)->entry, &kopts);
-		if (!l && errno == EINVAL && !named(o, nr))
+		struct bpf_link *l =
+			ei_attach_syscall(s->skel->progs.errinj_syscall, nr, nr, o->verbose, &refused, err, len);
+		if (!l && refused && !named(o, nr))
 			continue;
-		if (!l && errno == EINVAL)
-			return ei_fail(err, len,
-				       "the kernel does not allow overriding %s (it refused the kprobe: "
-				       "the syscall is not on its error injection list)",
-				       ei_syscall_name(nr));
 		if (!l)
-			return ei_fail(err, len, "cannot attach to %s: %s%s", ei_syscall_name(nr), strerror(errno),
-				       o->verbose ? "" : " (-v shows libbpf's log)");
+			return -1;
 		s->links[s->nlinks++] = l;
 		attached[nr / 64] |= 1ULL << (nr % 64);
 	}
@@ -145,7 +227,7 @@ static int attach_each(struct ei_session *s, const struct ei_options *o, const _
 static int attach_all(struct ei_session *s, const struct ei_options *o, const struct ei_rule *rules,
 		      const __u64 *all, bool multi, char *err, size_t len)
 {
-	__u64 attached[EI_NR_SYSCALLS / 64] = {};
+	__u64 *attached = s->attached;
 
 	if ((!multi || attach_multi(s, all, attached)) && attach_each(s, o, all, attached, err, len))
 		return -1;
@@ -159,12 +241,37 @@ static int attach_all(struct ei_session *s, const struct ei_options *o, const st
 	return 0;
 }
 
+/* Runs the errinj_add iterator once: it visits every task, in errinj's
+ * own context. Returns its result (EI_ADD_*), -1 with errno on failure. */
+static int run_add_iter(struct ei_session *s, pid_t pid, __u32 state, __u64 lineage)
+{
+	char buf[64];
+	int fd;
+	ssize_t n;
+
+	s->skel->bss->want_pid = (__u32)pid;
+	s->skel->bss->want_state = state;
+	s->skel->bss->want_lineage = lineage;
+	s->skel->bss->add_result = EI_ADD_NONE;
+	fd = bpf_iter_create(bpf_link__fd(s->add_iter));
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		;
+	close(fd);
+	if (n < 0)
+		return -1;
+	return (int)s->skel->bss->add_result;
+}
+
 struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, void *ctx, char *err,
 				   size_t len)
 {
 	struct ei_session *s;
 	__u64 all[EI_NR_SYSCALLS / 64];
 	struct ei_rule rules[EI_MAX_RULES];
+	static __u32 slot[EI_MAX_RULES][EI_NR_SYSCALLS];
+	__u32 nslots, value_size;
 	enum ei_support sup;
 	bool multi;
 
@@ -179,6 +286,8 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 	}
 	if (check_injectable(o, rules, all, err, len))
 		return NULL;
+	nslots = assign_slots(rules, o->nspecs, slot);
+	value_size = sizeof(struct ei_target) + nslots * sizeof(__u64);
 
 	s = calloc(1, sizeof(*s));
 	if (!s) {
@@ -187,25 +296,33 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 	}
 	s->fn = fn;
 	s->ctx = ctx;
-	s->next_serial = 1;
 	s->skel = errinj_bpf__open();
 	if (!s->skel) {
 		ei_fail(err, len, "cannot open the eBPF program: %s", strerror(errno));
 		goto fail;
 	}
 	s->skel->rodata->nr_rules = o->nspecs;
+	s->skel->rodata->nr_slots = nslots;
 	s->skel->rodata->follow_forks = o->follow;
 	s->skel->rodata->cgroup_mode = o->cgroup_fd >= 0;
 	s->skel->rodata->emit_events = fn != NULL;
-	s->skel->rodata->owner_only = !ei_may_ptrace_all();
-	s->skel->rodata->owner_uid = getuid();
-	s->skel->rodata->owner_gid = getgid();
+	struct ei_owner own = ei_owner_get();
+	s->skel->rodata->owner_only = own.only;
+	s->skel->rodata->owner_uid = own.uid;
+	s->skel->rodata->owner_gid = own.gid;
+	if (bpf_map__set_value_size(s->skel->maps.targets, value_size) ||
+	    bpf_map__set_value_size(s->skel->maps.blank, value_size) ||
+	    bpf_map__set_max_entries(s->skel->maps.targets, targets_size())) {
+		ei_fail(err, len, "cannot size the targets table: %s", strerror(errno));
+		goto fail;
+	}
 	/* Attached by attach_all, not by the skeleton; the kprobe.multi
 	 * program is loaded only where the kernel has such links. */
 	multi = !o->single_kprobes && ei_kprobe_multi_supported();
 	bpf_program__set_autoload(s->skel->progs.errinj_multi, multi);
 	bpf_program__set_autoattach(s->skel->progs.errinj_multi, false);
 	bpf_program__set_autoattach(s->skel->progs.errinj_syscall, false);
+	bpf_program__set_autoattach(s->skel->progs.errinj_add, false);
 	if (errinj_bpf__load(s->skel)) {
 		ei_fail(err, len, "cannot load the eBPF program: %s%s", strerror(errno),
 		     o->verbose ? "" : " (-v shows libbpf's log)");
@@ -217,6 +334,14 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 			ei_fail(err, len, "cannot write rule %u: %s", i + 1, strerror(errno));
 			goto fail;
 		}
+		for (__u32 nr = 0; nr < EI_NR_SYSCALLS; nr++) {
+			__u32 key = i * EI_NR_SYSCALLS + nr;
+			if (slot[i][nr] && bpf_map__update_elem(s->skel->maps.slots, &key, sizeof(key),
+								&slot[i][nr], sizeof(__u32), BPF_ANY)) {
+				ei_fail(err, len, "cannot write rule %u's counters: %s", i + 1, strerror(errno));
+				goto fail;
+			}
+		}
 	}
 	/* Which argument is a path, for path= and for the events. */
 	for (__u32 nr = 0; nr < EI_NR_SYSCALLS; nr++) {
@@ -227,6 +352,8 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 		if (e->path_arg >= 0)
 			si.path_arg = e->path_arg;
 		si.fd_first = e->fd_first;
+		for (int k = 0; k < 6; k++)
+			si.arg_bits[k] = arg_bits(e->arg_bytes[k]);
 		if (bpf_map__update_elem(s->skel->maps.sysinfo, &nr, sizeof(nr), &si, sizeof(si), BPF_ANY)) {
 			ei_fail(err, len, "cannot write the syscall table: %s", strerror(errno));
 			goto fail;
@@ -244,6 +371,14 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 		ei_fail(err, len, "cannot open the event ring buffer: %s", strerror(errno));
 		goto fail;
 	}
+	/* The iterator that adds targets; a first run tells the kernel side
+	 * which process is errinj's own (never a target). */
+	s->add_iter = bpf_program__attach_iter(s->skel->progs.errinj_add, NULL);
+	if (!s->add_iter || run_add_iter(s, 0, 0, 0) < 0) {
+		ei_fail(err, len, "cannot run the task iterator: %s%s", strerror(errno),
+		     o->verbose ? "" : " (-v shows libbpf's log)");
+		goto fail;
+	}
 	/* The scheduler tracepoints first: targets must be tracked before
 	 * the first injection can happen. */
 	if (errinj_bpf__attach(s->skel)) {
@@ -259,15 +394,31 @@ fail:
 	return NULL;
 }
 
+/* pid is a pid of errinj's own pid namespace (a container's, say): the
+ * kernel side finds that process and keys it by its global tgid. */
 int ei_session_add_target(struct ei_session *s, pid_t pid, bool pending_exec)
 {
-	struct ei_target t = {
-		.serial = s->next_serial++,
-		.state = pending_exec ? EI_TARGET_PENDING : EI_TARGET_ACTIVE,
-	};
-	__u32 key = pid;
+	/* The launched command is the root of the process tree (lineage 0,
+	 * so a seeded rule draws as it always did for it); -p processes
+	 * are numbered. */
+	__u64 lineage = pending_exec ? 0 : ++s->nroots * 0x9e3779b97f4a7c15ULL;
+	int r = run_add_iter(s, pid, pending_exec ? EI_TARGET_PENDING : EI_TARGET_ACTIVE, lineage);
 
-	return bpf_map__update_elem(s->skel->maps.targets, &key, sizeof(key), &t, sizeof(t), BPF_ANY);
+	switch (r) {
+	case EI_ADD_OK:
+		return 0;
+	case EI_ADD_NONE:
+		errno = ESRCH;
+		return -1;
+	case EI_ADD_EXITED:
+		errno = ECHILD;
+		return -1;
+	case EI_ADD_FULL:
+		errno = ENOSPC;
+		return -1;
+	default:
+		return -1;
+	}
 }
 
 bool ei_session_has_targets(struct ei_session *s)
@@ -297,6 +448,16 @@ __u64 ei_session_refused(struct ei_session *s)
 	return __atomic_load_n(&s->skel->bss->refused_calls, __ATOMIC_RELAXED);
 }
 
+__u64 ei_session_lost_targets(struct ei_session *s)
+{
+	return __atomic_load_n(&s->skel->bss->lost_targets, __ATOMIC_RELAXED);
+}
+
+__u64 ei_session_undecided(struct ei_session *s)
+{
+	return __atomic_load_n(&s->skel->bss->undecided_calls, __ATOMIC_RELAXED);
+}
+
 int ei_session_stat(struct ei_session *s, int nr, struct ei_stat *out)
 {
 	int ncpu = libbpf_num_possible_cpus();
@@ -321,6 +482,11 @@ int ei_session_stat(struct ei_session *s, int nr, struct ei_stat *out)
 	return 0;
 }
 
+bool ei_session_attached(struct ei_session *s, int nr)
+{
+	return nr >= 0 && nr < EI_NR_SYSCALLS && (s->attached[nr / 64] & (1ULL << (nr % 64)));
+}
+
 void ei_session_close(struct ei_session *s)
 {
 	if (!s)
@@ -328,6 +494,7 @@ void ei_session_close(struct ei_session *s)
 	/* Kprobes first, so no injection happens while the rest goes. */
 	for (int i = 0; i < s->nlinks; i++)
 		bpf_link__destroy(s->links[i]);
+	bpf_link__destroy(s->add_iter);
 	ring_buffer__free(s->rb);
 	errinj_bpf__destroy(s->skel);
 	free(s);

@@ -38,6 +38,22 @@ function is_fd(a, name) {
         name !~ /^(nfds|max_fd)$/
 }
 
+# Bytes of the parameter's type: the kernel casts the register to it
+# (SYSCALL_DEFINE's __SC_CAST), so an int uses the low 4 bytes only.
+function argbytes(a, name,   t) {
+    if (a ~ /\*/)
+        return 8
+    t = " " trim(a) " "
+    if (name != "")
+        sub(" " name " $", " ", t)
+    gsub(/ (const|__user|signed) /, " ", t)
+    if (t ~ / (umode_t|u16|__u16|short|unsigned short|qid_t16) $/)
+        return 2
+    if (t ~ / (int|unsigned int|unsigned|u32|__u32|s32|__s32|pid_t|uid_t|gid_t|qid_t|clockid_t|timer_t|key_serial_t|rwf_t|mqd_t|__kernel_timer_t|__kernel_clockid_t) $/)
+        return 4
+    return 8
+}
+
 FNR == 1 { file++ }
 
 # ---- pass 1: prototypes ----
@@ -64,9 +80,14 @@ file == 1 && inproto {
     sub(/\);.*$/, "", args)
     args = trim(args)
     n = args == "void" || args == "" ? 0 : split(args, av, ",")
-    p = -1; fdfirst = 0; anyfd = 0
-    for (i = 1; i <= n; i++) {
+    p = -1; fdfirst = 0; anyfd = 0; bytes = ""
+    for (i = 1; i <= 6; i++) {
+        if (i > n) {
+            bytes = bytes (i > 1 ? ", " : "") "8"
+            continue
+        }
         nm = argname(av[i])
+        bytes = bytes (i > 1 ? ", " : "") argbytes(av[i], nm)
         if (p < 0 && is_path(av[i], nm, section))
             p = i - 1
         if (is_fd(av[i], nm)) {
@@ -80,6 +101,7 @@ file == 1 && inproto {
     # socket, except for the calls that create sockets.
     if ((section == "net/socket.c" || fn ~ /^sys_(accept4|recvmmsg|sendmmsg)$/) && n > 0 && fn !~ /^sys_socket/)
         fdfirst = anyfd = 1
+    argb[fn] = bytes
     nargs[fn] = n; patharg[fn] = p; fd1[fn] = fdfirst; hasfd[fn] = anyfd; sect[fn] = section
     next
 }
@@ -104,9 +126,9 @@ file == 2 && /^[0-9]/ && $2 != "x32" {
     if (s ~ /^mm\// || name ~ /^(mmap|brk|munmap|mprotect|mremap|madvise)$/) c = c "|EI_CLASS_MEMORY"
     sub(/^\|/, "", c)
     if (c == "") c = "0"
-    out[nr + 0] = sprintf("\t{ \"%s\", %d, \"%s\", %d, %d, %d, %s },", name, nr, base,
+    out[nr + 0] = sprintf("\t{ \"%s\", %d, \"%s\", %d, %d, %d, %s, { %s } },", name, nr, base,
         (entry in patharg) ? patharg[entry] : -1, (entry in fd1) ? fd1[entry] : 0,
-        (entry in nargs) ? nargs[entry] : -1, c)
+        (entry in nargs) ? nargs[entry] : -1, c, (entry in argb) ? argb[entry] : "8, 8, 8, 8, 8, 8")
     if (nr + 0 > max) max = nr + 0
 }
 

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/types.h>
+#include <sys/types.h>
 
 #include "errinj.h" /* structures shared with the kernel side */
 
@@ -49,6 +50,9 @@ struct ei_syscall_entry {
 	int fd_first;      /* the first argument is the descriptor operated on */
 	int nargs;         /* -1 if the prototype is not in syscalls.h */
 	int classes;       /* EI_CLASS_* */
+	/* Bytes of each argument's type (4 for int, 8 for long and pointers):
+	 * the kernel uses only that many low bytes of the register. */
+	unsigned char arg_bytes[6];
 };
 
 int ei_syscall_nr(const char *name);          /* -1 if unknown */
@@ -99,10 +103,16 @@ void ei_set_progname(const char *name);
 const char *ei_progname(void);
 /* One line "prog: message" on stderr. */
 void ei_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Bad input: one line on stderr, then exit(EI_EXIT_USAGE). */
-void ei_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-/* Exits with a sentence if running setuid or setgid. */
-void ei_refuse_setid(void);
+void ei_vmsg(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+/* Whether the process runs setuid or setgid (the tools refuse to). */
+bool ei_running_setid(void);
+/* Whether pid may be a -p target: 0; EI_EXIT_USAGE for bad input (no
+ * such process, a zombie, ourselves); EI_EXIT_FAIL when the user could
+ * not ptrace it. With one line in err. */
+int ei_pid_check(pid_t pid, char *err, size_t len);
+/* userapp beside the running tool, or in ../libexec/errinj once
+ * installed: 0 with its path in buf, -1 if not found. */
+int ei_userapp_path(char *buf, size_t len);
 /* Route libbpf's log: shown only when verbose (-v). */
 void ei_libbpf_log(bool verbose);
 
@@ -127,8 +137,44 @@ bool ei_kprobe_multi_supported(void);
  * list), 1 yes, 0 no, -1 unknown (no debugfs). */
 int ei_syscall_injectable(int nr);
 
+/* ---- output: injection events and the summary, text or JSON Lines ---- */
+#include <stdio.h>
+
+enum ei_format { EI_TEXT, EI_JSON };
+/* One event as one line. realtime_offset_ns: CLOCK_REALTIME minus
+ * CLOCK_MONOTONIC, for JSON's wall-clock time. */
+void ei_write_event(FILE *f, const struct ei_event *e, enum ei_format fmt, long long realtime_offset_ns);
+/* At most max bytes of s (up to a NUL) as a JSON string: valid UTF-8 as
+ * it is; a byte that is not part of valid UTF-8 as the lone surrogate
+ * \udcXX (XX the byte, Python's surrogateescape), which loses nothing. */
+void ei_json_string(FILE *f, const char *s, size_t max);
+struct ei_summary_row {
+	const char *syscall;
+	__u64 calls, injected;
+};
+void ei_write_summary(FILE *f, const struct ei_summary_row *rows, int n, enum ei_format fmt);
+
 /* ---- the injection engine (kprobe override backend) ---- */
 #include <sys/types.h>
+
+struct bpf_program;
+struct bpf_link;
+/* Whether this kernel and user can fail syscall nr through a kprobe:
+ * 0, or -1 with a sentence naming what is missing. */
+int ei_kprobe_check(int nr, char *err, size_t len);
+/* Attaches prog (a ksyscall program) at syscall nr's entry point with a
+ * BPF cookie. NULL with a sentence on failure; *refused tells that the
+ * kernel refused to override that syscall (not on its error injection
+ * list), as it says when the list itself is unreadable. */
+struct bpf_link *ei_attach_syscall(struct bpf_program *prog, int nr, __u64 cookie, bool verbose, bool *refused,
+				   char *err, size_t len);
+/* Whose calls the kernel side may fail: without CAP_SYS_PTRACE, only
+ * those of processes the user could ptrace (owner_only, uid, gid). */
+struct ei_owner {
+	bool only;
+	__u32 uid, gid;
+};
+struct ei_owner ei_owner_get(void);
 
 struct ei_options {
 	const struct ei_spec *specs; /* rules, first match wins */
@@ -148,7 +194,9 @@ typedef int (*ei_event_fn)(const struct ei_event *e, void *ctx);
  * fn NULL the kernel side makes no events at all. */
 struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, void *ctx, char *err,
 				   size_t errlen);
-/* Makes pid a target; pending_exec: only once it has called execve. */
+/* Makes pid (of the caller's pid namespace) a target; pending_exec: only
+ * once it has called execve. -1 with errno ESRCH (no such process),
+ * ECHILD (it has exited: a zombie), ENOSPC (targets table full). */
 int ei_session_add_target(struct ei_session *s, pid_t pid, bool pending_exec);
 int ei_session_events_fd(struct ei_session *s); /* readable when events wait */
 /* Whether any target process is still alive (they leave at exit). */
@@ -157,7 +205,14 @@ int ei_session_consume(struct ei_session *s);
 __u64 ei_session_dropped(struct ei_session *s); /* events lost to a full ring buffer */
 /* Calls of targets left alone because the user could not ptrace them. */
 __u64 ei_session_refused(struct ei_session *s);
+/* Processes not followed because the targets table was full. */
+__u64 ei_session_lost_targets(struct ei_session *s);
+/* Calls a path= rule could not decide: the path was not readable from the
+ * kprobe (a page not yet in memory); neither failed nor counted. */
+__u64 ei_session_undecided(struct ei_session *s);
 int ei_session_stat(struct ei_session *s, int nr, struct ei_stat *out);
+/* Whether syscall nr is attached: some rule of the session can fail it. */
+bool ei_session_attached(struct ei_session *s, int nr);
 /* Detaches and frees everything; NULL is fine. */
 void ei_session_close(struct ei_session *s);
 /* Calls fn for every syscall this kernel lets us fail; -1 if unknown. */

@@ -17,48 +17,6 @@
 
 #define SPEC_MAX_LEN 4096
 
-int ei_fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-char *ei_quote(const char *s, char *buf, size_t len)
-{
-	size_t o = 0;
-
-	if (!len)
-		return buf;
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		char tmp[8];
-		size_t n;
-
-		if (c >= 0x20 && c < 0x7f) {
-			tmp[0] = (char)c;
-			n = 1;
-		} else {
-			n = (size_t)snprintf(tmp, sizeof(tmp), "\\x%02x", c);
-		}
-		if (o + n + 3 >= len) { /* keep room for "..." */
-			if (o + 3 < len) {
-				memcpy(buf + o, "...", 3);
-				o += 3;
-			}
-			break;
-		}
-		memcpy(buf + o, tmp, n);
-		o += n;
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
-
 /* Strict unsigned decimal: digits only, no sign, no overflow past max. */
 static bool parse_uint(const char *s, size_t n, __u64 max, __u64 *out)
 {
@@ -301,6 +259,10 @@ static int parse_field(const char *key, const char *val, struct ei_spec *sp, cha
 		if (strlen(val) >= EI_PATTERN_MAX)
 			return ei_fail(err, len, "path=%s: longer than %d bytes", q, EI_PATTERN_MAX - 1);
 		r->filters |= EI_FILTER_PATH;
+		/* Only a pattern that ends with '*' can match a path longer
+		 * than the kernel side reads: the '*' takes the rest. */
+		if (val[0] && val[strlen(val) - 1] == '*')
+			r->filters |= EI_FILTER_PATH_OPEN;
 		strcpy(r->pattern, val);
 	} else if (!strcmp(key, "fd")) {
 		if (!parse_uint(val, strlen(val), INT_MAX, &v))

@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 
 #include "liberrinj.h"
+#include "../tools/cli.h"
 #include "hello.skel.h"
 
 static int open_trace_pipe(void)

@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 
 #include "liberrinj.h"
+#include "cli.h"
 
 #define MAX_SPECS EI_MAX_RULES
 #define MAX_PIDS 64
@@ -264,167 +265,40 @@ static void parse_args(int argc, char **argv)
 /* ---- output ---- */
 
 static FILE *out;
-static struct timespec mono0, real0;
-
-static void errno_text(int err, char *buf, size_t len)
-{
-	const char *n = ei_errno_name(err);
-
-	if (n)
-		snprintf(buf, len, "%s", n);
-	else
-		snprintf(buf, len, "%d", err);
-}
-
-/* At most max bytes of s (up to a NUL) in double quotes, '"' and '\\'
- * escaped, other bytes outside printable ASCII written with esc: "\\u%04x"
- * for JSON, "\\x%02x" for text lines (as strace's strings). */
-static void quoted(FILE *f, const char *s, size_t max, const char *esc)
-{
-	fputc('"', f);
-	for (size_t i = 0; i < max && s[i]; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(f, esc, c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
-static void json_string(FILE *f, const char *s, size_t max)
-{
-	quoted(f, s, max, "\\u%04x");
-}
-
-static size_t path_bytes(const struct ei_event *e)
-{
-	return e->path_len < EI_PATH_MAX ? (size_t)e->path_len : EI_PATH_MAX;
-}
+static long long realtime_offset_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 
 static int on_event(const struct ei_event *e, void *ctx)
 {
-	const struct ei_syscall_entry *info = ei_syscall_info((int)e->nr);
-	const char *name = ei_syscall_name(e->nr);
-	char res[64], sig[32] = "";
-
-	(void)ctx;
-	if (env.quiet)
-		return 0;
 	/* Each event goes out in one write, so that it is never interleaved
 	 * with what the targets write to the same file. */
 	char line[4096];
 	FILE *f = fmemopen(line, sizeof(line), "w");
+
+	(void)ctx;
 	if (!f)
 		return 0;
-	if (e->actions & EI_ACT_SIGNAL) {
-		const char *sn = ei_signal_name(e->signal);
-		snprintf(sig, sizeof(sig), "%s", sn ? sn : "?");
-	}
-	if (env.json) {
-		/* Wall-clock time of the event, from the monotonic stamp. */
-		long long ns = (long long)real0.tv_sec * 1000000000LL + real0.tv_nsec +
-			       ((long long)e->ts_ns - ((long long)mono0.tv_sec * 1000000000LL + mono0.tv_nsec));
-		time_t secs = ns / 1000000000LL;
-		struct tm tm;
-		char ts[32];
-		gmtime_r(&secs, &tm);
-		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
-		fprintf(f, "{\"time\":\"%s.%06lldZ\",\"pid\":%u,\"tid\":%u,\"comm\":", ts,
-			(ns % 1000000000LL) / 1000, e->pid, e->tid);
-		json_string(f, e->comm, EI_COMM_LEN);
-		fprintf(f, ",\"syscall\":\"%s\",\"nr\":%u,\"rule\":%u", name ? name : "?", e->nr,
-			e->rule + 1);
-		fprintf(f, ",\"path\":");
-		if (e->path_len >= 0)
-			json_string(f, e->path, path_bytes(e));
-		else
-			fprintf(f, "null");
-		if (e->path_len >= 0)
-			fprintf(f, ",\"path_truncated\":%s", e->path_truncated ? "true" : "false");
-		if (info && info->fd_first)
-			fprintf(f, ",\"fd\":%d", (int)e->args[0]);
-		else
-			fprintf(f, ",\"fd\":null");
-		if (e->actions & EI_ACT_ERROR) {
-			errno_text((int)-e->result, res, sizeof(res));
-			fprintf(f, ",\"result\":%lld,\"error\":\"%s\"", (long long)-1, res);
-		} else if (e->actions & EI_ACT_RETVAL) {
-			fprintf(f, ",\"result\":%lld,\"error\":null", (long long)e->result);
-		} else {
-			fprintf(f, ",\"result\":null,\"error\":null");
-		}
-		if (sig[0])
-			fprintf(f, ",\"signal\":\"%s\"}\n", sig);
-		else
-			fprintf(f, ",\"signal\":null}\n");
-	} else {
-		if (e->actions & EI_ACT_ERROR) {
-			char en[32];
-			errno_text((int)-e->result, en, sizeof(en));
-			snprintf(res, sizeof(res), "-1 %s", en);
-		} else if (e->actions & EI_ACT_RETVAL) {
-			snprintf(res, sizeof(res), "%lld", (long long)e->result);
-		} else {
-			snprintf(res, sizeof(res), "?");
-		}
-		/* The argument the filters look at: the path, or the descriptor. */
-		fprintf(f, "[pid %u] %s(", e->tid, name ? name : "?");
-		if (e->path_len >= 0) {
-			quoted(f, e->path, path_bytes(e), "\\x%02x");
-			if (e->path_truncated)
-				fputs("...", f);
-		} else if (info && info->fd_first)
-			fprintf(f, "%d", (int)e->args[0]);
-		else
-			fprintf(f, "...");
-		fprintf(f, ") = %s (INJECTED%s%s)\n", res, sig[0] ? " " : "", sig);
-	}
+	ei_write_event(f, e, env.json ? EI_JSON : EI_TEXT, realtime_offset_ns);
 	fclose(f);
 	fputs(line, out);
 	fflush(out);
 	return 0;
 }
 
+/* Calls seen and failed per attached syscall: those the rules can fail
+ * on this kernel, not every name a rule's set could hold. */
 static void print_summary(struct ei_session *s)
 {
-	__u64 tseen = 0, tinj = 0;
-	FILE *f = out ? out : stderr;
+	static struct ei_summary_row rows[EI_NR_SYSCALLS];
+	int n = 0;
 
-	if (env.json) {
-		fprintf(f, "{\"summary\":[");
-	} else {
-		fprintf(f, "%-20s %12s %12s\n", "syscall", "calls", "injected");
-		fprintf(f, "%-20s %12s %12s\n", "--------------------", "------------", "------------");
-	}
-	bool first = true;
 	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
-		bool named = false;
 		struct ei_stat st;
-		for (int i = 0; i < env.nspecs; i++)
-			named |= !!(env.specs[i].rule.syscalls[nr / 64] & (1ULL << (nr % 64)));
-		if (!named || ei_session_stat(s, nr, &st))
+		if (!ei_session_attached(s, nr) || ei_session_stat(s, nr, &st))
 			continue;
-		tseen += st.seen;
-		tinj += st.injected;
-		if (env.json)
-			fprintf(f, "%s{\"syscall\":\"%s\",\"calls\":%llu,\"injected\":%llu}", first ? "" : ",",
-				ei_syscall_name(nr), (unsigned long long)st.seen,
-				(unsigned long long)st.injected);
-		else
-			fprintf(f, "%-20s %12llu %12llu\n", ei_syscall_name(nr), (unsigned long long)st.seen,
-				(unsigned long long)st.injected);
-		first = false;
+		rows[n++] = (struct ei_summary_row){ ei_syscall_name(nr), st.seen, st.injected };
 	}
-	if (env.json)
-		fprintf(f, "],\"calls\":%llu,\"injected\":%llu}\n", (unsigned long long)tseen,
-			(unsigned long long)tinj);
-	else
-		fprintf(f, "%-20s %12llu %12llu\n", "total", (unsigned long long)tseen,
-			(unsigned long long)tinj);
-	fflush(f);
+	ei_write_summary(out, rows, n, env.json ? EI_JSON : EI_TEXT);
+	fflush(out);
 }
 
 static void print_name(const char *name, void *ctx)
@@ -433,111 +307,119 @@ static void print_name(const char *name, void *ctx)
 	printf("%s\n", name);
 }
 
-/* userapp lives beside errinj in the build tree, and in
- * ../libexec/errinj once installed (make install). */
-static char *userapp_path(void)
-{
-	static char buf[PATH_MAX + 32];
-	ssize_t n = readlink("/proc/self/exe", buf, PATH_MAX - 1);
-	char *slash;
+/* ---- running the command ---- */
 
-	if (n < 0)
-		return NULL;
-	buf[n] = '\0';
-	slash = strrchr(buf, '/');
-	if (!slash)
-		return NULL;
-	strcpy(slash + 1, "userapp");
-	if (access(buf, X_OK) == 0)
-		return buf;
-	strcpy(slash + 1, "../libexec/errinj/userapp");
-	return access(buf, X_OK) == 0 ? buf : NULL;
+/* Why a process could not be made a target, from add_target's errno. */
+static const char *add_error(int e)
+{
+	switch (e) {
+	case ESRCH:
+		return "no such process in errinj's pid namespace";
+	case ECHILD:
+		return "it has exited";
+	case ENOSPC:
+		return "the targets table is full";
+	default:
+		return strerror(e);
+	}
 }
 
-/* ---- running the command ---- */
+/* Closes whichever of the descriptors are open. */
+static void close_fds(int *fds, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (fds[i] >= 0) {
+			close(fds[i]);
+			fds[i] = -1;
+		}
+}
 
 /* Forks CMD; it becomes a target (pending its execve) before it execs,
  * so injection starts with its own program, never in our launcher code.
- * Returns the pid, or -1 with *exec_errno set if it could not be run. */
+ * Returns its pid, with *exec_errno set if it could not be run; or -1
+ * after saying why. */
 static pid_t launch(struct ei_session *s, char **cmd, const sigset_t *oldmask, int *exec_errno)
 {
-	int go[2], report[2], e = 0;
+	int p[4] = { -1, -1, -1, -1 }; /* go[2], report[2] */
+	int e = 0;
 	pid_t pid;
 	char c;
 
 	*exec_errno = 0;
-	if (pipe2(go, O_CLOEXEC) || pipe2(report, O_CLOEXEC))
+	if (pipe2(p, O_CLOEXEC) || pipe2(p + 2, O_CLOEXEC)) {
+		ei_msg("cannot start %s: pipe: %s", cmd[0], strerror(errno));
+		close_fds(p, 4);
 		return -1;
+	}
 	pid = fork();
-	if (pid < 0)
+	if (pid < 0) {
+		ei_msg("cannot start %s: fork: %s", cmd[0], strerror(errno));
+		close_fds(p, 4);
 		return -1;
+	}
 	if (pid == 0) {
 		sigprocmask(SIG_SETMASK, oldmask, NULL);
-		close(go[1]);
-		close(report[0]);
-		if (read(go[0], &c, 1) != 1)
+		close(p[1]);
+		close(p[2]);
+		if (read(p[0], &c, 1) != 1)
 			_exit(EI_EXIT_FAIL);
 		execvp(cmd[0], cmd);
 		e = errno;
-		if (write(report[1], &e, sizeof(e)) != sizeof(e))
+		if (write(p[3], &e, sizeof(e)) != sizeof(e))
 			_exit(EI_EXIT_FAIL);
 		_exit(e == ENOENT ? 127 : 126);
 	}
-	close(go[0]);
-	close(report[1]);
+	close(p[0]);
+	close(p[3]);
+	p[0] = p[3] = -1;
 	if (ei_session_add_target(s, pid, true)) {
-		ei_msg("cannot add the command as a target: %s", strerror(errno));
+		ei_msg("cannot add the command as a target: %s", add_error(errno));
 		kill(pid, SIGKILL);
-		close(go[1]);
-		close(report[0]);
+		close_fds(p, 4);
 		waitpid(pid, NULL, 0);
 		return -1;
 	}
-	if (write(go[1], "g", 1) != 1)
-		e = EPIPE;
-	close(go[1]);
+	/* The child reads "g", or EOF if we could not write it, and then
+	 * execs or exits: either way the report below settles it. */
+	if (write(p[1], "g", 1) != 1)
+		kill(pid, SIGKILL);
+	close_fds(p, 2);
 	/* EOF: execve succeeded (the pipe was close-on-exec). */
-	if (read(report[0], &e, sizeof(e)) == sizeof(e))
+	if (read(p[2], &e, sizeof(e)) == sizeof(e))
 		*exec_errno = e;
-	close(report[0]);
+	close_fds(p, 4);
 	return pid;
 }
 
-int main(int argc, char **argv)
+/* ---- main: validate, prepare, open the session, start, loop, report ---- */
+
+static struct run {
+	struct ei_session *s;
+	struct ei_options o;
+	sigset_t oldmask;
+	int ep, sfd;
+	int pidfds[MAX_PIDS], npidfds, pids_alive;
+	pid_t cmd_pid;
+	int status;
+	bool cmd_done, pid_done, stop;
+	struct timespec deadline;
+} R = { .o = { .cgroup_fd = -1 }, .ep = -1, .sfd = -1 };
+
+/* Everything the user gave that can be judged before loading anything:
+ * bad input exits 2 here, a missing privilege 1. */
+static int validate(void)
 {
-	struct ei_session *s = NULL;
-	struct ei_options o = { .cgroup_fd = -1 };
-	struct epoll_event ev, evs[4];
-	sigset_t mask, oldmask;
-	int ep = -1, sfd = -1, pidfds[MAX_PIDS], npidfds = 0, pids_alive = 0, ret = EI_EXIT_FAIL, status = 0;
-	char err[512];
-	pid_t cmd_pid = 0;
-	bool cmd_done = false, pid_done = false, stop = false;
-	struct timespec deadline = {};
+	char err[512], q[96];
 
-	ei_set_progname("errinj");
-	ei_refuse_setid();
-	parse_args(argc, argv);
-	ei_libbpf_log(env.verbose);
-
-	if (env.list) {
-		if (env.nspecs || env.nshort || env.cmd || env.npids || env.cgroup)
-			ei_usage_error("--list takes no other arguments");
-		int n = ei_list_injectable(print_name, NULL);
-		if (n < 0) {
-			ei_msg("cannot read the kernel's error injection list "
-			       "(/sys/kernel/debug/error_injection/list): %s (debugfs is needed, as root)",
-			       strerror(errno));
-			return EI_EXIT_FAIL;
-		}
-		return 0;
-	}
 	if (env.nshort == 2) {
-		char spec[256];
+		char *spec;
 		if (strchr(env.short_args[0], ':') || strchr(env.short_args[1], ':'))
 			ei_usage_error("SYSCALL and ERRNO may not contain ':' (use -e inject=SPEC)");
-		snprintf(spec, sizeof(spec), "%.100s:error=%.100s", env.short_args[0], env.short_args[1]);
+		/* Whole, however long: the parser judges it, nothing is cut. */
+		if (asprintf(&spec, "%s:error=%s", env.short_args[0], env.short_args[1]) < 0)
+			ei_usage_error("out of memory");
 		add_spec(spec, false);
+		free(spec);
 	}
 	if (!env.nspecs)
 		ei_usage_error("nothing to inject: give SYSCALL ERRNO or -e inject=SPEC (see --help)");
@@ -548,96 +430,131 @@ int main(int argc, char **argv)
 	if (env.quiet && (env.json || env.output))
 		ei_usage_error("-q silences the events that --json and -o would write");
 	for (int i = 0; i < env.npids; i++) {
-		pid_t pid = env.pids[i];
-		if (kill(pid, 0) && errno == ESRCH)
-			ei_usage_error("no process with pid %d", (int)pid);
-		/* Only a process we could ptrace: opening its memory asks the
-		 * kernel's own ptrace access check (PTRACE_MODE_ATTACH). */
-		char mem[64];
-		snprintf(mem, sizeof(mem), "/proc/%d/mem", (int)pid);
-		int fd = open(mem, O_RDONLY | O_CLOEXEC);
-		if (fd < 0 && (errno == EACCES || errno == EPERM)) {
-			ei_msg("not allowed to inject into pid %d: you could not ptrace it", (int)pid);
+		int r = ei_pid_check(env.pids[i], err, sizeof(err));
+		if (r == EI_EXIT_USAGE)
+			ei_usage_error("%s", err);
+		if (r) {
+			ei_msg("%s", err);
 			return EI_EXIT_FAIL;
 		}
-		if (fd >= 0)
-			close(fd);
 	}
 	if (env.cgroup) {
 		struct statfs sfs;
-		char q[96];
-		o.cgroup_fd = open(env.cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (o.cgroup_fd < 0 && (errno == EACCES || errno == EPERM)) {
+		R.o.cgroup_fd = open(env.cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (R.o.cgroup_fd < 0 && (errno == EACCES || errno == EPERM)) {
 			/* A privilege, not a typo: exit 1 with a sentence. */
 			ei_msg("cannot open --cgroup %s: %s", ei_quote(env.cgroup, q, sizeof(q)), strerror(errno));
 			return EI_EXIT_FAIL;
 		}
-		if (o.cgroup_fd < 0 || fstatfs(o.cgroup_fd, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC)
+		if (R.o.cgroup_fd < 0 || fstatfs(R.o.cgroup_fd, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC)
 			ei_usage_error("--cgroup %s: not a cgroup v2 directory", ei_quote(env.cgroup, q, sizeof(q)));
 	}
 	if (!env.cmd && !env.npids && !env.cgroup) {
-		static char *def[2];
-		def[0] = userapp_path();
-		if (!def[0])
+		static char path[PATH_MAX], *def[2];
+		if (ei_userapp_path(path, sizeof(path)))
 			ei_usage_error("cannot locate userapp beside errinj");
+		def[0] = path;
 		env.cmd = def;
 	}
+	return 0;
+}
+
+/* The events' file, and the clock offset for their JSON time. */
+static int prepare_output(void)
+{
+	struct timespec mono, real;
+
 	out = stderr;
 	if (env.output) {
 		out = fopen(env.output, "we");
 		if (!out) {
 			char q[96];
 			ei_msg("cannot open %s: %s", ei_quote(env.output, q, sizeof(q)), strerror(errno));
-			return EI_EXIT_FAIL;
+			return -1;
 		}
 	}
-	clock_gettime(CLOCK_MONOTONIC, &mono0);
-	clock_gettime(CLOCK_REALTIME, &real0);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_REALTIME, &real);
+	realtime_offset_ns = (real.tv_sec - mono.tv_sec) * 1000000000LL + (real.tv_nsec - mono.tv_nsec);
+	return 0;
+}
 
-	/* Signals arrive through a signalfd, so that the event loop sees
-	 * them in order with the events; the command gets the old mask. */
+/* Signals arrive through a signalfd, so that the event loop sees them in
+ * order with the events; the command gets the old mask. */
+static int prepare_signals(void)
+{
+	sigset_t mask;
+
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGQUIT);
-	sigprocmask(SIG_BLOCK, &mask, &oldmask);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (sigprocmask(SIG_BLOCK, &mask, &R.oldmask)) {
+		ei_msg("sigprocmask: %s", strerror(errno));
+		return -1;
+	}
+	R.sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (R.sfd < 0) {
+		ei_msg("signalfd: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
 
-	o.specs = env.specs;
-	o.nspecs = env.nspecs;
-	o.follow = !env.no_follow;
-	o.verbose = env.verbose;
+static int watch(int fd, __u32 what)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = what };
+
+	if (epoll_ctl(R.ep, EPOLL_CTL_ADD, fd, &ev)) {
+		ei_msg("epoll_ctl: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int open_session(void)
+{
+	char err[512];
+
+	R.o.specs = env.specs;
+	R.o.nspecs = env.nspecs;
+	R.o.follow = !env.no_follow;
+	R.o.verbose = env.verbose;
 	/* For tests and old-kernel comparisons: the per-syscall kprobe path
 	 * even where kprobe.multi exists. */
-	o.single_kprobes = getenv("ERRINJ_SINGLE_KPROBES") != NULL;
-	s = ei_session_open(&o, env.quiet ? NULL : on_event, NULL, err, sizeof(err));
-	if (!s) {
+	R.o.single_kprobes = getenv("ERRINJ_SINGLE_KPROBES") != NULL;
+	R.s = ei_session_open(&R.o, env.quiet ? NULL : on_event, NULL, err, sizeof(err));
+	if (!R.s) {
 		ei_msg("%s", err);
-		goto cleanup;
+		return -1;
 	}
+	R.ep = epoll_create1(EPOLL_CLOEXEC);
+	if (R.ep < 0) {
+		ei_msg("epoll_create1: %s", strerror(errno));
+		return -1;
+	}
+	return watch(ei_session_events_fd(R.s), 0) || watch(R.sfd, 1) ? -1 : 0;
+}
 
-	ep = epoll_create1(EPOLL_CLOEXEC);
-	ev.events = EPOLLIN;
-	ev.data.u32 = 0;
-	epoll_ctl(ep, EPOLL_CTL_ADD, ei_session_events_fd(s), &ev);
-	ev.data.u32 = 1;
-	epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev);
-
+/* The -p processes, the cgroup, or the command. Returns 0, -1 after
+ * saying why, or the exit status when the command could not be run. */
+static int start_targets(void)
+{
 	for (int i = 0; i < env.npids; i++) {
 		pid_t pid = env.pids[i];
 		int fd = (int)syscall(SYS_pidfd_open, pid, 0);
-		if (fd < 0 || ei_session_add_target(s, pid, false)) {
-			ei_msg("cannot follow pid %d: %s", (int)pid, strerror(errno));
+		if (fd < 0 || ei_session_add_target(R.s, pid, false)) {
+			ei_msg("cannot follow pid %d: %s", (int)pid, fd < 0 ? strerror(errno) : add_error(errno));
 			if (fd >= 0)
 				close(fd);
-			goto cleanup;
+			return -1;
 		}
-		pidfds[npidfds] = fd;
-		ev.data.u32 = PIDFD_EV + npidfds++;
-		pids_alive++;
-		epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+		R.pidfds[R.npidfds] = fd;
+		if (watch(fd, PIDFD_EV + R.npidfds++))
+			return -1;
+		R.pids_alive++;
 		/* Like strace's "Process N attached": injection has started. */
 		if (!env.quiet)
 			ei_msg("injecting into pid %d", (int)pid);
@@ -645,119 +562,178 @@ int main(int argc, char **argv)
 	if (!env.quiet && env.cgroup)
 		ei_msg("injecting into cgroup %s", env.cgroup);
 	if (env.duration) {
-		clock_gettime(CLOCK_MONOTONIC, &deadline);
-		deadline.tv_sec += env.duration;
+		clock_gettime(CLOCK_MONOTONIC, &R.deadline);
+		R.deadline.tv_sec += env.duration;
 	}
 	if (env.cmd) {
 		int exec_errno;
 		/* Orphans of the command come to us: errinj waits for all of
 		 * them, injecting, as strace -f does (they are the targets). */
-		prctl(PR_SET_CHILD_SUBREAPER, 1);
-		cmd_pid = launch(s, env.cmd, &oldmask, &exec_errno);
-		if (cmd_pid < 0) {
-			ei_msg("cannot start %s: %s", env.cmd[0], strerror(errno));
-			goto cleanup;
+		if (prctl(PR_SET_CHILD_SUBREAPER, 1)) {
+			ei_msg("prctl(PR_SET_CHILD_SUBREAPER): %s", strerror(errno));
+			return -1;
 		}
+		R.cmd_pid = launch(R.s, env.cmd, &R.oldmask, &exec_errno);
+		if (R.cmd_pid < 0)
+			return -1;
 		if (exec_errno) {
 			char q[96];
 			ei_msg("cannot run %s: %s", ei_quote(env.cmd[0], q, sizeof(q)), strerror(exec_errno));
-			waitpid(cmd_pid, &status, 0);
-			ret = exec_errno == ENOENT ? 127 : 126;
-			goto cleanup;
+			waitpid(R.cmd_pid, &R.status, 0);
+			return exec_errno == ENOENT ? 127 : 126;
 		}
 	}
+	return 0;
+}
 
-	while (!stop) {
+static void on_signal(const struct signalfd_siginfo *si)
+{
+	if (si->ssi_signo != SIGCHLD) {
+		if (R.cmd_pid > 0 && !R.cmd_done) {
+			/* The terminal's Ctrl-C, Ctrl-\ and hangup (SI_KERNEL)
+			 * went to the whole foreground process group: the
+			 * command got its own if it is in ours. Forward only
+			 * the rest. */
+			if (si->ssi_code != SI_KERNEL || getpgid(R.cmd_pid) != getpgrp())
+				kill(R.cmd_pid, (int)si->ssi_signo);
+		} else {
+			R.stop = true;
+		}
+		return;
+	}
+	for (;;) {
+		int st;
+		pid_t w = waitpid(-1, &st, WNOHANG);
+		if (w <= 0)
+			break;
+		if (w == R.cmd_pid) {
+			R.status = st;
+			R.cmd_done = true;
+		}
+	}
+	/* Done when the command and every descendant that we follow have
+	 * exited. Not when we have no children: we may have some that are
+	 * not the command's (the shell's >(...) of our own stderr, say). */
+	if (R.cmd_done && (env.no_follow || !ei_session_has_targets(R.s)))
+		R.stop = true;
+}
+
+static int event_loop(void)
+{
+	struct epoll_event evs[4];
+
+	while (!R.stop) {
 		int timeout = -1;
 		/* They are not our children, so no SIGCHLD says when the last
 		 * of them is gone: look ten times a second. */
-		if (pid_done) {
-			if (env.no_follow || !ei_session_has_targets(s))
+		if (R.pid_done) {
+			if (env.no_follow || !ei_session_has_targets(R.s))
 				break;
 			timeout = 100;
 		}
 		if (env.duration) {
 			struct timespec now;
 			clock_gettime(CLOCK_MONOTONIC, &now);
-			long long ms = (deadline.tv_sec - now.tv_sec) * 1000LL +
-				       (deadline.tv_nsec - now.tv_nsec) / 1000000;
+			long long ms = (R.deadline.tv_sec - now.tv_sec) * 1000LL +
+				       (R.deadline.tv_nsec - now.tv_nsec) / 1000000;
 			if (ms <= 0)
 				break;
 			if (timeout < 0 || ms < timeout)
 				timeout = (int)(ms > INT_MAX ? INT_MAX : ms);
 		}
-		int n = epoll_wait(ep, evs, 4, timeout);
+		int n = epoll_wait(R.ep, evs, 4, timeout);
 		if (n < 0 && errno != EINTR) {
 			ei_msg("epoll_wait: %s", strerror(errno));
-			goto cleanup;
+			return -1;
 		}
 		for (int i = 0; i < n; i++) {
-			if (evs[i].data.u32 == 0) {
-				ei_session_consume(s);
-			} else if (evs[i].data.u32 >= PIDFD_EV) {
+			__u32 what = evs[i].data.u32;
+			if (what == 0) {
+				ei_session_consume(R.s);
+			} else if (what >= PIDFD_EV) {
 				/* A -p process exited. With all gone, done unless
 				 * children they left behind are still followed
 				 * (checked above). */
-				epoll_ctl(ep, EPOLL_CTL_DEL, pidfds[evs[i].data.u32 - PIDFD_EV], NULL);
-				pid_done = --pids_alive == 0;
+				epoll_ctl(R.ep, EPOLL_CTL_DEL, R.pidfds[what - PIDFD_EV], NULL);
+				R.pid_done = --R.pids_alive == 0;
 			} else {
 				struct signalfd_siginfo si;
-				if (read(sfd, &si, sizeof(si)) != sizeof(si))
-					continue;
-				if (si.ssi_signo != SIGCHLD) {
-					if (cmd_pid > 0 && !cmd_done)
-						kill(cmd_pid, (int)si.ssi_signo);
-					else
-						stop = true;
-					continue;
-				}
-				for (;;) {
-					int st;
-					pid_t w = waitpid(-1, &st, WNOHANG);
-					if (w <= 0)
-						break;
-					if (w == cmd_pid) {
-						status = st;
-						cmd_done = true;
-					}
-				}
-				/* Done when the command and every descendant that we
-				 * follow have exited. Not when we have no children:
-				 * we may have some that are not the command's (the
-				 * shell's >(...) of our own stderr, say). */
-				if (cmd_done && (env.no_follow || !ei_session_has_targets(s)))
-					stop = true;
+				if (read(R.sfd, &si, sizeof(si)) == sizeof(si))
+					on_signal(&si);
 			}
 		}
 	}
-	ei_session_consume(s);
-	if (cmd_pid > 0)
-		ret = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
-	else
-		ret = 0;
-	__u64 dropped = ei_session_dropped(s);
-	if (dropped)
+	return 0;
+}
+
+/* What the kernel side counted that the user must know. */
+static void report(void)
+{
+	__u64 n;
+
+	ei_session_consume(R.s);
+	if ((n = ei_session_dropped(R.s)))
 		ei_msg("%llu injection events were dropped (ring buffer full); the injections happened",
-		       (unsigned long long)dropped);
-	__u64 refused = ei_session_refused(s);
-	if (refused)
+		       (unsigned long long)n);
+	if ((n = ei_session_refused(R.s)))
 		ei_msg("%llu calls were not failed: they came from processes you could not ptrace "
 		       "(other users' or setuid programs); only root or CAP_SYS_PTRACE may fail those",
-		       (unsigned long long)refused);
+		       (unsigned long long)n);
+	if ((n = ei_session_lost_targets(R.s)))
+		ei_msg("%llu new processes were not followed: the targets table (errinj's, in the kernel) "
+		       "was full",
+		       (unsigned long long)n);
+	if ((n = ei_session_undecided(R.s)))
+		ei_msg("%llu calls were neither failed nor counted by a path= rule: their path was on a page "
+		       "not yet in memory, which a kprobe cannot read",
+		       (unsigned long long)n);
 	if (env.summary)
-		print_summary(s);
+		print_summary(R.s);
+}
+
+int main(int argc, char **argv)
+{
+	int ret = EI_EXIT_FAIL, r;
+
+	ei_set_progname("errinj");
+	ei_refuse_setid();
+	parse_args(argc, argv);
+	ei_libbpf_log(env.verbose);
+
+	if (env.list) {
+		if (env.nspecs || env.nshort || env.cmd || env.npids || env.cgroup)
+			ei_usage_error("--list takes no other arguments");
+		if (ei_list_injectable(print_name, NULL) < 0) {
+			ei_msg("cannot read the kernel's error injection list "
+			       "(/sys/kernel/debug/error_injection/list): %s (debugfs is needed, as root)",
+			       strerror(errno));
+			return EI_EXIT_FAIL;
+		}
+		return 0;
+	}
+	if (validate() || prepare_output() || prepare_signals() || open_session())
+		goto cleanup;
+	r = start_targets();
+	if (r) {
+		if (r > 0)
+			ret = r;
+		goto cleanup;
+	}
+	if (event_loop())
+		goto cleanup;
+	ret = R.cmd_pid <= 0 ? 0 : WIFSIGNALED(R.status) ? 128 + WTERMSIG(R.status) : WEXITSTATUS(R.status);
+	report();
 
 cleanup:
-	ei_session_close(s);
+	ei_session_close(R.s);
 	if (out && out != stderr)
 		fclose(out);
-	if (o.cgroup_fd >= 0)
-		close(o.cgroup_fd);
-	for (int i = 0; i < npidfds; i++)
-		close(pidfds[i]);
-	if (ep >= 0)
-		close(ep);
-	if (sfd >= 0)
-		close(sfd);
+	if (R.o.cgroup_fd >= 0)
+		close(R.o.cgroup_fd);
+	close_fds(R.pidfds, R.npidfds);
+	if (R.ep >= 0)
+		close(R.ep);
+	if (R.sfd >= 0)
+		close(R.sfd);
 	return ret;
 }

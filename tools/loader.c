@@ -14,17 +14,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <bpf/libbpf.h>
 
 #include "liberrinj.h"
+#include "cli.h"
 #include "err_injector.skel.h"
 
 static volatile pid_t child_pid;
 
-static void forward(int sig)
+/* The terminal's signals (SI_KERNEL) went to the whole foreground process
+ * group, the child included if it is in ours: forward only the rest. */
+static void forward(int sig, siginfo_t *si, void *uc)
 {
-	if (child_pid > 0)
+	(void)uc;
+	if (child_pid > 0 && (si->si_code != SI_KERNEL || getpgid(child_pid) != getpgrp()))
 		kill(child_pid, sig);
 }
 
@@ -41,25 +46,6 @@ static void usage(FILE *f)
 		"  loader openat ENOENT -- cat /etc/hostname\n");
 }
 
-/* userapp lives beside the loader binary, wherever the loader is run from. */
-static int userapp_path(char *buf, size_t len)
-{
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
-
-	if (n < 0)
-		return -1;
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	if (!slash)
-		return -1;
-	*slash = '\0';
-	if ((size_t)snprintf(buf, len, "%s/userapp", self) >= len)
-		return -1;
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct err_injector_bpf *skel = NULL;
@@ -67,7 +53,8 @@ int main(int argc, char **argv)
 	char userapp[PATH_MAX];
 	char *default_cmd[] = { userapp, NULL };
 	char **cmd = NULL;
-	bool verbose = false;
+	bool verbose = false, refused;
+	char msg[512];
 	int nr, err, status, ret = EI_EXIT_FAIL, argi = 1;
 	__u32 key = 0, val;
 
@@ -104,20 +91,14 @@ int main(int argc, char **argv)
 		ei_usage_error("invalid errno '%s': expected 1..%d or a name such as EINVAL",
 			       argv[argi + 1], EI_ERRNO_MAX);
 	if (!cmd) {
-		if (userapp_path(userapp, sizeof(userapp)))
+		if (ei_userapp_path(userapp, sizeof(userapp)))
 			ei_usage_error("cannot locate userapp beside the loader");
 		cmd = default_cmd;
 	}
 
 	ei_libbpf_log(verbose);
-	enum ei_support sup = ei_check_kprobe_override();
-	if (sup != EI_SUPPORTED) {
-		ei_msg("%s", ei_support_message(sup));
-		return EI_EXIT_FAIL;
-	}
-	if (ei_syscall_injectable(nr) == 0) {
-		ei_msg("the kernel does not allow overriding %s (it is not on its error injection list)",
-		       argv[argi]);
+	if (ei_kprobe_check(nr, msg, sizeof(msg))) {
+		ei_msg("%s", msg);
 		return EI_EXIT_FAIL;
 	}
 
@@ -126,9 +107,18 @@ int main(int argc, char **argv)
 		ei_msg("cannot open the eBPF program: %s", strerror(errno));
 		goto cleanup;
 	}
-	skel->rodata->owner_only = !ei_may_ptrace_all();
-	skel->rodata->owner_uid = getuid();
-	skel->rodata->owner_gid = getgid();
+	struct stat ns;
+	if (stat("/proc/self/ns/pid", &ns)) {
+		ei_msg("cannot read the pid namespace (/proc/self/ns/pid): %s", strerror(errno));
+		goto cleanup;
+	}
+	skel->rodata->pidns_dev = ns.st_dev;
+	skel->rodata->pidns_ino = ns.st_ino;
+	struct ei_owner own = ei_owner_get();
+	skel->rodata->owner_only = own.only;
+	skel->rodata->owner_uid = own.uid;
+	skel->rodata->owner_gid = own.gid;
+	bpf_program__set_autoattach(skel->progs.err_injector, false); /* attached below, by entry point */
 	if (err_injector_bpf__load(skel)) {
 		ei_msg("cannot load the eBPF program: %s%s", strerror(errno),
 		       verbose ? "" : " (-v shows libbpf's log)");
@@ -139,16 +129,13 @@ int main(int argc, char **argv)
 		ei_msg("cannot set the errno: %s", strerror(errno));
 		goto cleanup;
 	}
-	/* By entry point: fstat's kprobe is on __x64_sys_newfstat. */
-	link = bpf_program__attach_ksyscall(skel->progs.err_injector, ei_syscall_info(nr)->entry, NULL);
-	if (!link && errno == EINVAL) {
-		/* The list was unreadable (not root): the kernel's refusal says it. */
-		ei_msg("the kernel does not allow overriding %s (it refused the kprobe: the syscall is "
-		       "not on its error injection list)", argv[argi]);
+	link = ei_attach_syscall(skel->progs.err_injector, nr, 0, verbose, &refused, msg, sizeof(msg));
+	if (!link) {
+		ei_msg("%s", msg);
 		goto cleanup;
 	}
-	if (!link) {
-		ei_msg("cannot attach to %s: %s%s", argv[argi], strerror(errno),
+	if (err_injector_bpf__attach(skel)) {
+		ei_msg("cannot attach the exec tracepoint: %s%s", strerror(errno),
 		       verbose ? "" : " (-v shows libbpf's log)");
 		goto cleanup;
 	}
@@ -170,7 +157,7 @@ int main(int argc, char **argv)
 		_exit(errno == ENOENT ? 127 : 126);
 	}
 
-	struct sigaction sa = { .sa_handler = forward };
+	struct sigaction sa = { .sa_sigaction = forward, .sa_flags = SA_SIGINFO };
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Small helpers for the library's one-line messages. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "liberrinj.h"
+
+int ei_fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+char *ei_quote(const char *s, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	if (!len)
+		return buf;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char tmp[8];
+		size_t n;
+
+		if (c >= 0x20 && c < 0x7f) {
+			tmp[0] = (char)c;
+			n = 1;
+		} else {
+			n = (size_t)snprintf(tmp, sizeof(tmp), "\\x%02x", c);
+		}
+		if (o + n + 3 >= len) { /* keep room for "..." */
+			if (o + 3 < len) {
+				memcpy(buf + o, "...", 3);
+				o += 3;
+			}
+			break;
+		}
+		memcpy(buf + o, tmp, n);
+		o += n;
+	}
+	buf[o] = '\0';
+	return buf;
+}

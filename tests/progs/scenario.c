@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scenario OP...: the situations of the correctness tests, each printing
+ * one line with its results (errno names from glibc, not from errinj):
+ *   dup                 dup(0): "dup = 3" or "dup = -1 EIO"
+ *   threads:N           N threads, released together, each dup(0) once:
+ *                       "threads: K of N failed"
+ *   children:N          N child processes alive together (each dup(0)
+ *                       once, then waits for the others): "children: K of
+ *                       N failed"
+ *   untouched:PATH      openat of PATH read from a file mapping no one has
+ *                       touched yet (a kprobe cannot read it)
+ *   racers:N            N processes one after another, each with two
+ *                       threads that call dup(0) once at the same moment:
+ *                       "racers: K failed calls in N processes"
+ *   openat32:PATH       openat(AT_FDCWD, PATH) with AT_FDCWD passed as a
+ *                       32-bit value (upper half of the register zero)
+ *   openat:PATH         openat(AT_FDCWD, PATH) as glibc passes it
+ *   waitfile:PATH       wait until PATH exists
+ *   cgmove:DIR          move this process into cgroup DIR
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+static const char *ename(int e)
+{
+	static char buf[16];
+	const char *n = strerrorname_np(e);
+
+	if (n)
+		return n;
+	snprintf(buf, sizeof(buf), "%d", e);
+	return buf;
+}
+
+static void result(const char *op, long r, int e)
+{
+	if (r < 0)
+		printf("%s = -1 %s\n", op, ename(e));
+	else
+		printf("%s = %ld\n", op, r);
+	fflush(stdout);
+}
+
+static long dup0(void)
+{
+	long r = syscall(SYS_dup, 0);
+
+	if (r >= 0)
+		close((int)r);
+	return r;
+}
+
+static pthread_barrier_t barrier;
+static int thread_failed[1024];
+
+static void *thread_main(void *arg)
+{
+	long i = (long)arg;
+
+	pthread_barrier_wait(&barrier);
+	thread_failed[i] = dup0() < 0;
+	return NULL;
+}
+
+static void threads(int n)
+{
+	pthread_t t[1024];
+	int failed = 0;
+
+	pthread_barrier_init(&barrier, NULL, (unsigned)n);
+	for (long i = 0; i < n; i++)
+		pthread_create(&t[i], NULL, thread_main, (void *)i);
+	for (int i = 0; i < n; i++) {
+		pthread_join(t[i], NULL);
+		failed += thread_failed[i];
+	}
+	pthread_barrier_destroy(&barrier);
+	printf("threads: %d of %d failed\n", failed, n);
+	fflush(stdout);
+}
+
+static void racers(int n)
+{
+	int failed = 0, st;
+
+	for (int i = 0; i < n; i++) {
+		pid_t p = fork();
+		if (p < 0)
+			exit(3);
+		if (p == 0) {
+			pthread_t t[2];
+			pthread_barrier_init(&barrier, NULL, 2);
+			for (long k = 0; k < 2; k++)
+				pthread_create(&t[k], NULL, thread_main, (void *)k);
+			for (int k = 0; k < 2; k++)
+				pthread_join(t[k], NULL);
+			_exit(thread_failed[0] + thread_failed[1]);
+		}
+		if (waitpid(p, &st, 0) != p || !WIFEXITED(st))
+			exit(3);
+		failed += WEXITSTATUS(st);
+	}
+	printf("racers: %d failed calls in %d processes\n", failed, n);
+	fflush(stdout);
+}
+
+/* N children alive at once: each reports through a pipe, then waits for
+ * the parent to close the other pipe. */
+static void children(int n)
+{
+	int rep[2], hold[2], failed = 0;
+	char c;
+
+	if (pipe(rep) || pipe(hold))
+		exit(3);
+	for (int i = 0; i < n; i++) {
+		pid_t p = fork();
+		if (p < 0) {
+			perror("fork");
+			exit(3);
+		}
+		if (p == 0) {
+			close(hold[1]);
+			c = dup0() < 0 ? 'F' : 'o';
+			if (write(rep[1], &c, 1) != 1)
+				_exit(3);
+			while (read(hold[0], &c, 1) > 0)
+				;
+			_exit(0);
+		}
+	}
+	close(rep[1]);
+	for (int i = 0; i < n; i++) {
+		if (read(rep[0], &c, 1) != 1)
+			exit(3);
+		failed += c == 'F';
+	}
+	close(hold[1]);
+	close(hold[0]);
+	close(rep[0]);
+	while (wait(NULL) > 0)
+		;
+	printf("children: %d of %d failed\n", failed, n);
+	fflush(stdout);
+}
+
+/* The path is read from a fresh private mapping of a file holding it:
+ * its page is not in this process's page tables until touched, and the
+ * kernel's getname() is the first to touch it. */
+static void untouched(const char *op, const char *path)
+{
+	char tmp[] = "/tmp/scenario.XXXXXX";
+	int fd = mkstemp(tmp);
+	size_t len = strlen(path) + 1;
+	char *m;
+	long r;
+
+	if (fd < 0 || write(fd, path, len) != (ssize_t)len)
+		exit(3);
+	m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (m == MAP_FAILED)
+		exit(3);
+	unlink(tmp);
+	close(fd);
+	r = syscall(SYS_openat, AT_FDCWD, m, O_RDONLY | O_CLOEXEC);
+	result(op, r, errno);
+	if (r >= 0)
+		close((int)r);
+	munmap(m, len);
+}
+
+static void run(const char *op)
+{
+	const char *arg = strchr(op, ':');
+	long r;
+
+	arg = arg ? arg + 1 : "";
+	if (!strcmp(op, "dup")) {
+		r = dup0();
+		result(op, r, errno);
+	} else if (!strncmp(op, "threads:", 8)) {
+		threads(atoi(arg));
+	} else if (!strncmp(op, "racers:", 7)) {
+		racers(atoi(arg));
+	} else if (!strncmp(op, "children:", 9)) {
+		children(atoi(arg));
+	} else if (!strncmp(op, "untouched:", 10)) {
+		untouched("untouched", arg);
+	} else if (!strncmp(op, "openat32:", 9)) {
+		/* What a caller that passes an int in a 64-bit register without
+		 * sign extension does: the kernel uses the low 32 bits. */
+		r = syscall(SYS_openat, (unsigned long)(unsigned int)AT_FDCWD, arg, O_RDONLY | O_CLOEXEC);
+		result("openat32", r, errno);
+		if (r >= 0)
+			close((int)r);
+	} else if (!strncmp(op, "openat:", 7)) {
+		r = openat(AT_FDCWD, arg, O_RDONLY | O_CLOEXEC);
+		result("openat", r, errno);
+		if (r >= 0)
+			close((int)r);
+	} else if (!strncmp(op, "waitfile:", 9)) {
+		while (access(arg, F_OK))
+			usleep(10000);
+	} else if (!strncmp(op, "cgmove:", 7)) {
+		char p[4096];
+		FILE *f;
+		snprintf(p, sizeof(p), "%s/cgroup.procs", arg);
+		f = fopen(p, "w");
+		if (!f || fprintf(f, "%d\n", getpid()) < 0 || fclose(f)) {
+			perror(p);
+			exit(3);
+		}
+	} else {
+		fprintf(stderr, "scenario: unknown op '%s'\n", op);
+		exit(2);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		run(argv[i]);
+	return 0;
+}

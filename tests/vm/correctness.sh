@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# A rule fails exactly the calls it selects, in exactly the processes it
+# targets: containers (pid namespaces), zombies and reused pids, counters
+# that must not vanish, long paths, int arguments, a full targets table,
+# cgroups that lose members or hold errinj, the terminal's Ctrl-C, seeds,
+# the loader's launcher, paths a kprobe cannot read. (Races between two
+# CPUs: tests/vm/smp.sh.)
+. "$(dirname "$0")/../lib.sh"
+
+C=$B/tests/calls
+S=$B/tests/scenario
+H=$B/tests/hammer
+E=$B/errinj
+
+# Starts errinj in the background (pid in ep) and waits for MSG on its
+# stderr, which says that injection has started.
+start_bg() {
+    local msg=$1 i
+    shift
+    "$@" 2>"$T/e.err" &
+    ep=$!
+    for i in $(seq 300); do grep -qF "$msg" "$T/e.err" && return 0; sleep 0.1; done
+    why "'$msg' not seen: $(cat "$T/e.err")"
+    return 1
+}
+
+wait_file() {
+    local i
+    for i in $(seq 300); do [ -e "$1" ] && return 0; sleep 0.1; done
+    why "$1 never appeared"
+    return 1
+}
+
+# ---- 1. pid namespaces ----
+
+# errinj in a container: its command, whose pids there are not the
+# kernel's global ones, is failed and errinj leaves when it exits.
+pidns_command() {
+    run unshare --pid --fork --mount-proc "$E" -e inject=dup:error=EIO -- "$C" dup socket
+    assert_eq "exit status" "$RC" 0 &&
+        assert_eq "stdout" "$OUT" "$(printf 'dup = -1 EIO\nsocket = 3')" &&
+        assert_match "event" "$ERR" '^\[pid [0-9]+\] dup\([0-9]+\) = -1 EIO \(INJECTED\)$'
+}
+subtest pidns_command pidns_command
+
+# -p N inside a container means the container's process N, never the
+# host's process whose global pid is N.
+pidns_pid_is_the_containers() {
+    "$H" dup -u "$T/stop" >"$T/host.out" &
+    local hp=$!
+    wait_file "$T/stop.ready" || return 1
+    # In a new namespace, make the next pid equal the host process's
+    # (ns_last_pid), start a target there, and aim -p at that number.
+    run unshare --pid --fork --mount-proc sh -c "
+        echo $((hp - 1)) >/proc/sys/kernel/ns_last_pid
+        $H dup -u $T/stop2 >$T/ns.out &
+        [ \$! = $hp ] || { echo \"ns pid \$! is not $hp\" >&2; exit 9; }
+        while [ ! -e $T/stop2.ready ]; do sleep 0.1; done
+        $E -q -p $hp -d 2 -e inject=dup:error=EIO
+        rc=\$?
+        touch $T/stop2
+        wait
+        exit \$rc"
+    touch "$T/stop"
+    wait $hp
+    assert_eq "exit status" "$RC" 0 &&
+        assert_match "the container's process $hp" "$(cat "$T/ns.out")" '^calls=[1-9][0-9]* errors=[1-9][0-9]* errno=5$' &&
+        assert_match "the host's process $hp" "$(cat "$T/host.out")" '^calls=[1-9][0-9]* errors=0 errno=0$'
+}
+subtest pidns_pid_is_the_containers pidns_pid_is_the_containers
+
+pidns_loader() {
+    run unshare --pid --fork --mount-proc "$B/loader" dup EIO -- "$C" dup socket
+    assert_eq "exit status" "$RC" 0 &&
+        assert_eq "stdout" "$OUT" "$(printf 'dup = -1 EIO\nsocket = 3')"
+}
+subtest pidns_loader pidns_loader
+
+# ---- 2. a zombie is refused; a pid is a process, not a number ----
+zombie_refused() {
+    # sh's child exits at once; sh, now sleep, never reaps it.
+    sh -c "sh -c 'exit 0' & echo \$! >$T/zpid; exec sleep 30" &
+    local parent=$!
+    wait_file "$T/zpid" || return 1
+    local z i
+    z=$(cat "$T/zpid")
+    for i in $(seq 100); do grep -q '^State:.*Z' /proc/$z/status && break; sleep 0.1; done
+    RUN_TIMEOUT=20 run "$E" -p "$z" -e inject=dup:error=EIO
+    kill $parent
+    wait $parent 2>/dev/null
+    assert_usage_error "pid $z has exited" &&
+        assert_eq "leftovers" "$(ours)" ""
+}
+subtest zombie_refused zombie_refused
+
+# ---- 3. when= counters live as long as their process ----
+counters_survive_many_children() {
+    local rules=(-e inject=dup:error=EIO:when=1) i
+    for i in $(seq 15); do rules+=(-e inject=dup:error=EPERM:when=1000000); done
+    run "$E" -q "${rules[@]}" -- "$S" dup children:50 children:50 children:50 children:50 children:50 dup
+    assert_eq "exit status" "$RC" 0 &&
+        assert_eq "stdout" "$OUT" "$(printf 'dup = -1 EIO\n'; for i in 1 2 3 4 5; do echo 'children: 50 of 50 failed'; done; echo 'dup = 3')"
+}
+subtest counters_survive_many_children counters_survive_many_children
+
+# ---- 5. paths longer than the kernel side's buffer ----
+long_path_not_matched_by_its_cut() {
+    local a p
+    a=$(printf 'a%.0s' $(seq 249))
+    # byte 255 is 'x', and the path goes on
+    p=/tmp/${a}x/$(printf 'b%.0s' $(seq 40))
+    [ ${#p} -gt 255 ] && [ "${p:254:1}" = x ] || { why "bad test path"; return 1; }
+    run "$E" -q -e 'inject=openat:error=EIO:path=*x' -- "$S" openat:"$p"
+    assert_eq "'*x' against a longer path" "$OUT" "openat = -1 ENOENT" || return 1
+    run "$E" -q -e 'inject=openat:error=EIO:path=/tmp/a*' -- "$S" openat:"$p"
+    assert_eq "'/tmp/a*' against a longer path" "$OUT" "openat = -1 EIO"
+}
+subtest long_path_not_matched_by_its_cut long_path_not_matched_by_its_cut
+
+path_of_255_bytes_is_whole() {
+    local p
+    p=/tmp/$(printf 'c%.0s' $(seq 250))
+    [ ${#p} = 255 ] || { why "bad test path"; return 1; }
+    run "$E" --json -e 'inject=openat:error=EIO:path=*c' -- "$S" openat:"$p"
+    assert_eq "stdout" "$OUT" "openat = -1 EIO" &&
+        assert_match "event" "$ERR" '"path_truncated":false'
+}
+subtest path_of_255_bytes_is_whole path_of_255_bytes_is_whole
+
+# ---- 6. argK= of an int argument compares its 32 bits ----
+int_argument_negative_value() {
+    run "$E" -q -e 'inject=openat:error=EIO:arg0=-100:path=/dev/null' -- "$S" openat32:/dev/null openat:/dev/null
+    assert_eq "stdout" "$OUT" "$(printf 'openat32 = -1 EIO\nopenat = -1 EIO')"
+}
+subtest int_argument_negative_value int_argument_negative_value
+
+# ---- 7. a full targets table is said, not silent ----
+targets_table_full() {
+    # Room for 8: the command and 7 of its 20 children.
+    ERRINJ_TEST_MAX_TARGETS=8 run "$E" -q -e inject=dup:error=EIO -- "$S" children:20
+    assert_eq "exit status" "$RC" 0 &&
+        assert_eq "stdout" "$OUT" "children: 7 of 20 failed" &&
+        assert_match "stderr" "$ERR" '^errinj: 13 new processes were not followed: the targets table .* was full$'
+}
+subtest targets_table_full targets_table_full
+
+# ---- 8. --cgroup: members only while members, never errinj ----
+cgroup_member_that_leaves() {
+    local cg=/sys/fs/cgroup/errinj-leave-$$
+    mkdir "$cg" || { why "cannot create $cg"; return 1; }
+    sh -c "echo \$\$ > $cg/cgroup.procs && exec $S waitfile:$T/go dup cgmove:/sys/fs/cgroup dup" >"$T/in.out" &
+    local in=$! ep
+    start_bg "injecting into cgroup" "$E" --cgroup "$cg" -e inject=dup:error=ENOSPC || { rmdir "$cg"; return 1; }
+    touch "$T/go"
+    wait $in
+    kill -INT $ep
+    wait $ep
+    local erc=$?
+    rmdir "$cg"
+    assert_eq "member, then not" "$(cat "$T/in.out")" "$(printf 'dup = -1 ENOSPC\ndup = 3')" &&
+        assert_eq "errinj exit status" "$erc" 0
+}
+subtest cgroup_member_that_leaves cgroup_member_that_leaves
+
+cgroup_holding_errinj() {
+    local cg=/sys/fs/cgroup/errinj-self-$$
+    mkdir "$cg" || { why "cannot create $cg"; return 1; }
+    "$S" waitfile:"$T/go" dup >"$T/in.out" &
+    local in=$!
+    echo $in >"$cg/cgroup.procs"
+    # errinj joins the cgroup it injects into; every call it makes itself
+    # is one of the rules'.
+    start_bg "injecting into cgroup" sh -c "echo \$\$ > $cg/cgroup.procs && exec $E --cgroup $cg -d 3 -e inject=epoll_wait,epoll_pwait,read,dup:error=EIO" || { rmdir "$cg"; return 1; }
+    touch "$T/go"
+    wait $in
+    wait $ep
+    local erc=$?
+    rmdir "$cg"
+    assert_eq "member" "$(cat "$T/in.out")" "dup = -1 EIO" &&
+        assert_eq "errinj exit status" "$erc" 0 &&
+        assert_match "errinj's stderr" "$(cat "$T/e.err")" "dup\\([0-9]+\\) = -1 EIO \\(INJECTED\\)"
+}
+subtest cgroup_holding_errinj cgroup_holding_errinj
+
+# ---- 9. the terminal's Ctrl-C reaches the command once ----
+ctrl_c_once() {
+    local prog
+    # errinj and its command under a pseudo-terminal; Ctrl-C once the
+    # command is running. An outer errinj records (and fakes) every
+    # kill(..., SIGINT) of the inner one: there must be none, since the
+    # terminal's SIGINT already reached the whole process group.
+    prog='
+import os, pty, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+out = b""
+def read_until(marker, t=60):
+    global out
+    end = time.time() + t
+    while marker not in out and time.time() < end:
+        try:
+            out += os.read(fd, 1024)
+        except OSError:
+            break
+read_until(b"ready")
+os.write(fd, b"\x03")
+read_until(b"done")
+os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors="replace"))
+'
+    run python3 -c "$prog" "$E" --json -o "$T/kills" -e 'inject=kill:retval=0:arg1=2' -- \
+        "$E" -q -e inject=dup:error=EIO -- sh -c 'trap "echo got INT" INT; echo ready; sleep 5; echo done'
+    assert_match "the command" "$OUT" 'got INT' &&
+        assert_eq "errinj's kill(..., SIGINT) calls" "$(grep -c '"syscall":"kill"' "$T/kills")" 0
+}
+subtest ctrl_c_once ctrl_c_once
+
+# ---- 10. seed=: every process draws its own, reproducibly ----
+seed_per_process() {
+    local spec=inject=dup:error=EIO:prob=0.5:seed=11
+    run "$E" -q -e $spec -- sh -c "$C repeat:64:dup; echo --; $C repeat:64:dup"
+    local first=$OUT a b
+    a=$(printf '%s\n' "$OUT" | sed -n '1,/^--$/p' | grep -c EIO)
+    b=$(printf '%s\n' "$OUT" | sed -n '/^--$/,$p' | grep -c EIO)
+    run "$E" -q -e $spec -- sh -c "$C repeat:64:dup; echo --; $C repeat:64:dup"
+    assert_eq "second run" "$OUT" "$first" &&
+        { [ "$a" -gt 0 ] && [ "$b" -gt 0 ] || { why "no failures ($a, $b)"; return 1; }; } &&
+        { [ "$(printf '%s\n' "$first" | sed -n '1,/^--$/p' | sed '$d')" != "$(printf '%s\n' "$first" | sed -n '/^--$/,$p' | sed 1d)" ] ||
+            { why "both processes failed the same calls"; return 1; }; }
+}
+subtest seed_per_process seed_per_process
+
+# ---- 11. the short form is never cut ----
+short_form_long_set() {
+    local set i
+    set=$(for i in $(seq 30); do printf 'rmdir,'; done)nosuchcall
+    run "$E" "$set" EIO -- true
+    assert_usage_error "unknown syscall 'nosuchcall'" || return 1
+    set=$(for i in $(seq 30); do printf 'rmdir,'; done)dup3
+    run "$E" -q "$set" EIO -- "$C" dup
+    assert_eq "dup is not dup3" "$OUT" "dup = 3"
+}
+subtest short_form_long_set short_form_long_set
+
+# ---- 12. the loader's launcher is not a target ----
+loader_spares_its_launcher() {
+    run "$B/loader" execve EACCES -- perl -e 'exec("/bin/true") or print "exec: $!\n"'
+    assert_eq "exit status" "$RC" 0 &&
+        assert_eq "stdout" "$OUT" "exec: $(strerror 13)"
+}
+subtest loader_spares_its_launcher loader_spares_its_launcher
+
+# ---- 13. a path a kprobe cannot read is counted and said ----
+untouched_path_said() {
+    run "$E" -q -e 'inject=openat:error=EIO:path=/dev/nul*:when=2' -- "$S" untouched:/dev/null openat:/dev/null openat:/dev/null
+    assert_eq "exit status" "$RC" 0 &&
+        assert_eq "stdout (the unread call is not counted)" "$OUT" "$(printf 'untouched = 3\nopenat = 3\nopenat = -1 EIO')" &&
+        assert_match "stderr" "$ERR" '^errinj: 1 calls were neither failed nor counted by a path= rule'
+}
+subtest untouched_path_said untouched_path_said
+
+done_testing

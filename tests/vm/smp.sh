@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Races between two CPUs. tests/run boots the VM for this file with two
+# vCPUs that really run in parallel (QEMU's multi-threaded TCG); the rest
+# of the suite runs on two vCPUs taken in turns (single-threaded TCG),
+# which is steadier but rarely interleaves two threads within a few
+# instructions.
+. "$(dirname "$0")/../lib.sh"
+
+two_cpus() {
+    assert_eq "online CPUs" "$(getconf _NPROCESSORS_ONLN)" 2
+}
+subtest two_cpus two_cpus
+
+# The first call of two threads of one process, at the same moment on two
+# CPUs: when=1 fails exactly one of them, in every process.
+when_first_call_of_two_threads() {
+    local n=300
+    run "$E" -q -e inject=dup:error=EIO:when=1 -- "$B/tests/scenario" racers:$n
+    assert_eq "exit status" "$RC" 0 &&
+        assert_eq "stdout" "$OUT" "racers: $n failed calls in $n processes"
+}
+E=$B/errinj
+subtest when_first_call_of_two_threads when_first_call_of_two_threads
+
+done_testing
