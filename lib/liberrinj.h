@@ -72,14 +72,26 @@ const char *ei_signal_name(int sig);          /* NULL if unnamed */
 
 /* ---- inject specs: SET:key=value[:key=value]... (strace's -e inject=) ---- */
 struct ei_spec {
-	struct ei_rule rule; /* what the kernel side evaluates */
-	double prob;         /* 1 without prob= */
+	/* The set: a bitmap of syscall numbers, and how many. */
+	__u64 syscalls[EI_NR_SYSCALLS / 64];
 	int nsyscalls;
 	/* Syscalls named one by one (not through %class or /regex): an
 	 * engine refuses these when the kernel cannot fail them, and drops
 	 * the others. */
 	__u64 named[EI_NR_SYSCALLS / 64];
-	bool fd_filter; /* fd= was given (a filter on arg0) */
+	unsigned actions; /* EI_ACT_ERROR | EI_ACT_RETVAL | EI_ACT_SIGNAL */
+	int error;        /* positive errno */
+	__s64 retval;
+	int signal;
+	__u64 first, last, step; /* when=: last 0 for none, step 0 for first only */
+	double prob;             /* 1 without prob= */
+	bool has_seed;
+	__u64 seed;
+	__u64 max;               /* 0: no limit */
+	unsigned filters;        /* EI_FILTER_ARG(k) | EI_FILTER_PATH */
+	__u64 arg_mask[6], arg_value[6];
+	char pattern[EI_PATTERN_MAX]; /* path= */
+	bool fd_filter;               /* fd= was given (a filter on arg0) */
 };
 
 /* Parses the text after "inject=". Returns 0, or -1 with one line in err

@@ -97,9 +97,9 @@ static const char *const keys[] = { "error", "retval", "signal", "when", "prob",
 
 static void add_syscall(struct ei_spec *sp, int nr, bool named)
 {
-	if (!(sp->rule.syscalls[nr / 64] & (1ULL << (nr % 64))))
+	if (!(sp->syscalls[nr / 64] & (1ULL << (nr % 64))))
 		sp->nsyscalls++;
-	sp->rule.syscalls[nr / 64] |= 1ULL << (nr % 64);
+	sp->syscalls[nr / 64] |= 1ULL << (nr % 64);
 	if (named)
 		sp->named[nr / 64] |= 1ULL << (nr % 64);
 }
@@ -184,8 +184,8 @@ static int parse_set(char *set, struct ei_spec *sp, char *err, size_t len)
 		/* Every syscall errinj knows but those: none named one by one,
 		 * so the ones the kernel cannot fail are dropped, not refused. */
 		__u64 had[EI_NR_SYSCALLS / 64];
-		memcpy(had, sp->rule.syscalls, sizeof(had));
-		memset(sp->rule.syscalls, 0, sizeof(sp->rule.syscalls));
+		memcpy(had, sp->syscalls, sizeof(had));
+		memset(sp->syscalls, 0, sizeof(sp->syscalls));
 		memset(sp->named, 0, sizeof(sp->named));
 		sp->nsyscalls = 0;
 		for (size_t i = 0; (e = ei_syscall_at(i)); i++)
@@ -217,7 +217,7 @@ static bool parse_argval(const char *s, __u64 *out)
 
 static int parse_field(const char *key, const char *val, struct ei_spec *sp, char *err, size_t len)
 {
-	struct ei_rule *r = &sp->rule;
+	struct ei_spec *r = sp;
 	char q[80];
 	__u64 v;
 	int x;
@@ -244,9 +244,6 @@ static int parse_field(const char *key, const char *val, struct ei_spec *sp, cha
 	} else if (!strcmp(key, "prob")) {
 		if (!parse_prob(val, &sp->prob))
 			return ei_fail(err, len, "prob=%s: expected a probability P with 0 < P <= 1 (e.g. 0.25)", q);
-		r->prob = (__u64)(sp->prob * 4294967296.0);
-		if (r->prob == 0) /* tiny but positive: still possible */
-			r->prob = 1;
 	} else if (!strcmp(key, "seed")) {
 		if (!parse_uint(val, strlen(val), UINT64_MAX, &r->seed))
 			return ei_fail(err, len, "seed=%s: expected an integer 0..%llu", q,
@@ -259,10 +256,6 @@ static int parse_field(const char *key, const char *val, struct ei_spec *sp, cha
 		if (strlen(val) >= EI_PATTERN_MAX)
 			return ei_fail(err, len, "path=%s: longer than %d bytes", q, EI_PATTERN_MAX - 1);
 		r->filters |= EI_FILTER_PATH;
-		/* Only a pattern that ends with '*' can match a path longer
-		 * than the kernel side reads: the '*' takes the rest. */
-		if (val[0] && val[strlen(val) - 1] == '*')
-			r->filters |= EI_FILTER_PATH_OPEN;
 		strcpy(r->pattern, val);
 	} else if (!strcmp(key, "fd")) {
 		if (!parse_uint(val, strlen(val), INT_MAX, &v))
@@ -291,7 +284,7 @@ static int parse_arg_filter(const char *key, const char *val, struct ei_spec *sp
 	k = key[3] - '0';
 	if (amp && (!parse_argval(amp + 1, &mask) || !mask))
 		return ei_fail(err, len, "%s: expected argK&MASK=VALUE with a non-zero integer MASK", kq);
-	if (sp->rule.filters & EI_FILTER_ARG(k))
+	if (sp->filters & EI_FILTER_ARG(k))
 		return ei_fail(err, len, k ? "duplicate filter on arg%d" : "duplicate filter on arg%d (fd= tests it too)", k);
 	if (!parse_argval(val, &v))
 		return ei_fail(err, len, "%s=%s: expected an integer (decimal, 0x hex or 0 octal)", kq,
@@ -299,9 +292,9 @@ static int parse_arg_filter(const char *key, const char *val, struct ei_spec *sp
 	if (v & ~mask)
 		return ei_fail(err, len, "%s=%s: the value has bits outside the mask, so it can never match", kq,
 			       ei_quote(val, q, sizeof(q)));
-	sp->rule.filters |= EI_FILTER_ARG(k);
-	sp->rule.arg_mask[k] = mask;
-	sp->rule.arg_value[k] = v;
+	sp->filters |= EI_FILTER_ARG(k);
+	sp->arg_mask[k] = mask;
+	sp->arg_value[k] = v;
 	return 0;
 }
 
@@ -309,7 +302,7 @@ static int parse_arg_filter(const char *key, const char *val, struct ei_spec *sp
  * came from a %class or /regex and take no such argument are dropped. */
 static int check_filters(struct ei_spec *sp, char *err, size_t len)
 {
-	struct ei_rule *r = &sp->rule;
+	struct ei_spec *r = sp;
 
 	if (!(r->filters))
 		return 0;
@@ -352,9 +345,8 @@ static int parse_spec(const char *text, struct ei_spec *sp, bool fault, char *er
 	char *colon, *field, *save = NULL;
 
 	memset(sp, 0, sizeof(*sp));
-	sp->rule.first = 1;
-	sp->rule.step = 1;
-	sp->rule.prob = 1ULL << 32;
+	sp->first = 1;
+	sp->step = 1;
 	sp->prob = 1;
 	if (!text || !*text)
 		return ei_fail(err, len, "empty inject spec (expected SET:error=ERRNO[:when=EXPR]...)");
@@ -404,17 +396,17 @@ static int parse_spec(const char *text, struct ei_spec *sp, bool fault, char *er
 			return -1;
 	}
 
-	if (fault && (sp->rule.actions & (EI_ACT_RETVAL | EI_ACT_SIGNAL)))
+	if (fault && (sp->actions & (EI_ACT_RETVAL | EI_ACT_SIGNAL)))
 		return ei_fail(err, len, "fault= takes error=, not retval= or signal= (use inject=)");
-	if (fault && !sp->rule.actions) {
-		sp->rule.actions = EI_ACT_ERROR;
-		sp->rule.error = ENOSYS;
+	if (fault && !sp->actions) {
+		sp->actions = EI_ACT_ERROR;
+		sp->error = ENOSYS;
 	}
-	if ((sp->rule.actions & EI_ACT_ERROR) && (sp->rule.actions & EI_ACT_RETVAL))
+	if ((sp->actions & EI_ACT_ERROR) && (sp->actions & EI_ACT_RETVAL))
 		return ei_fail(err, len, "error= and retval= are mutually exclusive");
-	if (!sp->rule.actions)
+	if (!sp->actions)
 		return ei_fail(err, len, "no action: add error=ERRNO, retval=N or signal=SIG");
-	if (sp->rule.has_seed && sp->rule.prob >= (1ULL << 32))
+	if (sp->has_seed && sp->prob >= 1)
 		return ei_fail(err, len, "seed= needs prob= (it seeds the probabilistic choice)");
 	sp->fd_filter = seen[8];
 	return check_filters(sp, err, len);

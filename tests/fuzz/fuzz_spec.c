@@ -12,12 +12,12 @@
 
 static void check_rule(const struct ei_spec *sp, int fault)
 {
-	const struct ei_rule *r = &sp->rule;
+	const struct ei_spec *r = sp;
 
 	if (sp->nsyscalls < 1 || !r->actions || r->first < 1 || (r->last && r->last < r->first) ||
 	    ((r->actions & EI_ACT_ERROR) && (r->error < 1 || r->error > EI_ERRNO_MAX)) ||
 	    ((r->actions & EI_ACT_ERROR) && (r->actions & EI_ACT_RETVAL)) ||
-	    (fault && r->actions != EI_ACT_ERROR) || r->prob == 0 || r->prob > (1ULL << 32) ||
+	    (fault && r->actions != EI_ACT_ERROR) || !(r->prob > 0 && r->prob <= 1) ||
 	    ((r->filters & EI_FILTER_PATH) && strlen(r->pattern) >= EI_PATTERN_MAX))
 		abort();
 }

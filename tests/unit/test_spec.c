@@ -10,7 +10,7 @@
 
 static bool has(const struct ei_spec *s, int nr)
 {
-	return s->rule.syscalls[nr / 64] & (1ULL << (nr % 64));
+	return s->syscalls[nr / 64] & (1ULL << (nr % 64));
 }
 
 static struct ei_spec sp;
@@ -27,20 +27,20 @@ static void test_error_field(void)
 	if (ok("dup:error=EINVAL")) {
 		ASSERT(has(&sp, SYS_dup), "dup not in set");
 		ASSERT_EQ(sp.nsyscalls, 1);
-		ASSERT_EQ(sp.rule.actions, EI_ACT_ERROR);
-		ASSERT_EQ(sp.rule.error, EINVAL);
+		ASSERT_EQ(sp.actions, EI_ACT_ERROR);
+		ASSERT_EQ(sp.error, EINVAL);
 		/* defaults: every call, always, no limit */
-		ASSERT_EQ(sp.rule.first, 1);
-		ASSERT_EQ(sp.rule.last, 0);
-		ASSERT_EQ(sp.rule.step, 1);
-		ASSERT_EQ(sp.rule.prob, 1ULL << 32);
-		ASSERT_EQ(sp.rule.max, 0);
+		ASSERT_EQ(sp.first, 1);
+		ASSERT_EQ(sp.last, 0);
+		ASSERT_EQ(sp.step, 1);
+		ASSERT(sp.prob == 1, "prob %g", sp.prob);
+		ASSERT_EQ(sp.max, 0);
 	}
 	if (ok("openat,read,write:error=5")) {
 		ASSERT(has(&sp, SYS_openat) && has(&sp, SYS_read) && has(&sp, SYS_write), "set");
 		ASSERT(!has(&sp, SYS_dup), "dup in set");
 		ASSERT_EQ(sp.nsyscalls, 3);
-		ASSERT_EQ(sp.rule.error, 5);
+		ASSERT_EQ(sp.error, 5);
 	}
 	if (ok("dup,dup:error=EIO"))
 		ASSERT_EQ(sp.nsyscalls, 1);
@@ -49,19 +49,19 @@ static void test_error_field(void)
 static void test_retval_signal(void)
 {
 	if (ok("dup:retval=0")) {
-		ASSERT_EQ(sp.rule.actions, EI_ACT_RETVAL);
-		ASSERT_EQ(sp.rule.retval, 0);
+		ASSERT_EQ(sp.actions, EI_ACT_RETVAL);
+		ASSERT_EQ(sp.retval, 0);
 	}
 	if (ok("dup:retval=9223372036854775807"))
-		ASSERT_EQ(sp.rule.retval, 9223372036854775807LL);
+		ASSERT_EQ(sp.retval, 9223372036854775807LL);
 	if (ok("dup:signal=SIGUSR1")) {
-		ASSERT_EQ(sp.rule.actions, EI_ACT_SIGNAL);
-		ASSERT_EQ(sp.rule.signal, SIGUSR1);
+		ASSERT_EQ(sp.actions, EI_ACT_SIGNAL);
+		ASSERT_EQ(sp.signal, SIGUSR1);
 	}
 	if (ok("dup:error=EIO:signal=9"))
-		ASSERT_EQ(sp.rule.actions, EI_ACT_ERROR | EI_ACT_SIGNAL);
+		ASSERT_EQ(sp.actions, EI_ACT_ERROR | EI_ACT_SIGNAL);
 	if (ok("dup:signal=SIGIO:retval=3"))
-		ASSERT_EQ(sp.rule.signal, SIGIO);
+		ASSERT_EQ(sp.signal, SIGIO);
 }
 
 static void test_when(void)
@@ -82,28 +82,28 @@ static void test_when(void)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		if (!ok(cases[i].text))
 			continue;
-		ASSERT(sp.rule.first == cases[i].first && sp.rule.last == cases[i].last &&
-			       sp.rule.step == cases[i].step,
+		ASSERT(sp.first == cases[i].first && sp.last == cases[i].last &&
+			       sp.step == cases[i].step,
 		       "%s: first %llu last %llu step %llu", cases[i].text,
-		       (unsigned long long)sp.rule.first, (unsigned long long)sp.rule.last,
-		       (unsigned long long)sp.rule.step);
+		       (unsigned long long)sp.first, (unsigned long long)sp.last,
+		       (unsigned long long)sp.step);
 	}
 }
 
 static void test_prob_seed_max(void)
 {
 	if (ok("dup:error=EIO:prob=0.5")) {
-		ASSERT_EQ(sp.rule.prob, 1ULL << 31);
-		ASSERT_EQ(sp.rule.has_seed, 0);
+		ASSERT(sp.prob == 0.5, "prob %g", sp.prob);
+		ASSERT_EQ(sp.has_seed, 0);
 	}
 	if (ok("dup:error=EIO:prob=1"))
-		ASSERT_EQ(sp.rule.prob, 1ULL << 32);
+		ASSERT(sp.prob == 1, "prob %g", sp.prob);
 	if (ok("dup:error=EIO:prob=.25:seed=18446744073709551615")) {
-		ASSERT_EQ(sp.rule.prob, 1ULL << 30);
-		ASSERT(sp.rule.seed == 18446744073709551615ULL && sp.rule.has_seed, "seed");
+		ASSERT(sp.prob == 0.25, "prob %g", sp.prob);
+		ASSERT(sp.seed == 18446744073709551615ULL && sp.has_seed, "seed");
 	}
 	if (ok("dup:error=EIO:max=3"))
-		ASSERT_EQ(sp.rule.max, 3);
+		ASSERT_EQ(sp.max, 3);
 }
 
 struct bad_spec {
@@ -214,23 +214,23 @@ static void test_long_spec(void)
 static void test_filters(void)
 {
 	if (ok("openat:error=ENOENT:path=/etc/*")) {
-		ASSERT_EQ(sp.rule.filters, EI_FILTER_PATH);
-		ASSERT_STR(sp.rule.pattern, "/etc/*");
+		ASSERT_EQ(sp.filters, EI_FILTER_PATH);
+		ASSERT_STR(sp.pattern, "/etc/*");
 	}
 	if (ok("write:error=EIO:fd=1")) {
-		ASSERT_EQ(sp.rule.filters, EI_FILTER_ARG(0));
-		ASSERT_EQ(sp.rule.arg_mask[0], 0xffffffffULL);
-		ASSERT_EQ(sp.rule.arg_value[0], 1);
+		ASSERT_EQ(sp.filters, EI_FILTER_ARG(0));
+		ASSERT_EQ(sp.arg_mask[0], 0xffffffffULL);
+		ASSERT_EQ(sp.arg_value[0], 1);
 	}
 	if (ok("openat:error=EROFS:arg2&0100=0100")) {
-		ASSERT_EQ(sp.rule.filters, EI_FILTER_ARG(2));
-		ASSERT_EQ(sp.rule.arg_mask[2], 64);
-		ASSERT_EQ(sp.rule.arg_value[2], 64);
+		ASSERT_EQ(sp.filters, EI_FILTER_ARG(2));
+		ASSERT_EQ(sp.arg_mask[2], 64);
+		ASSERT_EQ(sp.arg_value[2], 64);
 	}
 	if (ok("openat:error=EROFS:arg0=-100:arg2&0x3=0x1")) {
-		ASSERT_EQ(sp.rule.arg_value[0], (__u64)-100);
-		ASSERT_EQ(sp.rule.arg_mask[0], ~0ULL);
-		ASSERT_EQ(sp.rule.arg_mask[2], 3);
+		ASSERT_EQ(sp.arg_value[0], (__u64)-100);
+		ASSERT_EQ(sp.arg_mask[0], ~0ULL);
+		ASSERT_EQ(sp.arg_mask[2], 3);
 	}
 }
 
@@ -331,16 +331,16 @@ static void test_fault(void)
 
 	if (ASSERT(ei_fault_parse("dup", &sp, err, sizeof(err)) == 0, "'dup' rejected: %s", err)) {
 		ASSERT(has(&sp, SYS_dup), "dup not in set");
-		ASSERT_EQ(sp.rule.actions, EI_ACT_ERROR);
-		ASSERT_EQ(sp.rule.error, ENOSYS);
+		ASSERT_EQ(sp.actions, EI_ACT_ERROR);
+		ASSERT_EQ(sp.error, ENOSYS);
 	}
 	if (ASSERT(ei_fault_parse("dup,close:when=2+", &sp, err, sizeof(err)) == 0, "rejected: %s", err)) {
-		ASSERT_EQ(sp.rule.error, ENOSYS);
-		ASSERT_EQ(sp.rule.first, 2);
+		ASSERT_EQ(sp.error, ENOSYS);
+		ASSERT_EQ(sp.first, 2);
 		ASSERT_EQ(sp.nsyscalls, 2);
 	}
 	if (ASSERT(ei_fault_parse("dup:error=EIO", &sp, err, sizeof(err)) == 0, "rejected: %s", err))
-		ASSERT_EQ(sp.rule.error, EIO);
+		ASSERT_EQ(sp.error, EIO);
 	REJECTED(ei_fault_parse, bad);
 	/* inject= still wants an action. */
 	ASSERT(ei_spec_parse("dup", &sp, err, sizeof(err)) == -1, "inject 'dup' accepted");
