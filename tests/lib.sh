@@ -40,10 +40,27 @@ done_testing() {
     exit 0
 }
 
-# run CMD...: runs CMD with a timeout; sets RC, OUT, ERR.
+# unsplit_events FILE: errinj writes each event in one write, but a
+# program that shares the file may write a line in pieces (dash: the
+# message, then its newline), so an event can land inside the program's
+# line. Moves every such event to just after the line it interrupted:
+# what the program wrote and what errinj wrote, each whole.
+unsplit_events() {
+    perl -0777 -i -pe '
+        my $ev = qr/\[pid \d+\] \w+\((?:"(?:[^"\\\n]|\\.)*"(?:\.\.\.)?|-?\d+|\.\.\.)\) = [^\n(]*\(INJECTED[^)\n]*\)\n|\{"time":"[^"\n]*","pid":\d+,[^\n]*?"signal":(?:null|"[^"\n]*")\}\n/;
+        while (/(?<=[^\n])($ev)/) {
+            my ($s, $x) = ($-[1], $1);
+            substr($_, $s, length $x) = "";
+            my $nl = index($_, "\n", $s);
+            if ($nl < 0) { $_ .= "\n" . $x } else { substr($_, $nl + 1, 0) = $x }
+        }' "$1"
+}
+
+# run CMD...: runs CMD with a timeout; sets RC, OUT, ERR (events unsplit).
 run() {
     timeout -k 5 "${RUN_TIMEOUT:-120}" "$@" >"$T/out" 2>"$T/err" </dev/null
     RC=$?
+    unsplit_events "$T/err"
     OUT=$(cat "$T/out")
     ERR=$(cat "$T/err")
 }

@@ -10,6 +10,7 @@ normalize() { sed -E 's/^\[pid [0-9]+\]/[pid N]/' | sort; }
 example() {
     local cmd=$1 want=$2
     ( cd "$T" && PATH=$B:$B/tests:$PATH && eval "$cmd" ) >"$T/got" 2>&1 </dev/null
+    unsplit_events "$T/got"
     assert_eq "output of '$cmd'" "$(normalize <"$T/got")" "$(printf '%s\n' "$want" | normalize)"
 }
 
