@@ -29,9 +29,11 @@ loader_help() {
 subtest loader_help loader_help
 
 # As a user without privileges: one sentence naming what is missing.
-# A copy in a world-readable place: the checkout may not be.
+# A copy in a world-readable place: the checkout may not be. With userapp
+# beside it, which the loader runs by default and looks for first.
 loader_non_root() {
-    chmod 755 "$T" "$(dirname "$T")" && cp "$BIN/loader" "$T/loader" && chmod 755 "$T/loader" || return 1
+    chmod 755 "$T" "$(dirname "$T")" && cp "$BIN/loader" "$BIN/userapp" "$T/" &&
+        chmod 755 "$T/loader" "$T/userapp" || return 1
     run setpriv --reuid=65534 --regid=65534 --clear-groups "$T/loader" dup 22
     assert_eq "exit status" "$RC" 1 &&
         assert_eq "stderr" "$ERR" "loader: needs root: loading eBPF programs and attaching kprobes requires CAP_SYS_ADMIN (or CAP_BPF and CAP_PERFMON)" &&
