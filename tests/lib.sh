@@ -56,6 +56,19 @@ unsplit_events() {
         }' "$1"
 }
 
+# start_bg MSG CMD...: starts CMD (errinj, or a shell that execs it) in
+# the background, its pid in ep and its stderr in $T/e.err, and waits for
+# MSG there ("injecting into ...": injection has started).
+start_bg() {
+    local msg=$1 i
+    shift
+    "$@" 2>"$T/e.err" &
+    ep=$!
+    for i in $(seq 300); do grep -qF "$msg" "$T/e.err" && return 0; sleep 0.1; done
+    why "'$msg' not seen: $(cat "$T/e.err")"
+    return 1
+}
+
 # run CMD...: runs CMD with a timeout; sets RC, OUT, ERR (events unsplit).
 run() {
     timeout -k 5 "${RUN_TIMEOUT:-120}" "$@" >"$T/out" 2>"$T/err" </dev/null
@@ -107,10 +120,10 @@ assert_usage_error() { # REGEX
 strerror() { perl -e '$! = $ARGV[0]; print "$!"' "$1"; }
 errno_num() { case $1 in [0-9]*) echo "$1" ;; *) perl -MErrno -e 'print &{"Errno::$ARGV[0]"}()' "$1" ;; esac; }
 
-# wait_file PATH: waits up to 10 s for PATH to exist.
+# wait_file PATH: waits up to 30 s for PATH to exist.
 wait_file() {
     local i
-    for i in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.1; done
+    for i in $(seq 300); do [ -e "$1" ] && return 0; sleep 0.1; done
     why "$1 did not appear"
     return 1
 }

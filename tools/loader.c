@@ -141,7 +141,27 @@ int main(int argc, char **argv)
 	}
 
 	fflush(NULL);
-	child_pid = fork();
+	/* Handlers before the fork, and the signals held until child_pid is
+	 * set: one that comes while the child starts is forwarded once it
+	 * can be, never the loader's death with its child left running. */
+	struct sigaction sa = { .sa_sigaction = forward, .sa_flags = SA_SIGINFO }, dfl = { .sa_handler = SIG_DFL };
+	sigset_t fwd, old;
+	sigemptyset(&fwd);
+	sigaddset(&fwd, SIGINT);
+	sigaddset(&fwd, SIGTERM);
+	sigaddset(&fwd, SIGHUP);
+	sigprocmask(SIG_BLOCK, &fwd, &old);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		sigaction(SIGINT, &dfl, NULL);
+		sigaction(SIGTERM, &dfl, NULL);
+		sigaction(SIGHUP, &dfl, NULL);
+	}
+	child_pid = pid;
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (child_pid < 0) {
 		ei_msg("fork: %s", strerror(errno));
 		goto cleanup;
@@ -157,10 +177,6 @@ int main(int argc, char **argv)
 		_exit(errno == ENOENT ? 127 : 126);
 	}
 
-	struct sigaction sa = { .sa_sigaction = forward, .sa_flags = SA_SIGINFO };
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
 	while (waitpid(child_pid, &status, 0) < 0) {
 		if (errno != EINTR) {
 			ei_msg("waitpid: %s", strerror(errno));

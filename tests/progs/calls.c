@@ -31,6 +31,8 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 
+#include "progs.h"
+
 static void out(const char *fmt, ...)
 {
 	char buf[512];
@@ -43,17 +45,6 @@ static void out(const char *fmt, ...)
 	iov.iov_base = buf;
 	if (writev(1, &iov, 1) < 0)
 		_exit(3);
-}
-
-static const char *ename(int e)
-{
-	static char buf[16];
-	const char *n = strerrorname_np(e);
-
-	if (n)
-		return n;
-	snprintf(buf, sizeof(buf), "%d", e);
-	return buf;
 }
 
 /* Runs one plain call; returns its result or -errno. */

@@ -13,6 +13,7 @@
  *   racers:N            N processes one after another, each with two
  *                       threads that call dup(0) once at the same moment:
  *                       "racers: K failed calls in N processes"
+ *   spawn:N:PROG        run PROG N times, one after another: "spawn: N"
  *   openat32:PATH       openat(AT_FDCWD, PATH) with AT_FDCWD passed as a
  *                       32-bit value (upper half of the register zero)
  *   openat:PATH         openat(AT_FDCWD, PATH) as glibc passes it
@@ -30,16 +31,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-static const char *ename(int e)
-{
-	static char buf[16];
-	const char *n = strerrorname_np(e);
-
-	if (n)
-		return n;
-	snprintf(buf, sizeof(buf), "%d", e);
-	return buf;
-}
+#include "progs.h"
 
 static void result(const char *op, long r, int e)
 {
@@ -191,6 +183,22 @@ static void run(const char *op)
 		threads(atoi(arg));
 	} else if (!strncmp(op, "racers:", 7)) {
 		racers(atoi(arg));
+	} else if (!strncmp(op, "spawn:", 6)) {
+		char *prog = strchr(arg, ':');
+		int n = atoi(arg), st;
+		if (!prog)
+			exit(2);
+		for (int i = 0; i < n; i++) {
+			pid_t p = fork();
+			if (p == 0) {
+				execl(prog + 1, prog + 1, (char *)NULL);
+				_exit(127);
+			}
+			if (p < 0 || waitpid(p, &st, 0) != p || !WIFEXITED(st) || WEXITSTATUS(st))
+				exit(3);
+		}
+		printf("spawn: %d\n", n);
+		fflush(stdout);
 	} else if (!strncmp(op, "children:", 9)) {
 		children(atoi(arg));
 	} else if (!strncmp(op, "untouched:", 10)) {

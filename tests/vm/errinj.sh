@@ -181,23 +181,10 @@ subtest exit_status exit_status
 subtest forwards_sigterm sigterm_handled "$E" -q dup EIO --
 subtest forwards_sigterm_kills sigterm_kills "$E" -q dup EIO --
 
-# start_errinj MESSAGE ARGS...: errinj ARGS in the background (pid in
-# $ep, stderr in $T/e.err), back once it has said MESSAGE ("injecting
-# into ...": everything is attached and the targets are in).
-start_errinj() {
-    local msg=$1 i
-    shift
-    "$E" "$@" 2>"$T/e.err" &
-    ep=$!
-    for i in $(seq 300); do grep -qF "$msg" "$T/e.err" && return 0; sleep 0.1; done
-    why "errinj did not say '$msg': $(cat "$T/e.err")"
-    return 1
-}
-
 pid_target() {
     "$C" waitfile:"$T/go" dup socket >"$T/p.out" &
     local tp=$! ep
-    start_errinj "injecting into pid $tp" -p $tp -e inject=dup:error=EROFS || return 1
+    start_bg "injecting into pid $tp" "$E" -p $tp -e inject=dup:error=EROFS || return 1
     touch "$T/go"
     wait $tp
     wait $ep
@@ -215,7 +202,7 @@ pid_targets_several() {
     "$C" waitfile:"$T/go" dup >"$T/a.out" & a=$!
     "$C" waitfile:"$T/go" dup >"$T/b.out" & b=$!
     "$C" waitfile:"$T/go2" dup >"$T/c.out" & c=$!
-    start_errinj "injecting into pid $c" -p $a -p "$b,$c" -e inject=dup:error=EROFS || return 1
+    start_bg "injecting into pid $c" "$E" -p $a -p "$b,$c" -e inject=dup:error=EROFS || return 1
     touch "$T/go"
     wait $a $b
     sleep 0.3
@@ -235,7 +222,7 @@ subtest pid_targets_several pid_targets_several
 pid_target_orphan() {
     sh -c "'$C' waitfile:'$T/go1'; '$C' waitfile:'$T/go2' dup >'$T/child.out' & exit 0" &
     local tp=$! i ep
-    start_errinj "injecting into pid $tp" -p $tp -e inject=dup:error=EROFS || return 1
+    start_bg "injecting into pid $tp" "$E" -p $tp -e inject=dup:error=EROFS || return 1
     touch "$T/go1"
     wait $tp
     sleep 0.5
@@ -267,7 +254,7 @@ cgroup_target() {
     "$C" waitfile:"$T/go" dup >"$T/out.out" &
     local outside=$!
     local ep
-    start_errinj "injecting into cgroup" --cgroup "$cg" -e inject=dup:error=ENOSPC || { rmdir "$cg"; return 1; }
+    start_bg "injecting into cgroup" "$E" --cgroup "$cg" -e inject=dup:error=ENOSPC || { rmdir "$cg"; return 1; }
     touch "$T/go"
     wait $in $outside
     kill -INT $ep

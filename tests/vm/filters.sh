@@ -103,8 +103,11 @@ subtest class_net class_net
 class_file_with_path() {
     echo x >"$T/f"
     run "$E" -q -e "inject=%file:error=EPERM:path=$T/f" -- sh -c "cat '$T/f'; rm '$T/f'; ls '$T' | grep -x f"
+    # Besides: the dynamic loader's paths (string constants on pages it
+    # has not touched yet) cannot be read by the kprobe, which errinj says.
     assert_eq "stdout" "$OUT" "f" &&
-        assert_eq "stderr" "$ERR" "$(printf '%s\n%s' "cat: $T/f: Operation not permitted" "rm: cannot remove '$T/f': Operation not permitted")"
+        assert_eq "stderr" "$(printf '%s\n' "$ERR" | grep -v '^errinj: [0-9]* calls were neither failed nor counted by a path= rule')" \
+            "$(printf '%s\n%s' "cat: $T/f: Operation not permitted" "rm: cannot remove '$T/f': Operation not permitted")"
 }
 subtest class_file_with_path class_file_with_path
 

@@ -7,17 +7,12 @@
 E=$B/errinj
 H=$B/tests/hammer
 
-wait_for() { # FILE: up to 10 s
-    local i
-    for i in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.1; done
-    return 1
-}
 
 # 4 bystanders make 10^6 calls each of the syscall being failed in a target.
 isolation_under_load() {
     "$E" -q -e inject=dup:error=EIO -- "$H" dup -u "$T/stop" >"$T/target" &
     local ep=$! i
-    wait_for "$T/stop.ready" || { why "target did not start"; return 1; }
+    wait_file "$T/stop.ready" || { why "target did not start"; return 1; }
     for i in 1 2 3 4; do "$H" dup 1000000 >"$T/by$i" & done
     wait $(jobs -p | grep -vx "$ep")
     touch "$T/stop"
@@ -35,12 +30,22 @@ subtest isolation_under_load isolation_under_load
 # events flowing): nothing of ours stays, the orphaned target sees no more
 # injected errors, and a new errinj works.
 killed_at_random() {
-    local i d p tp leftover bad=0 windows=0
+    local i d p tp leftover bad=0 windows=0 t0 span
+    # Kill moments drawn over twice the time errinj takes here to get its
+    # command running, so that about half the kills come before and half
+    # after (that time depends on the machine and the VM's load).
+    t0=$(date +%s%N)
+    "$E" -q -e inject=dup:error=EIO -- "$H" dup -u "$T/probe" >/dev/null 2>&1 &
+    p=$!
+    wait_file "$T/probe.ready" || { why "the probe run did not start"; return 1; }
+    span=$(( ($(date +%s%N) - t0) / 500000 ))
+    touch "$T/probe"
+    wait $p
     for i in $(seq 50); do
         "$E" -o "$T/ev" -e inject=dup:error=EIO -- "$H" dup -u "$T/stop$i" >"$T/t$i" 2>/dev/null &
         p=$!
-        d=$(( (RANDOM % 400) + 1 ))
-        sleep "$(printf '0.%03d' "$d")"
+        d=$(( (RANDOM % span) + 1 ))
+        sleep "$(printf '%d.%03d' $((d / 1000)) $((d % 1000)))"
         kill -KILL $p
         wait $p 2>/dev/null
         leftover=
@@ -60,7 +65,7 @@ killed_at_random() {
         fi
         touch "$T/stop$i"
     done
-    [ "$windows" -gt 10 ] || { why "only $windows of 50 runs reached the target"; bad=1; }
+    [ "$windows" -gt 10 ] || { why "only $windows of 50 runs reached the target (kills over $span ms)"; bad=1; }
     run "$E" -q dup ENOSPC -- "$B/tests/calls" dup
     assert_eq "a new errinj" "$OUT" "dup = -1 ENOSPC" && [ $bad = 0 ]
 }
@@ -72,7 +77,7 @@ two_injectors() {
     local a=$!
     "$E" -q -e inject=dup:error=ENOSPC -- "$H" dup -u "$T/b" >"$T/b.out" &
     local b=$!
-    wait_for "$T/a.ready" && wait_for "$T/b.ready" || { why "targets did not start"; return 1; }
+    wait_file "$T/a.ready" && wait_file "$T/b.ready" || { why "targets did not start"; return 1; }
     sleep 0.5
     touch "$T/a" "$T/b"
     wait $a $b
@@ -86,7 +91,7 @@ subtest two_injectors two_injectors
 pid_reuse() {
     "$E" -q -e inject=dup:error=EIO -- sh -c "$B/tests/calls dup >'$T/old.out' & echo \$! >'$T/oldpid'; wait; touch '$T/old.done'; while [ ! -e '$T/release' ]; do sleep 0.1; done" &
     local ep=$! old i
-    wait_for "$T/old.done" || { why "the first target did not finish"; kill $ep; return 1; }
+    wait_file "$T/old.done" || { why "the first target did not finish"; kill $ep; return 1; }
     old=$(cat "$T/oldpid")
     assert_eq "first target" "$(cat "$T/old.out")" "dup = -1 EIO" || { touch "$T/release"; return 1; }
     for i in $(seq 3000); do
