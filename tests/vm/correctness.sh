@@ -77,12 +77,12 @@ subtest zombie_refused zombie_refused
 # ---- 3. when= counters live as long as their process ----
 counters_survive_many_children() {
     # Each short-lived child makes some 25 distinct syscalls, each counted
-    # by 15 rules: hundreds of counters per child, 200 children.
+    # by 15 rules: hundreds of counters per child, 400 children.
     local rules=(-e inject=dup:error=EIO:when=1) i
     for i in $(seq 15); do rules+=(-e inject=all:error=EPERM:when=4000000000); done
-    RUN_TIMEOUT=300 run "$E" -q "${rules[@]}" -- "$S" dup spawn:200:/bin/true dup
+    RUN_TIMEOUT=300 run "$E" -q "${rules[@]}" -- "$S" dup spawn:400:/bin/true dup
     assert_eq "exit status" "$RC" 0 &&
-        assert_eq "stdout" "$OUT" "$(printf 'dup = -1 EIO\nspawn: 200\ndup = 3')"
+        assert_eq "stdout" "$OUT" "$(printf 'dup = -1 EIO\nspawn: 400\ndup = 3')"
 }
 subtest counters_survive_many_children counters_survive_many_children
 
