@@ -14,7 +14,7 @@ subtest two_cpus two_cpus
 # The first call of two threads of one process, at the same moment on two
 # CPUs: when=1 fails exactly one of them, in every process.
 when_first_call_of_two_threads() {
-    local n=300
+    local n=1000
     run "$E" -q -e inject=dup:error=EIO:when=1 -- "$B/tests/scenario" racers:$n
     assert_eq "exit status" "$RC" 0 &&
         assert_eq "stdout" "$OUT" "racers: $n failed calls in $n processes"
