@@ -67,6 +67,29 @@ static void test_syscall_numbers(void)
 	ASSERT(ei_syscall_max() > SYS_close_range, "max %d", ei_syscall_max());
 }
 
+/* Argument widths from the kernel's prototypes: what argK= compares. */
+static void test_syscall_arg_bytes(void)
+{
+	/* openat(int dfd, const char __user *filename, int flags, umode_t mode) */
+	const struct ei_syscall_entry *e = ei_syscall_info(SYS_openat);
+	static const unsigned char openat[6] = { 4, 8, 4, 2, 8, 8 };
+	/* read(unsigned int fd, char __user *buf, size_t count) */
+	static const unsigned char rd[6] = { 4, 8, 8, 8, 8, 8 };
+	/* kill(pid_t pid, int sig) */
+	static const unsigned char kl[6] = { 4, 4, 8, 8, 8, 8 };
+
+	if (ASSERT(e, "no openat"))
+		ASSERT(!memcmp(e->arg_bytes, openat, 6), "openat %d %d %d %d", e->arg_bytes[0], e->arg_bytes[1],
+		       e->arg_bytes[2], e->arg_bytes[3]);
+	e = ei_syscall_info(SYS_read);
+	if (ASSERT(e, "no read"))
+		ASSERT(!memcmp(e->arg_bytes, rd, 6), "read %d %d %d", e->arg_bytes[0], e->arg_bytes[1],
+		       e->arg_bytes[2]);
+	e = ei_syscall_info(SYS_kill);
+	if (ASSERT(e, "no kill"))
+		ASSERT(!memcmp(e->arg_bytes, kl, 6), "kill %d %d", e->arg_bytes[0], e->arg_bytes[1]);
+}
+
 static void test_syscall_table_sorted_unique(void)
 {
 	const struct ei_syscall_entry *e, *prev = NULL;
@@ -97,6 +120,7 @@ int main(void)
 	SUBTEST(errno_canonical_name);
 	SUBTEST(errno_roundtrip);
 	SUBTEST(syscall_numbers);
+	SUBTEST(syscall_arg_bytes);
 	SUBTEST(syscall_table_sorted_unique);
 	SUBTEST(syscall_suggest);
 	return t_failed ? 1 : 0;

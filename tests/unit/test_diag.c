@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the library's checks that need no kernel support: which
+ * pids may be -p targets, where userapp is.
+ */
+#include <limits.h>
+#include <signal.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include "liberrinj.h"
+#include "test.h"
+
+static char err[512];
+
+static void test_pid_self(void)
+{
+	ASSERT_EQ(ei_pid_check(getpid(), err, sizeof(err)), EI_EXIT_USAGE);
+	ASSERT(strstr(err, "errinj itself"), "%s", err);
+}
+
+static void test_pid_none(void)
+{
+	ASSERT_EQ(ei_pid_check(INT_MAX, err, sizeof(err)), EI_EXIT_USAGE);
+	ASSERT(strstr(err, "no process with pid"), "%s", err);
+}
+
+/* A child that has exited and is not reaped yet is refused. */
+static void test_pid_zombie(void)
+{
+	pid_t p = fork();
+	siginfo_t si;
+
+	if (p == 0)
+		_exit(0);
+	/* Wait for its exit without reaping it. */
+	if (!ASSERT(waitid(P_PID, (id_t)p, &si, WEXITED | WNOWAIT) == 0, "waitid"))
+		return;
+	ASSERT_EQ(ei_pid_check(p, err, sizeof(err)), EI_EXIT_USAGE);
+	ASSERT(strstr(err, "has exited"), "%s", err);
+	waitpid(p, NULL, 0);
+}
+
+static void test_pid_alive(void)
+{
+	pid_t p = fork();
+
+	if (p == 0) {
+		pause();
+		_exit(0);
+	}
+	ASSERT_EQ(ei_pid_check(p, err, sizeof(err)), 0);
+	kill(p, SIGKILL);
+	waitpid(p, NULL, 0);
+}
+
+/* The unit tests live in build/tests/unit: no userapp beside them. */
+static void test_userapp_not_found(void)
+{
+	char path[PATH_MAX];
+
+	ASSERT_EQ(ei_userapp_path(path, sizeof(path)), -1);
+}
+
+int main(void)
+{
+	SUBTEST(pid_self);
+	SUBTEST(pid_none);
+	SUBTEST(pid_zombie);
+	SUBTEST(pid_alive);
+	SUBTEST(userapp_not_found);
+	return t_failed ? 1 : 0;
+}
