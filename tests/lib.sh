@@ -170,7 +170,7 @@ ours() {
     bpftool prog show 2>/dev/null | grep -E 'name (err_injector|errinj_)' | sed 's/^/prog: /'
     bpftool link show 2>/dev/null | grep -E '^[0-9]+:' | sed 's/^/link: /'
     bpftool map show 2>/dev/null |
-        grep -E 'name (target_pid|inject_errno|rules|rule_hits|targets|counts|stats|sysinfo|scratch|events|cgroup)( |$)' |
+        grep -E 'name (target_pid|inject_errno|rules|rule_hits|targets|blank|slots|stats|sysinfo|scratch|events|cgroup|errinj_b\.[a-z]+|err_inje\.[a-z]+)( |$)' |
         sed 's/^/map: /'
     sed 's/^/kprobe: /' /sys/kernel/debug/kprobes/list
     sed 's/^/kprobe_event: /' /sys/kernel/tracing/kprobe_events
