@@ -284,8 +284,9 @@ static int on_event(const struct ei_event *e, void *ctx)
 	return 0;
 }
 
-/* Calls seen and failed per attached syscall: those the rules can fail
- * on this kernel, not every name a rule's set could hold. */
+/* Calls seen and failed per attached syscall (one the rules can fail on
+ * this kernel), if the targets made any or a rule named it: not every
+ * name a class or a complement could hold. */
 static void print_summary(struct ei_session *s)
 {
 	static struct ei_summary_row rows[EI_NR_SYSCALLS];
@@ -293,7 +294,12 @@ static void print_summary(struct ei_session *s)
 
 	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
 		struct ei_stat st;
+		bool named = false;
 		if (!ei_session_attached(s, nr) || ei_session_stat(s, nr, &st))
+			continue;
+		for (int i = 0; i < env.nspecs; i++)
+			named |= !!(env.specs[i].named[nr / 64] & (1ULL << (nr % 64)));
+		if (!st.seen && !named)
 			continue;
 		rows[n++] = (struct ei_summary_row){ ei_syscall_name(nr), st.seen, st.injected };
 	}

@@ -318,6 +318,21 @@ summary_table() {
 }
 subtest summary_table summary_table
 
+# -c lists what was attached and called, or named: not the hundreds of
+# syscalls a complement holds, nor one the kernel cannot fail (acct, off
+# the test kernel), nor a named one never called.
+summary_rows() {
+    run "$E" -q -c -e 'inject=!dup:error=EIO:when=4000000000' -e inject=socket:error=EIO -- "$C" dup
+    local rows
+    rows=$(printf '%s\n' "$ERR" | awk 'NR > 2 && $1 != "total"')
+    assert_eq "exit status" "$RC" 0 &&
+        assert_eq "rows without calls but socket's" "$(printf '%s\n' "$rows" | awk '$1 != "socket" && $2 == 0')" "" &&
+        assert_eq "socket's row (named, not called)" "$(printf '%s\n' "$rows" | awk '$1 == "socket" { print $2, $3 }')" "0 0" &&
+        assert_eq "rows for dup (not attached) or acct (not injectable)" "$(printf '%s\n' "$rows" | awk '$1 == "dup" || $1 == "acct"')" "" &&
+        assert_match "rows for the calls made" "$rows" '^openat +[1-9]'
+}
+subtest summary_rows summary_rows
+
 
 # How the syscalls are attached: one kprobe.multi link for all of them
 # (the test kernel has fprobe), or with ERRINJ_SINGLE_KPROBES one kprobe
