@@ -181,6 +181,8 @@ static __always_inline struct ei_target *current_target(__u32 tgid)
 	if (cgroup_mode && bpf_current_task_under_cgroup(&cgroup, 0) != 1)
 		return NULL;
 	t = bpf_map_lookup_elem(&targets, &tgid);
+	if (!t && !cgroup_mode)
+		return NULL; /* a bystander: one lookup */
 	start = leader_start(task);
 	if (t && t->start && t->start != start) {
 		/* Left behind by a process that has gone; its pid is now
@@ -340,15 +342,18 @@ static __always_inline bool args_match(const struct ei_rule *r, const struct ei_
 
 /* The call number n of this call for rule i (1-based), counted in the
  * target's own counters; 0 for a rule that does not count. */
-static __always_inline __u64 count_call(struct ei_target *t, __u32 i, __u32 nr)
+static __always_inline __u64 count_call(__u32 tgid, __u32 i, __u32 nr, __u64 *lineage)
 {
 	__u32 key = i * EI_NR_SYSCALLS + nr, *sl = bpf_map_lookup_elem(&slots, &key), idx;
+	struct ei_target *t;
 
-	if (!t || !sl || !*sl)
+	if (!sl || !*sl)
 		return 0;
+	t = bpf_map_lookup_elem(&targets, &tgid);
 	idx = *sl - 1;
-	if (idx >= nr_slots || idx >= EI_MAX_SLOTS)
+	if (!t || idx >= nr_slots || idx >= EI_MAX_SLOTS)
 		return 0;
+	*lineage = t->lineage;
 	return __sync_fetch_and_add(&t->counts[idx], 1) + 1;
 }
 
@@ -362,8 +367,7 @@ static long rule_step(__u32 i, void *unused)
 	struct ei_scratch *sc = bpf_map_lookup_elem(&scratch, &zero);
 	struct ei_rule *r = bpf_map_lookup_elem(&rules, &key);
 	struct ei_sysinfo *si;
-	struct ei_target *t;
-	__u64 n, *hits;
+	__u64 n, *hits, lineage = 0;
 
 	if (!sc || !r)
 		return 1;
@@ -388,14 +392,13 @@ static long rule_step(__u32 i, void *unused)
 		if (!path_matches(sc, r))
 			return 0;
 	}
-	/* Every rule counts every call it selects, fired or not. */
-	t = bpf_map_lookup_elem(&targets, &sc->tgid);
-	n = count_call(t, i, nr);
+	/* Every rule counts every call it selects, fired or not (a seeded
+	 * rule always counts: its draw needs the number and the lineage). */
+	n = count_call(sc->tgid, i, nr, &lineage);
 	if (sc->fired < EI_MAX_RULES || (n && !when_matches(r, n)))
 		return 0;
 	if (r->prob < (1ULL << 32)) {
-		__u64 x = r->has_seed ? mix(r->seed ^ mix(((__u64)i << 48) ^ ((__u64)nr << 32) ^ n) ^
-					    (t ? t->lineage : 0))
+		__u64 x = r->has_seed ? mix(r->seed ^ mix(((__u64)i << 48) ^ ((__u64)nr << 32) ^ n) ^ lineage)
 				      : bpf_get_prandom_u32();
 		if ((x & 0xffffffffULL) >= r->prob)
 			return 0;
