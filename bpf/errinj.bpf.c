@@ -143,23 +143,31 @@ static __always_inline bool when_matches(const struct ei_rule *r, __u64 n)
 	return (n - r->first) % r->step == 0;
 }
 
-/* Creates targets[tgid] from the zeroed template and returns it, NULL
- * (counted) when the map is full. */
+/* Creates targets[tgid] from the zeroed template (or finds the entry
+ * another thread has just made) and returns it; NULL when the map is
+ * full. */
 static __always_inline struct ei_target *new_target(__u32 tgid, __u64 flags)
 {
 	__u32 zero = 0;
 	void *b = bpf_map_lookup_elem(&blank, &zero);
-
 	long err;
 
 	if (!b)
 		return NULL;
 	err = bpf_map_update_elem(&targets, &tgid, b, flags);
-	if (err && err != -EEXIST) {
-		__sync_fetch_and_add(&lost_targets, 1);
+	if (err && err != -EEXIST)
 		return NULL;
-	}
 	return bpf_map_lookup_elem(&targets, &tgid);
+}
+
+/* A process that should have become a target and did not (map full). */
+static __always_inline struct ei_target *follow(__u32 tgid, __u64 flags)
+{
+	struct ei_target *t = new_target(tgid, flags);
+
+	if (!t)
+		__sync_fetch_and_add(&lost_targets, 1);
+	return t;
 }
 
 static __always_inline __u64 leader_start(struct task_struct *task)
@@ -170,7 +178,6 @@ static __always_inline __u64 leader_start(struct task_struct *task)
 /* The calling process's entry, NULL if it is not a target. */
 static __always_inline struct ei_target *current_target(__u32 tgid)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
 	struct ei_target *t;
 	__u64 start;
 
@@ -183,7 +190,7 @@ static __always_inline struct ei_target *current_target(__u32 tgid)
 	t = bpf_map_lookup_elem(&targets, &tgid);
 	if (!t && !cgroup_mode)
 		return NULL; /* a bystander: one lookup */
-	start = leader_start(task);
+	start = leader_start(bpf_get_current_task_btf());
 	if (t && t->start && t->start != start) {
 		/* Left behind by a process that has gone; its pid is now
 		 * another's. */
@@ -194,7 +201,7 @@ static __always_inline struct ei_target *current_target(__u32 tgid)
 		return t;
 	/* First call seen from this process of the cgroup: enroll it. Two
 	 * threads may race here; one entry results and both use it. */
-	t = new_target(tgid, BPF_NOEXIST);
+	t = follow(tgid, BPF_NOEXIST);
 	if (t && !t->start) {
 		t->lineage = mix(tgid);
 		t->start = start;
@@ -340,8 +347,11 @@ static __always_inline bool args_match(const struct ei_rule *r, const struct ei_
 	return true;
 }
 
+#define EI_NO_COUNT (~0ULL) /* count_call: the rule counts, but could not */
+
 /* The call number n of this call for rule i (1-based), counted in the
- * target's own counters; 0 for a rule that does not count. */
+ * target's own counters; 0 for a rule that does not count; EI_NO_COUNT
+ * if its counter cannot be had (then the rule must not fire). */
 static __always_inline __u64 count_call(__u32 tgid, __u32 i, __u32 nr, __u64 *lineage)
 {
 	__u32 key = i * EI_NR_SYSCALLS + nr, *sl = bpf_map_lookup_elem(&slots, &key), idx;
@@ -352,7 +362,7 @@ static __always_inline __u64 count_call(__u32 tgid, __u32 i, __u32 nr, __u64 *li
 	t = bpf_map_lookup_elem(&targets, &tgid);
 	idx = *sl - 1;
 	if (!t || idx >= nr_slots || idx >= EI_MAX_SLOTS)
-		return 0;
+		return EI_NO_COUNT;
 	*lineage = t->lineage;
 	return __sync_fetch_and_add(&t->counts[idx], 1) + 1;
 }
@@ -395,7 +405,7 @@ static long rule_step(__u32 i, void *unused)
 	/* Every rule counts every call it selects, fired or not (a seeded
 	 * rule always counts: its draw needs the number and the lineage). */
 	n = count_call(sc->tgid, i, nr, &lineage);
-	if (sc->fired < EI_MAX_RULES || (n && !when_matches(r, n)))
+	if (n == EI_NO_COUNT || sc->fired < EI_MAX_RULES || (n && !when_matches(r, n)))
 		return 0;
 	if (r->prob < (1ULL << 32)) {
 		__u64 x = r->has_seed ? mix(r->seed ^ mix(((__u64)i << 48) ^ ((__u64)nr << 32) ^ n) ^ lineage)
@@ -437,7 +447,7 @@ static __always_inline int on_syscall(struct pt_regs *ctx)
 		return 0;
 	st = bpf_map_lookup_elem(&stats, &nr);
 	if (st)
-		__sync_fetch_and_add(&st->seen, 1);
+		st->seen++; /* per CPU */
 	read_args(ctx, sc);
 	sc->tgid = id >> 32;
 	sc->nr = nr;
@@ -455,7 +465,7 @@ static __always_inline int on_syscall(struct pt_regs *ctx)
 	if (r->actions & EI_ACT_SIGNAL)
 		bpf_send_signal_thread(r->signal);
 	if (st)
-		__sync_fetch_and_add(&st->injected, 1);
+		st->injected++;
 	if (emit_events)
 		emit(id, nr, fired, r, sc, bpf_map_lookup_elem(&sysinfo, &nr), sc->have_path);
 	return 0;
@@ -492,7 +502,7 @@ int BPF_PROG(errinj_fork, struct task_struct *parent, struct task_struct *child)
 	k = __sync_fetch_and_add(&pt->nchildren, 1) + 1;
 	/* The child does not run before this returns: filling in the entry
 	 * after creating it races with nothing. */
-	ct = new_target(ctgid, BPF_ANY);
+	ct = follow(ctgid, BPF_ANY);
 	if (!ct)
 		return 0;
 	ct->state = pt->state;
@@ -523,19 +533,17 @@ int BPF_PROG(errinj_exit, struct task_struct *p)
 	return 0;
 }
 
-/* The pid of task's thread group in the pid namespace at level lvl, if
- * that is ns; 0 otherwise. */
-static __always_inline __u32 pid_in_ns(struct task_struct *task, __u32 lvl, void *ns)
+/* The task's pid as the pid namespace at level lvl sees it (nr, ns);
+ * false if the task is not in a namespace that deep. */
+static __always_inline bool upid_at(struct task_struct *task, __u32 lvl, struct upid *up)
 {
 	struct pid *p = BPF_CORE_READ(task, thread_pid);
-	struct upid up = {};
 
-	if (!p || BPF_CORE_READ(p, level) < lvl || lvl > 32)
-		return 0;
-	bpf_probe_read_kernel(&up, sizeof(up),
-			      (void *)p + bpf_core_field_offset(struct pid, numbers) +
-				      lvl * bpf_core_type_size(struct upid));
-	return up.ns == ns ? up.nr : 0;
+	if (!p || lvl > 32 || BPF_CORE_READ(p, level) < lvl)
+		return false;
+	return !bpf_probe_read_kernel(up, sizeof(*up),
+				      (void *)p + bpf_core_field_offset(struct pid, numbers) +
+					      lvl * bpf_core_type_size(struct upid));
 }
 
 /* Makes the process want_pid (a pid in errinj's own pid namespace, which
@@ -545,24 +553,20 @@ SEC("iter/task")
 int errinj_add(struct bpf_iter__task *ctx)
 {
 	struct task_struct *task = ctx->task, *me = bpf_get_current_task_btf();
-	struct pid *mp = BPF_CORE_READ(me, thread_pid);
-	struct upid up = {};
+	struct upid mine = {}, theirs = {};
 	struct ei_target *t;
 	__u32 lvl, tgid;
 
 	self_tgid = BPF_CORE_READ(me, tgid);
-	if (!task || !want_pid || !mp)
+	if (!task || !want_pid)
 		return 0;
 	tgid = BPF_CORE_READ(task, tgid);
 	if (BPF_CORE_READ(task, pid) != tgid)
 		return 0; /* one visit per process: its leader */
-	lvl = BPF_CORE_READ(mp, level);
-	if (lvl > 32)
-		return 0;
-	bpf_probe_read_kernel(&up, sizeof(up),
-			      (void *)mp + bpf_core_field_offset(struct pid, numbers) +
-				      lvl * bpf_core_type_size(struct upid));
-	if (pid_in_ns(task, lvl, up.ns) != want_pid)
+	/* errinj's own namespace is the deepest it is in. */
+	lvl = BPF_CORE_READ(me, thread_pid, level);
+	if (!upid_at(me, lvl, &mine) || !upid_at(task, lvl, &theirs) || theirs.ns != mine.ns ||
+	    theirs.nr != (int)want_pid)
 		return 0;
 	if (BPF_CORE_READ(task, signal, live.counter) <= 0) {
 		add_result = EI_ADD_EXITED;

@@ -196,6 +196,11 @@ int ei_syscall_injectable(int nr)
 	return found;
 }
 
+bool ei_forward_signal(int si_code, pid_t cmd)
+{
+	return si_code != SI_KERNEL || getpgid(cmd) != getpgrp();
+}
+
 bool ei_running_setid(void)
 {
 	return getuid() != geteuid() || getgid() != getegid();

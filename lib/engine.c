@@ -18,6 +18,8 @@
 #include "liberrinj.h"
 #include "errinj.skel.h"
 
+#define NOT_ON_LIST "the kernel does not allow overriding %s (it is not on its error injection list)"
+
 struct ei_session {
 	struct errinj_bpf *skel;
 	struct bpf_link *links[EI_NR_SYSCALLS];
@@ -91,7 +93,7 @@ static int on_sample(void *ctx, void *data, size_t len)
 
 /* A rule as the kernel side evaluates it: prob= in 32-bit fixed point,
  * and whether the path pattern can match a truncated path. */
-static void ei_rule_encode(const struct ei_spec *sp, struct ei_rule *r)
+static void rule_encode(const struct ei_spec *sp, struct ei_rule *r)
 {
 	size_t n = strlen(sp->pattern);
 
@@ -134,7 +136,7 @@ static int check_injectable(const struct ei_options *o, struct ei_rule *rules, _
 		struct ei_rule *r = &rules[i];
 		bool any = false;
 
-		ei_rule_encode(sp, r);
+		rule_encode(sp, r);
 		for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
 			__u64 bit = 1ULL << (nr % 64);
 			if (!(r->syscalls[nr / 64] & bit))
@@ -142,7 +144,7 @@ static int check_injectable(const struct ei_options *o, struct ei_rule *rules, _
 			if (ei_syscall_injectable(nr) == 0) {
 				if (sp->named[nr / 64] & bit)
 					return ei_fail(err, len,
-						    "the kernel does not allow overriding %s (it is not on its error injection list)",
+						    NOT_ON_LIST,
 						    ei_syscall_name(nr));
 				r->syscalls[nr / 64] &= ~bit;
 				continue;
@@ -199,7 +201,7 @@ int ei_kprobe_check(int nr, char *err, size_t len)
 	if (sup != EI_SUPPORTED)
 		return ei_fail(err, len, "%s", ei_support_message(sup));
 	if (ei_syscall_injectable(nr) == 0)
-		return ei_fail(err, len, "the kernel does not allow overriding %s (it is not on its error injection list)",
+		return ei_fail(err, len, NOT_ON_LIST,
 			       ei_syscall_name(nr));
 	return 0;
 }

@@ -116,6 +116,11 @@ const char *ei_progname(void);
 /* One line "prog: message" on stderr. */
 void ei_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ei_vmsg(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+/* Whether a signal sent to a tool should be passed on to its command:
+ * not the terminal's (SI_KERNEL: Ctrl-C, Ctrl-\, a hangup), which went to
+ * the whole foreground process group, the command included when it is in
+ * the tool's. Async-signal-safe. */
+bool ei_forward_signal(int si_code, pid_t cmd);
 /* Whether the process runs setuid or setgid (the tools refuse to). */
 bool ei_running_setid(void);
 /* Whether pid may be a -p target: 0; EI_EXIT_USAGE for bad input (no

@@ -596,11 +596,7 @@ static void on_signal(const struct signalfd_siginfo *si)
 {
 	if (si->ssi_signo != SIGCHLD) {
 		if (R.cmd_pid > 0 && !R.cmd_done) {
-			/* The terminal's Ctrl-C, Ctrl-\ and hangup (SI_KERNEL)
-			 * went to the whole foreground process group: the
-			 * command got its own if it is in ours. Forward only
-			 * the rest. */
-			if (si->ssi_code != SI_KERNEL || getpgid(R.cmd_pid) != getpgrp())
+			if (ei_forward_signal(si->ssi_code, R.cmd_pid))
 				kill(R.cmd_pid, (int)si->ssi_signo);
 		} else {
 			R.stop = true;

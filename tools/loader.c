@@ -24,12 +24,10 @@
 
 static volatile pid_t child_pid;
 
-/* The terminal's signals (SI_KERNEL) went to the whole foreground process
- * group, the child included if it is in ours: forward only the rest. */
 static void forward(int sig, siginfo_t *si, void *uc)
 {
 	(void)uc;
-	if (child_pid > 0 && (si->si_code != SI_KERNEL || getpgid(child_pid) != getpgrp()))
+	if (child_pid > 0 && ei_forward_signal(si->si_code, child_pid))
 		kill(child_pid, sig);
 }
 
