@@ -23,6 +23,16 @@
 #define EI_ACT_ERROR 1u  /* return -error */
 #define EI_ACT_RETVAL 2u /* return retval without running the syscall */
 #define EI_ACT_SIGNAL 4u /* send signal to the calling thread */
+/* Served only by the seccomp backend (user space), never by the kernel side: */
+#define EI_ACT_DELAY 8u  /* delay_enter=: hold the call that long before it runs or fails */
+#define EI_ACT_POKE 16u  /* poke_enter=: write bytes where pointer arguments point, first */
+#define EI_POKE_MAX 1024 /* bytes per poke_enter= argument, as strace */
+
+/* Backends: what serves a syscall's rules (ei_event.backend). */
+#define EI_BACKEND_KPROBE 0   /* kprobe or kprobe.multi + bpf_override_return */
+#define EI_BACKEND_FMOD_RET 1 /* sleepable BPF_MODIFY_RETURN on the entry function */
+#define EI_BACKEND_SECCOMP 2  /* seccomp user notification, errinj the supervisor */
+#define EI_NR_BACKENDS 3
 
 /* A target's state (ei_target.state). ACTIVE is 0 so that an entry
  * created from the zeroed template is active until told otherwise. */
@@ -115,6 +125,9 @@ struct ei_event {
 	__u64 args[6];
 	__s32 path_len; /* -1: no path argument or unreadable */
 	__u32 path_truncated;
+	__u32 backend;  /* EI_BACKEND_* */
+	__u32 pad;
+	__u64 delay_ns; /* EI_ACT_DELAY: how long the call was held */
 	char comm[EI_COMM_LEN];
 	char path[EI_PATH_MAX];
 };

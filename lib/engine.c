@@ -91,37 +91,6 @@ static int on_sample(void *ctx, void *data, size_t len)
 }
 
 
-/* A rule as the kernel side evaluates it: prob= in 32-bit fixed point,
- * and whether the path pattern can match a truncated path. */
-static void rule_encode(const struct ei_spec *sp, struct ei_rule *r)
-{
-	size_t n = strlen(sp->pattern);
-
-	memset(r, 0, sizeof(*r));
-	memcpy(r->syscalls, sp->syscalls, sizeof(r->syscalls));
-	r->actions = sp->actions;
-	r->error = sp->error;
-	r->retval = sp->retval;
-	r->signal = (__u32)sp->signal;
-	r->first = sp->first;
-	r->last = sp->last;
-	r->step = sp->step;
-	r->prob = sp->prob >= 1 ? 1ULL << 32 : (__u64)(sp->prob * 4294967296.0);
-	if (r->prob == 0) /* tiny but positive: still possible */
-		r->prob = 1;
-	r->has_seed = sp->has_seed;
-	r->seed = sp->seed;
-	r->max = sp->max;
-	r->filters = sp->filters;
-	/* Only a pattern that ends with '*' can match a path longer than
-	 * the kernel side reads: the '*' takes the rest. */
-	if ((sp->filters & EI_FILTER_PATH) && n && sp->pattern[n - 1] == '*')
-		r->filters |= EI_FILTER_PATH_OPEN;
-	memcpy(r->arg_mask, sp->arg_mask, sizeof(r->arg_mask));
-	memcpy(r->arg_value, sp->arg_value, sizeof(r->arg_value));
-	memcpy(r->pattern, sp->pattern, sizeof(r->pattern));
-}
-
 /* Every syscall named one by one must be one the kernel lets us override;
  * those that a %class or /regex brought in and that it does not are
  * dropped from the rules (written to rules[]). all: the union. Without
@@ -136,7 +105,7 @@ static int check_injectable(const struct ei_options *o, struct ei_rule *rules, _
 		struct ei_rule *r = &rules[i];
 		bool any = false;
 
-		rule_encode(sp, r);
+		ei_rule_encode(sp, r);
 		for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
 			__u64 bit = 1ULL << (nr % 64);
 			if (!(r->syscalls[nr / 64] & bit))

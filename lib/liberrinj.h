@@ -92,6 +92,10 @@ struct ei_spec {
 	__u64 arg_mask[6], arg_value[6];
 	char pattern[EI_PATTERN_MAX]; /* path= */
 	bool fd_filter;               /* fd= was given (a filter on arg0) */
+	/* Served by the seccomp backend only (EI_ACT_DELAY, EI_ACT_POKE). */
+	__u64 delay_ns;               /* delay_enter= */
+	__u16 poke_len[6];            /* poke_enter=@argN=HEX: bytes for args[N-1], 0 none */
+	unsigned char poke[6][EI_POKE_MAX];
 };
 
 /* Parses the text after "inject=". Returns 0, or -1 with one line in err
@@ -103,6 +107,11 @@ int ei_fault_parse(const char *text, struct ei_spec *spec, char *err, size_t err
 /* when=first[..last][+[step]]; returns 0 or -1 with a message. */
 int ei_when_parse(const char *s, __u64 *first, __u64 *last, __u64 *step, char *err,
 		  size_t errlen);
+/* A rule as the kernel side evaluates it (struct ei_rule): prob= in
+ * 32-bit fixed point, and whether the path pattern can match a
+ * truncated path. Backends in user space decide from the same encoding,
+ * so that a seeded rule fails the same calls whichever backend serves it. */
+void ei_rule_encode(const struct ei_spec *sp, struct ei_rule *r);
 /* Writes a one-line message into err; returns -1 (for "return ei_fail(...)"). */
 int ei_fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Copies s into buf for a message: printable ASCII as is, other bytes as

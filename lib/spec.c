@@ -91,8 +91,9 @@ static bool parse_prob(const char *s, double *out)
 	return *end == '\0' && *out > 0 && *out <= 1;
 }
 
-static const char *const keys[] = { "error", "retval", "signal", "when", "prob",
-				    "seed",  "max",    "path",   "fd" };
+static const char *const keys[] = { "error", "retval", "signal",     "when",      "prob",
+				    "seed",  "max",    "path",       "fd",        "delay_enter",
+				    "poke_enter", "delay_exit", "poke_exit", "syscall" };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
 static void add_syscall(struct ei_spec *sp, int nr, bool named)
@@ -197,6 +198,86 @@ static int parse_set(char *set, struct ei_spec *sp, char *err, size_t len)
 	return 0;
 }
 
+/* strace's time specification: a decimal floating point number (as
+ * strtod reads it) with an optional unit s, ms, us or ns; microseconds
+ * without one. */
+static bool parse_delay(const char *s, __u64 *ns)
+{
+	static const struct {
+		const char *suffix;
+		double scale;
+	} units[] = { { "", 1e3 }, { "s", 1e9 }, { "ms", 1e6 }, { "us", 1e3 }, { "ns", 1 } };
+	char *end;
+	double v;
+
+	if (!*s || strchr(" \t+-", *s))
+		return false;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || v != v || v < 0)
+		return false;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].suffix))
+			continue;
+		v *= units[i].scale;
+		if (v >= 9.2e18) /* past what a 64-bit count of nanoseconds holds */
+			return false;
+		*ns = (__u64)v;
+		return true;
+	}
+	return false;
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* poke_enter=@argN=HEX[,@argM=HEX]...: N 1-based as strace's, HEX an even
+ * number of hex digits (an optional 0x), at most EI_POKE_MAX bytes. */
+static int parse_poke(const char *val, struct ei_spec *sp, char *err, size_t len)
+{
+	char q[80];
+	const char *p = val;
+
+	while (*p) {
+		const char *item = p, *hex;
+		size_t n;
+		int k;
+
+		if (p[0] != '@' || strncmp(p + 1, "arg", 3) || p[4] < '1' || p[4] > '7' || p[5] != '=')
+			return ei_fail(err, len, "poke_enter=%s: expected @argN=HEX[,@argM=HEX]... with N in 1..7",
+				       ei_quote(val, q, sizeof(q)));
+		k = p[4] - '1';
+		if (k == 6)
+			return ei_fail(err, len, "poke_enter=%s: x86_64 syscalls have 6 arguments (@arg1..@arg6)",
+				       ei_quote(val, q, sizeof(q)));
+		hex = p + 6;
+		if (hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X'))
+			hex += 2;
+		n = strcspn(hex, ",");
+		for (size_t i = 0; i < n; i++)
+			if (hexval(hex[i]) < 0)
+				return ei_fail(err, len, "poke_enter=%s: '%c' is not a hex digit",
+					       ei_quote(val, q, sizeof(q)), hex[i] >= 0x20 && hex[i] < 0x7f ? hex[i] : '?');
+		if (!n || n % 2)
+			return ei_fail(err, len, "poke_enter=%s: expected an even number of hex digits after @arg%d=",
+				       ei_quote(val, q, sizeof(q)), k + 1);
+		if (n / 2 > EI_POKE_MAX)
+			return ei_fail(err, len, "poke_enter: @arg%d: more than %d bytes", k + 1, EI_POKE_MAX);
+		if (sp->poke_len[k])
+			return ei_fail(err, len, "poke_enter: @arg%d given twice", k + 1);
+		for (size_t i = 0; i < n / 2; i++)
+			sp->poke[k][i] = (unsigned char)(hexval(hex[2 * i]) << 4 | hexval(hex[2 * i + 1]));
+		sp->poke_len[k] = (__u16)(n / 2);
+		p = hex + n;
+		if (*p == ',' && !*++p)
+			return ei_fail(err, len, "poke_enter=%s: nothing after the last ','", ei_quote(item, q, sizeof(q)));
+	}
+	sp->actions |= EI_ACT_POKE;
+	return 0;
+}
+
 /* An integer argument value or mask: decimal, 0x hex or 0 octal (as C),
  * or negative decimal (two's complement, for AT_FDCWD and the like). */
 static bool parse_argval(const char *s, __u64 *out)
@@ -266,6 +347,23 @@ static int parse_field(const char *key, const char *val, struct ei_spec *sp, cha
 		r->filters |= EI_FILTER_ARG(0);
 		r->arg_mask[0] = 0xffffffffULL;
 		r->arg_value[0] = v;
+	} else if (!strcmp(key, "delay_enter")) {
+		if (!parse_delay(val, &r->delay_ns))
+			return ei_fail(err, len,
+				       "delay_enter=%s: expected a time: a number and s, ms, us or ns (us without one)", q);
+		r->actions |= EI_ACT_DELAY;
+	} else if (!strcmp(key, "poke_enter")) {
+		return parse_poke(val, sp, err, len);
+	} else if (!strcmp(key, "delay_exit") || !strcmp(key, "poke_exit")) {
+		/* strace's own syntax, refused with what serves it. */
+		return ei_fail(err, len,
+			       "%s= acts after the call has run, which takes a ptrace stop at syscall exit: "
+			       "strace -e inject= serves it (errinj serves %s_enter=)",
+			       key, key[0] == 'd' ? "delay" : "poke");
+	} else if (!strcmp(key, "syscall")) {
+		return ei_fail(err, len,
+			       "syscall= runs another syscall in place of this one, which takes ptrace to "
+			       "rewrite the call: strace -e inject= serves it");
 	}
 	return 0;
 }
@@ -385,8 +483,8 @@ static int parse_spec(const char *text, struct ei_spec *sp, bool fault, char *er
 		for (k = 0; k < NKEYS && strcmp(field, keys[k]); k++)
 			;
 		if (k == NKEYS)
-			return ei_fail(err, len, "unknown key '%s' (expected error, retval, signal, when, prob, "
-				    "seed, max, path, fd or argK)", ei_quote(field, q, sizeof(q)));
+			return ei_fail(err, len, "unknown key '%s' (expected error, retval, signal, delay_enter, "
+				    "poke_enter, when, prob, seed, max, path, fd or argK)", ei_quote(field, q, sizeof(q)));
 		if (seen[k])
 			return ei_fail(err, len, "duplicate key '%s'", keys[k]);
 		seen[k] = true;
@@ -396,8 +494,8 @@ static int parse_spec(const char *text, struct ei_spec *sp, bool fault, char *er
 			return -1;
 	}
 
-	if (fault && (sp->actions & (EI_ACT_RETVAL | EI_ACT_SIGNAL)))
-		return ei_fail(err, len, "fault= takes error=, not retval= or signal= (use inject=)");
+	if (fault && (sp->actions & ~EI_ACT_ERROR))
+		return ei_fail(err, len, "fault= takes error=, not retval=, signal=, delay_enter= or poke_enter= (use inject=)");
 	if (fault && !sp->actions) {
 		sp->actions = EI_ACT_ERROR;
 		sp->error = ENOSYS;
@@ -405,7 +503,8 @@ static int parse_spec(const char *text, struct ei_spec *sp, bool fault, char *er
 	if ((sp->actions & EI_ACT_ERROR) && (sp->actions & EI_ACT_RETVAL))
 		return ei_fail(err, len, "error= and retval= are mutually exclusive");
 	if (!sp->actions)
-		return ei_fail(err, len, "no action: add error=ERRNO, retval=N or signal=SIG");
+		return ei_fail(err, len, "no action: add error=ERRNO, retval=N, signal=SIG, delay_enter=TIME or "
+				    "poke_enter=@argN=HEX");
 	if (sp->has_seed && sp->prob >= 1)
 		return ei_fail(err, len, "seed= needs prob= (it seeds the probabilistic choice)");
 	sp->fd_filter = seen[8];
@@ -420,4 +519,33 @@ int ei_spec_parse(const char *text, struct ei_spec *sp, char *err, size_t len)
 int ei_fault_parse(const char *text, struct ei_spec *sp, char *err, size_t len)
 {
 	return parse_spec(text, sp, true, err, len);
+}
+
+void ei_rule_encode(const struct ei_spec *sp, struct ei_rule *r)
+{
+	size_t n = strlen(sp->pattern);
+
+	memset(r, 0, sizeof(*r));
+	memcpy(r->syscalls, sp->syscalls, sizeof(r->syscalls));
+	r->actions = sp->actions;
+	r->error = sp->error;
+	r->retval = sp->retval;
+	r->signal = (__u32)sp->signal;
+	r->first = sp->first;
+	r->last = sp->last;
+	r->step = sp->step;
+	r->prob = sp->prob >= 1 ? 1ULL << 32 : (__u64)(sp->prob * 4294967296.0);
+	if (r->prob == 0) /* tiny but positive: still possible */
+		r->prob = 1;
+	r->has_seed = sp->has_seed;
+	r->seed = sp->seed;
+	r->max = sp->max;
+	r->filters = sp->filters;
+	/* Only a pattern that ends with '*' can match a path longer than
+	 * the kernel side reads: the '*' takes the rest. */
+	if ((sp->filters & EI_FILTER_PATH) && n && sp->pattern[n - 1] == '*')
+		r->filters |= EI_FILTER_PATH_OPEN;
+	memcpy(r->arg_mask, sp->arg_mask, sizeof(r->arg_mask));
+	memcpy(r->arg_value, sp->arg_value, sizeof(r->arg_value));
+	memcpy(r->pattern, sp->pattern, sizeof(r->pattern));
 }

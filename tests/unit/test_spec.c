@@ -320,9 +320,9 @@ static void test_quote(void)
 static void test_fault(void)
 {
 	static const struct bad_spec bad[] = {
-		{ "dup:retval=1", "fault= takes error=, not retval= or signal=" },
-		{ "dup:signal=SIGUSR1", "fault= takes error=, not retval= or signal=" },
-		{ "dup:error=EIO:signal=9", "fault= takes error=, not retval= or signal=" },
+		{ "dup:retval=1", "fault= takes error=, not retval=, signal=" },
+		{ "dup:signal=SIGUSR1", "fault= takes error=, not retval=, signal=" },
+		{ "dup:error=EIO:signal=9", "fault= takes error=, not retval=, signal=" },
 		{ "dup:", "empty field" },
 		{ "", "empty inject spec" },
 		{ "nosuch", "unknown syscall 'nosuch'" },
@@ -385,6 +385,36 @@ static void test_set_syntax(void)
 	REJECTED(ei_spec_parse, bad);
 }
 
+/* strace's delay_enter= time and poke_enter= data, accepted as strace does. */
+static void test_delay_poke(void)
+{
+	static const struct {
+		const char *spec;
+		__u64 ns;
+	} delays[] = {
+		{ "dup:delay_enter=800000", 800000000ULL }, { "dup:delay_enter=1.5ms", 1500000ULL },
+		{ "dup:delay_enter=2s", 2000000000ULL },    { "dup:delay_enter=7ns", 7 },
+		{ "dup:delay_enter=3us", 3000 },             { "dup:delay_enter=1e3", 1000000ULL },
+		{ "dup:delay_enter=0", 0 },
+	};
+	for (size_t i = 0; i < sizeof(delays) / sizeof(delays[0]); i++)
+		if (ok(delays[i].spec)) {
+			ASSERT_EQ(sp.actions, EI_ACT_DELAY);
+			ASSERT(sp.delay_ns == delays[i].ns, "%s: %llu ns", delays[i].spec, (unsigned long long)sp.delay_ns);
+		}
+	if (ok("read:error=EIO:delay_enter=10ms:signal=SIGUSR1"))
+		ASSERT_EQ(sp.actions, EI_ACT_ERROR | EI_ACT_DELAY | EI_ACT_SIGNAL);
+	if (ok("write:poke_enter=@arg2=0000DEAD0000BEEF,@arg1=0xff")) {
+		static const unsigned char want[] = { 0, 0, 0xde, 0xad, 0, 0, 0xbe, 0xef };
+		ASSERT_EQ(sp.actions, EI_ACT_POKE);
+		ASSERT_EQ(sp.poke_len[1], 8);
+		ASSERT(!memcmp(sp.poke[1], want, sizeof(want)), "poked bytes of @arg2");
+		ASSERT_EQ(sp.poke_len[0], 1);
+		ASSERT_EQ(sp.poke[0][0], 0xff);
+		ASSERT_EQ(sp.poke_len[2], 0);
+	}
+}
+
 int main(void)
 {
 	SUBTEST(error_field);
@@ -399,5 +429,6 @@ int main(void)
 	SUBTEST(quote);
 	SUBTEST(fault);
 	SUBTEST(set_syntax);
+	SUBTEST(delay_poke);
 	return t_failed ? 1 : 0;
 }
