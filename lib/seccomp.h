@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The seccomp backend (inside liberrinj; lib/engine.c drives it): no BPF,
+ * no privilege. The launched command installs, just before its execve, a
+ * filter that traps the rules' syscalls with SECCOMP_RET_USER_NOTIF;
+ * errinj is the supervisor and answers each trapped call: fail it, fake
+ * its result, delay it, poke its memory, or let it run.
+ */
+#ifndef ERRINJ_SECCOMP_H
+#define ERRINJ_SECCOMP_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include "liberrinj.h"
+
+struct ei_sup;
+
+struct ei_sup_options {
+	const struct ei_rule *rules; /* encoded rules (ei_rule_encode); index = rule number */
+	const struct ei_spec *specs; /* the same rules as given: delay_ns, poke_len, poke */
+	int nrules;
+	const __u64 *trap;           /* EI_NR_SYSCALLS bits: the syscalls this backend serves */
+	bool follow;                 /* the command's descendants are targets too */
+	__u64 *rule_hits;            /* per rule, injections made (max=): shared with the BPF
+				      * backends, so updated with __atomic builtins */
+	ei_event_fn fn;              /* every injection, or NULL */
+	void *ctx;
+};
+
+/* Whether this kernel lets this process supervise with user notification:
+ * 0, or -1 with a sentence naming what is missing. */
+int ei_sup_check(char *err, size_t len);
+/* Prepares (before fork: shared memory for the handshake). NULL with a
+ * sentence on failure. */
+struct ei_sup *ei_sup_new(const struct ei_sup_options *o, char *err, size_t len);
+/* In the launched child, after fork and just before execve; only
+ * async-signal-safe calls: no_new_privs, the filter with a listener, whose
+ * number it publishes in the shared memory (no syscall after the filter is
+ * in place). Returns 0 or -errno. */
+int ei_sup_child(struct ei_sup *s);
+/* In the parent once the child runs: waits for the listener to be
+ * published (or the child to die), takes it (pidfd_getfd), then answers
+ * every call the child makes, uncounted and untouched, until its execve
+ * has succeeded or failed: report_fd (a pipe's read end, whose write end
+ * the child holds close-on-exec) then reads EOF or the exec's errno,
+ * which *exec_errno gets (0 on success). A call that arrives after that
+ * moment is the command's and is served normally. 0, or -1 with a
+ * sentence. */
+int ei_sup_start(struct ei_sup *s, pid_t child, int report_fd, int *exec_errno, char *err, size_t len);
+/* A descriptor to poll: readable when ei_sup_handle has work. */
+int ei_sup_fd(struct ei_sup *s);
+/* Answers what is ready: trapped calls, processes gone, delays due.
+ * Never blocks on one trapped call while others wait. */
+int ei_sup_handle(struct ei_sup *s);
+/* Milliseconds until the next delayed answer is due (rounded up), -1 if none. */
+int ei_sup_timeout_ms(struct ei_sup *s);
+/* Whether some process still holds the filter (the listener has not hung up). */
+bool ei_sup_alive(struct ei_sup *s);
+int ei_sup_stat(struct ei_sup *s, int nr, struct ei_stat *out);
+/* Calls a path= rule could not decide (the path could not be read). */
+__u64 ei_sup_undecided(struct ei_sup *s);
+/* Closes the listener (processes still holding the filter then get ENOSYS
+ * from trapped calls: the kernel's answer without a supervisor) and frees. */
+void ei_sup_free(struct ei_sup *s);
+
+#endif
