@@ -1,0 +1,1412 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The seccomp backend: errinj supervises the command through seccomp user
+ * notification (SECCOMP_RET_USER_NOTIF). The command installs, just before
+ * its execve, a classic BPF filter that traps the served syscalls; errinj
+ * takes the filter's listener with pidfd_getfd and answers each trapped
+ * call: fail it, fake its result, signal, delay, poke, or let it run.
+ *
+ * The decisions are the kernel side's (bpf/errinj.bpf.c: rule_step,
+ * count_call, when_matches, mix, args_match, path_matches, read_path),
+ * made from the same encoded rules, so that a rule fails the same calls
+ * whichever backend serves it. Differences, all of them forced by where
+ * this runs:
+ *  - A descendant's place in the process tree (its lineage, for seed=) is
+ *    its rank among its parent's children in the order the supervisor
+ *    first sees them make a trapped call (or be the parent of one that
+ *    does), not the order they were forked: the supervisor learns of a
+ *    process only from its calls. Children that race to their first
+ *    trapped call may swap ranks from one run to the next. A process
+ *    whose parent had gone (reparented) before it was first seen gets
+ *    mix(tgid), as the kernel side does for a process it enrolls late.
+ *  - The path argument is read with process_vm_readv, which faults pages
+ *    in: a path on a page never touched reads fine (the kernel side
+ *    counts it undecided). Unreadable is an unmapped address, or a target
+ *    the user may not ptrace (one that made itself undumpable).
+ *  - The filter also traps execve and execveat whatever the rules: the
+ *    listener is close-on-exec, so the command must stay in its execve
+ *    until errinj holds the listener. Those calls are answered "continue"
+ *    (uncounted) unless a rule serves them.
+ *  - no_new_privs is set for the command (the kernel requires it of an
+ *    unprivileged filter): setuid programs do not gain privileges under
+ *    this backend.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/uio.h>
+#include <sys/utsname.h>
+
+#include "seccomp.h"
+
+/* Newer than some headers (Debian 12's lack the last two). */
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5) /* Linux 5.19 */
+#endif
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64) /* Linux 6.6 */
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+#ifndef __X32_SYSCALL_BIT
+#define __X32_SYSCALL_BIT 0x40000000
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+
+#define TAG_LISTENER 1 /* epoll data of the listener; 2 the timer; else a struct proc * */
+#define TAG_TIMER 2
+#define NO_COUNT (~0ULL) /* count_call: the rule counts, but could not */
+#define LEAF 4           /* numbers compared one by one at a leaf of the filter's search tree */
+#define CHAIN_MAX 256    /* ancestors looked up for a new process's lineage */
+#define DRAIN_ROUNDS 64  /* epoll rounds per ei_sup_handle */
+
+/* The handshake, in memory the child shares (MAP_SHARED, made before the
+ * fork): the child writes, the parent reads. */
+struct shared {
+	int state;       /* 0: not yet; 1: listener published; -errno: the filter failed */
+	int fd;          /* the listener's number in the child */
+	int no_killable; /* the kernel refused SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV */
+};
+
+/* The head of an entry of a table by pid (a process's or a thread's). */
+struct hent {
+	pid_t key;
+	struct hent *next;
+};
+
+struct table {
+	struct hent **b;
+	size_t nb, n;
+};
+
+/* A process (thread group) seen making a trapped call, or an ancestor of
+ * one. Dropped when its pidfd says it has exited, so a pid used again is
+ * a new process. */
+struct proc {
+	struct hent h; /* key: tgid */
+	pid_t tgid;
+	int pidfd;        /* -1: none could be had (no exit watch) */
+	bool target;
+	bool root;        /* the command's own process */
+	__u64 lineage;    /* its place in the process tree, for seed= */
+	__u64 nchildren;  /* children ranked so far */
+	__u64 *counts;    /* per counter slot (rule, syscall), targets only */
+	pid_t *tids;      /* its threads in the thread table */
+	int ntids, captids, sweep_at;
+};
+
+struct thr {
+	struct hent h; /* key: tid */
+	struct proc *p;
+};
+
+/* A decided call whose answer is held (delay_enter=). */
+struct delayed {
+	__u64 due;       /* CLOCK_MONOTONIC ns */
+	__u64 id;
+	__u64 received;  /* when the call was received */
+	pid_t tgid, tid;
+	int rule;
+	__u64 args[6];
+	struct ei_event ev;
+};
+
+struct extra { /* the parts of a rule struct ei_rule does not hold */
+	__u64 delay_ns;
+	__u16 poke_len[6];
+	unsigned char poke[6][EI_POKE_MAX];
+};
+
+struct ei_sup {
+	struct ei_rule rules[EI_MAX_RULES];
+	struct extra extra[EI_MAX_RULES];
+	int nrules;
+	__u64 serve[EI_NR_SYSCALLS / 64]; /* trapped and named by a rule */
+	__u32 slot[EI_MAX_RULES][EI_NR_SYSCALLS]; /* 1 + counter index, 0: none */
+	__u32 nslots;
+	bool follow;
+	__u64 *rule_hits;
+	__u64 own_hits[EI_MAX_RULES]; /* when the options give none */
+	ei_event_fn fn;
+	void *ctx;
+
+	struct sock_filter *filter;
+	unsigned short filter_len;
+	struct shared *sh;
+
+	struct seccomp_notif_sizes sizes;
+	struct seccomp_notif *req;
+	struct seccomp_notif_resp *resp;
+	int listener, epfd, timerfd, pidfd; /* pidfd: the command's, until its proc owns it */
+	pid_t child, self;
+	bool killable; /* the filter has WAIT_KILLABLE_RECV */
+	bool hup;      /* no process holds the filter any more */
+	long pagesize;
+	__u64 rng;
+
+	struct ei_stat stats[EI_NR_SYSCALLS];
+	__u64 undecided;
+
+	struct table procs; /* struct proc by tgid */
+	struct table thrs;  /* struct thr by tid */
+
+	struct delayed **heap; /* min-heap by due */
+	int nheap, capheap;
+};
+
+/* ---- the kernel side's decision, in user space ---- */
+
+/* splitmix64, as bpf/errinj.bpf.c. */
+static __u64 mix(__u64 x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+static bool when_matches(const struct ei_rule *r, __u64 n)
+{
+	if (n < r->first || (r->last && n > r->last))
+		return false;
+	if (!r->step)
+		return n == r->first;
+	return (n - r->first) % r->step == 0;
+}
+
+/* As lib/engine.c: a rule numbers the calls it selects only if when= or
+ * a seeded prob= looks at the number. */
+static bool rule_counts(const struct ei_rule *r)
+{
+	return r->first != 1 || r->last != 0 || r->step != 1 || (r->prob < (1ULL << 32) && r->has_seed);
+}
+
+static __u64 arg_bits(int bytes)
+{
+	return bytes >= 8 || bytes <= 0 ? ~0ULL : (1ULL << (bytes * 8)) - 1;
+}
+
+static bool has_nr(const __u64 *set, int nr)
+{
+	return nr >= 0 && nr < EI_NR_SYSCALLS && (set[nr / 64] & (1ULL << (nr % 64)));
+}
+
+static bool args_match(const struct ei_rule *r, const __u64 *args, const struct ei_syscall_entry *e)
+{
+	for (int k = 0; k < 6; k++) {
+		__u64 bits = e ? arg_bits(e->arg_bytes[k]) : ~0ULL;
+		if ((r->filters & EI_FILTER_ARG(k)) && (args[k] & r->arg_mask[k] & bits) != (r->arg_value[k] & bits))
+			return false;
+	}
+	return true;
+}
+
+struct path {
+	char s[EI_PATH_MAX];
+	int len;        /* bytes, without the NUL; -1: unreadable or none */
+	bool truncated; /* it goes on past the EI_PATH_MAX - 1 bytes read */
+};
+
+/* glob_step and path_matches of the kernel side, step for step: '*' any
+ * run of bytes, '/' included; '?' one byte; a truncated path only for a
+ * pattern that ends with '*'. */
+static bool path_matches(const struct path *ph, const struct ei_rule *r)
+{
+	int p = 0, s = 0, star_p = -1, star_s = 0;
+
+	if (ph->len < 0)
+		return false;
+	if (ph->truncated && !(r->filters & EI_FILTER_PATH_OPEN))
+		return false;
+	for (long step = 0; step < (long)EI_PATH_MAX * EI_PATTERN_MAX; step++) {
+		char pc;
+
+		if (p < 0 || p >= EI_PATTERN_MAX || s < 0 || s >= EI_PATH_MAX)
+			return false;
+		pc = r->pattern[p];
+		if (s < ph->len) {
+			if (pc == '*') {
+				star_p = p++;
+				star_s = s;
+				continue;
+			}
+			if (pc && (pc == '?' || pc == ph->s[s])) {
+				p++;
+				s++;
+				continue;
+			}
+			if (star_p >= 0) {
+				p = star_p + 1;
+				s = ++star_s;
+				continue;
+			}
+			return false;
+		}
+		if (pc == '*') {
+			p++;
+			continue;
+		}
+		return pc == 0;
+	}
+	return false;
+}
+
+/* The path argument at addr in the target, as the kernel side's
+ * read_path: its first EI_PATH_MAX - 1 bytes, truncated when it goes on.
+ * process_vm_readv is documented not to split an iovec element (recent
+ * kernels do), so the remote side is cut at page boundaries: a string
+ * that ends just before an unmapped page reads on any kernel. */
+static void read_path(struct ei_sup *s, pid_t tid, __u64 addr, struct path *ph)
+{
+	char buf[EI_PATH_MAX];
+	struct iovec local = { buf, sizeof(buf) }, remote[EI_PATH_MAX / 512 + 2];
+	unsigned long a = (unsigned long)addr;
+	size_t want = sizeof(buf);
+	int n = 0, i;
+	ssize_t got;
+
+	ph->len = -1;
+	ph->truncated = false;
+	while (want && n < (int)(sizeof(remote) / sizeof(remote[0]))) {
+		size_t room = (size_t)s->pagesize - a % (size_t)s->pagesize;
+		if (room > want)
+			room = want;
+		remote[n].iov_base = (void *)a;
+		remote[n++].iov_len = room;
+		a += room;
+		want -= room;
+	}
+	got = process_vm_readv(tid, &local, 1, remote, n, 0);
+	if (got <= 0)
+		return;
+	for (i = 0; i < got && i < EI_PATH_MAX - 1 && buf[i]; i++)
+		;
+	if (i < got && i < EI_PATH_MAX - 1) {
+		ph->len = i;
+	} else if (got >= EI_PATH_MAX - 1) {
+		/* EI_PATH_MAX - 1 bytes and no NUL: whole only if the next
+		 * byte is the NUL. */
+		ph->len = EI_PATH_MAX - 1;
+		ph->truncated = !(got >= EI_PATH_MAX && buf[EI_PATH_MAX - 1] == 0);
+	} else {
+		return; /* runs into memory that cannot be read */
+	}
+	memcpy(ph->s, buf, (size_t)ph->len);
+	ph->s[ph->len] = 0;
+}
+
+/* ---- the filter: a balanced search over the trapped numbers ---- */
+
+static int tree_size(int n)
+{
+	int ls;
+
+	if (n <= LEAF)
+		return n + 2;
+	ls = tree_size(n / 2);
+	return 1 + (ls > 255) + ls + tree_size(n - n / 2);
+}
+
+/* A subtree for the sorted numbers a[0..n): each internal node a JGE on
+ * the right half's first number (and a JA when the left half is too far
+ * for an 8-bit jump), each leaf a few JEQs and its own two returns, so
+ * that no jump goes far and a call pays about log2(n) compares. */
+static void emit_tree(struct sock_filter *f, int *pc, const __u32 *a, int n)
+{
+	if (n <= LEAF) {
+		for (int i = 0; i < n; i++)
+			f[(*pc)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, a[i], (__u8)(n - i), 0);
+		f[(*pc)++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+		f[(*pc)++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
+		return;
+	}
+	int l = n / 2, ls = tree_size(l);
+	if (ls <= 255) {
+		f[(*pc)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, a[l], (__u8)ls, 0);
+	} else {
+		f[(*pc)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, a[l], 0, 1);
+		f[(*pc)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, (__u32)ls, 0, 0);
+	}
+	emit_tree(f, pc, a, l);
+	emit_tree(f, pc, a + l, n - l);
+}
+
+static int build_filter(struct ei_sup *s, char *err, size_t len)
+{
+	__u32 a[EI_NR_SYSCALLS];
+	int n = 0, pc = 0, size;
+
+	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
+		if (has_nr(s->serve, nr) || nr == SYS_execve || nr == SYS_execveat)
+			a[n++] = (__u32)nr;
+	size = 6 + tree_size(n);
+	if (size > BPF_MAXINSNS)
+		return ei_fail(err, len, "the seccomp filter would take %d instructions (at most %d)", size, BPF_MAXINSNS);
+	s->filter = calloc((size_t)size, sizeof(*s->filter));
+	if (!s->filter)
+		return ei_fail(err, len, "out of memory");
+	struct sock_filter *f = s->filter;
+	/* Another architecture's calls (int 0x80) and x32's run untouched:
+	 * the numbers below are x86_64's. */
+	f[pc++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+	f[pc++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
+	f[pc++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	f[pc++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	f[pc++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, __X32_SYSCALL_BIT, 0, 1);
+	f[pc++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	emit_tree(f, &pc, a, n);
+	s->filter_len = (unsigned short)pc;
+	return 0;
+}
+
+/* ---- small helpers ---- */
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+}
+
+static int pidfd_open(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+static ssize_t read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	do
+		n = read(fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	return n;
+}
+
+/* Tgid and PPid of a thread, from /proc/<tid>/status. */
+static int read_status(pid_t tid, pid_t *tgid, pid_t *ppid)
+{
+	char path[40], buf[4096], *t, *p;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	n = read_file(path, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	t = strstr(buf, "\nTgid:");
+	p = strstr(buf, "\nPPid:");
+	if (!t || !p)
+		return -1;
+	*tgid = (pid_t)strtol(t + 6, NULL, 10);
+	*ppid = (pid_t)strtol(p + 6, NULL, 10);
+	return *tgid > 0 ? 0 : -1;
+}
+
+static void read_comm(pid_t tid, char *comm)
+{
+	char path[40], buf[EI_COMM_LEN + 1];
+	ssize_t n;
+
+	memset(comm, 0, EI_COMM_LEN);
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)tid);
+	n = read_file(path, buf, EI_COMM_LEN);
+	if (n <= 0)
+		return;
+	if (buf[n - 1] == '\n')
+		n--;
+	if (n > EI_COMM_LEN - 1)
+		n = EI_COMM_LEN - 1;
+	memcpy(comm, buf, (size_t)n);
+}
+
+static int epoll_add(struct ei_sup *s, int fd, __u64 tag)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = tag };
+
+	return epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static size_t hash_pid(pid_t pid, size_t nb)
+{
+	return ((__u32)pid * 2654435761u) & (nb - 1);
+}
+
+/* ---- tables by pid ---- */
+
+static struct hent **tab_slot(struct table *t, pid_t key)
+{
+	struct hent **e = &t->b[hash_pid(key, t->nb)];
+
+	while (*e && (*e)->key != key)
+		e = &(*e)->next;
+	return e;
+}
+
+static struct hent *tab_find(struct table *t, pid_t key)
+{
+	return t->nb ? *tab_slot(t, key) : NULL;
+}
+
+static int tab_add(struct table *t, struct hent *e)
+{
+	if (t->n >= t->nb) {
+		size_t nn = t->nb ? 2 * t->nb : 64;
+		struct hent **nb = calloc(nn, sizeof(*nb));
+		if (!nb)
+			return -1;
+		for (size_t i = 0; i < t->nb; i++)
+			for (struct hent *x = t->b[i], *next; x; x = next) {
+				next = x->next;
+				x->next = nb[hash_pid(x->key, nn)];
+				nb[hash_pid(x->key, nn)] = x;
+			}
+		free(t->b);
+		t->b = nb;
+		t->nb = nn;
+	}
+	struct hent **slot = &t->b[hash_pid(e->key, t->nb)];
+	e->next = *slot;
+	*slot = e;
+	t->n++;
+	return 0;
+}
+
+static void tab_del(struct table *t, struct hent *e)
+{
+	struct hent **x;
+
+	if (!t->nb)
+		return;
+	for (x = &t->b[hash_pid(e->key, t->nb)]; *x && *x != e; x = &(*x)->next)
+		;
+	if (*x) {
+		*x = e->next;
+		t->n--;
+	}
+}
+
+/* ---- processes and threads ---- */
+
+static struct proc *proc_find(struct ei_sup *s, pid_t tgid)
+{
+	return (struct proc *)tab_find(&s->procs, tgid);
+}
+
+/* Forgets p's j-th thread. */
+static void thr_forget(struct ei_sup *s, struct proc *p, int j)
+{
+	struct hent *t = tab_find(&s->thrs, p->tids[j]);
+
+	if (t && ((struct thr *)t)->p == p) {
+		tab_del(&s->thrs, t);
+		free(t);
+	}
+	p->tids[j] = p->tids[--p->ntids];
+}
+
+/* Threads that have exited leave no pidfd event (only processes do):
+ * every so often, those of p that are gone are forgotten. */
+static void thr_sweep(struct ei_sup *s, struct proc *p)
+{
+	for (int j = 0; j < p->ntids;) {
+		pid_t tid = p->tids[j];
+		if (tid != p->tgid && syscall(SYS_tgkill, p->tgid, tid, 0) && errno == ESRCH)
+			thr_forget(s, p, j);
+		else
+			j++;
+	}
+	p->sweep_at = 2 * p->ntids + 64;
+}
+
+static int thr_add(struct ei_sup *s, pid_t tid, struct proc *p)
+{
+	struct thr *t;
+
+	if (p->ntids >= p->sweep_at)
+		thr_sweep(s, p);
+	if (p->ntids == p->captids) {
+		int cap = p->captids ? 2 * p->captids : 4;
+		pid_t *n = realloc(p->tids, (size_t)cap * sizeof(*n));
+		if (!n)
+			return -1;
+		p->tids = n;
+		p->captids = cap;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -1;
+	t->h.key = tid;
+	t->p = p;
+	if (tab_add(&s->thrs, &t->h)) {
+		free(t);
+		return -1;
+	}
+	p->tids[p->ntids++] = tid;
+	return 0;
+}
+
+static void proc_free(struct ei_sup *s, struct proc *p)
+{
+	tab_del(&s->procs, &p->h);
+	while (p->ntids)
+		thr_forget(s, p, p->ntids - 1);
+	if (p->pidfd >= 0) {
+		epoll_ctl(s->epfd, EPOLL_CTL_DEL, p->pidfd, NULL);
+		close(p->pidfd);
+	}
+	free(p->tids);
+	free(p->counts);
+	free(p);
+}
+
+/* A new process: watched by a pidfd in our epoll set, so that its state
+ * goes when it exits. pidfd may be given (the command's). */
+static struct proc *proc_add(struct ei_sup *s, pid_t tgid, bool target, __u64 lineage, int pidfd)
+{
+	struct proc *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->h.key = p->tgid = tgid;
+	p->target = target;
+	p->lineage = lineage;
+	p->sweep_at = 64;
+	p->pidfd = pidfd >= 0 ? pidfd : pidfd_open(tgid);
+	if (p->pidfd < 0 && errno == ESRCH) {
+		free(p); /* gone already */
+		return NULL;
+	}
+	if (tab_add(&s->procs, &p->h)) {
+		if (pidfd < 0 && p->pidfd >= 0)
+			close(p->pidfd);
+		free(p);
+		return NULL;
+	}
+	/* Out of descriptors: kept unwatched (never dropped; a pid used
+	 * again would be taken for it). */
+	if (p->pidfd >= 0 && epoll_add(s, p->pidfd, (__u64)(uintptr_t)p)) {
+		close(p->pidfd);
+		p->pidfd = -1;
+	}
+	return p;
+}
+
+/* A process seen for the first time, ppid its parent. With follow, every
+ * process that holds the filter is a target (the filter is inherited
+ * only by the command's descendants); its lineage comes from its parent,
+ * which is looked up (and, if not yet known, made known) up to a known
+ * process. */
+static struct proc *proc_new(struct ei_sup *s, pid_t tgid, pid_t ppid)
+{
+	pid_t chain[CHAIN_MAX], cur = ppid, t, pp;
+	struct proc *anc = NULL;
+	int n = 0;
+
+	if (!s->follow)
+		return proc_add(s, tgid, false, 0, -1);
+	while (n < CHAIN_MAX && !(anc = proc_find(s, cur))) {
+		if (cur <= 1 || cur == s->self || read_status(cur, &t, &pp))
+			break;
+		chain[n++] = cur;
+		cur = pp;
+	}
+	if (anc && anc->target) {
+		while (anc && n > 0) {
+			anc->nchildren++;
+			anc = proc_add(s, chain[--n], true, mix(anc->lineage ^ mix(anc->nchildren)), -1);
+		}
+		if (anc) {
+			anc->nchildren++;
+			return proc_add(s, tgid, true, mix(anc->lineage ^ mix(anc->nchildren)), -1);
+		}
+	}
+	/* Its parent had gone before we saw it: its place is unknown. */
+	return proc_add(s, tgid, true, mix((__u64)tgid), -1);
+}
+
+/* The process of thread tid (notif.pid), made known at first sight. NULL
+ * if it cannot be told (it has gone). */
+static struct proc *proc_of(struct ei_sup *s, pid_t tid)
+{
+	struct thr *t = (struct thr *)tab_find(&s->thrs, tid);
+	struct proc *p;
+	pid_t tgid, ppid;
+
+	if (t) {
+		p = t->p;
+		/* A leader lives as long as its process (the pidfd tells);
+		 * another thread may have gone and its tid be another's. */
+		if (tid == p->tgid || !syscall(SYS_tgkill, p->tgid, tid, 0) || errno != ESRCH)
+			return p;
+		for (int j = 0; j < p->ntids; j++)
+			if (p->tids[j] == tid) {
+				thr_forget(s, p, j);
+				break;
+			}
+	}
+	if (read_status(tid, &tgid, &ppid))
+		return NULL;
+	p = proc_find(s, tgid);
+	if (!p)
+		p = proc_new(s, tgid, ppid);
+	if (!p || thr_add(s, tid, p))
+		return NULL;
+	return p;
+}
+
+static __u64 count_call(struct ei_sup *s, struct proc *p, int i, int nr, __u64 *lineage)
+{
+	__u32 sl = s->slot[i][nr];
+
+	if (!sl)
+		return 0;
+	if (!p->counts && !(p->counts = calloc(s->nslots, sizeof(*p->counts))))
+		return NO_COUNT;
+	*lineage = p->lineage;
+	return ++p->counts[sl - 1];
+}
+
+/* ---- answers ---- */
+
+static bool id_valid(struct ei_sup *s, __u64 id)
+{
+	return ioctl(s->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
+}
+
+static void send_resp(struct ei_sup *s, __u64 id, __s64 val, int error, __u32 flags)
+{
+	memset(s->resp, 0, s->sizes.seccomp_notif_resp);
+	s->resp->id = id;
+	s->resp->val = val;
+	s->resp->error = error;
+	s->resp->flags = flags;
+	/* ENOENT: the caller is gone (killed, or its call interrupted). */
+	while (ioctl(s->listener, SECCOMP_IOCTL_NOTIF_SEND, s->resp) && errno == EINTR)
+		;
+}
+
+static void send_continue(struct ei_sup *s, __u64 id)
+{
+	send_resp(s, id, 0, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
+}
+
+/* Carries out what rule i decided for the call: poke, signal, answer,
+ * event. */
+static void answer(struct ei_sup *s, __u64 id, pid_t tgid, pid_t tid, int i, const __u64 *args, __u64 received,
+		   struct ei_event *ev)
+{
+	const struct ei_rule *r = &s->rules[i];
+	const struct extra *x = &s->extra[i];
+	bool live = true;
+
+	if (r->actions & (EI_ACT_POKE | EI_ACT_SIGNAL))
+		live = id_valid(s, id); /* else tid may be another's now */
+	if ((r->actions & EI_ACT_POKE) && live) {
+		for (int k = 0; k < 6; k++) {
+			if (!x->poke_len[k])
+				continue;
+			struct iovec l = { (void *)x->poke[k], x->poke_len[k] };
+			struct iovec rm = { (void *)(uintptr_t)args[k], x->poke_len[k] };
+			process_vm_writev(tid, &l, 1, &rm, 1, 0); /* not fatal */
+		}
+	}
+	/* Pending when the call returns, as bpf_send_signal_thread's: sent
+	 * while the caller waits, which (WAIT_KILLABLE_RECV) a signal that
+	 * does not kill cannot interrupt. Without it, the signal would
+	 * restart the call: sent after the answer. */
+	if ((r->actions & EI_ACT_SIGNAL) && live && s->killable)
+		syscall(SYS_tgkill, tgid, tid, (int)r->signal);
+	if (r->actions & EI_ACT_ERROR)
+		send_resp(s, id, 0, -r->error, 0);
+	else if (r->actions & EI_ACT_RETVAL)
+		send_resp(s, id, r->retval, 0, 0);
+	else
+		send_continue(s, id);
+	if ((r->actions & EI_ACT_SIGNAL) && live && !s->killable)
+		syscall(SYS_tgkill, tgid, tid, (int)r->signal);
+	if (ev) {
+		if (r->actions & EI_ACT_DELAY)
+			ev->delay_ns = now_ns() - received;
+		s->fn(ev, s->ctx);
+	}
+}
+
+/* ---- delayed answers: a min-heap by due time, a timerfd for the first ---- */
+
+static void arm_timer(struct ei_sup *s)
+{
+	struct itimerspec its = { 0 };
+
+	if (s->nheap) {
+		__u64 due = s->heap[0]->due ? s->heap[0]->due : 1;
+		its.it_value.tv_sec = (time_t)(due / 1000000000ULL);
+		its.it_value.tv_nsec = (long)(due % 1000000000ULL);
+	}
+	timerfd_settime(s->timerfd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+static int heap_push(struct ei_sup *s, struct delayed *d)
+{
+	int i;
+
+	if (s->nheap == s->capheap) {
+		int cap = s->capheap ? 2 * s->capheap : 16;
+		struct delayed **h = realloc(s->heap, (size_t)cap * sizeof(*h));
+		if (!h)
+			return -1;
+		s->heap = h;
+		s->capheap = cap;
+	}
+	for (i = s->nheap++; i > 0 && s->heap[(i - 1) / 2]->due > d->due; i = (i - 1) / 2)
+		s->heap[i] = s->heap[(i - 1) / 2];
+	s->heap[i] = d;
+	return 0;
+}
+
+static struct delayed *heap_pop(struct ei_sup *s)
+{
+	struct delayed *top = s->heap[0], *last = s->heap[--s->nheap];
+	int i = 0;
+
+	for (;;) {
+		int c = 2 * i + 1;
+		if (c >= s->nheap)
+			break;
+		if (c + 1 < s->nheap && s->heap[c + 1]->due < s->heap[c]->due)
+			c++;
+		if (s->heap[c]->due >= last->due)
+			break;
+		s->heap[i] = s->heap[c];
+		i = c;
+	}
+	if (s->nheap)
+		s->heap[i] = last;
+	return top;
+}
+
+/* Answers the delayed calls that are due (all of them if all). */
+static void fire_due(struct ei_sup *s, bool all)
+{
+	__u64 now = now_ns();
+	bool popped = false;
+
+	while (s->nheap && (all || s->heap[0]->due <= now)) {
+		struct delayed *d = heap_pop(s);
+		answer(s, d->id, d->tgid, d->tid, d->rule, d->args, d->received, s->fn ? &d->ev : NULL);
+		free(d);
+		popped = true;
+	}
+	if (popped)
+		arm_timer(s);
+}
+
+/* ---- serving a trapped call ---- */
+
+/* A target's call: the rules in order, as rule_step. */
+static void serve_target(struct ei_sup *s, struct proc *p, const struct seccomp_notif *n, __u64 received)
+{
+	int nr = n->data.nr, fired = -1;
+	const struct ei_syscall_entry *e = ei_syscall_info(nr);
+	const __u64 *args = (const __u64 *)n->data.args;
+	struct path ph = { .len = -1 };
+	bool have_path = false, want_path = false;
+
+	/* The path first, if a rule may look at it: the call must still be
+	 * there once it is read (else its pid may be another's), and nothing
+	 * may be counted for a call that goes. */
+	for (int i = 0; i < s->nrules && !want_path; i++)
+		want_path = has_nr(s->rules[i].syscalls, nr) && (s->rules[i].filters & EI_FILTER_PATH) &&
+			    args_match(&s->rules[i], args, e);
+	if (want_path) {
+		if (e && e->path_arg >= 0 && e->path_arg < 6)
+			read_path(s, (pid_t)n->pid, args[e->path_arg], &ph);
+		have_path = true;
+		if (!id_valid(s, n->id))
+			return;
+	}
+	s->stats[nr].seen++;
+	for (int i = 0; i < s->nrules; i++) {
+		const struct ei_rule *r = &s->rules[i];
+		__u64 cnt, lineage = 0;
+
+		if (!has_nr(r->syscalls, nr) || !args_match(r, args, e))
+			continue;
+		if (r->filters & EI_FILTER_PATH) {
+			if (ph.len < 0) {
+				/* Not decidable: neither failed nor counted. */
+				s->undecided++;
+				continue;
+			}
+			if (!path_matches(&ph, r))
+				continue;
+		}
+		/* Every rule counts every call it selects, fired or not. */
+		cnt = count_call(s, p, i, nr, &lineage);
+		if (cnt == NO_COUNT || fired >= 0 || (cnt && !when_matches(r, cnt)))
+			continue;
+		if (r->prob < (1ULL << 32)) {
+			__u64 x = r->has_seed ? mix(r->seed ^ mix(((__u64)i << 48) ^ ((__u64)nr << 32) ^ cnt) ^ lineage)
+					      : mix(s->rng++);
+			if ((x & 0xffffffffULL) >= r->prob)
+				continue;
+		}
+		__u64 *hits = &s->rule_hits[i];
+		if (r->max && __atomic_fetch_add(hits, 1, __ATOMIC_RELAXED) >= r->max)
+			continue;
+		if (!r->max)
+			__atomic_fetch_add(hits, 1, __ATOMIC_RELAXED);
+		fired = i;
+	}
+	if (fired < 0) {
+		send_continue(s, n->id);
+		return;
+	}
+	s->stats[nr].injected++;
+
+	const struct ei_rule *r = &s->rules[fired];
+	struct delayed *d = NULL, local;
+	struct ei_event *ev = NULL;
+
+	/* Out of memory, the delay is not kept. */
+	if ((r->actions & EI_ACT_DELAY) && s->extra[fired].delay_ns)
+		d = calloc(1, sizeof(*d));
+	if (!d)
+		d = &local;
+	if (s->fn) {
+		/* As the kernel side's emit(). */
+		ev = &d->ev;
+		memset(ev, 0, sizeof(*ev));
+		ev->ts_ns = received;
+		ev->pid = (__u32)p->tgid;
+		ev->tid = n->pid;
+		ev->nr = (__u32)nr;
+		ev->rule = (__u32)fired;
+		ev->actions = r->actions;
+		ev->signal = r->signal;
+		ev->result = r->actions & EI_ACT_ERROR ? -(__s64)r->error : r->retval;
+		memcpy(ev->args, args, sizeof(ev->args));
+		if (!have_path && e && e->path_arg >= 0 && e->path_arg < 6)
+			read_path(s, (pid_t)n->pid, args[e->path_arg], &ph);
+		ev->path_len = ph.len;
+		ev->path_truncated = ph.truncated;
+		if (ph.len >= 0)
+			memcpy(ev->path, ph.s, (size_t)ph.len + 1);
+		ev->backend = EI_BACKEND_SECCOMP;
+		read_comm((pid_t)n->pid, ev->comm);
+	}
+	if (d != &local) {
+		d->due = received + s->extra[fired].delay_ns;
+		d->id = n->id;
+		d->received = received;
+		d->tgid = p->tgid;
+		d->tid = (pid_t)n->pid;
+		d->rule = fired;
+		memcpy(d->args, args, sizeof(d->args));
+		if (heap_push(s, d)) {
+			free(d);
+			answer(s, n->id, p->tgid, (pid_t)n->pid, fired, args, received, ev);
+			return;
+		}
+		if (s->heap[0] == d)
+			arm_timer(s);
+		return;
+	}
+	answer(s, n->id, p->tgid, (pid_t)n->pid, fired, args, received, ev);
+}
+
+/* A received notification (s->req), from a process past the command's
+ * execve. */
+static void serve(struct ei_sup *s)
+{
+	const struct seccomp_notif *n = s->req;
+	__u64 received = now_ns();
+	int nr = n->data.nr;
+	struct proc *p;
+
+	if (n->data.arch != AUDIT_ARCH_X86_64 || !has_nr(s->serve, nr)) {
+		send_continue(s, n->id); /* execve, execveat: see the top */
+		return;
+	}
+	p = proc_of(s, (pid_t)n->pid);
+	if (!p || !p->target) {
+		send_continue(s, n->id);
+		return;
+	}
+	serve_target(s, p, n, received);
+}
+
+/* Receives one notification into s->req: 0, or -1 if there was none
+ * after all (the caller died meanwhile: ENOENT). */
+static int recv_notif(struct ei_sup *s)
+{
+	int r;
+
+	memset(s->req, 0, s->sizes.seccomp_notif);
+	do
+		r = ioctl(s->listener, SECCOMP_IOCTL_NOTIF_RECV, s->req);
+	while (r && errno == EINTR);
+	return r ? -1 : 0;
+}
+
+/* The listener hung up: no process holds the filter. Calls still held
+ * belonged to processes now gone: their events are still told. */
+static void on_hup(struct ei_sup *s)
+{
+	if (s->hup)
+		return;
+	s->hup = true;
+	epoll_ctl(s->epfd, EPOLL_CTL_DEL, s->listener, NULL);
+	fire_due(s, true);
+	/* Every process we know held the filter: all gone. */
+	for (size_t b = 0; b < s->procs.nb; b++)
+		while (s->procs.b[b])
+			proc_free(s, (struct proc *)s->procs.b[b]);
+}
+
+/* ---- the API ---- */
+
+int ei_sup_check(char *err, size_t len)
+{
+	__u32 action = SECCOMP_RET_USER_NOTIF;
+	struct seccomp_notif_sizes sz;
+	struct utsname u;
+	int fd, major = 0, minor = 0;
+
+	if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) ||
+	    syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz)) {
+		/* A sandbox around errinj may forbid seccomp(2) itself. */
+		if (errno == EPERM || errno == EACCES)
+			return ei_fail(err, len, "seccomp(2) is not allowed here (%s): a sandbox forbids it",
+				       strerror(errno));
+		return ei_fail(err, len, "this kernel lacks seccomp user notification (CONFIG_SECCOMP_FILTER, Linux 5.0+)");
+	}
+	fd = pidfd_open(getpid());
+	if (fd < 0 && errno == ENOSYS)
+		return ei_fail(err, len, "this kernel lacks pidfd_open and pidfd_getfd (Linux 5.6+), which the "
+					 "seccomp backend needs to take its listener");
+	if (fd < 0)
+		return ei_fail(err, len, "pidfd_open: %s", strerror(errno));
+	if (syscall(SYS_pidfd_getfd, fd, -1, 0) < 0 && errno == ENOSYS) {
+		close(fd);
+		return ei_fail(err, len, "this kernel lacks pidfd_getfd (Linux 5.6+), which the seccomp backend "
+					 "needs to take its listener");
+	}
+	close(fd);
+	/* The listener hangs up when the last process holding the filter is
+	 * gone since 5.8: before, nothing would say when to stop. */
+	if (!uname(&u) && sscanf(u.release, "%d.%d", &major, &minor) == 2 && (major < 5 || (major == 5 && minor < 8)))
+		return ei_fail(err, len,
+			       "this kernel (%s) does not tell a seccomp supervisor when its processes are gone "
+			       "(Linux 5.8+)",
+			       u.release);
+	return 0;
+}
+
+struct ei_sup *ei_sup_new(const struct ei_sup_options *o, char *err, size_t len)
+{
+	struct ei_sup *s;
+
+	if (!o || !o->rules || o->nrules < 1 || o->nrules > EI_MAX_RULES || !o->trap) {
+		ei_fail(err, len, "between 1 and %d inject rules are allowed", EI_MAX_RULES);
+		return NULL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		ei_fail(err, len, "out of memory");
+		return NULL;
+	}
+	s->listener = s->epfd = s->timerfd = s->pidfd = -1;
+	s->nrules = o->nrules;
+	s->follow = o->follow;
+	s->fn = o->fn;
+	s->ctx = o->ctx;
+	s->rule_hits = o->rule_hits ? o->rule_hits : s->own_hits;
+	s->self = getpid();
+	s->pagesize = sysconf(_SC_PAGESIZE);
+	if (s->pagesize <= 0)
+		s->pagesize = 4096;
+	memcpy(s->rules, o->rules, (size_t)o->nrules * sizeof(*o->rules));
+	for (int i = 0; i < o->nrules; i++) {
+		const struct ei_rule *r = &s->rules[i];
+		if (o->specs) {
+			s->extra[i].delay_ns = o->specs[i].delay_ns;
+			memcpy(s->extra[i].poke_len, o->specs[i].poke_len, sizeof(s->extra[i].poke_len));
+			memcpy(s->extra[i].poke, o->specs[i].poke, sizeof(s->extra[i].poke));
+		}
+		for (int w = 0; w < EI_NR_SYSCALLS / 64; w++)
+			s->serve[w] |= r->syscalls[w] & o->trap[w];
+	}
+	/* Counters, as assign_slots in lib/engine.c, for the served syscalls. */
+	for (int i = 0; i < o->nrules; i++)
+		for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
+			s->slot[i][nr] = rule_counts(&s->rules[i]) && has_nr(s->rules[i].syscalls, nr) &&
+						 has_nr(s->serve, nr)
+					 ? ++s->nslots
+					 : 0;
+	if (build_filter(s, err, len))
+		goto fail;
+	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &s->sizes)) {
+		ei_fail(err, len, "this kernel lacks seccomp user notification (CONFIG_SECCOMP_FILTER, Linux 5.0+)");
+		goto fail;
+	}
+	if (s->sizes.seccomp_notif < sizeof(*s->req))
+		s->sizes.seccomp_notif = sizeof(*s->req);
+	if (s->sizes.seccomp_notif_resp < sizeof(*s->resp))
+		s->sizes.seccomp_notif_resp = sizeof(*s->resp);
+	s->req = calloc(1, s->sizes.seccomp_notif);
+	s->resp = calloc(1, s->sizes.seccomp_notif_resp);
+	if (!s->req || !s->resp) {
+		ei_fail(err, len, "out of memory");
+		goto fail;
+	}
+	s->sh = mmap(NULL, sizeof(*s->sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (s->sh == MAP_FAILED) {
+		s->sh = NULL;
+		ei_fail(err, len, "cannot map memory shared with the command: %s", strerror(errno));
+		goto fail;
+	}
+	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	s->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (s->epfd < 0 || s->timerfd < 0 || epoll_add(s, s->timerfd, TAG_TIMER)) {
+		ei_fail(err, len, "cannot set up the seccomp supervisor: %s", strerror(errno));
+		goto fail;
+	}
+	if (getrandom(&s->rng, sizeof(s->rng), GRND_NONBLOCK) != sizeof(s->rng))
+		s->rng = now_ns() ^ ((__u64)s->self << 32);
+	return s;
+fail:
+	ei_sup_free(s);
+	return NULL;
+}
+
+int ei_sup_child(struct ei_sup *s)
+{
+	struct sock_fprog prog = { .len = s->filter_len, .filter = s->filter };
+	long fd;
+	int e;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		goto fail;
+	fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+		     SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, &prog);
+	if (fd < 0 && errno == EINVAL) {
+		/* Before Linux 5.19. */
+		s->sh->no_killable = 1;
+		fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	}
+	if (fd < 0)
+		goto fail;
+	/* From here on, no syscall but the execve (trapped: it waits for the
+	 * parent to hold the listener). */
+	s->sh->fd = (int)fd;
+	__atomic_store_n(&s->sh->state, 1, __ATOMIC_RELEASE);
+	return 0;
+fail:
+	e = errno;
+	__atomic_store_n(&s->sh->state, -e, __ATOMIC_RELEASE);
+	return -e;
+}
+
+static bool readable(int fd)
+{
+	struct pollfd pf = { .fd = fd, .events = POLLIN };
+
+	return poll(&pf, 1, 0) > 0 && (pf.revents & (POLLIN | POLLHUP | POLLERR));
+}
+
+/* The command's report: 1 its execve succeeded (EOF), 2 it failed
+ * (*e its errno), -1 a read error. */
+static int read_report(int fd, int *e)
+{
+	ssize_t n;
+
+	do
+		n = read(fd, e, sizeof(*e));
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		return 1;
+	if (n == (ssize_t)sizeof(*e))
+		return 2;
+	if (n > 0)
+		*e = EIO;
+	return n > 0 ? 2 : -1;
+}
+
+/* The listener, from the child once it has published it. */
+static int take_listener(struct ei_sup *s, int report_fd, int *exec_errno, char *err, size_t len)
+{
+	int st, e = 0;
+
+	for (;;) {
+		struct pollfd pf = { .fd = s->pidfd, .events = POLLIN };
+		struct timespec ts = { 0, 50000 };
+
+		st = __atomic_load_n(&s->sh->state, __ATOMIC_ACQUIRE);
+		if (st)
+			break;
+		if (ppoll(&pf, 1, &ts, NULL) > 0 && (pf.revents & POLLIN)) {
+			/* It exited: with a filter or not? */
+			st = __atomic_load_n(&s->sh->state, __ATOMIC_ACQUIRE);
+			if (st)
+				break;
+			if (readable(report_fd) && read_report(report_fd, &e) == 2) {
+				*exec_errno = e; /* it failed before its filter */
+				return 1;
+			}
+			return ei_fail(err, len, "the command exited before its seccomp filter was in place");
+		}
+	}
+	if (st < 0)
+		return ei_fail(err, len, "cannot install the seccomp filter in the command: %s", strerror(-st));
+	s->killable = !__atomic_load_n(&s->sh->no_killable, __ATOMIC_RELAXED);
+	s->listener = (int)syscall(SYS_pidfd_getfd, s->pidfd, s->sh->fd, 0);
+	if (s->listener < 0) {
+		e = errno;
+		if (e == EPERM || e == EACCES)
+			return ei_fail(err, len,
+				       "cannot take the command's seccomp listener (pidfd_getfd: %s): "
+				       "kernel.yama.ptrace_scope must be at most 1",
+				       strerror(e));
+		return ei_fail(err, len, "cannot take the command's seccomp listener (pidfd_getfd: %s)", strerror(e));
+	}
+	/* The caller's wake-up on our CPU and ours on its (6.6+). */
+	__u64 flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
+	ioctl(s->listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, flags);
+	if (epoll_add(s, s->listener, TAG_LISTENER))
+		return ei_fail(err, len, "epoll: %s", strerror(errno));
+	return 0;
+}
+
+int ei_sup_start(struct ei_sup *s, pid_t child, int report_fd, int *exec_errno, char *err, size_t len)
+{
+	int state = 0, e = 0, r; /* state: 0 until the report, 1 exec'd, 2 failed */
+
+	*exec_errno = 0;
+	if (s->listener >= 0 || s->pidfd >= 0)
+		return ei_fail(err, len, "the seccomp supervisor has already started");
+	s->child = child;
+	s->pidfd = pidfd_open(child);
+	if (s->pidfd < 0)
+		return ei_fail(err, len, "cannot watch the command (pidfd_open: %s)", strerror(errno));
+	r = take_listener(s, report_fd, exec_errno, err, len);
+	if (r)
+		return r < 0 ? -1 : 0;
+	/* Many processes mean many pidfds: as many as we may. */
+	struct rlimit rl;
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	/* The launcher's window: its calls run untouched until its execve
+	 * has succeeded (the report pipe, close-on-exec, reads EOF) or failed
+	 * (it reads the errno). A call received while the report is not yet
+	 * readable was made before the execve completed. */
+	while (!state) {
+		struct pollfd pf[2] = { { .fd = s->listener, .events = POLLIN }, { .fd = report_fd, .events = POLLIN } };
+		if (poll(pf, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return ei_fail(err, len, "poll: %s", strerror(errno));
+		}
+		if (pf[0].revents & POLLIN) {
+			if (recv_notif(s))
+				continue;
+			if (readable(report_fd) && (state = read_report(report_fd, &e)) < 0)
+				return ei_fail(err, len, "cannot read the command's exec report: %s", strerror(errno));
+			if (state == 1) {
+				if (!proc_add(s, child, true, 0, s->pidfd))
+					return ei_fail(err, len, "cannot follow the command: %s", strerror(errno));
+				s->pidfd = -1; /* its proc's now */
+				serve(s);
+			} else {
+				send_continue(s, s->req->id);
+			}
+			continue;
+		}
+		if (pf[1].revents) {
+			if ((state = read_report(report_fd, &e)) < 0)
+				return ei_fail(err, len, "cannot read the command's exec report: %s", strerror(errno));
+			if (state == 1) {
+				if (!proc_add(s, child, true, 0, s->pidfd))
+					return ei_fail(err, len, "cannot follow the command: %s", strerror(errno));
+				s->pidfd = -1;
+			}
+		} else if (pf[0].revents & (POLLHUP | POLLERR)) {
+			return ei_fail(err, len, "the command exited before its execve");
+		}
+	}
+	if (state == 2) {
+		/* Its execve failed: what it does until it exits is the
+		 * launcher's, and runs untouched (the caller then reaps it). */
+		*exec_errno = e;
+		for (;;) {
+			struct pollfd pf[2] = { { .fd = s->listener, .events = POLLIN }, { .fd = s->pidfd, .events = POLLIN } };
+			if (poll(pf, 2, -1) < 0 && errno != EINTR)
+				break;
+			if (pf[0].revents & POLLIN) {
+				if (!recv_notif(s))
+					send_continue(s, s->req->id);
+				continue;
+			}
+			if (pf[1].revents || (pf[0].revents & (POLLHUP | POLLERR)))
+				break;
+		}
+	}
+	return 0;
+}
+
+int ei_sup_fd(struct ei_sup *s)
+{
+	return s ? s->epfd : -1;
+}
+
+int ei_sup_handle(struct ei_sup *s)
+{
+	struct epoll_event evs[16];
+
+	if (!s || s->listener < 0)
+		return 0;
+	for (int round = 0; round < DRAIN_ROUNDS; round++) {
+		int n = epoll_wait(s->epfd, evs, 16, 0);
+		bool lis = false, hup = false;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		/* Processes gone first: a pid they leave may be in a call below. */
+		for (int i = 0; i < n; i++) {
+			__u64 tag = evs[i].data.u64;
+			if (tag == TAG_LISTENER) {
+				lis = evs[i].events & EPOLLIN;
+				hup = evs[i].events & (EPOLLHUP | EPOLLERR);
+			} else if (tag == TAG_TIMER) {
+				__u64 ticks;
+				if (read(s->timerfd, &ticks, sizeof(ticks)) < 0) {
+					/* EAGAIN: re-armed meanwhile */
+				}
+			} else {
+				struct proc *p = (struct proc *)(uintptr_t)tag;
+				proc_free(s, p);
+			}
+		}
+		if (lis && !recv_notif(s))
+			serve(s);
+		fire_due(s, false);
+		if (hup && !lis)
+			on_hup(s);
+		if (!n)
+			break;
+	}
+	return 0;
+}
+
+int ei_sup_timeout_ms(struct ei_sup *s)
+{
+	__u64 now, due;
+
+	if (!s || !s->nheap)
+		return -1;
+	now = now_ns();
+	due = s->heap[0]->due;
+	if (due <= now)
+		return 0;
+	due = (due - now + 999999) / 1000000;
+	return due > INT_MAX ? INT_MAX : (int)due;
+}
+
+bool ei_sup_alive(struct ei_sup *s)
+{
+	struct pollfd pf;
+
+	if (!s || s->listener < 0 || s->hup)
+		return false;
+	pf.fd = s->listener;
+	pf.events = POLLIN;
+	if (poll(&pf, 1, 0) > 0 && (pf.revents & (POLLHUP | POLLERR)) && !(pf.revents & POLLIN))
+		on_hup(s);
+	return !s->hup;
+}
+
+int ei_sup_stat(struct ei_sup *s, int nr, struct ei_stat *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!s || nr < 0 || nr >= EI_NR_SYSCALLS)
+		return -1;
+	*out = s->stats[nr];
+	return 0;
+}
+
+__u64 ei_sup_undecided(struct ei_sup *s)
+{
+	return s ? s->undecided : 0;
+}
+
+void ei_sup_free(struct ei_sup *s)
+{
+	if (!s)
+		return;
+	/* Calls held for a delay get their answer now (without events: the
+	 * caller may be tearing down what its callback uses). */
+	while (s->listener >= 0 && s->nheap) {
+		struct delayed *d = heap_pop(s);
+		answer(s, d->id, d->tgid, d->tid, d->rule, d->args, d->received, NULL);
+		free(d);
+	}
+	/* Then the listener: a call still trapped gets ENOSYS from the
+	 * kernel rather than waiting for us. */
+	if (s->listener >= 0)
+		close(s->listener);
+	for (size_t b = 0; b < s->procs.nb; b++)
+		while (s->procs.b[b])
+			proc_free(s, (struct proc *)s->procs.b[b]);
+	free(s->procs.b);
+	free(s->thrs.b);
+	for (int i = 0; i < s->nheap; i++)
+		free(s->heap[i]);
+	free(s->heap);
+	if (s->pidfd >= 0)
+		close(s->pidfd);
+	if (s->timerfd >= 0)
+		close(s->timerfd);
+	if (s->epfd >= 0)
+		close(s->epfd);
+	if (s->sh)
+		munmap(s->sh, sizeof(*s->sh));
+	free(s->filter);
+	free(s->req);
+	free(s->resp);
+	free(s);
+}

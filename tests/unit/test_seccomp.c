@@ -1,0 +1,893 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The seccomp backend (lib/seccomp.c) end to end: this test is the
+ * supervisor, as errinj's engine would be (ei_sup_new, fork, ei_sup_child
+ * and execvp in the child, ei_sup_start, then poll/ei_sup_handle until the
+ * command is reaped and the listener hangs up), and the command is
+ * build/tests/seccomp_target, which prints what its calls returned.
+ * No privilege is needed: tests/host/seccomp_backend.sh runs this again
+ * as nobody.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <dirent.h>
+#include <fnmatch.h>
+#include <libgen.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "liberrinj.h"
+#include "seccomp.h"
+#include "test.h"
+
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#else
+#define RUNNING_ON_VALGRIND 0
+#endif
+
+static char target[PATH_MAX];
+
+struct opts {
+	bool follow;
+	const char *argv0;   /* instead of the target's full path: found through PATH */
+	const char *path;    /* PATH for execvp */
+	int kill_after_ms;   /* SIGKILL the command that long after the start */
+	int free_after_ms;   /* ei_sup_free that long after the first event, then wait */
+	void (*tweak)(struct ei_spec *specs, int n); /* rules changed before encoding */
+};
+
+struct result {
+	int start_rc;
+	char err[512];
+	int exec_errno;
+	int status;          /* wait status; -1: not reaped */
+	char out[16384];
+	struct ei_event ev[64];
+	int nev;
+	struct ei_stat st[EI_NR_SYSCALLS];
+	__u64 undecided;
+	__u64 hits[EI_MAX_RULES];
+	long long elapsed_ms;
+	int fds_before;      /* the supervisor's open descriptors before the session */
+	int fds_at_getuid;   /* and when it decided the command's first getuid */
+	__u64 t0, t1;        /* CLOCK_MONOTONIC around the run */
+	__u64 first_event;   /* when the first event came */
+};
+
+static struct result R, R2;
+static struct ei_spec specs[EI_MAX_RULES];
+
+static __u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+}
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+static int on_event(const struct ei_event *e, void *ctx)
+{
+	struct result *r = ctx;
+
+	if (!r->nev)
+		r->first_event = mono_ns();
+	if (r->nev < (int)(sizeof(r->ev) / sizeof(r->ev[0])))
+		r->ev[r->nev++] = *e;
+	if (e->nr == SYS_getuid && !r->fds_at_getuid)
+		r->fds_at_getuid = count_fds();
+	return 0;
+}
+
+/* Runs the target with ops under the rules; false (and an assertion
+ * failure) if the session itself could not run. */
+static bool session(const char *const *rules, const char *const *ops, const struct opts *o, struct result *r)
+{
+	static const struct opts none;
+	struct ei_rule enc[EI_MAX_RULES];
+	__u64 trap[EI_NR_SYSCALLS / 64] = { 0 };
+	char *argv[64];
+	int n = 0, na = 0, rep[2], outfd, devnull, st;
+	struct ei_sup *s;
+	pid_t pid;
+	bool reaped = false, killed = false;
+	__u64 deadline;
+
+	if (!o)
+		o = &none;
+	memset(r, 0, sizeof(*r));
+	r->status = -1;
+	r->fds_before = count_fds();
+	for (; rules[n]; n++)
+		if (!ASSERT(ei_spec_parse(rules[n], &specs[n], r->err, sizeof(r->err)) == 0, "'%s': %s", rules[n],
+			    r->err))
+			return false;
+	if (o->tweak)
+		o->tweak(specs, n);
+	for (int i = 0; i < n; i++) {
+		ei_rule_encode(&specs[i], &enc[i]);
+		for (int w = 0; w < EI_NR_SYSCALLS / 64; w++)
+			trap[w] |= enc[i].syscalls[w];
+	}
+	struct ei_sup_options so = { .rules = enc, .specs = specs, .nrules = n, .trap = trap, .follow = o->follow,
+				     .rule_hits = r->hits, .fn = on_event, .ctx = r };
+	s = ei_sup_new(&so, r->err, sizeof(r->err));
+	if (!ASSERT(s, "ei_sup_new: %s", r->err))
+		return false;
+	argv[na++] = (char *)(o->argv0 ? o->argv0 : target);
+	for (int i = 0; ops[i] && na < 63; i++)
+		argv[na++] = (char *)ops[i];
+	argv[na] = NULL;
+	outfd = memfd_create("out", MFD_CLOEXEC);
+	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (!ASSERT(outfd >= 0 && devnull >= 0 && !pipe2(rep, O_CLOEXEC), "memfd, /dev/null, pipe")) {
+		ei_sup_free(s);
+		return false;
+	}
+	r->t0 = mono_ns();
+	pid = fork();
+	if (pid == 0) {
+		int e;
+		dup2(devnull, 0);
+		dup2(outfd, 1);
+		if (o->path)
+			setenv("PATH", o->path, 1);
+		e = -ei_sup_child(s);
+		if (!e) {
+			execvp(argv[0], argv);
+			e = errno;
+		}
+		/* A write(2), which a rule may trap: answered in the window. */
+		if (write(rep[1], &e, sizeof(e)) != sizeof(e))
+			_exit(125);
+		_exit(127);
+	}
+	close(rep[1]);
+	close(devnull);
+	if (!ASSERT(pid > 0, "fork")) {
+		close(rep[0]);
+		close(outfd);
+		ei_sup_free(s);
+		return false;
+	}
+	r->start_rc = ei_sup_start(s, pid, rep[0], &r->exec_errno, r->err, sizeof(r->err));
+	close(rep[0]);
+	if (r->start_rc) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &r->status, 0);
+		close(outfd);
+		ei_sup_free(s);
+		return ASSERT(0, "ei_sup_start: %s", r->err);
+	}
+	/* Serve until the command is reaped and nothing holds the filter. */
+	deadline = mono_ns() + 60000000000ULL;
+	for (;;) {
+		__u64 now = mono_ns();
+		if (!reaped && waitpid(pid, &st, WNOHANG) == pid) {
+			reaped = true;
+			r->status = st;
+		}
+		if (reaped && !ei_sup_alive(s))
+			break;
+		if (o->free_after_ms && r->first_event && now > r->first_event + (__u64)o->free_after_ms * 1000000ULL) {
+			/* No supervisor from here on. */
+			ei_sup_free(s);
+			s = NULL;
+			if (!reaped)
+				waitpid(pid, &r->status, 0);
+			break;
+		}
+		if (o->kill_after_ms && !killed && now > r->t0 + (__u64)o->kill_after_ms * 1000000ULL) {
+			kill(pid, SIGKILL);
+			killed = true;
+		}
+		if (now > deadline) {
+			ASSERT(0, "the session did not end within 60 s (reaped %d)", reaped);
+			kill(pid, SIGKILL);
+			if (!reaped)
+				waitpid(pid, &r->status, 0);
+			break;
+		}
+		int t = ei_sup_timeout_ms(s);
+		struct pollfd pf = { .fd = ei_sup_fd(s), .events = POLLIN };
+		if (t < 0 || t > 5)
+			t = 5;
+		poll(&pf, 1, t);
+		ei_sup_handle(s);
+	}
+	r->t1 = mono_ns();
+	r->elapsed_ms = (long long)(r->t1 - r->t0) / 1000000;
+	if (s) {
+		for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
+			ei_sup_stat(s, nr, &r->st[nr]);
+		r->undecided = ei_sup_undecided(s);
+		ei_sup_free(s);
+	}
+	ssize_t got = pread(outfd, r->out, sizeof(r->out) - 1, 0);
+	r->out[got > 0 ? got : 0] = 0;
+	close(outfd);
+	return true;
+}
+
+#define RULES(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define OPS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+static bool exited_ok(const struct result *r)
+{
+	return ASSERT(r->status >= 0 && WIFEXITED(r->status) && WEXITSTATUS(r->status) == 0,
+		      "the command's wait status is %#x (output: %s)", r->status, r->out);
+}
+
+static void test_check(void)
+{
+	char err[256] = "";
+
+	ASSERT(ei_sup_check(err, sizeof(err)) == 0, "ei_sup_check: %s", err);
+}
+
+/* A trapped call fails while an untrapped one (dup here) and a trapped
+ * one the rule does not select run. */
+static void test_error_and_untrapped(void)
+{
+	char want[256];
+
+	if (!session(RULES("openat:error=ENOENT:path=/"), OPS("openat:/", "openat:/tmp", "getuid", "dup"), NULL, &R))
+		return;
+	snprintf(want, sizeof(want), "openat:/ = -1 ENOENT\nopenat:/tmp = 3\ngetuid = %d\ndup = 3\n", (int)getuid());
+	exited_ok(&R);
+	ASSERT_STR(R.out, want);
+	ASSERT_EQ(R.st[SYS_openat].injected, 1);
+	/* The dynamic loader's openat calls, and the target's two. */
+	ASSERT(R.st[SYS_openat].seen >= 2, "openat seen %llu", (unsigned long long)R.st[SYS_openat].seen);
+	ASSERT_EQ(R.st[SYS_dup].seen, 0);
+	ASSERT_EQ(R.hits[0], 1);
+}
+
+static void test_retval(void)
+{
+	if (!session(RULES("dup:retval=7"), OPS("dup", "getuid"), NULL, &R))
+		return;
+	exited_ok(&R);
+	ASSERT(!strncmp(R.out, "dup = 7\n", 8), "output: %s", R.out);
+	ASSERT_EQ(R.st[SYS_dup].injected, 1);
+	if (ASSERT_EQ(R.nev, 1)) {
+		ASSERT_EQ(R.ev[0].result, 7);
+		ASSERT_EQ(R.ev[0].path_len, -1); /* dup takes no path */
+	}
+}
+
+/* signal= alone: the call runs, and the handler has run by the time it
+ * returns (the signal was pending at the return, as the kernel side's). */
+static void test_signal(void)
+{
+	char want[64];
+
+	if (!session(RULES("dup:signal=SIGUSR1"), OPS("catch:SIGUSR1", "sigdup"), NULL, &R))
+		return;
+	exited_ok(&R);
+	snprintf(want, sizeof(want), "sigdup = 3 caught=%d\n", SIGUSR1);
+	ASSERT_STR(R.out, want);
+	ASSERT_EQ(R.nev, 1);
+	ASSERT_EQ(R.ev[0].signal, SIGUSR1);
+}
+
+/* A fatal signal with error=: the process dies of it, the call failed. */
+static void test_signal_fatal(void)
+{
+	if (!session(RULES("dup:error=EIO:signal=SIGTERM"), OPS("dup", "getuid"), NULL, &R))
+		return;
+	ASSERT(R.status >= 0 && WIFSIGNALED(R.status) && WTERMSIG(R.status) == SIGTERM, "wait status %#x",
+	       R.status);
+	ASSERT_STR(R.out, "");
+	/* signal= alone, the default action: the process dies of it before
+	 * the call returns to it (nothing printed). */
+	if (!session(RULES("dup:signal=SIGUSR1"), OPS("dup", "getuid"), NULL, &R))
+		return;
+	ASSERT(R.status >= 0 && WIFSIGNALED(R.status) && WTERMSIG(R.status) == SIGUSR1, "wait status %#x",
+	       R.status);
+	ASSERT_STR(R.out, "");
+	ASSERT_EQ(R.nev, 1);
+}
+
+/* when= counts per process: a forked child counts from 1 again. */
+static void test_when_per_process(void)
+{
+	const struct opts o = { .follow = true };
+
+	if (!session(RULES("dup:error=EBADF:when=2..3"), OPS("repeat:4:dup", "fork:repeat:4:dup", "repeat:2:dup"), &o,
+		     &R))
+		return;
+	exited_ok(&R);
+	ASSERT_STR(R.out, "dup = 3\ndup = -1 EBADF\ndup = -1 EBADF\ndup = 3\n"
+			  "dup = 3\ndup = -1 EBADF\ndup = -1 EBADF\ndup = 3\n"
+			  "dup = 3\ndup = 3\n");
+	ASSERT_EQ(R.st[SYS_dup].seen, 10);
+	ASSERT_EQ(R.st[SYS_dup].injected, 4);
+}
+
+/* Threads are the process; a child is a target only with follow. */
+static void test_follow(void)
+{
+	const struct opts o = { .follow = true };
+
+	if (!session(RULES("dup:error=EIO"), OPS("dup", "fork:dup", "thread:dup"), &o, &R))
+		return;
+	exited_ok(&R);
+	ASSERT_STR(R.out, "dup = -1 EIO\ndup = -1 EIO\ndup = -1 EIO\n");
+	ASSERT_EQ(R.st[SYS_dup].seen, 3);
+}
+
+static void test_no_follow(void)
+{
+	if (!session(RULES("dup:error=EIO"), OPS("dup", "fork:dup", "thread:dup", "fork:repeat:3:dup"), NULL, &R))
+		return;
+	exited_ok(&R);
+	ASSERT_STR(R.out, "dup = -1 EIO\ndup = 3\ndup = -1 EIO\ndup = 3\ndup = 3\ndup = 3\n");
+	/* The child's calls are not the targets': not seen. */
+	ASSERT_EQ(R.st[SYS_dup].seen, 2);
+	ASSERT_EQ(R.st[SYS_dup].injected, 2);
+}
+
+static bool temp_file(char *name, size_t len, const char *text)
+{
+	int fd;
+
+	snprintf(name, len, "/tmp/errinj-seccomp.XXXXXX");
+	fd = mkstemp(name);
+	if (!ASSERT(fd >= 0, "mkstemp: %s", strerror(errno)))
+		return false;
+	bool ok = write(fd, text, strlen(text) + 1) == (ssize_t)strlen(text) + 1;
+	fchmod(fd, 0644);
+	close(fd);
+	return ASSERT(ok, "write %s", name);
+}
+
+/* path= reads the path from the target, even from a page it never
+ * touched (a fresh private mapping of a file). */
+static void test_path_untouched_page(void)
+{
+	char f1[64], f2[64], a1[80], a2[80];
+
+	if (!temp_file(f1, sizeof(f1), "/nonexistent/seccomp-x") || !temp_file(f2, sizeof(f2), "/nonexistent/other"))
+		return;
+	snprintf(a1, sizeof(a1), "mmapopen:%s", f1);
+	snprintf(a2, sizeof(a2), "mmapopen:%s", f2);
+	if (session(RULES("openat:error=EACCES:path=/nonexistent/seccomp-*"), OPS(a1, a2), NULL, &R)) {
+		exited_ok(&R);
+		ASSERT_STR(R.out, "mmapopen = -1 EACCES\nmmapopen = -1 ENOENT\n");
+		ASSERT_EQ(R.undecided, 0);
+		if (ASSERT_EQ(R.nev, 1)) {
+			ASSERT_STR(R.ev[0].path, "/nonexistent/seccomp-x");
+			ASSERT_EQ(R.ev[0].path_len, strlen("/nonexistent/seccomp-x"));
+		}
+	}
+	unlink(f1);
+	unlink(f2);
+}
+
+/* path= globs as the kernel side: '*' any run of bytes, '/' included,
+ * '?' one byte; fnmatch(3) without flags (and without '[' or '\\') is
+ * the oracle. Every pattern starts with /n, so that the dynamic
+ * loader's openat calls are not failed. */
+static void test_path_glob(void)
+{
+	static const char *const pats[] = { "/nonexistent/*b*", "/nonexistent/*/x?z", "/n*t/a*b*c", "/nonexistent/???",
+					    "/nonexistent*",    "/n*e*/*z",           "/n*/*/*/*",  "/nonexistent/a*a" };
+	static const char *const paths[] = { "/nonexistent/xyz", "/nonexistent/a/b/xyz", "/nonexistent/abc",
+					     "/nonexistent/aXbYc", "/nonexistent/acb", "/nonexistent/b",
+					     "/nonexistent/xz", "/nonexistent/aaaa", "/nonexistent/a", "/nonexistent" };
+	const int np = sizeof(paths) / sizeof(paths[0]);
+
+	for (size_t i = 0; i < sizeof(pats) / sizeof(pats[0]); i++) {
+		char rule[160], ops[16][64], want[2048] = "";
+		const char *opv[17];
+		size_t o = 0;
+
+		snprintf(rule, sizeof(rule), "openat:error=EACCES:path=%s", pats[i]);
+		for (int k = 0; k < np; k++) {
+			snprintf(ops[k], sizeof(ops[k]), "openat:%s", paths[k]);
+			opv[k] = ops[k];
+			o += (size_t)snprintf(want + o, sizeof(want) - o, "openat:%s = -1 %s\n", paths[k],
+					      fnmatch(pats[i], paths[k], 0) ? "ENOENT" : "EACCES");
+		}
+		opv[np] = NULL;
+		if (!session((const char *const[]){ rule, NULL }, opv, NULL, &R))
+			return;
+		exited_ok(&R);
+		ASSERT(!strcmp(R.out, want), "path=%s: got\n%swant\n%s", pats[i], R.out, want);
+	}
+}
+
+/* Calls made at once by many threads of a process, and by many
+ * processes, each counted in its process. */
+static void test_concurrent(void)
+{
+	const struct opts o = { .follow = true };
+	int ok = 0, err = 0, lines = 0;
+
+	if (!session(RULES("dup:error=EIO:when=2+2"), OPS("threads:8:countdup:100"), NULL, &R))
+		return;
+	exited_ok(&R);
+	for (const char *p = R.out; (p = strstr(p, "countdup: ")); p++) {
+		int a, b;
+		if (sscanf(p, "countdup: ok=%d err=%d", &a, &b) == 2)
+			ok += a, err += b, lines++;
+	}
+	ASSERT_EQ(lines, 8);
+	ASSERT_EQ(ok, 400);
+	ASSERT_EQ(err, 400);
+	ASSERT_EQ(R.st[SYS_dup].seen, 800);
+	if (!session(RULES("dup:error=EIO:when=2+2"), OPS("forks:8:countdup:20"), &o, &R))
+		return;
+	exited_ok(&R);
+	ASSERT_STR(R.out, "countdup: ok=10 err=10\ncountdup: ok=10 err=10\ncountdup: ok=10 err=10\n"
+			  "countdup: ok=10 err=10\ncountdup: ok=10 err=10\ncountdup: ok=10 err=10\n"
+			  "countdup: ok=10 err=10\ncountdup: ok=10 err=10\n");
+}
+
+/* A path that ends just before an unmapped page reads (the remote side
+ * is read page by page). */
+static void test_path_before_hole(void)
+{
+	if (!session(RULES("openat:error=EACCES:path=/nonexistent/edge*"), OPS("edgepath:/nonexistent/edge", "edgepath:/x"),
+		     NULL, &R))
+		return;
+	exited_ok(&R);
+	ASSERT_STR(R.out, "edgepath = -1 EACCES\nedgepath = -1 ENOENT\n");
+	ASSERT_EQ(R.undecided, 0);
+}
+
+/* An unreadable path: neither failed nor counted, but said. */
+static void test_path_unreadable(void)
+{
+	if (!session(RULES("openat:error=EACCES:path=/x*:when=1"), OPS("badptr", "openat:/x"), NULL, &R))
+		return;
+	exited_ok(&R);
+	/* The second is the first call the rule counts. */
+	ASSERT_STR(R.out, "badptr = -1 EFAULT\nopenat:/x = -1 EACCES\n");
+	ASSERT_EQ(R.undecided, 1);
+}
+
+/* The first EI_PATH_MAX - 1 bytes: a path that long is whole, a longer
+ * one truncated, which only a pattern ending with '*' can match. */
+static void test_path_truncated(void)
+{
+	if (session(RULES("openat:error=EACCES:path=/tmp/*a"), OPS("longpath:255", "longpath:256", "longpath:300"),
+		    NULL, &R)) {
+		exited_ok(&R);
+		ASSERT_STR(R.out, "longpath:255 = -1 EACCES\nlongpath:256 = -1 ENOENT\nlongpath:300 = -1 ENAMETOOLONG\n");
+	}
+	if (session(RULES("openat:error=EACCES:path=/tmp/a*"), OPS("longpath:255", "longpath:256", "longpath:300"), NULL,
+		    &R)) {
+		exited_ok(&R);
+		ASSERT_STR(R.out, "longpath:255 = -1 EACCES\nlongpath:256 = -1 EACCES\nlongpath:300 = -1 EACCES\n");
+		if (ASSERT_EQ(R.nev, 3)) {
+			ASSERT_EQ(R.ev[0].path_truncated, 0);
+			ASSERT_EQ(R.ev[0].path_len, 255);
+			ASSERT_EQ(R.ev[1].path_truncated, 1);
+			ASSERT_EQ(R.ev[1].path_len, 255);
+		}
+	}
+}
+
+/* poke_enter= writes the caller's buffer before the call runs: the pipe
+ * gets the poked bytes. */
+static void test_poke(void)
+{
+	if (!session(RULES("write:poke_enter=@arg2=48454c4c4f"), OPS("poke"), NULL, &R))
+		return;
+	exited_ok(&R);
+	ASSERT_STR(R.out, "poke: write = 5 buf=HELLO pipe=HELLO\n");
+}
+
+/* One thread's call is held while the other's are answered at once. */
+static void test_delay(void)
+{
+	int a_ms = -1, b_ms = -1, before = -1, ok = -1;
+
+	if (!session(RULES("getppid:delay_enter=400ms", "getuid:retval=777"), OPS("delaypair:20"), NULL, &R))
+		return;
+	exited_ok(&R);
+	if (!ASSERT(sscanf(R.out, "delaypair: a_ms=%d b_ms=%d b_before_a=%d b_ok=%d", &a_ms, &b_ms, &before, &ok) == 4,
+		    "output: %s", R.out))
+		return;
+	ASSERT(a_ms >= 400, "the held call took %d ms", a_ms);
+	ASSERT_EQ(before, 1);
+	ASSERT_EQ(ok, 20);
+	ASSERT(b_ms < a_ms, "the other thread's calls took %d ms, the held one %d ms", b_ms, a_ms);
+	int held = -1;
+	for (int i = 0; i < R.nev; i++)
+		if (R.ev[i].nr == SYS_getppid)
+			held = i;
+	if (ASSERT(held >= 0, "no getppid event"))
+		ASSERT(R.ev[held].delay_ns >= 400000000ULL, "delay_ns %llu", (unsigned long long)R.ev[held].delay_ns);
+}
+
+/* A command killed while its call is held: the session ends, nothing hangs. */
+static void test_killed_while_held(void)
+{
+	const struct opts o = { .kill_after_ms = 300 };
+
+	if (!session(RULES("getppid:delay_enter=5s"), OPS("getppid", "getppid"), &o, &R))
+		return;
+	ASSERT(R.status >= 0 && WIFSIGNALED(R.status) && WTERMSIG(R.status) == SIGKILL, "wait status %#x", R.status);
+	ASSERT(R.elapsed_ms < 4000, "the session took %lld ms", R.elapsed_ms);
+	ASSERT_STR(R.out, "");
+}
+
+/* argK= compares only the bits of an int argument that the kernel uses:
+ * dup(0x100000000) is dup(0). */
+static void test_arg_int_bits(void)
+{
+	if (!session(RULES("dup:error=EIO:arg0=0"), OPS("sys:32:0x100000000", "sys:32:1", "sys:32:0"), NULL, &R))
+		return;
+	exited_ok(&R);
+	ASSERT_STR(R.out, "sys:32:0x100000000 = -1 EIO\nsys:32:1 = 3\nsys:32:0 = -1 EIO\n");
+}
+
+static void test_max(void)
+{
+	if (!session(RULES("dup:error=EIO:max=2"), OPS("repeat:4:dup"), NULL, &R))
+		return;
+	exited_ok(&R);
+	ASSERT_STR(R.out, "dup = -1 EIO\ndup = -1 EIO\ndup = 3\ndup = 3\n");
+	ASSERT_EQ(R.st[SYS_dup].injected, 2);
+}
+
+/* The kernel side's draw, written out again here as an oracle. */
+static __u64 mix(__u64 x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+static void expect_seeded(char *buf, size_t len, __u64 seed, double prob, int calls, __u64 lineage)
+{
+	__u64 p = (__u64)(prob * 4294967296.0);
+	size_t o = strlen(buf);
+
+	for (int n = 1; n <= calls; n++) {
+		__u64 x = mix(seed ^ mix(((__u64)0 << 48) ^ ((__u64)SYS_dup << 32) ^ (__u64)n) ^ lineage);
+		o += (size_t)snprintf(buf + o, len - o, (x & 0xffffffffULL) < p ? "dup = -1 EIO\n" : "dup = 3\n");
+	}
+}
+
+/* seed=: the same calls fail on every run, those the kernel side's
+ * formula picks, in the command (lineage 0) and in its first child. */
+static void test_seeded_prob(void)
+{
+	const struct opts o = { .follow = true };
+	static char want[8192];
+
+	want[0] = 0;
+	expect_seeded(want, sizeof(want), 42, 0.5, 30, 0);
+	expect_seeded(want, sizeof(want), 42, 0.5, 30, mix(0 ^ mix(1)));
+	/* The second child's child; the second child makes no trapped call
+	 * itself (it is made known through its child's). */
+	expect_seeded(want, sizeof(want), 42, 0.5, 30, mix(mix(0 ^ mix(2)) ^ mix(1)));
+	if (!session(RULES("dup:error=EIO:prob=0.5:seed=42"),
+		     OPS("repeat:30:dup", "fork:repeat:30:dup", "fork:fork:repeat:30:dup"), &o, &R) ||
+	    !session(RULES("dup:error=EIO:prob=0.5:seed=42"),
+		     OPS("repeat:30:dup", "fork:repeat:30:dup", "fork:fork:repeat:30:dup"), &o, &R2))
+		return;
+	exited_ok(&R);
+	ASSERT_STR(R.out, want);
+	ASSERT_STR(R2.out, R.out);
+	ASSERT(R.st[SYS_dup].injected > 10 && R.st[SYS_dup].injected < 80, "injected %llu of 90",
+	       (unsigned long long)R.st[SYS_dup].injected);
+}
+
+/* The fields of an event, as the kernel side's emit() fills them. */
+static void test_event(void)
+{
+	const struct ei_event *e;
+
+	if (!session(RULES("openat:error=ENOENT:path=/etc/hostname*"), OPS("openat:/etc/hostname"), NULL, &R))
+		return;
+	exited_ok(&R);
+	if (!ASSERT_EQ(R.nev, 1))
+		return;
+	e = &R.ev[0];
+	ASSERT(e->ts_ns >= R.t0 && e->ts_ns <= R.t1, "ts_ns %llu outside the run", (unsigned long long)e->ts_ns);
+	ASSERT_EQ(e->pid, e->tid);
+	ASSERT(e->pid > 0 && (pid_t)e->pid != getpid(), "pid %u", e->pid);
+	ASSERT_EQ(e->nr, SYS_openat);
+	ASSERT_EQ(e->rule, 0);
+	ASSERT_EQ(e->actions, EI_ACT_ERROR);
+	ASSERT_EQ(e->result, -ENOENT);
+	ASSERT_EQ((int)e->args[0], AT_FDCWD);
+	ASSERT(e->args[1] != 0, "args[1] 0");
+	ASSERT_EQ(e->path_len, strlen("/etc/hostname"));
+	ASSERT_EQ(e->path_truncated, 0);
+	ASSERT_STR(e->path, "/etc/hostname");
+	ASSERT_EQ(e->backend, EI_BACKEND_SECCOMP);
+	ASSERT_EQ(e->delay_ns, 0);
+	ASSERT_STR(e->comm, "seccomp_target");
+}
+
+/* A rule on execve: the launcher's own execve runs (the command starts),
+ * the command's fails. */
+static void test_exec_rule(void)
+{
+	if (!session(RULES("execve:error=EPERM"), OPS("exec:/bin/true", "dup"), NULL, &R))
+		return;
+	exited_ok(&R);
+	ASSERT_EQ(R.exec_errno, 0);
+	ASSERT_STR(R.out, "exec:/bin/true = -1 EPERM\ndup = 3\n");
+	ASSERT_EQ(R.st[SYS_execve].seen, 1);
+	ASSERT_EQ(R.st[SYS_execve].injected, 1);
+	/* No path= rule read it: the event reads it. */
+	if (ASSERT_EQ(R.nev, 1))
+		ASSERT_STR(R.ev[0].path, "/bin/true");
+}
+
+/* The launcher's execve calls (execvp tries every PATH entry) are not
+ * counted: the command's own first execve is call 1. */
+static void test_exec_window_uncounted(void)
+{
+	char path[PATH_MAX + 64], dir[PATH_MAX];
+	struct opts o = { .argv0 = "seccomp_target" };
+
+	snprintf(dir, sizeof(dir), "%s", target);
+	snprintf(path, sizeof(path), "/nonexistent-a:/nonexistent-b:%s", dirname(dir));
+	o.path = path;
+	if (!session(RULES("execve:error=EPERM:when=1"), OPS("exec:/bin/true", "exec:/nonexistent"), &o, &R))
+		return;
+	exited_ok(&R);
+	ASSERT_STR(R.out, "exec:/bin/true = -1 EPERM\nexec:/nonexistent = -1 ENOENT\n");
+	ASSERT_EQ(R.st[SYS_execve].seen, 2);
+}
+
+/* A rule on write does not hold up the launcher: its report of a failed
+ * execve is a write(2), answered untouched, and not counted. */
+static void test_exec_failure_report(void)
+{
+	const struct opts o = { .argv0 = "/nonexistent/seccomp_target" };
+
+	if (!session(RULES("write:error=EIO"), OPS("dup"), &o, &R))
+		return;
+	ASSERT_EQ(R.exec_errno, ENOENT);
+	ASSERT(R.status >= 0 && WIFEXITED(R.status) && WEXITSTATUS(R.status) == 127, "wait status %#x", R.status);
+	ASSERT_EQ(R.st[SYS_write].seen, 0);
+	ASSERT(R.elapsed_ms < 10000, "took %lld ms", R.elapsed_ms);
+	/* And once the command runs, its writes are served. */
+	if (!session(RULES("write:error=EIO"), OPS("poke"), NULL, &R))
+		return;
+	exited_ok(&R);
+	ASSERT_STR(R.out, "poke: write = -1 EIO buf=hello pipe=\n");
+	ASSERT_EQ(R.st[SYS_write].seen, 1);
+}
+
+/* Rule 0 traps nearly every syscall (a filter of hundreds of numbers,
+ * its search tree deeper than a conditional jump reaches) and never
+ * fires; getuid, getgid, getcpu and faccessat2 are left out, low and
+ * high in the tree, their neighbours in. */
+static void trap_nearly_all(struct ei_spec *sp, int n)
+{
+	const struct ei_syscall_entry *e;
+
+	(void)n;
+	for (size_t i = 0; (e = ei_syscall_at(i)); i++)
+		if (e->nr < EI_NR_SYSCALLS && e->nr != SYS_getuid && e->nr != SYS_getgid && e->nr != SYS_getcpu &&
+		    e->nr != SYS_faccessat2)
+			sp[0].syscalls[e->nr / 64] |= 1ULL << (e->nr % 64);
+	sp[0].filters |= EI_FILTER_ARG(5);
+	sp[0].arg_mask[5] = ~0ULL;
+	sp[0].arg_value[5] = 0x5eccdeadbeef1234ULL;
+}
+
+static void test_filter_large_set(void)
+{
+	const struct opts o = { .tweak = trap_nearly_all };
+	int top = 0;
+	char last[32];
+	const struct ei_syscall_entry *e;
+
+	for (size_t i = 0; (e = ei_syscall_at(i)); i++)
+		if (e->nr < EI_NR_SYSCALLS && e->nr > top)
+			top = e->nr;
+	/* The highest: called with a bad address or flags, it only fails. */
+	snprintf(last, sizeof(last), "sys:%d:-1", top);
+	if (!session(RULES("dup:error=EIO", "getppid:retval=4242"),
+		     OPS("getppid", "sys:102", "sys:104", "sys:107", "sys:108", "sys:0:-1", "sys:308:-1", "sys:309",
+			 "sys:310", "sys:438:-1", "sys:439:-1", "sys:440:-1", last),
+		     &o, &R))
+		return;
+	exited_ok(&R);
+	ASSERT(!strncmp(R.out, "getppid = 4242\n", 15), "output: %s", R.out);
+	ASSERT_EQ(R.st[SYS_getuid].seen, 0);
+	ASSERT_EQ(R.st[SYS_getgid].seen, 0);
+	ASSERT_EQ(R.st[SYS_getcpu].seen, 0);
+	ASSERT_EQ(R.st[SYS_faccessat2].seen, 0);
+	ASSERT_EQ(R.st[SYS_setns].seen, 1);
+	ASSERT_EQ(R.st[SYS_process_vm_readv].seen, 1);
+	ASSERT_EQ(R.st[SYS_pidfd_getfd].seen, 1);
+	ASSERT_EQ(R.st[SYS_process_madvise].seen, 1);
+	ASSERT_EQ(R.st[SYS_getppid].seen, 1);
+	ASSERT(R.st[SYS_geteuid].seen >= 1, "geteuid not trapped");
+	ASSERT(R.st[SYS_getegid].seen >= 1, "getegid not trapped");
+	ASSERT(R.st[SYS_read].seen >= 1, "read (0) not trapped");
+	ASSERT(R.st[top].seen >= 1, "%s (%d) not trapped", ei_syscall_name(top), top);
+	ASSERT(R.st[SYS_mmap].seen >= 1, "mmap not trapped");
+	ASSERT_EQ(R.st[SYS_getppid].injected, 1);
+}
+
+
+/* Many processes, each watched by a pidfd while it lives: those gone
+ * are dropped while the session runs (30 children have exited when the
+ * command calls getuid), and nothing is left open once it is freed. */
+static void test_processes_dropped(void)
+{
+	const struct opts o = { .follow = true };
+	int before = count_fds();
+
+	if (!session(RULES("dup:error=EIO:when=2", "getuid:retval=5"), OPS("repeat:30:fork:repeat:2:dup", "getuid"), &o,
+		     &R))
+		return;
+	exited_ok(&R);
+	ASSERT_EQ(R.st[SYS_dup].injected, 30);
+	/* The epoll set, the timer, the listener, the command's pidfd and
+	 * the test's own output file. */
+	ASSERT(R.fds_at_getuid > 0 && R.fds_at_getuid <= R.fds_before + 5,
+	       "%d descriptors open when the command called getuid, %d before the session", R.fds_at_getuid,
+	       R.fds_before);
+	ASSERT_EQ(count_fds(), before);
+}
+
+/* The filter traps exactly the served syscalls: once the supervisor is
+ * gone (ei_sup_free closes the listener), a trapped call fails with
+ * ENOSYS and any other runs. The set: nearly every syscall, as above,
+ * but for those left out there and those the command needs to report
+ * and to exit. */
+static void trap_nearly_all_but_io(struct ei_spec *sp, int n)
+{
+	static const int keep[] = { SYS_writev, SYS_exit, SYS_exit_group, SYS_clock_nanosleep, SYS_nanosleep,
+				    SYS_munmap };
+
+	trap_nearly_all(sp, n);
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+		sp[0].syscalls[keep[i] / 64] &= ~(1ULL << (keep[i] % 64));
+}
+
+static void test_filter_exact_set(void)
+{
+	/* Freed while the command sleeps, after its first dup. */
+	const struct opts o = { .tweak = trap_nearly_all_but_io, .free_after_ms = 200 };
+	char want[1024], last[32];
+	int top = 0;
+	const struct ei_syscall_entry *e;
+
+	for (size_t i = 0; (e = ei_syscall_at(i)); i++)
+		if (e->nr < EI_NR_SYSCALLS && e->nr > top)
+			top = e->nr;
+	snprintf(last, sizeof(last), "sys:%d:-1", top);
+	if (!session(RULES("getppid:error=EIO", "dup:error=EIO"),
+		     OPS("dup", "sleep:800", "dup", "sys:0:-1", "sys:102", "sys:104", "sys:107", "sys:308:-1", "sys:309",
+			 "sys:310:-1", "sys:438:-1", "sys:439:-1", "sys:440:-1", last),
+		     &o, &R))
+		return;
+	exited_ok(&R);
+	snprintf(want, sizeof(want),
+		 "dup = -1 EIO\ndup = -1 ENOSYS\nsys:0:-1 = -1 ENOSYS\nsys:102 = %d\nsys:104 = %d\n"
+		 "sys:107 = -1 ENOSYS\nsys:308:-1 = -1 ENOSYS\nsys:309 = 0\nsys:310:-1 = -1 ENOSYS\n"
+		 "sys:438:-1 = -1 ENOSYS\nsys:439:-1 = -1 EFAULT\nsys:440:-1 = -1 ENOSYS\n%s = -1 ENOSYS\n",
+		 (int)getuid(), (int)getgid(), last);
+	ASSERT_STR(R.out, want);
+}
+
+/* The cost of a trapped call that runs untouched, against an untrapped
+ * one (SECCOMP_COST=1 prints them). */
+static void test_cost(void)
+{
+	long long trapped = -1, untrapped = -1;
+
+	if (!session(RULES("getppid:error=EIO:when=2001"), OPS("cost:2000"), NULL, &R))
+		return;
+	exited_ok(&R);
+	if (!ASSERT(sscanf(R.out, "cost: trapped_ns=%lld untrapped_ns=%lld", &trapped, &untrapped) == 2, "output: %s",
+		    R.out))
+		return;
+	ASSERT_EQ(R.st[SYS_getppid].seen, 2000);
+	ASSERT(trapped < 20000000, "a trapped call took %lld ns", trapped);
+	if (getenv("SECCOMP_COST"))
+		fprintf(stderr, "seccomp: trapped getppid %lld ns, untrapped getuid %lld ns\n", trapped, untrapped);
+}
+
+/* The target beside this binary: build/tests/unit/test_seccomp and
+ * build/tests/seccomp_target, or build/asan/test_seccomp. */
+static void find_target(void)
+{
+	char self[PATH_MAX], *dir;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	const char *env = getenv("SECCOMP_TARGET");
+
+	if (env) {
+		snprintf(target, sizeof(target), "%s", env);
+		return;
+	}
+	if (n <= 0)
+		return;
+	self[n] = 0;
+	dir = dirname(self);
+	snprintf(target, sizeof(target), "%s/../seccomp_target", dir);
+	if (access(target, X_OK))
+		snprintf(target, sizeof(target), "%s/../tests/seccomp_target", dir);
+	char *real = realpath(target, NULL);
+	if (real) {
+		snprintf(target, sizeof(target), "%s", real);
+		free(real);
+	}
+}
+
+/* Where this kernel (or valgrind, which has no seccomp(2)) cannot
+ * supervise: every subtest says so. */
+static char skip_why[256];
+#undef SUBTEST
+#define SUBTEST(fn)                                                                                         \
+	(skip_why[0] ? (void)printf("SKIP %s/%s: %s\n", getenv("TEST_LAYER") ? getenv("TEST_LAYER") : "unit", #fn, \
+				   skip_why)                                                                \
+		     : run_subtest(#fn, test_##fn))
+
+int main(void)
+{
+	find_target();
+	if (RUNNING_ON_VALGRIND)
+		snprintf(skip_why, sizeof(skip_why),
+			 "valgrind does not run seccomp(2) (\"unhandled amd64-linux syscall: 317\"), which both "
+			 "the supervisor and the command's filter need");
+	else if (ei_sup_check(skip_why, sizeof(skip_why)) == 0)
+		skip_why[0] = 0;
+	else if (!skip_why[0])
+		snprintf(skip_why, sizeof(skip_why), "no seccomp user notification here");
+	SUBTEST(check);
+	SUBTEST(error_and_untrapped);
+	SUBTEST(retval);
+	SUBTEST(signal);
+	SUBTEST(signal_fatal);
+	SUBTEST(when_per_process);
+	SUBTEST(follow);
+	SUBTEST(no_follow);
+	SUBTEST(path_untouched_page);
+	SUBTEST(path_glob);
+	SUBTEST(path_before_hole);
+	SUBTEST(path_unreadable);
+	SUBTEST(path_truncated);
+	SUBTEST(poke);
+	SUBTEST(delay);
+	SUBTEST(killed_while_held);
+	SUBTEST(arg_int_bits);
+	SUBTEST(concurrent);
+	SUBTEST(max);
+	SUBTEST(seeded_prob);
+	SUBTEST(event);
+	SUBTEST(exec_rule);
+	SUBTEST(exec_window_uncounted);
+	SUBTEST(exec_failure_report);
+	SUBTEST(filter_large_set);
+	SUBTEST(filter_exact_set);
+	SUBTEST(processes_dropped);
+	SUBTEST(cost);
+	return t_failed ? 1 : 0;
+}
