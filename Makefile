@@ -33,9 +33,9 @@ endif
 endif
 
 # CO-RE needs the BTF of some kernel to generate vmlinux.h: the running
-# kernel's when it has one, else the test kernel's (built and cached by
-# scripts/build-kernel).
-VMLINUX_BTF ?= $(if $(wildcard /sys/kernel/btf/vmlinux),/sys/kernel/btf/vmlinux,$(shell scripts/build-kernel)/vmlinux)
+# kernel's when it has one, else the main test kernel's (built and cached
+# by scripts/build-kernel; main whatever ERRINJ_KERNEL says).
+VMLINUX_BTF ?= $(if $(wildcard /sys/kernel/btf/vmlinux),/sys/kernel/btf/vmlinux,$(shell scripts/build-kernel --variant main)/vmlinux)
 
 LIB_SRCS  := $(wildcard lib/*.c)
 LIB       := $(BUILD)/liberrinj.a

@@ -4,6 +4,7 @@
 # of the suite runs on two vCPUs taken in turns (single-threaded TCG),
 # which is steadier but rarely interleaves two threads within a few
 # instructions.
+# boots: smp
 . "$(dirname "$0")/../lib.sh"
 
 two_cpus() {
