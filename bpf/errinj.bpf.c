@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * errinj's kernel side: a kprobe program attached at the entry of every
- * syscall named by a rule (the BPF cookie is the syscall number), plus
- * scheduler tracepoints that keep the set of target processes: children
- * join at fork, a launcher's child turns active at its own execve, and
- * processes leave at exit (so a reused pid is never a target).
+ * syscall named by a rule (the BPF cookie is the syscall number), or a
+ * sleepable fmod_ret program on each (the kprobe and fmod_ret backends:
+ * one decision, two ways to act on it), plus scheduler tracepoints that
+ * keep the set of target processes: children join at fork, a launcher's
+ * child turns active at its own execve, and processes leave at exit (so a
+ * reused pid is never a target).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -20,6 +22,7 @@ const volatile __u32 nr_rules = 0;
 const volatile __u32 nr_slots = 0; /* counters per target (ei_target.counts) */
 const volatile bool follow_forks = true;
 const volatile bool cgroup_mode = false;
+const volatile __u64 cgroup_id = 0; /* --cgroup: its id (a kernfs inode number) */
 const volatile bool emit_events = true; /* false with -q: no ring buffer work */
 /* A user who could not ptrace every process (no CAP_SYS_PTRACE) fails
  * only the calls of processes that user could ptrace: whatever a cgroup
@@ -34,6 +37,12 @@ __u64 dropped_events = 0;
 __u64 refused_calls = 0;   /* calls left alone by owner_only */
 __u64 lost_targets = 0;    /* processes not followed: the targets map was full */
 __u64 undecided_calls = 0; /* path= could not read the path (page not resident) */
+/* Injections made per rule, for max=: in .bss, which user space maps, so
+ * that a backend in user space (seccomp) shares the count atomically. */
+__u64 rule_hits[EI_MAX_RULES] = {};
+/* 1 + the --cgroup directory's level in the hierarchy, found at the
+ * first call from inside it (0: not yet). */
+__u32 cgroup_level = 0;
 
 /* The add-target iterator's arguments and result (ei_session_add_target). */
 __u32 want_pid = 0; /* in errinj's pid namespace */
@@ -51,14 +60,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct ei_rule);
 } rules SEC(".maps");
-
-/* Injections made per rule, for max=. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, EI_MAX_RULES);
-	__type(key, __u32);
-	__type(value, __u64);
-} rule_hits SEC(".maps");
 
 /* Target processes by global tgid, with their counters. No BTF value
  * type: user space sets the value size (nr_slots counters) and the size
@@ -96,13 +97,6 @@ struct {
 	__type(value, struct ei_stat);
 } stats SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} cgroup SEC(".maps");
-
 /* Which argument of each syscall is a path (from the generated table). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -111,12 +105,32 @@ struct {
 	__type(value, struct ei_sysinfo);
 } sysinfo SEC(".maps");
 
+/* The call being decided. Per CPU for the kprobe program, which runs
+ * with preemption off; per task for the sleepable fmod_ret program, which
+ * may sleep (a page fault in bpf_copy_from_user) while another task runs
+ * on the same CPU. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct ei_scratch);
 } scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct ei_scratch);
+} task_scratch SEC(".maps");
+
+static __always_inline struct ei_scratch *get_scratch(const bool sleepable)
+{
+	__u32 zero = 0;
+
+	if (sleepable)
+		return bpf_task_storage_get(&task_scratch, bpf_get_current_task_btf(), 0, 0);
+	return bpf_map_lookup_elem(&scratch, &zero);
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -175,6 +189,28 @@ static __always_inline __u64 leader_start(struct task_struct *task)
 	return BPF_CORE_READ(task, group_leader, start_time);
 }
 
+/* Whether the current task is in the --cgroup directory or below it: its
+ * ancestor at that directory's level is that directory. (Not the cgroup
+ * array map and bpf_current_task_under_cgroup: a sleepable program may
+ * not use that map.) */
+static __always_inline bool in_cgroup(void)
+{
+	__u32 lvl = cgroup_level;
+
+	if (lvl)
+		return bpf_get_current_ancestor_cgroup_id(lvl - 1) == cgroup_id;
+	for (__u32 l = 0; l < 64; l++) {
+		__u64 id = bpf_get_current_ancestor_cgroup_id(l);
+		if (!id)
+			return false;
+		if (id == cgroup_id) {
+			cgroup_level = l + 1;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* The calling process's entry, NULL if it is not a target. */
 static __always_inline struct ei_target *current_target(__u32 tgid)
 {
@@ -185,7 +221,7 @@ static __always_inline struct ei_target *current_target(__u32 tgid)
 	if (tgid == self_tgid)
 		return NULL;
 	/* A cgroup's process is a target while it is in the cgroup. */
-	if (cgroup_mode && bpf_current_task_under_cgroup(&cgroup, 0) != 1)
+	if (cgroup_mode && !in_cgroup())
 		return NULL;
 	t = bpf_map_lookup_elem(&targets, &tgid);
 	if (!t && !cgroup_mode)
@@ -209,11 +245,10 @@ static __always_inline struct ei_target *current_target(__u32 tgid)
 	return t;
 }
 
-/* The syscall's own arguments: __x64_sys_* take a struct pt_regs *. */
-static __always_inline void read_args(struct pt_regs *ctx, struct ei_scratch *sc)
+/* The syscall's own arguments, from the struct pt_regs * that the
+ * __x64_sys_* entry functions take. */
+static __always_inline void read_args(struct pt_regs *regs, struct ei_scratch *sc)
 {
-	struct pt_regs *regs = (struct pt_regs *)PT_REGS_PARM1(ctx);
-
 	sc->args[0] = BPF_CORE_READ(regs, di);
 	sc->args[1] = BPF_CORE_READ(regs, si);
 	sc->args[2] = BPF_CORE_READ(regs, dx);
@@ -224,8 +259,10 @@ static __always_inline void read_args(struct pt_regs *ctx, struct ei_scratch *sc
 
 /* Reads the path argument into sc->path: its first EI_PATH_MAX - 1
  * bytes; truncated when it goes on past them. A kprobe cannot fault a
- * page in: a path on a page not yet resident reads as an error (len -1). */
-static __always_inline void read_path(struct ei_scratch *sc, const struct ei_sysinfo *si)
+ * page in: a path on a page not yet resident reads as an error (len -1).
+ * A sleepable program can: bpf_copy_from_user of one byte brings the
+ * page in (and the next one, for a path that crosses into it). */
+static __always_inline void read_path(struct ei_scratch *sc, const struct ei_sysinfo *si, const bool sleepable)
 {
 	const char *p;
 	long n;
@@ -237,6 +274,14 @@ static __always_inline void read_path(struct ei_scratch *sc, const struct ei_sys
 		return;
 	p = (const char *)sc->args[si->path_arg & 7];
 	n = bpf_probe_read_user_str(sc->path, EI_PATH_MAX, p);
+	if (n < 0 && sleepable && !bpf_copy_from_user(&c, 1, p)) {
+		const char *next = (const char *)(((unsigned long)p | 4095) + 1);
+		/* Where the path may go on into the next page, fault it in
+		 * too (a failure there is a path that ends before it). */
+		if (next - p < EI_PATH_MAX)
+			bpf_copy_from_user(&c, 1, next);
+		n = bpf_probe_read_user_str(sc->path, EI_PATH_MAX, p);
+	}
 	if (n <= 0)
 		return;
 	sc->len = n - 1;
@@ -252,10 +297,9 @@ struct glob_state {
 /* One step of glob matching of sc->pat against sc->path ('*' any run of
  * bytes, '/' included; '?' one byte), run by bpf_loop so that the
  * verifier checks one step, not every path and pattern length. */
-static long glob_step(__u32 i, struct glob_state *g)
+static __always_inline long do_glob_step(struct glob_state *g, const bool sleepable)
 {
-	__u32 zero = 0;
-	struct ei_scratch *sc = bpf_map_lookup_elem(&scratch, &zero);
+	struct ei_scratch *sc = get_scratch(sleepable);
 	char pc;
 
 	if (!sc || g->p < 0 || g->p >= EI_PATTERN_MAX || g->s < 0 || g->s >= EI_PATH_MAX) {
@@ -290,7 +334,17 @@ static long glob_step(__u32 i, struct glob_state *g)
 	return 1;
 }
 
-static __always_inline bool path_matches(struct ei_scratch *sc, const struct ei_rule *r)
+static long glob_step(__u32 i, struct glob_state *g)
+{
+	return do_glob_step(g, false);
+}
+
+static long glob_step_s(__u32 i, struct glob_state *g)
+{
+	return do_glob_step(g, true);
+}
+
+static __always_inline bool path_matches(struct ei_scratch *sc, const struct ei_rule *r, const bool sleepable)
 {
 	struct glob_state g = { .star_p = -1, .result = 0 };
 
@@ -302,12 +356,12 @@ static __always_inline bool path_matches(struct ei_scratch *sc, const struct ei_
 		return false;
 	__builtin_memcpy(sc->pat, r->pattern, EI_PATTERN_MAX);
 	/* Enough steps for any pattern against any path; more is a no. */
-	bpf_loop(EI_PATH_MAX * EI_PATTERN_MAX, glob_step, &g, 0);
+	bpf_loop(EI_PATH_MAX * EI_PATTERN_MAX, sleepable ? glob_step_s : glob_step, &g, 0);
 	return g.result == 1;
 }
 
 static __always_inline void emit(__u64 id, __u32 nr, __u32 rule, const struct ei_rule *r,
-				 struct ei_scratch *sc, const struct ei_sysinfo *si, bool have_path)
+				 struct ei_scratch *sc, const struct ei_sysinfo *si, bool have_path, const bool sleepable)
 {
 	struct ei_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 
@@ -325,12 +379,15 @@ static __always_inline void emit(__u64 id, __u32 nr, __u32 rule, const struct ei
 	e->result = r->actions & EI_ACT_ERROR ? -(__s64)r->error : r->retval;
 	__builtin_memcpy(e->args, sc->args, sizeof(e->args));
 	if (!have_path)
-		read_path(sc, si);
+		read_path(sc, si, sleepable);
 	e->path_len = sc->len;
 	e->path_truncated = sc->truncated;
 	if (sc->len >= 0)
 		bpf_probe_read_kernel(e->path, EI_PATH_MAX, sc->path);
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	e->backend = sleepable ? EI_BACKEND_FMOD_RET : EI_BACKEND_KPROBE;
+	e->pad = 0;
+	e->delay_ns = 0;
 	bpf_ringbuf_submit(e, 0);
 }
 
@@ -371,10 +428,10 @@ static __always_inline __u64 count_call(__u32 tgid, __u32 i, __u32 nr, __u64 *li
  * prob=, max=; the first rule that fires is noted in sc->fired. A
  * bpf_loop step, so that the verifier checks one rule, not all sixteen
  * unrolled. */
-static long rule_step(__u32 i, void *unused)
+static __always_inline long do_rule_step(__u32 i, const bool sleepable)
 {
-	__u32 zero = 0, key = i, nr;
-	struct ei_scratch *sc = bpf_map_lookup_elem(&scratch, &zero);
+	__u32 key = i, nr;
+	struct ei_scratch *sc = get_scratch(sleepable);
 	struct ei_rule *r = bpf_map_lookup_elem(&rules, &key);
 	struct ei_sysinfo *si;
 	__u64 n, *hits, lineage = 0;
@@ -390,7 +447,7 @@ static long rule_step(__u32 i, void *unused)
 		return 0;
 	if (r->filters & EI_FILTER_PATH) {
 		if (!sc->have_path) {
-			read_path(sc, si);
+			read_path(sc, si, sleepable);
 			sc->have_path = 1;
 		}
 		if (sc->len < 0) {
@@ -399,7 +456,7 @@ static long rule_step(__u32 i, void *unused)
 			__sync_fetch_and_add(&undecided_calls, 1);
 			return 0;
 		}
-		if (!path_matches(sc, r))
+		if (!path_matches(sc, r, sleepable))
 			return 0;
 	}
 	/* Every rule counts every call it selects, fired or not (a seeded
@@ -413,9 +470,7 @@ static long rule_step(__u32 i, void *unused)
 		if ((x & 0xffffffffULL) >= r->prob)
 			return 0;
 	}
-	hits = bpf_map_lookup_elem(&rule_hits, &key);
-	if (!hits)
-		return 0;
+	hits = &rule_hits[i & (EI_MAX_RULES - 1)];
 	if (r->max && __sync_fetch_and_add(hits, 1) >= r->max)
 		return 0;
 	if (!r->max)
@@ -424,66 +479,121 @@ static long rule_step(__u32 i, void *unused)
 	return 0;
 }
 
-static __always_inline int on_syscall(struct pt_regs *ctx)
+static long rule_step(__u32 i, void *unused)
+{
+	return do_rule_step(i, false);
+}
+
+static long rule_step_s(__u32 i, void *unused)
+{
+	return do_rule_step(i, true);
+}
+
+/* The decision for a call of syscall nr, whose struct pt_regs is regs:
+ * the rule that fires (its signal sent, its event made, the stats
+ * counted); true with the value the call must return instead of running
+ * in *ret, false if it runs. */
+static __always_inline bool decide(struct pt_regs *regs, __u32 nr, long *ret, const bool sleepable)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 nr = (__u32)bpf_get_attach_cookie(ctx), zero = 0, fired;
+	__u32 fired;
 	struct ei_scratch *sc;
 	struct ei_target *t;
 	struct ei_stat *st;
 	struct ei_rule *r;
+	bool act = false;
 
 	if (nr >= EI_NR_SYSCALLS)
-		return 0;
+		return false;
 	t = current_target(id >> 32);
 	if (!t || t->state != EI_TARGET_ACTIVE)
-		return 0;
+		return false;
 	if (owner_only && !may_ptrace_current(owner_uid, owner_gid)) {
 		__sync_fetch_and_add(&refused_calls, 1);
-		return 0;
+		return false;
 	}
-	sc = bpf_map_lookup_elem(&scratch, &zero);
+	if (sleepable)
+		sc = bpf_task_storage_get(&task_scratch, bpf_get_current_task_btf(), 0,
+					  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	else
+		sc = get_scratch(false);
 	if (!sc)
-		return 0;
+		return false;
 	st = bpf_map_lookup_elem(&stats, &nr);
-	if (st)
-		st->seen++; /* per CPU */
-	read_args(ctx, sc);
+	/* Per CPU; a sleepable program may be preempted by another task's
+	 * run on this CPU, so it adds atomically. */
+	if (st && sleepable)
+		__sync_fetch_and_add(&st->seen, 1);
+	else if (st)
+		st->seen++;
+	read_args(regs, sc);
 	sc->tgid = id >> 32;
 	sc->nr = nr;
 	sc->fired = EI_MAX_RULES;
 	sc->have_path = 0;
-	bpf_loop(nr_rules < EI_MAX_RULES ? nr_rules : EI_MAX_RULES, rule_step, NULL, 0);
+	bpf_loop(nr_rules < EI_MAX_RULES ? nr_rules : EI_MAX_RULES, sleepable ? rule_step_s : rule_step, NULL, 0);
 	fired = sc->fired;
 	r = bpf_map_lookup_elem(&rules, &fired);
 	if (fired >= EI_MAX_RULES || !r)
-		return 0;
-	if (r->actions & EI_ACT_ERROR)
-		bpf_override_return(ctx, -(long)r->error);
-	else if (r->actions & EI_ACT_RETVAL)
-		bpf_override_return(ctx, r->retval);
+		return false;
+	if (r->actions & EI_ACT_ERROR) {
+		*ret = -(long)r->error;
+		act = true;
+	} else if (r->actions & EI_ACT_RETVAL) {
+		*ret = r->retval;
+		act = true;
+	}
 	if (r->actions & EI_ACT_SIGNAL)
 		bpf_send_signal_thread(r->signal);
-	if (st)
+	if (st && sleepable)
+		__sync_fetch_and_add(&st->injected, 1);
+	else if (st)
 		st->injected++;
 	if (emit_events)
-		emit(id, nr, fired, r, sc, bpf_map_lookup_elem(&sysinfo, &nr), sc->have_path);
+		emit(id, nr, fired, r, sc, bpf_map_lookup_elem(&sysinfo, &nr), sc->have_path, sleepable);
+	return act;
+}
+
+/* The kprobe backend: one kprobe per syscall, or one kprobe.multi link
+ * (fprobe) for all of them where the kernel has it: the same program
+ * either way, the syscall number its cookie. */
+static __always_inline int on_kprobe(struct pt_regs *ctx)
+{
+	long ret;
+
+	if (decide((struct pt_regs *)PT_REGS_PARM1(ctx), (__u32)bpf_get_attach_cookie(ctx), &ret, false))
+		bpf_override_return(ctx, ret);
 	return 0;
 }
 
-/* One kprobe per syscall, or one kprobe.multi link (fprobe) for all of
- * them where the kernel has it: the same program either way, the syscall
- * number its cookie. */
 SEC("ksyscall")
 int errinj_syscall(struct pt_regs *ctx)
 {
-	return on_syscall(ctx);
+	return on_kprobe(ctx);
 }
 
 SEC("kprobe.multi")
 int errinj_multi(struct pt_regs *ctx)
 {
-	return on_syscall(ctx);
+	return on_kprobe(ctx);
+}
+
+/* The fmod_ret backend: loaded once per syscall, its attach target set by
+ * user space (the name here is a placeholder). A non-zero return skips
+ * the syscall and is its result, so retval=0 is not this backend's. The
+ * syscall number is the one the entry code saw (orig_ax). */
+SEC("fmod_ret.s/__x64_sys_openat")
+long errinj_fmod(__u64 *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)ctx[0];
+	long prev = (long)ctx[1], ret = 0;
+
+	/* Another fmod_ret program has already decided. */
+	if (prev)
+		return prev;
+	if (decide(regs, (__u32)BPF_CORE_READ(regs, orig_ax), &ret, true))
+		return ret;
+	return 0;
 }
 
 SEC("tp_btf/sched_process_fork")

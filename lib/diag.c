@@ -80,7 +80,7 @@ static uint64_t effective_caps(void)
 	return (uint64_t)data[1].effective << 32 | data[0].effective;
 }
 
-static bool has_caps(void)
+bool ei_has_bpf_caps(void)
 {
 	uint64_t eff = effective_caps();
 #define CAP(c) (eff & (1ULL << (c)))
@@ -124,7 +124,7 @@ static bool path_exists(const char *p)
 
 enum ei_support ei_check_kprobe_override(void)
 {
-	if (!has_caps())
+	if (!ei_has_bpf_caps())
 		return EI_NO_PRIVILEGE;
 	if (libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_KPROBE, NULL) <= 0)
 		return errno == ENOSYS ? EI_NO_BPF : EI_NO_KPROBES;

@@ -1,35 +1,51 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The injection engine (kprobe + bpf_override_return backend): loads
- * bpf/errinj.bpf.c, writes the rules, attaches the syscalls (one
- * kprobe.multi link, or one kprobe each) with the syscall number as BPF
- * cookie, keeps the targets and delivers events.
+ * The injection engine: runs the plan (lib/backends.c) of which backend
+ * serves each syscall. The BPF backends share one load of
+ * bpf/errinj.bpf.c (rules, targets, counters, events): kprobe attaches
+ * its syscalls with one kprobe.multi link or one kprobe each, the
+ * syscall number as BPF cookie; fmod_ret loads its program once per
+ * syscall (a trampoline program is verified for one attach target),
+ * every copy using the first load's maps. The seccomp backend
+ * (lib/seccomp.c) serves the rest from user space. The engine keeps the
+ * targets, starts the command and delivers the events.
  * Everything is held by file descriptors and nothing is pinned, so the
  * kernel detaches all of it when the process exits, however it exits.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/wait.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "liberrinj.h"
 #include "errinj.skel.h"
+#include "seccomp.h"
 
 #define NOT_ON_LIST "the kernel does not allow overriding %s (it is not on its error injection list)"
 
 struct ei_session {
-	struct errinj_bpf *skel;
+	struct ei_plan plan;
+	struct errinj_bpf *skel;       /* NULL when no BPF backend serves */
 	struct bpf_link *links[EI_NR_SYSCALLS];
 	int nlinks;
+	struct bpf_object *fmod[EI_NR_SYSCALLS]; /* one load per fmod_ret syscall */
+	int nfmod;
+	struct ei_sup *sup;            /* the seccomp backend, or NULL */
+	__u64 local_hits[EI_MAX_RULES]; /* max= counts when there is no BPF side */
+	int epfd;                      /* ring buffer and supervisor, for the caller's loop */
+	bool sup_watched;
 	struct bpf_link *add_iter; /* errinj_add: makes a pid a target */
 	struct ring_buffer *rb;
 	ei_event_fn fn;
 	void *ctx;
 	__u64 nroots; /* targets added by user space, for their lineage */
-	__u64 attached[EI_NR_SYSCALLS / 64];
 };
 
 /* A rule numbers the calls it selects only if when= or a seeded prob=
@@ -90,57 +106,30 @@ static int on_sample(void *ctx, void *data, size_t len)
 	return s->fn(data, s->ctx);
 }
 
-
-/* Every syscall named one by one must be one the kernel lets us override;
- * those that a %class or /regex brought in and that it does not are
- * dropped from the rules (written to rules[]). all: the union. Without
- * root the list may be unreadable (debugfs): then the kernel's refusal to
- * attach tells instead (attach_all). */
-static int check_injectable(const struct ei_options *o, struct ei_rule *rules, __u64 *all, char *err,
-			    size_t len)
-{
-	memset(all, 0, EI_NR_SYSCALLS / 8);
-	for (int i = 0; i < o->nspecs; i++) {
-		const struct ei_spec *sp = &o->specs[i];
-		struct ei_rule *r = &rules[i];
-		bool any = false;
-
-		ei_rule_encode(sp, r);
-		for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
-			__u64 bit = 1ULL << (nr % 64);
-			if (!(r->syscalls[nr / 64] & bit))
-				continue;
-			if (ei_syscall_injectable(nr) == 0) {
-				if (sp->named[nr / 64] & bit)
-					return ei_fail(err, len,
-						    NOT_ON_LIST,
-						    ei_syscall_name(nr));
-				r->syscalls[nr / 64] &= ~bit;
-				continue;
-			}
-			any = true;
-		}
-		if (!any)
-			return ei_fail(err, len, "rule %d: this kernel lets errinj fail none of its syscalls", i + 1);
-		for (int w = 0; w < EI_NR_SYSCALLS / 64; w++)
-			all[w] |= r->syscalls[w];
-	}
-	return 0;
-}
+#define NR_BIT(set, nr) ((set)[(nr) / 64] & (1ULL << ((nr) % 64)))
 
 static bool named(const struct ei_options *o, int nr)
 {
 	for (int i = 0; i < o->nspecs; i++)
-		if (o->specs[i].named[nr / 64] & (1ULL << (nr % 64)))
+		if (NR_BIT(o->specs[i].named, nr))
 			return true;
 	return false;
 }
 
-/* One kprobe.multi link for every syscall of the rules, the syscall
- * number as each one's cookie. The kernel refuses the whole link if one
- * of them is off its error injection list: -1 then, and the caller
- * attaches one by one, which tells which. */
-static int attach_multi(struct ei_session *s, const __u64 *all, __u64 *attached)
+/* A syscall the kernel refused to let us fail, which came from a class:
+ * it leaves the plan. */
+static void unplan(struct ei_session *s, int nr)
+{
+	s->plan.backend[nr] = -1;
+	for (int i = 0; i < EI_MAX_RULES; i++)
+		s->plan.syscalls[i][nr / 64] &= ~(1ULL << (nr % 64));
+}
+
+/* One kprobe.multi link for every kprobe syscall, the syscall number as
+ * each one's cookie. The kernel refuses the whole link if one of them is
+ * off its error injection list: -1 then, and the caller attaches one by
+ * one, which tells which. */
+static int attach_multi(struct ei_session *s)
 {
 	char names[EI_NR_SYSCALLS][64];
 	const char *syms[EI_NR_SYSCALLS];
@@ -148,7 +137,7 @@ static int attach_multi(struct ei_session *s, const __u64 *all, __u64 *attached)
 	size_t n = 0;
 
 	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
-		if (!(all[nr / 64] & (1ULL << (nr % 64))))
+		if (s->plan.backend[nr] != EI_BACKEND_KPROBE)
 			continue;
 		snprintf(names[n], sizeof(names[n]), "__x64_sys_%s", ei_syscall_info(nr)->entry);
 		syms[n] = names[n];
@@ -159,7 +148,6 @@ static int attach_multi(struct ei_session *s, const __u64 *all, __u64 *attached)
 	if (!l)
 		return -1;
 	s->links[s->nlinks++] = l;
-	memcpy(attached, all, EI_NR_SYSCALLS / 8);
 	return 0;
 }
 
@@ -204,39 +192,102 @@ struct ei_owner ei_owner_get(void)
 /* One kprobe per syscall, the syscall number as its cookie. The kernel
  * refuses an override kprobe on a function off its error injection
  * list: fatal for a syscall named one by one, a syscall less for a
- * class, as in check_injectable. */
-static int attach_each(struct ei_session *s, const struct ei_options *o, const __u64 *all, __u64 *attached,
-		       char *err, size_t len)
+ * class. */
+static int attach_each(struct ei_session *s, const struct ei_options *o, char *err, size_t len)
 {
 	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
 		bool refused;
-		if (!(all[nr / 64] & (1ULL << (nr % 64))))
+		if (s->plan.backend[nr] != EI_BACKEND_KPROBE)
 			continue;
 		struct bpf_link *l =
 			ei_attach_syscall(s->skel->progs.errinj_syscall, nr, nr, o->verbose, &refused, err, len);
-		if (!l && refused && !named(o, nr))
+		if (!l && refused && !named(o, nr)) {
+			unplan(s, nr);
 			continue;
+		}
 		if (!l)
 			return -1;
 		s->links[s->nlinks++] = l;
-		attached[nr / 64] |= 1ULL << (nr % 64);
 	}
 	return 0;
 }
 
-/* One kprobe.multi link where the kernel has them, else (or if it refuses
- * it) one kprobe per syscall; then every rule must have a syscall. */
-static int attach_all(struct ei_session *s, const struct ei_options *o, const struct ei_rule *rules,
-		      const __u64 *all, bool multi, char *err, size_t len)
+/* The fmod_ret program for syscall nr: a load of its own (the verifier
+ * checks a trampoline program against one function), from the same
+ * object file, every map of it the main load's. */
+static int attach_fmod(struct ei_session *s, const struct ei_options *o, int nr, char *err, size_t len)
 {
-	__u64 *attached = s->attached;
+	LIBBPF_OPTS(bpf_object_open_opts, oopts, .object_name = bpf_object__name(s->skel->obj));
+	const struct ei_syscall_entry *e = ei_syscall_info(nr);
+	struct bpf_object *obj;
+	struct bpf_program *p, *prog = NULL;
+	struct bpf_map *m;
+	struct bpf_link *l;
+	const void *elf;
+	size_t sz;
+	char fn[96];
 
-	if ((!multi || attach_multi(s, all, attached)) && attach_each(s, o, all, attached, err, len))
+	elf = errinj_bpf__elf_bytes(&sz);
+	obj = bpf_object__open_mem(elf, sz, &oopts);
+	if (!obj) {
+		ei_fail(err, len, "cannot open the eBPF program: %s", strerror(errno));
 		return -1;
+	}
+	s->fmod[s->nfmod++] = obj;
+	bpf_object__for_each_program(p, obj) {
+		bool mine = !strcmp(bpf_program__name(p), "errinj_fmod");
+		bpf_program__set_autoload(p, mine);
+		if (mine)
+			prog = p;
+	}
+	bpf_object__for_each_map(m, obj) {
+		struct bpf_map *main = bpf_object__find_map_by_name(s->skel->obj, bpf_map__name(m));
+		if (!main || bpf_map__reuse_fd(m, bpf_map__fd(main))) {
+			ei_fail(err, len, "cannot share map %s with the fmod_ret program: %s", bpf_map__name(m),
+				strerror(errno));
+			return -1;
+		}
+	}
+	snprintf(fn, sizeof(fn), "__x64_sys_%s", e->entry);
+	if (!prog || bpf_program__set_attach_target(prog, 0, fn)) {
+		ei_fail(err, len, "cannot aim the fmod_ret program at %s: %s", fn, strerror(errno));
+		return -1;
+	}
+	if (bpf_object__load(obj)) {
+		/* EINVAL for a function off the error injection list (a list
+		 * we could not read): as a refused kprobe. */
+		if (errno == EINVAL && !named(o, nr)) {
+			unplan(s, nr);
+			return 0;
+		}
+		if (errno == EINVAL)
+			return ei_fail(err, len, NOT_ON_LIST, ei_syscall_name(nr));
+		return ei_fail(err, len, "cannot load the fmod_ret program for %s: %s%s", ei_syscall_name(nr),
+			       strerror(errno), o->verbose ? "" : " (-v shows libbpf's log)");
+	}
+	l = bpf_program__attach_trace(prog);
+	if (!l) {
+		ei_fail(err, len, "cannot attach the fmod_ret program to %s: %s", fn, strerror(errno));
+		return -1;
+	}
+	s->links[s->nlinks++] = l;
+	return 0;
+}
+
+/* The kprobe syscalls (one kprobe.multi link where the kernel has them,
+ * else, or if it refuses it, one kprobe each) and the fmod_ret ones; then
+ * every rule must still have a syscall. */
+static int attach_all(struct ei_session *s, const struct ei_options *o, bool multi, char *err, size_t len)
+{
+	if ((s->plan.used & (1u << EI_BACKEND_KPROBE)) && (!multi || attach_multi(s)) && attach_each(s, o, err, len))
+		return -1;
+	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
+		if (s->plan.backend[nr] == EI_BACKEND_FMOD_RET && attach_fmod(s, o, nr, err, len))
+			return -1;
 	for (int i = 0; i < o->nspecs; i++) {
 		bool any = false;
 		for (int w = 0; w < EI_NR_SYSCALLS / 64; w++)
-			any |= (rules[i].syscalls[w] & attached[w]) != 0;
+			any |= s->plan.syscalls[i][w] != 0;
 		if (!any)
 			return ei_fail(err, len, "rule %d: this kernel lets errinj fail none of its syscalls", i + 1);
 	}
@@ -266,83 +317,84 @@ static int run_add_iter(struct ei_session *s, pid_t pid, __u32 state, __u64 line
 	return (int)s->skel->bss->add_result;
 }
 
-struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, void *ctx, char *err,
-				   size_t len)
+/* --cgroup: the directory's cgroup id, the kernfs node id its file
+ * handle holds. */
+static int cgroup_id(int fd, __u64 *id)
 {
-	struct ei_session *s;
-	__u64 all[EI_NR_SYSCALLS / 64];
+	struct {
+		struct file_handle fh;
+		__u64 id;
+	} h = { .fh.handle_bytes = sizeof(__u64) };
+	int mount_id;
+
+	if (name_to_handle_at(fd, "", &h.fh, &mount_id, AT_EMPTY_PATH) || h.fh.handle_bytes != sizeof(__u64))
+		return -1;
+	memcpy(id, h.fh.f_handle, sizeof(*id));
+	return 0;
+}
+
+/* The BPF side: one load of the object, the rules, the syscall table,
+ * the iterator and tracepoints that keep the targets, then the kprobe
+ * and fmod_ret attachments. */
+static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_events, char *err, size_t len)
+{
 	struct ei_rule rules[EI_MAX_RULES];
 	static __u32 slot[EI_MAX_RULES][EI_NR_SYSCALLS];
 	__u32 nslots, value_size;
-	enum ei_support sup;
-	bool multi;
+	bool kprobe = s->plan.used & (1u << EI_BACKEND_KPROBE), multi;
 
-	if (o->nspecs < 1 || o->nspecs > EI_MAX_RULES) {
-		ei_fail(err, len, "between 1 and %d inject rules are allowed", EI_MAX_RULES);
-		return NULL;
+	for (int i = 0; i < o->nspecs; i++) {
+		ei_rule_encode(&o->specs[i], &rules[i]);
+		/* The kernel side decides only the calls of its backends. */
+		for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
+			if (s->plan.backend[nr] != EI_BACKEND_KPROBE && s->plan.backend[nr] != EI_BACKEND_FMOD_RET)
+				rules[i].syscalls[nr / 64] &= ~(1ULL << (nr % 64));
 	}
-	sup = ei_check_kprobe_override();
-	if (sup != EI_SUPPORTED) {
-		ei_fail(err, len, "%s", ei_support_message(sup));
-		return NULL;
-	}
-	if (check_injectable(o, rules, all, err, len))
-		return NULL;
 	nslots = assign_slots(rules, o->nspecs, slot);
 	value_size = sizeof(struct ei_target) + nslots * sizeof(__u64);
 
-	s = calloc(1, sizeof(*s));
-	if (!s) {
-		ei_fail(err, len, "out of memory");
-		return NULL;
-	}
-	s->fn = fn;
-	s->ctx = ctx;
 	s->skel = errinj_bpf__open();
-	if (!s->skel) {
-		ei_fail(err, len, "cannot open the eBPF program: %s", strerror(errno));
-		goto fail;
-	}
+	if (!s->skel)
+		return ei_fail(err, len, "cannot open the eBPF program: %s", strerror(errno));
 	s->skel->rodata->nr_rules = o->nspecs;
 	s->skel->rodata->nr_slots = nslots;
 	s->skel->rodata->follow_forks = o->follow;
 	s->skel->rodata->cgroup_mode = o->cgroup_fd >= 0;
-	s->skel->rodata->emit_events = fn != NULL;
+	s->skel->rodata->emit_events = with_events;
+	if (o->cgroup_fd >= 0 && cgroup_id(o->cgroup_fd, (__u64 *)&s->skel->rodata->cgroup_id))
+		return ei_fail(err, len, "cannot read the cgroup's id: %s", strerror(errno));
 	struct ei_owner own = ei_owner_get();
 	s->skel->rodata->owner_only = own.only;
 	s->skel->rodata->owner_uid = own.uid;
 	s->skel->rodata->owner_gid = own.gid;
 	if (bpf_map__set_value_size(s->skel->maps.targets, value_size) ||
 	    bpf_map__set_value_size(s->skel->maps.blank, value_size) ||
-	    bpf_map__set_max_entries(s->skel->maps.targets, targets_size())) {
-		ei_fail(err, len, "cannot size the targets table: %s", strerror(errno));
-		goto fail;
-	}
-	/* Attached by attach_all, not by the skeleton; the kprobe.multi
-	 * program is loaded only where the kernel has such links. */
-	multi = !o->single_kprobes && ei_kprobe_multi_supported();
+	    bpf_map__set_max_entries(s->skel->maps.targets, targets_size()))
+		return ei_fail(err, len, "cannot size the targets table: %s", strerror(errno));
+	/* Attached by attach_all, not by the skeleton. The kprobe programs
+	 * are loaded only for the kprobe backend (bpf_override_return exists
+	 * only with CONFIG_BPF_KPROBE_OVERRIDE), the kprobe.multi one only
+	 * where the kernel has such links; fmod_ret is loaded per syscall. */
+	multi = kprobe && !o->single_kprobes && ei_kprobe_multi_supported();
 	bpf_program__set_autoload(s->skel->progs.errinj_multi, multi);
+	bpf_program__set_autoload(s->skel->progs.errinj_syscall, kprobe);
+	bpf_program__set_autoload(s->skel->progs.errinj_fmod, false);
 	bpf_program__set_autoattach(s->skel->progs.errinj_multi, false);
 	bpf_program__set_autoattach(s->skel->progs.errinj_syscall, false);
+	bpf_program__set_autoattach(s->skel->progs.errinj_fmod, false);
 	bpf_program__set_autoattach(s->skel->progs.errinj_add, false);
-	if (errinj_bpf__load(s->skel)) {
-		ei_fail(err, len, "cannot load the eBPF program: %s%s", strerror(errno),
-		     o->verbose ? "" : " (-v shows libbpf's log)");
-		goto fail;
-	}
+	if (errinj_bpf__load(s->skel))
+		return ei_fail(err, len, "cannot load the eBPF program: %s%s", strerror(errno),
+			       o->verbose ? "" : " (-v shows libbpf's log)");
 	for (__u32 i = 0; i < (__u32)o->nspecs; i++) {
-		if (bpf_map__update_elem(s->skel->maps.rules, &i, sizeof(i), &rules[i],
-					 sizeof(struct ei_rule), BPF_ANY)) {
-			ei_fail(err, len, "cannot write rule %u: %s", i + 1, strerror(errno));
-			goto fail;
-		}
+		if (bpf_map__update_elem(s->skel->maps.rules, &i, sizeof(i), &rules[i], sizeof(struct ei_rule),
+					 BPF_ANY))
+			return ei_fail(err, len, "cannot write rule %u: %s", i + 1, strerror(errno));
 		for (__u32 nr = 0; nr < EI_NR_SYSCALLS; nr++) {
 			__u32 key = i * EI_NR_SYSCALLS + nr;
-			if (slot[i][nr] && bpf_map__update_elem(s->skel->maps.slots, &key, sizeof(key),
-								&slot[i][nr], sizeof(__u32), BPF_ANY)) {
-				ei_fail(err, len, "cannot write rule %u's counters: %s", i + 1, strerror(errno));
-				goto fail;
-			}
+			if (slot[i][nr] && bpf_map__update_elem(s->skel->maps.slots, &key, sizeof(key), &slot[i][nr],
+								sizeof(__u32), BPF_ANY))
+				return ei_fail(err, len, "cannot write rule %u's counters: %s", i + 1, strerror(errno));
 		}
 	}
 	/* Which argument is a path, for path= and for the events. */
@@ -356,40 +408,78 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 		si.fd_first = e->fd_first;
 		for (int k = 0; k < 6; k++)
 			si.arg_bits[k] = arg_bits(e->arg_bytes[k]);
-		if (bpf_map__update_elem(s->skel->maps.sysinfo, &nr, sizeof(nr), &si, sizeof(si), BPF_ANY)) {
-			ei_fail(err, len, "cannot write the syscall table: %s", strerror(errno));
-			goto fail;
-		}
-	}
-	if (o->cgroup_fd >= 0) {
-		__u32 zero = 0, fd = o->cgroup_fd;
-		if (bpf_map__update_elem(s->skel->maps.cgroup, &zero, sizeof(zero), &fd, sizeof(fd), BPF_ANY)) {
-			ei_fail(err, len, "cannot use the cgroup: %s", strerror(errno));
-			goto fail;
-		}
+		if (bpf_map__update_elem(s->skel->maps.sysinfo, &nr, sizeof(nr), &si, sizeof(si), BPF_ANY))
+			return ei_fail(err, len, "cannot write the syscall table: %s", strerror(errno));
 	}
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_sample, s, NULL);
-	if (!s->rb) {
-		ei_fail(err, len, "cannot open the event ring buffer: %s", strerror(errno));
-		goto fail;
-	}
+	if (!s->rb)
+		return ei_fail(err, len, "cannot open the event ring buffer: %s", strerror(errno));
 	/* The iterator that adds targets; a first run tells the kernel side
 	 * which process is errinj's own (never a target). */
 	s->add_iter = bpf_program__attach_iter(s->skel->progs.errinj_add, NULL);
-	if (!s->add_iter || run_add_iter(s, 0, 0, 0) < 0) {
-		ei_fail(err, len, "cannot run the task iterator: %s%s", strerror(errno),
-		     o->verbose ? "" : " (-v shows libbpf's log)");
-		goto fail;
-	}
+	if (!s->add_iter || run_add_iter(s, 0, 0, 0) < 0)
+		return ei_fail(err, len, "cannot run the task iterator: %s%s", strerror(errno),
+			       o->verbose ? "" : " (-v shows libbpf's log)");
 	/* The scheduler tracepoints first: targets must be tracked before
 	 * the first injection can happen. */
-	if (errinj_bpf__attach(s->skel)) {
-		ei_fail(err, len, "cannot attach the scheduler tracepoints: %s%s", strerror(errno),
-		     o->verbose ? "" : " (-v shows libbpf's log)");
+	if (errinj_bpf__attach(s->skel))
+		return ei_fail(err, len, "cannot attach the scheduler tracepoints: %s%s", strerror(errno),
+			       o->verbose ? "" : " (-v shows libbpf's log)");
+	return attach_all(s, o, multi, err, len);
+}
+
+static int watch(int epfd, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, void *ctx, char *err,
+				   size_t len)
+{
+	struct ei_session *s;
+
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		ei_fail(err, len, "out of memory");
+		return NULL;
+	}
+	s->fn = fn;
+	s->ctx = ctx;
+	s->epfd = -1;
+	if (ei_plan_make(o, &s->plan, err, len))
+		goto fail;
+	if ((s->plan.used & (1u << EI_BACKEND_KPROBE | 1u << EI_BACKEND_FMOD_RET)) && open_bpf(s, o, fn != NULL, err, len))
+		goto fail;
+	if (s->plan.used & (1u << EI_BACKEND_SECCOMP)) {
+		struct ei_rule rules[EI_MAX_RULES];
+		__u64 trap[EI_NR_SYSCALLS / 64] = {};
+		for (int i = 0; i < o->nspecs; i++)
+			ei_rule_encode(&o->specs[i], &rules[i]);
+		for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
+			if (s->plan.backend[nr] == EI_BACKEND_SECCOMP)
+				trap[nr / 64] |= 1ULL << (nr % 64);
+		struct ei_sup_options so = {
+			.rules = rules,
+			.specs = o->specs,
+			.nrules = o->nspecs,
+			.trap = trap,
+			.follow = o->follow,
+			/* max= counts injections by any backend. */
+			.rule_hits = s->skel ? s->skel->bss->rule_hits : s->local_hits,
+			.fn = fn,
+			.ctx = ctx,
+		};
+		s->sup = ei_sup_new(&so, err, len);
+		if (!s->sup)
+			goto fail;
+	}
+	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (s->epfd < 0 || (s->rb && watch(s->epfd, ring_buffer__epoll_fd(s->rb)))) {
+		ei_fail(err, len, "epoll: %s", strerror(errno));
 		goto fail;
 	}
-	if (attach_all(s, o, rules, all, multi, err, len))
-		goto fail;
 	return s;
 fail:
 	ei_session_close(s);
@@ -404,8 +494,11 @@ int ei_session_add_target(struct ei_session *s, pid_t pid, bool pending_exec)
 	 * so a seeded rule draws as it always did for it); -p processes
 	 * are numbered. */
 	__u64 lineage = pending_exec ? 0 : ++s->nroots * 0x9e3779b97f4a7c15ULL;
-	int r = run_add_iter(s, pid, pending_exec ? EI_TARGET_PENDING : EI_TARGET_ACTIVE, lineage);
+	int r;
 
+	if (!s->skel)
+		return 0; /* the seccomp backend's targets are who holds its filter */
+	r = run_add_iter(s, pid, pending_exec ? EI_TARGET_PENDING : EI_TARGET_ACTIVE, lineage);
 	switch (r) {
 	case EI_ADD_OK:
 		return 0;
@@ -423,41 +516,144 @@ int ei_session_add_target(struct ei_session *s, pid_t pid, bool pending_exec)
 	}
 }
 
+static void close_fds(int *fds, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (fds[i] >= 0) {
+			close(fds[i]);
+			fds[i] = -1;
+		}
+}
+
+pid_t ei_session_launch(struct ei_session *s, char *const argv[], const sigset_t *child_mask, int *exec_errno,
+			char *err, size_t len)
+{
+	int p[4] = { -1, -1, -1, -1 }; /* go[2], report[2] */
+	int e = 0;
+	pid_t pid;
+	char c;
+
+	*exec_errno = 0;
+	if (pipe2(p, O_CLOEXEC) || pipe2(p + 2, O_CLOEXEC)) {
+		ei_fail(err, len, "cannot start %s: pipe: %s", argv[0], strerror(errno));
+		close_fds(p, 4);
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		ei_fail(err, len, "cannot start %s: fork: %s", argv[0], strerror(errno));
+		close_fds(p, 4);
+		return -1;
+	}
+	if (pid == 0) {
+		sigprocmask(SIG_SETMASK, child_mask, NULL);
+		close(p[1]);
+		close(p[2]);
+		if (read(p[0], &c, 1) != 1)
+			_exit(EI_EXIT_FAIL);
+		/* The filter last: after it, any call may be trapped. */
+		if (s->sup && (e = -ei_sup_child(s->sup)) != 0) {
+			if (write(p[3], &e, sizeof(e)) != sizeof(e))
+				_exit(EI_EXIT_FAIL);
+			_exit(126);
+		}
+		execvp(argv[0], argv);
+		e = errno;
+		if (write(p[3], &e, sizeof(e)) != sizeof(e))
+			_exit(EI_EXIT_FAIL);
+		_exit(e == ENOENT ? 127 : 126);
+	}
+	close(p[0]);
+	close(p[3]);
+	p[0] = p[3] = -1;
+	/* A target (pending its execve) before it execs, so that injection
+	 * starts with its own program, never in this launcher. */
+	if (ei_session_add_target(s, pid, true)) {
+		ei_fail(err, len, "cannot add the command as a target: %s",
+			errno == ENOSPC ? "the targets table is full" : strerror(errno));
+		goto kill;
+	}
+	/* The child reads "g", or EOF if we could not write it, and then
+	 * execs or exits: either way the report below settles it. */
+	if (write(p[1], "g", 1) != 1)
+		kill(pid, SIGKILL);
+	close_fds(p, 2);
+	if (s->sup) {
+		/* The supervisor answers the launcher's own calls until the
+		 * report says how its execve went. */
+		if (ei_sup_start(s->sup, pid, p[2], exec_errno, err, len))
+			goto kill;
+		if (!s->sup_watched && watch(s->epfd, ei_sup_fd(s->sup))) {
+			ei_fail(err, len, "epoll: %s", strerror(errno));
+			goto kill;
+		}
+		s->sup_watched = true;
+	} else if (read(p[2], &e, sizeof(e)) == sizeof(e)) {
+		/* EOF: execve succeeded (the pipe was close-on-exec). */
+		*exec_errno = e;
+	}
+	close_fds(p, 4);
+	return pid;
+kill:
+	kill(pid, SIGKILL);
+	close_fds(p, 4);
+	waitpid(pid, NULL, 0);
+	return -1;
+}
+
 bool ei_session_has_targets(struct ei_session *s)
 {
 	__u32 key;
 
-	return bpf_map__get_next_key(s->skel->maps.targets, NULL, &key, sizeof(key)) == 0;
+	return (s->skel && bpf_map__get_next_key(s->skel->maps.targets, NULL, &key, sizeof(key)) == 0) ||
+	       ei_session_serving(s);
+}
+
+bool ei_session_serving(struct ei_session *s)
+{
+	return s->sup && s->sup_watched && ei_sup_alive(s->sup);
 }
 
 int ei_session_events_fd(struct ei_session *s)
 {
-	return ring_buffer__epoll_fd(s->rb);
+	return s->epfd;
+}
+
+int ei_session_timeout_ms(struct ei_session *s)
+{
+	return s->sup ? ei_sup_timeout_ms(s->sup) : -1;
 }
 
 int ei_session_consume(struct ei_session *s)
 {
-	return ring_buffer__consume(s->rb);
+	int n = 0;
+
+	if (s->rb)
+		n = ring_buffer__consume(s->rb);
+	if (s->sup && s->sup_watched)
+		ei_sup_handle(s->sup);
+	return n;
 }
 
 __u64 ei_session_dropped(struct ei_session *s)
 {
-	return __atomic_load_n(&s->skel->bss->dropped_events, __ATOMIC_RELAXED);
+	return s->skel ? __atomic_load_n(&s->skel->bss->dropped_events, __ATOMIC_RELAXED) : 0;
 }
 
 __u64 ei_session_refused(struct ei_session *s)
 {
-	return __atomic_load_n(&s->skel->bss->refused_calls, __ATOMIC_RELAXED);
+	return s->skel ? __atomic_load_n(&s->skel->bss->refused_calls, __ATOMIC_RELAXED) : 0;
 }
 
 __u64 ei_session_lost_targets(struct ei_session *s)
 {
-	return __atomic_load_n(&s->skel->bss->lost_targets, __ATOMIC_RELAXED);
+	return s->skel ? __atomic_load_n(&s->skel->bss->lost_targets, __ATOMIC_RELAXED) : 0;
 }
 
 __u64 ei_session_undecided(struct ei_session *s)
 {
-	return __atomic_load_n(&s->skel->bss->undecided_calls, __ATOMIC_RELAXED);
+	return (s->skel ? __atomic_load_n(&s->skel->bss->undecided_calls, __ATOMIC_RELAXED) : 0) +
+	       (s->sup ? ei_sup_undecided(s->sup) : 0);
 }
 
 int ei_session_stat(struct ei_session *s, int nr, struct ei_stat *out)
@@ -467,7 +663,11 @@ int ei_session_stat(struct ei_session *s, int nr, struct ei_stat *out)
 	__u32 key = nr;
 
 	memset(out, 0, sizeof(*out));
-	if (ncpu <= 0 || nr < 0 || nr >= EI_NR_SYSCALLS)
+	if (nr < 0 || nr >= EI_NR_SYSCALLS)
+		return -1;
+	if (s->plan.backend[nr] == EI_BACKEND_SECCOMP)
+		return s->sup ? ei_sup_stat(s->sup, nr, out) : -1;
+	if (!s->skel || ncpu <= 0)
 		return -1;
 	per = calloc(ncpu, sizeof(*per));
 	if (!per)
@@ -486,19 +686,34 @@ int ei_session_stat(struct ei_session *s, int nr, struct ei_stat *out)
 
 bool ei_session_attached(struct ei_session *s, int nr)
 {
-	return nr >= 0 && nr < EI_NR_SYSCALLS && (s->attached[nr / 64] & (1ULL << (nr % 64)));
+	return ei_session_backend(s, nr) >= 0;
+}
+
+int ei_session_backend(struct ei_session *s, int nr)
+{
+	return nr >= 0 && nr < EI_NR_SYSCALLS ? s->plan.backend[nr] : -1;
+}
+
+const __u64 *ei_session_rule_syscalls(struct ei_session *s, int rule)
+{
+	return rule >= 0 && rule < EI_MAX_RULES ? s->plan.syscalls[rule] : NULL;
 }
 
 void ei_session_close(struct ei_session *s)
 {
 	if (!s)
 		return;
-	/* Kprobes first, so no injection happens while the rest goes. */
+	/* Attachments first, so no injection happens while the rest goes. */
 	for (int i = 0; i < s->nlinks; i++)
 		bpf_link__destroy(s->links[i]);
+	for (int i = 0; i < s->nfmod; i++)
+		bpf_object__close(s->fmod[i]);
 	bpf_link__destroy(s->add_iter);
 	ring_buffer__free(s->rb);
 	errinj_bpf__destroy(s->skel);
+	ei_sup_free(s->sup);
+	if (s->epfd >= 0)
+		close(s->epfd);
 	free(s);
 }
 

@@ -8,6 +8,7 @@
 #ifndef ERRINJ_LIB_H
 #define ERRINJ_LIB_H
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -153,6 +154,8 @@ enum ei_support {
 enum ei_support ei_check_kprobe_override(void);
 /* A sentence naming what is missing, for a result of the check above. */
 const char *ei_support_message(enum ei_support s);
+/* CAP_SYS_ADMIN, or CAP_BPF and CAP_PERFMON: what tracing programs need. */
+bool ei_has_bpf_caps(void);
 /* CAP_SYS_PTRACE: the user could ptrace any process. Without it, the
  * kernel side fails only the calls of processes the user could ptrace. */
 bool ei_may_ptrace_all(void);
@@ -209,7 +212,36 @@ struct ei_options {
 	int cgroup_fd;               /* a cgroup v2 directory, or -1 */
 	bool verbose;                /* libbpf's log was asked for */
 	bool single_kprobes;         /* one kprobe per syscall even with kprobe.multi */
+	int backend;                 /* EI_BACKEND_* to force one, EI_BACKEND_AUTO to choose */
+	bool command;                /* the targets are a command ei_session_launch starts
+				      * (not -p or a cgroup): the seccomp backend can serve */
 };
+
+/* ---- backends: which one serves each syscall of the rules ---- */
+#define EI_BACKEND_AUTO (-1)
+const char *ei_backend_name(int b); /* "kprobe", "fmod_ret", "seccomp" */
+int ei_backend_parse(const char *s); /* EI_BACKEND_*, or -2 if unknown */
+/* Whether this kernel and user can use backend b at all: 0, or -1 with a
+ * sentence naming what is missing. */
+int ei_backend_check(int b, char *err, size_t len);
+/* Whether syscall nr's entry function has BTF, which a fmod_ret program
+ * needs (SYSCALL_DEFINE0 makes it an alias, which has none). */
+bool ei_fmod_ret_btf(int nr);
+/* Which backend serves each syscall: the cheapest that this kernel and
+ * user allow and that can serve every rule naming it (fmod_ret, then
+ * kprobe, then seccomp; seccomp alone serves delay_enter= and
+ * poke_enter=, fmod_ret cannot return 0). All rules naming a syscall
+ * share its backend, so that they count and fire in order. */
+struct ei_plan {
+	signed char backend[EI_NR_SYSCALLS]; /* EI_BACKEND_*, -1: not attached */
+	__u64 syscalls[EI_MAX_RULES][EI_NR_SYSCALLS / 64]; /* each rule's, as served */
+	unsigned used; /* bit 1 << EI_BACKEND_* for each backend in use */
+};
+/* 0, or -1 with a sentence: a syscall named one by one that no backend
+ * can serve, or a rule left with none. */
+int ei_plan_make(const struct ei_options *o, struct ei_plan *p, char *err, size_t len);
+/* errinj --features: what this kernel and user can use, and why not. */
+void ei_features(FILE *f);
 
 struct ei_session;
 typedef int (*ei_event_fn)(const struct ei_event *e, void *ctx);
@@ -224,21 +256,39 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
  * once it has called execve. -1 with errno ESRCH (no such process),
  * ECHILD (it has exited: a zombie), ENOSPC (targets table full). */
 int ei_session_add_target(struct ei_session *s, pid_t pid, bool pending_exec);
-int ei_session_events_fd(struct ei_session *s); /* readable when events wait */
+/* Starts argv[0] (PATH searched) with signal mask child_mask, a target
+ * from its own execve on (the launcher's calls are never failed). Its
+ * pid, with *exec_errno set if it could not be run (it then exits 126 or
+ * 127); -1 with a sentence if it could not be started. */
+pid_t ei_session_launch(struct ei_session *s, char *const argv[], const sigset_t *child_mask, int *exec_errno,
+			char *err, size_t len);
+/* Readable when ei_session_consume has work (events, trapped calls). */
+int ei_session_events_fd(struct ei_session *s);
+/* Milliseconds until ei_session_consume must run again (a delayed
+ * answer is due), -1 for no deadline. */
+int ei_session_timeout_ms(struct ei_session *s);
 /* Whether any target process is still alive (they leave at exit). */
 bool ei_session_has_targets(struct ei_session *s);
+/* Whether a process still holds the seccomp filter: errinj must keep
+ * answering its calls (without it they would fail with ENOSYS), followed
+ * or not. */
+bool ei_session_serving(struct ei_session *s);
 int ei_session_consume(struct ei_session *s);
 __u64 ei_session_dropped(struct ei_session *s); /* events lost to a full ring buffer */
 /* Calls of targets left alone because the user could not ptrace them. */
 __u64 ei_session_refused(struct ei_session *s);
 /* Processes not followed because the targets table was full. */
 __u64 ei_session_lost_targets(struct ei_session *s);
-/* Calls a path= rule could not decide: the path was not readable from the
- * kprobe (a page not yet in memory); neither failed nor counted. */
+/* Calls a path= rule could not decide: the path was not readable (from a
+ * kprobe: a page not yet in memory); neither failed nor counted. */
 __u64 ei_session_undecided(struct ei_session *s);
 int ei_session_stat(struct ei_session *s, int nr, struct ei_stat *out);
 /* Whether syscall nr is attached: some rule of the session can fail it. */
 bool ei_session_attached(struct ei_session *s, int nr);
+/* The backend serving syscall nr (EI_BACKEND_*), -1 if none. */
+int ei_session_backend(struct ei_session *s, int nr);
+/* Rule i's syscalls as served (EI_NR_SYSCALLS bits), NULL past the rules. */
+const __u64 *ei_session_rule_syscalls(struct ei_session *s, int rule);
 /* Detaches and frees everything; NULL is fine. */
 void ei_session_close(struct ei_session *s);
 /* Calls fn for every syscall this kernel lets us fail; -1 if unknown. */

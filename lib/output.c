@@ -138,9 +138,15 @@ static void json_event(FILE *f, const struct ei_event *e, long long realtime_off
 		fprintf(f, ",\"result\":null,\"error\":null");
 	}
 	if (sig)
-		fprintf(f, ",\"signal\":\"%s\"}\n", sig);
+		fprintf(f, ",\"signal\":\"%s\"", sig);
 	else
-		fprintf(f, ",\"signal\":null}\n");
+		fprintf(f, ",\"signal\":null");
+	if (e->actions & EI_ACT_DELAY)
+		fprintf(f, ",\"delay_ns\":%llu", (unsigned long long)e->delay_ns);
+	else
+		fprintf(f, ",\"delay_ns\":null");
+	fprintf(f, ",\"poke\":%s,\"backend\":\"%s\"}\n", e->actions & EI_ACT_POKE ? "true" : "false",
+		ei_backend_name((int)e->backend));
 }
 
 static void text_event(FILE *f, const struct ei_event *e, const char *sig)
@@ -168,7 +174,12 @@ static void text_event(FILE *f, const struct ei_event *e, const char *sig)
 	} else {
 		fprintf(f, "...");
 	}
-	fprintf(f, ") = %s (INJECTED%s%s)\n", res, sig ? " " : "", sig ? sig : "");
+	fprintf(f, ") = %s (INJECTED", res);
+	if (e->actions & EI_ACT_DELAY)
+		fprintf(f, " delay_enter=%lluus", (unsigned long long)(e->delay_ns / 1000));
+	if (e->actions & EI_ACT_POKE)
+		fputs(" poke_enter", f);
+	fprintf(f, "%s%s)\n", sig ? " " : "", sig ? sig : "");
 }
 
 void ei_write_event(FILE *f, const struct ei_event *e, enum ei_format fmt, long long realtime_offset_ns)

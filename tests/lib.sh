@@ -47,7 +47,7 @@ done_testing() {
 # what the program wrote and what errinj wrote, each whole.
 unsplit_events() {
     perl -0777 -i -pe '
-        my $ev = qr/\[pid \d+\] \w+\((?:"(?:[^"\\\n]|\\.)*"(?:\.\.\.)?|-?\d+|\.\.\.)\) = [^\n(]*\(INJECTED[^)\n]*\)\n|\{"time":"[^"\n]*","pid":\d+,[^\n]*?"signal":(?:null|"[^"\n]*")\}\n/;
+        my $ev = qr/\[pid \d+\] \w+\((?:"(?:[^"\\\n]|\\.)*"(?:\.\.\.)?|-?\d+|\.\.\.)\) = [^\n(]*\(INJECTED[^)\n]*\)\n|\{"time":"[^"\n]*","pid":\d+,[^\n]*?"backend":"[a-z_]+"\}\n/;
         while (/(?<=[^\n])($ev)/) {
             my ($s, $x) = ($-[1], $1);
             substr($_, $s, length $x) = "";
@@ -170,7 +170,7 @@ ours() {
     bpftool prog show 2>/dev/null | grep -E 'name (err_injector|errinj_)' | sed 's/^/prog: /'
     bpftool link show 2>/dev/null | grep -E '^[0-9]+:' | sed 's/^/link: /'
     bpftool map show 2>/dev/null |
-        grep -E 'name (target_pid|inject_errno|rules|rule_hits|targets|blank|slots|stats|sysinfo|scratch|events|cgroup|errinj_b\.[a-z]+|err_inje\.[a-z]+)( |$)' |
+        grep -E 'name (target_pid|inject_errno|rules|rule_hits|targets|blank|slots|stats|sysinfo|scratch|task_scratch|events|cgroup|errinj_b\.[a-z]+|err_inje\.[a-z]+)( |$)' |
         sed 's/^/map: /'
     sed 's/^/kprobe: /' /sys/kernel/debug/kprobes/list
     sed 's/^/kprobe_event: /' /sys/kernel/tracing/kprobe_events

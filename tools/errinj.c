@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * errinj: make chosen syscalls of chosen processes fail, from the kernel.
- * strace's -e inject= semantics (error=, retval=, signal=, when=) plus
- * prob=, seed=, max=, several rules per syscall, follow-forks, -p and
- * --cgroup targets, text or JSON events and a summary table.
+ * strace's -e inject= semantics (error=, retval=, signal=, when=,
+ * delay_enter=, poke_enter=) plus prob=, seed=, max=, several rules per
+ * syscall, follow-forks, -p and --cgroup targets, text or JSON events and
+ * a summary table; served by fmod_ret, kprobe or seccomp, whichever is
+ * cheapest of those this kernel and user allow.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,18 +43,21 @@ static struct env {
 	int npids;
 	const char *cgroup;
 	long duration;
-	bool no_follow, quiet, json, summary, list, verbose;
+	int backend;
+	bool no_follow, quiet, json, summary, list, verbose, features;
 	const char *output;
-} env;
+} env = { .backend = EI_BACKEND_AUTO };
 
 static const char usage_text[] =
 	"usage: errinj [OPTIONS] SYSCALL ERRNO [[--] CMD [ARGS...]]\n"
 	"       errinj [OPTIONS] -e inject=SPEC [-e inject=SPEC]... [[--] CMD [ARGS...]]\n"
 	"       errinj [OPTIONS] -e inject=SPEC... -p PID | --cgroup DIR\n"
 	"       errinj --list\n"
-	"Make chosen system calls of a process fail, from inside the kernel\n"
-	"(eBPF kprobe with bpf_override_return). Without CMD, -p or --cgroup,\n"
-	"userapp (beside errinj) is run.\n"
+	"       errinj --features\n"
+	"Make chosen system calls of a process fail, from inside the kernel (eBPF\n"
+	"fmod_ret or kprobe with bpf_override_return) or, without root or kernel\n"
+	"support, from a seccomp filter that errinj supervises. Without CMD, -p or\n"
+	"--cgroup, userapp (beside errinj) is run.\n"
 	"\n"
 	"  -e inject=SPEC, --inject=SPEC  add an injection rule (repeatable)\n"
 	"  -e fault=SPEC, --fault=SPEC    the same, error=ENOSYS unless given (strace's)\n"
@@ -66,6 +71,11 @@ static const char usage_text[] =
 	"  -q, --quiet            do not report injections\n"
 	"      --json             report injections as JSON Lines\n"
 	"  -c, --summary          at exit, print calls seen and injected per syscall\n"
+	"      --backend=NAME     fmod_ret, kprobe or seccomp for every rule; auto (the\n"
+	"                         default) picks for each syscall the cheapest that this\n"
+	"                         kernel and user allow and that serves its rules\n"
+	"      --features         say which backends this kernel and user can use, and\n"
+	"                         why not\n"
 	"      --list             list the syscalls this kernel lets errinj fail\n"
 	"  -v, --verbose          show libbpf's log\n"
 	"  -h, --help             show this help\n"
@@ -74,6 +84,9 @@ static const char usage_text[] =
 	"  error=ERRNO     fail with ERRNO (a name such as ENOENT, or 1..4095)\n"
 	"  retval=N        do not run the syscall, return N >= 0\n"
 	"  signal=SIG      also send SIG to the calling thread (alone: the call runs)\n"
+	"  delay_enter=T   hold the call T (us, or a unit: 1.5ms, 2s) first (seccomp)\n"
+	"  poke_enter=@argN=HEX[,@argM=HEX]  first write bytes where argument N\n"
+	"                  (1-based, as strace) points (seccomp)\n"
 	"  when=EXPR       first[..last][+[step]]: which calls, counted per syscall\n"
 	"                  and process, as strace's when=\n"
 	"  prob=P          fire with probability P, 0 < P <= 1\n"
@@ -105,9 +118,12 @@ static const char usage_text[] =
 	"  errinj -e 'inject=openat:error=EACCES:path=*.conf' -- ./server\n"
 	"  errinj -e inject=write:error=EIO:fd=1 -- ./prog\n"
 	"  errinj -e 'inject=openat:error=EROFS:arg2&0100=0100' -- make\n"
-	"  errinj -e inject=%net:error=ENETDOWN -- ./client\n";
+	"  errinj -e inject=%net:error=ENETDOWN -- ./client\n"
+	"  errinj -e inject=read:delay_enter=200ms:when=1 -- ./prog\n"
+	"  errinj --backend=seccomp -e inject=openat:error=EACCES -- ls /\n"
+	"  errinj --features\n";
 
-enum { OPT_INJECT = 0x100, OPT_FAULT, OPT_NO_FOLLOW, OPT_JSON, OPT_LIST, OPT_CGROUP };
+enum { OPT_INJECT = 0x100, OPT_FAULT, OPT_NO_FOLLOW, OPT_JSON, OPT_LIST, OPT_CGROUP, OPT_BACKEND, OPT_FEATURES };
 
 static const struct option long_options[] = {
 	{ "inject", required_argument, NULL, OPT_INJECT },
@@ -121,6 +137,8 @@ static const struct option long_options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "summary", no_argument, NULL, 'c' },
 	{ "list", no_argument, NULL, OPT_LIST },
+	{ "backend", required_argument, NULL, OPT_BACKEND },
+	{ "features", no_argument, NULL, OPT_FEATURES },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -229,6 +247,15 @@ static void parse_args(int argc, char **argv)
 			break;
 		case OPT_LIST:
 			env.list = true;
+			break;
+		case OPT_BACKEND:
+			env.backend = ei_backend_parse(optarg);
+			if (env.backend < EI_BACKEND_AUTO)
+				ei_usage_error("unknown backend '%s' (expected fmod_ret, kprobe, seccomp or auto)",
+					       ei_quote(optarg, q, sizeof(q)));
+			break;
+		case OPT_FEATURES:
+			env.features = true;
 			break;
 		case 'v':
 			env.verbose = true;
@@ -340,63 +367,6 @@ static void close_fds(int *fds, int n)
 		}
 }
 
-/* Forks CMD; it becomes a target (pending its execve) before it execs,
- * so injection starts with its own program, never in our launcher code.
- * Returns its pid, with *exec_errno set if it could not be run; or -1
- * after saying why. */
-static pid_t launch(struct ei_session *s, char **cmd, const sigset_t *oldmask, int *exec_errno)
-{
-	int p[4] = { -1, -1, -1, -1 }; /* go[2], report[2] */
-	int e = 0;
-	pid_t pid;
-	char c;
-
-	*exec_errno = 0;
-	if (pipe2(p, O_CLOEXEC) || pipe2(p + 2, O_CLOEXEC)) {
-		ei_msg("cannot start %s: pipe: %s", cmd[0], strerror(errno));
-		close_fds(p, 4);
-		return -1;
-	}
-	pid = fork();
-	if (pid < 0) {
-		ei_msg("cannot start %s: fork: %s", cmd[0], strerror(errno));
-		close_fds(p, 4);
-		return -1;
-	}
-	if (pid == 0) {
-		sigprocmask(SIG_SETMASK, oldmask, NULL);
-		close(p[1]);
-		close(p[2]);
-		if (read(p[0], &c, 1) != 1)
-			_exit(EI_EXIT_FAIL);
-		execvp(cmd[0], cmd);
-		e = errno;
-		if (write(p[3], &e, sizeof(e)) != sizeof(e))
-			_exit(EI_EXIT_FAIL);
-		_exit(e == ENOENT ? 127 : 126);
-	}
-	close(p[0]);
-	close(p[3]);
-	p[0] = p[3] = -1;
-	if (ei_session_add_target(s, pid, true)) {
-		ei_msg("cannot add the command as a target: %s", add_error(errno));
-		kill(pid, SIGKILL);
-		close_fds(p, 4);
-		waitpid(pid, NULL, 0);
-		return -1;
-	}
-	/* The child reads "g", or EOF if we could not write it, and then
-	 * execs or exits: either way the report below settles it. */
-	if (write(p[1], "g", 1) != 1)
-		kill(pid, SIGKILL);
-	close_fds(p, 2);
-	/* EOF: execve succeeded (the pipe was close-on-exec). */
-	if (read(p[2], &e, sizeof(e)) == sizeof(e))
-		*exec_errno = e;
-	close_fds(p, 4);
-	return pid;
-}
-
 /* ---- main: validate, prepare, open the session, start, loop, report ---- */
 
 static struct run {
@@ -435,6 +405,28 @@ static int validate(void)
 		ei_usage_error("-d applies to -p and --cgroup");
 	if (env.quiet && (env.json || env.output))
 		ei_usage_error("-q silences the events that --json and -o would write");
+	/* What no backend could serve, said before anything is loaded. */
+	for (int i = 0; i < env.nspecs; i++) {
+		const struct ei_spec *sp = &env.specs[i];
+		const char *what = sp->actions & EI_ACT_DELAY ? "delay_enter=" : "poke_enter=";
+		if (!(sp->actions & (EI_ACT_DELAY | EI_ACT_POKE)))
+			continue;
+		if (env.npids || env.cgroup)
+			ei_usage_error("rule %d: %s is served only by the seccomp backend, which serves only a "
+				       "command errinj starts (not -p or --cgroup)", i + 1, what);
+		if (env.backend != EI_BACKEND_AUTO && env.backend != EI_BACKEND_SECCOMP)
+			ei_usage_error("rule %d: %s needs the seccomp backend: a BPF program cannot %s", i + 1, what,
+				       sp->actions & EI_ACT_DELAY ? "hold a call for a given time"
+								  : "write the caller's memory before the call");
+	}
+	if (env.backend == EI_BACKEND_SECCOMP && (env.npids || env.cgroup))
+		ei_usage_error("--backend=seccomp cannot serve %s: a process installs a seccomp filter on itself, so "
+			       "errinj installs it in the command it starts", env.npids ? "-p" : "--cgroup");
+	if (env.backend == EI_BACKEND_FMOD_RET)
+		for (int i = 0; i < env.nspecs; i++)
+			if ((env.specs[i].actions & EI_ACT_RETVAL) && env.specs[i].retval == 0)
+				ei_usage_error("rule %d: retval=0 cannot be served by fmod_ret (a zero return lets the "
+					       "call run): use kprobe or seccomp", i + 1);
 	for (int i = 0; i < env.npids; i++) {
 		int r = ei_pid_check(env.pids[i], err, sizeof(err));
 		if (r == EI_EXIT_USAGE)
@@ -520,6 +512,48 @@ static int watch(int fd, __u32 what)
 	return 0;
 }
 
+/* -v: which backend serves each rule's syscalls; --json: the same as
+ * the stream's first line. */
+static void say_plan(void)
+{
+	if (!env.verbose && !env.json)
+		return;
+	if (env.json)
+		fputs("{\"session\":{\"rules\":[", out);
+	for (int i = 0; i < env.nspecs; i++) {
+		const __u64 *set = ei_session_rule_syscalls(R.s, i);
+		if (env.json)
+			fprintf(out, "%s{\"rule\":%d,\"backends\":{", i ? "," : "", i + 1);
+		for (int b = 0, nb = 0; b < EI_NR_BACKENDS; b++) {
+			char line[1024];
+			int n = 0, len = 0;
+			for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
+				if (!(set[nr / 64] & (1ULL << (nr % 64))) || ei_session_backend(R.s, nr) != b)
+					continue;
+				if (len < (int)sizeof(line) - 64)
+					len += snprintf(line + len, sizeof(line) - len, env.json ? "%s\"%s\"" : "%s%s",
+							n ? "," : "", ei_syscall_name(nr));
+				else if (len < (int)sizeof(line) - 8 && !env.json)
+					len += snprintf(line + len, sizeof(line) - len, ",...");
+				n++;
+			}
+			if (!n)
+				continue;
+			if (env.json)
+				fprintf(out, "%s\"%s\":[%s]", nb++ ? "," : "", ei_backend_name(b), line);
+			if (env.verbose)
+				ei_msg("rule %d: %s serves %d syscall%s: %s", i + 1, ei_backend_name(b), n, n == 1 ? "" : "s",
+				       line);
+		}
+		if (env.json)
+			fputs("}}", out);
+	}
+	if (env.json) {
+		fputs("]}}\n", out);
+		fflush(out);
+	}
+}
+
 static int open_session(void)
 {
 	char err[512];
@@ -531,6 +565,8 @@ static int open_session(void)
 	/* For tests and old-kernel comparisons: the per-syscall kprobe path
 	 * even where kprobe.multi exists. */
 	R.o.single_kprobes = getenv("ERRINJ_SINGLE_KPROBES") != NULL;
+	R.o.backend = env.backend;
+	R.o.command = env.cmd != NULL;
 	R.s = ei_session_open(&R.o, env.quiet ? NULL : on_event, NULL, err, sizeof(err));
 	if (!R.s) {
 		ei_msg("%s", err);
@@ -541,13 +577,18 @@ static int open_session(void)
 		ei_msg("epoll_create1: %s", strerror(errno));
 		return -1;
 	}
-	return watch(ei_session_events_fd(R.s), 0) || watch(R.sfd, 1) ? -1 : 0;
+	if (watch(ei_session_events_fd(R.s), 0) || watch(R.sfd, 1))
+		return -1;
+	say_plan();
+	return 0;
 }
 
 /* The -p processes, the cgroup, or the command. Returns 0, -1 after
  * saying why, or the exit status when the command could not be run. */
 static int start_targets(void)
 {
+	char err[512];
+
 	for (int i = 0; i < env.npids; i++) {
 		pid_t pid = env.pids[i];
 		int fd = (int)syscall(SYS_pidfd_open, pid, 0);
@@ -579,9 +620,11 @@ static int start_targets(void)
 			ei_msg("prctl(PR_SET_CHILD_SUBREAPER): %s", strerror(errno));
 			return -1;
 		}
-		R.cmd_pid = launch(R.s, env.cmd, &R.oldmask, &exec_errno);
-		if (R.cmd_pid < 0)
+		R.cmd_pid = ei_session_launch(R.s, env.cmd, &R.oldmask, &exec_errno, err, sizeof(err));
+		if (R.cmd_pid < 0) {
+			ei_msg("%s", err);
 			return -1;
+		}
 		if (exec_errno) {
 			char q[96];
 			ei_msg("cannot run %s: %s", ei_quote(env.cmd[0], q, sizeof(q)), strerror(exec_errno));
@@ -613,19 +656,23 @@ static void on_signal(const struct signalfd_siginfo *si)
 			R.cmd_done = true;
 		}
 	}
-	/* Done when the command and every descendant that we follow have
-	 * exited. Not when we have no children: we may have some that are
-	 * not the command's (the shell's >(...) of our own stderr, say). */
-	if (R.cmd_done && (env.no_follow || !ei_session_has_targets(R.s)))
-		R.stop = true;
+}
+
+/* Done when the command and every descendant that we follow have exited,
+ * and no process holds the seccomp filter (followed or not, it needs its
+ * supervisor). Not when we have no children: we may have some that are
+ * not the command's (the shell's >(...) of our own stderr, say). */
+static bool command_done(void)
+{
+	return R.cmd_done && !ei_session_serving(R.s) && (env.no_follow || !ei_session_has_targets(R.s));
 }
 
 static int event_loop(void)
 {
 	struct epoll_event evs[4];
 
-	while (!R.stop) {
-		int timeout = -1;
+	while (!R.stop && !command_done()) {
+		int timeout = ei_session_timeout_ms(R.s);
 		/* They are not our children, so no SIGCHLD says when the last
 		 * of them is gone: look ten times a second. */
 		if (R.pid_done) {
@@ -643,11 +690,19 @@ static int event_loop(void)
 			if (timeout < 0 || ms < timeout)
 				timeout = (int)(ms > INT_MAX ? INT_MAX : ms);
 		}
+		/* A process that holds the filter but is not our child (a
+		 * daemon of the command's) gives no SIGCHLD: the supervisor's
+		 * hang-up wakes us, and ten looks a second cover the rest. */
+		if (R.cmd_done && (timeout < 0 || timeout > 100)) {
+			timeout = 100;
+		}
 		int n = epoll_wait(R.ep, evs, 4, timeout);
 		if (n < 0 && errno != EINTR) {
 			ei_msg("epoll_wait: %s", strerror(errno));
 			return -1;
 		}
+		if (n == 0) /* a delayed answer due */
+			ei_session_consume(R.s);
 		for (int i = 0; i < n; i++) {
 			__u32 what = evs[i].data.u32;
 			if (what == 0) {
@@ -686,8 +741,8 @@ static void report(void)
 		       "was full",
 		       (unsigned long long)n);
 	if ((n = ei_session_undecided(R.s)))
-		ei_msg("%llu calls were neither failed nor counted by a path= rule: their path was on a page "
-		       "not yet in memory, which a kprobe cannot read",
+		ei_msg("%llu calls were neither failed nor counted by a path= rule: their path could not be read "
+		       "(from a kprobe: a page not yet in memory; use fmod_ret or seccomp, which read it)",
 		       (unsigned long long)n);
 	if (env.summary)
 		print_summary(R.s);
@@ -699,9 +754,19 @@ int main(int argc, char **argv)
 
 	ei_set_progname("errinj");
 	ei_refuse_setid();
+	/* The backend's default, for running whole test suites on one. */
+	if (getenv("ERRINJ_BACKEND") && (env.backend = ei_backend_parse(getenv("ERRINJ_BACKEND"))) < EI_BACKEND_AUTO)
+		ei_usage_error("ERRINJ_BACKEND: unknown backend '%s' (expected fmod_ret, kprobe, seccomp or auto)",
+			       getenv("ERRINJ_BACKEND"));
 	parse_args(argc, argv);
 	ei_libbpf_log(env.verbose);
 
+	if (env.features) {
+		if (env.nspecs || env.nshort || env.cmd || env.npids || env.cgroup || env.list)
+			ei_usage_error("--features takes no other arguments");
+		ei_features(stdout);
+		return 0;
+	}
 	if (env.list) {
 		if (env.nspecs || env.nshort || env.cmd || env.npids || env.cgroup)
 			ei_usage_error("--list takes no other arguments");

@@ -54,10 +54,19 @@ errinj_help() {
 subtest errinj_help errinj_help
 
 errinj_non_root() {
-    chmod 755 "$T" "$(dirname "$T")" && cp "$BIN/errinj" "$T/errinj" && chmod 755 "$T/errinj" || return 1
-    run setpriv --reuid=65534 --regid=65534 --clear-groups "$T/errinj" dup EIO -- true
+    chmod 755 "$T" "$(dirname "$T")" && cp "$BIN/errinj" "$B/tests/calls" "$T/" && chmod 755 "$T/errinj" || return 1
+    # A command of one's own: the seccomp backend needs no privilege.
+    run setpriv --reuid=65534 --regid=65534 --clear-groups "$T/errinj" dup EIO -- "$T/calls" dup
+    assert_eq "exit status" "$RC" 0 &&
+        assert_eq "stdout" "$OUT" "dup = -1 EIO" &&
+        assert_match "stderr" "$ERR" '^\[pid [0-9]+\] dup\(0\) = -1 EIO \(INJECTED\)$' || return 1
+    # A running process needs a BPF backend: what each one lacks.
+    setpriv --reuid=65534 --regid=65534 --clear-groups sleep 30 &
+    local sp=$!
+    run setpriv --reuid=65534 --regid=65534 --clear-groups "$T/errinj" -p $sp -d 1 dup EIO
+    kill $sp
     assert_eq "exit status" "$RC" 1 &&
-        assert_eq "stderr" "$ERR" "errinj: needs root: loading eBPF programs and attaching kprobes requires CAP_SYS_ADMIN (or CAP_BPF and CAP_PERFMON)"
+        assert_eq "stderr" "$ERR" "errinj: no backend can fail dup here: fmod_ret: fmod_ret needs root: loading eBPF programs requires CAP_SYS_ADMIN (or CAP_BPF and CAP_PERFMON); kprobe: needs root: loading eBPF programs and attaching kprobes requires CAP_SYS_ADMIN (or CAP_BPF and CAP_PERFMON); seccomp: it serves only a command errinj starts (not -p or --cgroup)"
 }
 subtest errinj_non_root errinj_non_root
 done_testing

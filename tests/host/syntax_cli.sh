@@ -193,6 +193,16 @@ args=(
     "bad fault spec '': empty inject spec|-e fault="
     "bad fault spec 'nosuch': unknown syscall 'nosuch'|-e fault=nosuch"
     "option '--fault' needs a value|--fault"
+    "unknown backend 'bpf'|--backend=bpf -e inject=dup:error=EIO -- true"
+    "option '--backend' needs a value|--backend"
+    "--backend=seccomp cannot serve -p|--backend=seccomp -p 1 -e inject=dup:error=EIO"
+    "--backend=seccomp cannot serve --cgroup|--backend=seccomp --cgroup /sys/fs/cgroup -e inject=dup:error=EIO"
+    "rule 1: delay_enter= is served only by the seccomp backend|-p 1 -e inject=read:delay_enter=1ms"
+    "rule 2: poke_enter= is served only by the seccomp backend|-p 1 -e inject=dup:error=EIO -e inject=read:poke_enter=@arg2=00"
+    "rule 1: delay_enter= needs the seccomp backend|--backend=kprobe -e inject=read:delay_enter=1ms -- true"
+    "rule 1: poke_enter= needs the seccomp backend|--backend=fmod_ret -e inject=read:poke_enter=@arg2=00 -- true"
+    "rule 1: retval=0 cannot be served by fmod_ret|--backend=fmod_ret -e inject=read:retval=0 -- true"
+    "--features takes no other arguments|--features -e inject=dup:error=EIO"
 )
 bad_args() { # FRAGMENT ARGS
     local frag=$1

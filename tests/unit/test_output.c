@@ -80,7 +80,7 @@ static void test_json_event(void)
 	ASSERT_STR(event(&e, EI_JSON, 1795996800LL * 1000000000LL),
 		   "{\"time\":\"2026-11-30T00:00:01.500000Z\",\"pid\":40,\"tid\":41,\"comm\":\"prog\","
 		   "\"syscall\":\"openat\",\"nr\":257,\"rule\":1,\"path\":\"/etc/caf\xc3\xa9\","
-		   "\"path_truncated\":false,\"fd\":null,\"result\":-1,\"error\":\"ENOENT\",\"signal\":null}\n");
+		   "\"path_truncated\":false,\"fd\":null,\"result\":-1,\"error\":\"ENOENT\",\"signal\":null,\"delay_ns\":null,\"poke\":false,\"backend\":\"kprobe\"}\n");
 }
 
 static void test_json_retval_and_signal(void)
@@ -91,7 +91,7 @@ static void test_json_retval_and_signal(void)
 	e.args[0] = 1;
 	e.rule = 2;
 	const char *s = event(&e, EI_JSON, 0);
-	ASSERT(strstr(s, "\"rule\":3,\"path\":null,\"fd\":1,\"result\":3,\"error\":null,\"signal\":\"SIGUSR1\"}\n"),
+	ASSERT(strstr(s, "\"rule\":3,\"path\":null,\"fd\":1,\"result\":3,\"error\":null,\"signal\":\"SIGUSR1\",\"delay_ns\":null,\"poke\":false,\"backend\":\"kprobe\"}\n"),
 	       "%s", s);
 }
 

@@ -25,10 +25,10 @@ kernel_config() {
 }
 subtest nooverride_kernel_config kernel_config
 
-# errinj on this kernel: exit 1, one sentence naming the missing option,
+# errinj --backend=kprobe on this kernel: exit 1, one sentence naming the missing option,
 # no libbpf log, the command not run, nothing left attached.
 errinj_says_no_override() {
-    run "$BIN/errinj" -e inject=getpid:error=EPERM -- "$B/tests/calls" getpid
+    run "$BIN/errinj" --backend=kprobe -e inject=getpid:error=EPERM -- "$B/tests/calls" getpid
     assert_eq "exit status" "$RC" 1 &&
         assert_eq "stderr lines" "$(lines "$ERR")" 1 &&
         assert_match "stderr" "$ERR" '^errinj: this kernel lacks kprobe override support: .*CONFIG_BPF_KPROBE_OVERRIDE is not set' &&
