@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/epoll.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -48,13 +49,6 @@ struct ei_session {
 	__u64 nroots; /* targets added by user space, for their lineage */
 };
 
-/* A rule numbers the calls it selects only if when= or a seeded prob=
- * looks at the number: the others need no counter. */
-static bool rule_counts(const struct ei_rule *r)
-{
-	return r->first != 1 || r->last != 0 || r->step != 1 || (r->prob < (1ULL << 32) && r->has_seed);
-}
-
 /* One counter slot per (counting rule, syscall) pair; slot[i][nr] is 1 +
  * its index, 0 for none. Returns the number of slots. */
 static __u32 assign_slots(const struct ei_rule *rules, int n, __u32 (*slot)[EI_NR_SYSCALLS])
@@ -63,17 +57,10 @@ static __u32 assign_slots(const struct ei_rule *rules, int n, __u32 (*slot)[EI_N
 
 	for (int i = 0; i < n; i++)
 		for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
-			slot[i][nr] = rule_counts(&rules[i]) && (rules[i].syscalls[nr / 64] & (1ULL << (nr % 64)))
+			slot[i][nr] = ei_rule_counts(&rules[i]) && (rules[i].syscalls[nr / 64] & (1ULL << (nr % 64)))
 					      ? ++next
 					      : 0;
 	return next;
-}
-
-/* Bits of a syscall argument the kernel looks at: an int-typed argument
- * is the low 32 bits of its register (SYSCALL_DEFINE casts it). */
-static __u64 arg_bits(int bytes)
-{
-	return bytes >= 8 || bytes <= 0 ? ~0ULL : (1ULL << (bytes * 8)) - 1;
 }
 
 /* The targets map: room for every pid where pid_max is small, and for
@@ -261,7 +248,12 @@ static int attach_fmod(struct ei_session *s, const struct ei_options *o, int nr,
 			return 0;
 		}
 		if (errno == EINVAL)
-			return ei_fail(err, len, NOT_ON_LIST, ei_syscall_name(nr));
+			/* The list was unreadable (not root): the kernel's
+			 * refusal says it. */
+			return ei_fail(err, len,
+				       "the kernel does not allow overriding %s (it refused the fmod_ret program: "
+				       "the syscall is not on its error injection list)",
+				       ei_syscall_name(nr));
 		return ei_fail(err, len, "cannot load the fmod_ret program for %s: %s%s", ei_syscall_name(nr),
 			       strerror(errno), o->verbose ? "" : " (-v shows libbpf's log)");
 	}
@@ -317,19 +309,15 @@ static int run_add_iter(struct ei_session *s, pid_t pid, __u32 state, __u64 line
 	return (int)s->skel->bss->add_result;
 }
 
-/* --cgroup: the directory's cgroup id, the kernfs node id its file
- * handle holds. */
+/* --cgroup: the directory's cgroup id, which on a 64-bit kernel is its
+ * kernfs inode number (not name_to_handle_at: CONFIG_FHANDLE may be off). */
 static int cgroup_id(int fd, __u64 *id)
 {
-	struct {
-		struct file_handle fh;
-		__u64 id;
-	} h = { .fh.handle_bytes = sizeof(__u64) };
-	int mount_id;
+	struct stat st;
 
-	if (name_to_handle_at(fd, "", &h.fh, &mount_id, AT_EMPTY_PATH) || h.fh.handle_bytes != sizeof(__u64))
+	if (fstat(fd, &st))
 		return -1;
-	memcpy(id, h.fh.f_handle, sizeof(*id));
+	*id = st.st_ino;
 	return 0;
 }
 
@@ -407,7 +395,7 @@ static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_
 			si.path_arg = e->path_arg;
 		si.fd_first = e->fd_first;
 		for (int k = 0; k < 6; k++)
-			si.arg_bits[k] = arg_bits(e->arg_bytes[k]);
+			si.arg_bits[k] = ei_arg_bits(e->arg_bytes[k]);
 		if (bpf_map__update_elem(s->skel->maps.sysinfo, &nr, sizeof(nr), &si, sizeof(si), BPF_ANY))
 			return ei_fail(err, len, "cannot write the syscall table: %s", strerror(errno));
 	}

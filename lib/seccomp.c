@@ -199,18 +199,6 @@ static bool when_matches(const struct ei_rule *r, __u64 n)
 	return (n - r->first) % r->step == 0;
 }
 
-/* As lib/engine.c: a rule numbers the calls it selects only if when= or
- * a seeded prob= looks at the number. */
-static bool rule_counts(const struct ei_rule *r)
-{
-	return r->first != 1 || r->last != 0 || r->step != 1 || (r->prob < (1ULL << 32) && r->has_seed);
-}
-
-static __u64 arg_bits(int bytes)
-{
-	return bytes >= 8 || bytes <= 0 ? ~0ULL : (1ULL << (bytes * 8)) - 1;
-}
-
 static bool has_nr(const __u64 *set, int nr)
 {
 	return nr >= 0 && nr < EI_NR_SYSCALLS && (set[nr / 64] & (1ULL << (nr % 64)));
@@ -219,7 +207,7 @@ static bool has_nr(const __u64 *set, int nr)
 static bool args_match(const struct ei_rule *r, const __u64 *args, const struct ei_syscall_entry *e)
 {
 	for (int k = 0; k < 6; k++) {
-		__u64 bits = e ? arg_bits(e->arg_bytes[k]) : ~0ULL;
+		__u64 bits = e ? ei_arg_bits(e->arg_bytes[k]) : ~0ULL;
 		if ((r->filters & EI_FILTER_ARG(k)) && (args[k] & r->arg_mask[k] & bits) != (r->arg_value[k] & bits))
 			return false;
 	}
@@ -1070,7 +1058,7 @@ struct ei_sup *ei_sup_new(const struct ei_sup_options *o, char *err, size_t len)
 	/* Counters, as assign_slots in lib/engine.c, for the served syscalls. */
 	for (int i = 0; i < o->nrules; i++)
 		for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
-			s->slot[i][nr] = rule_counts(&s->rules[i]) && has_nr(s->rules[i].syscalls, nr) &&
+			s->slot[i][nr] = ei_rule_counts(&s->rules[i]) && has_nr(s->rules[i].syscalls, nr) &&
 						 has_nr(s->serve, nr)
 					 ? ++s->nslots
 					 : 0;

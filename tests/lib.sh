@@ -33,6 +33,31 @@ subtest() {
 # skip NAME REASON: a check that cannot be made here (counted apart).
 skip() { echo "SKIP $LAYER/$1: $2"; }
 
+# The backend the suite runs this file on (tests/boots: ERRINJ_BACKEND,
+# unset for the automatic choice).
+BACKEND=${ERRINJ_BACKEND:-auto}
+# bpf_subtest NAME FUNC [ARGS]: a subtest of what only the BPF backends
+# do (-p, --cgroup, what is attached in the kernel, the ring buffer):
+# skipped, and said, on the seccomp backend.
+bpf_subtest() {
+    if [ "$BACKEND" = seccomp ]; then
+        skip "$1" "the seccomp backend serves only a command errinj starts, from user space"
+    else
+        subtest "$@"
+    fi
+}
+# kprobe_subtest NAME FUNC [ARGS]: a subtest of the kprobe backend itself
+# (its links, the error injection list): skipped, and said, where errinj
+# cannot use it (the host, a user without root).
+kprobe_subtest() {
+    local why
+    why=$("$BIN/errinj" --features 2>/dev/null | awk '$1 == "kprobe" { $1 = ""; print; exit }')
+    case $why in
+    " yes "*) subtest "$@" ;;
+    *) skip "$1" "the kprobe backend is not usable here:${why# no}" ;;
+    esac
+}
+
 # done_testing: the last line of every test file. Its marker tells
 # tests/run-file that the file ran to its end.
 done_testing() {

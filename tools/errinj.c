@@ -120,7 +120,7 @@ static const char usage_text[] =
 	"  errinj -e 'inject=openat:error=EROFS:arg2&0100=0100' -- make\n"
 	"  errinj -e inject=%net:error=ENETDOWN -- ./client\n"
 	"  errinj -e inject=read:delay_enter=200ms:when=1 -- ./prog\n"
-	"  errinj --backend=seccomp -e inject=openat:error=EACCES -- ls /\n"
+	"  errinj --backend=seccomp -e 'inject=openat:error=EACCES:path=/etc/*' -- cat /etc/hostname\n"
 	"  errinj --features\n";
 
 enum { OPT_INJECT = 0x100, OPT_FAULT, OPT_NO_FOLLOW, OPT_JSON, OPT_LIST, OPT_CGROUP, OPT_BACKEND, OPT_FEATURES };

@@ -16,9 +16,6 @@
  *   waitfile:PATH                  wait until PATH exists
  *   catch:SIG                      print "caught SIG" when SIG arrives
  *   getppid                        the call itself (no arguments)
- *   coldopen:PATH                  openat of PATH passed from a page the
- *                                  process has never touched (a fresh
- *                                  private mapping of a file holding it)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,7 +28,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/prctl.h>
-#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -52,31 +48,6 @@ static void out(const char *fmt, ...)
 		_exit(3);
 }
 
-/* openat(path) with the path in a page of a fresh private file mapping,
- * never touched by this process: its page table has no entry for it
- * until the kernel faults it in. */
-static long cold_open(const char *path)
-{
-	char tmp[] = "/tmp/calls-cold-XXXXXX";
-	int fd = mkstemp(tmp);
-	size_t n = strlen(path) + 1;
-	char *map;
-	long r;
-
-	if (fd < 0 || write(fd, path, n) != (ssize_t)n)
-		return -errno;
-	map = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
-	unlink(tmp);
-	close(fd);
-	if (map == MAP_FAILED)
-		return -errno;
-	r = syscall(SYS_openat, AT_FDCWD, map, O_RDONLY);
-	r = r < 0 ? -errno : r;
-	munmap(map, n);
-	errno = r < 0 ? (int)-r : 0;
-	return r < 0 ? -1 : r;
-}
-
 /* Runs one plain call; returns its result or -errno. */
 static long call(const char *op)
 {
@@ -90,8 +61,6 @@ static long call(const char *op)
 		r = syscall(SYS_getpid);
 	else if (!strcmp(op, "getppid"))
 		r = syscall(SYS_getppid);
-	else if (!strncmp(op, "coldopen:", 9))
-		r = cold_open(arg);
 	else if (!strcmp(op, "nodump"))
 		r = prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	else if (!strcmp(op, "socket"))

@@ -2,6 +2,7 @@
 # errinj on the test kernel: every spec field alone and combined, the
 # targets (command, follow-forks, threads, -p, --cgroup), outputs read
 # back, and bystanders.
+# backends: auto kprobe seccomp
 . "$(dirname "$0")/../lib.sh"
 
 C=$B/tests/calls
@@ -193,7 +194,7 @@ pid_target() {
         assert_eq "errinj exit status" "$erc" 0 &&
         assert_match "event" "$(cat "$T/e.err")" "^\[pid $tp\] dup\([0-9]+\) = -1 EROFS \(INJECTED\)$"
 }
-subtest pid_target pid_target
+bpf_subtest pid_target pid_target
 
 # Several -p, and a list: every process is a target; errinj leaves when
 # the last has exited.
@@ -215,7 +216,7 @@ pid_targets_several() {
         assert_eq "second" "$(cat "$T/b.out")" "dup = -1 EROFS" &&
         assert_eq "third" "$(cat "$T/c.out")" "dup = -1 EROFS"
 }
-subtest pid_targets_several pid_targets_several
+bpf_subtest pid_targets_several pid_targets_several
 
 # -p follows the process's new children, and errinj stays while a child
 # it left behind lives (as strace -f -p).
@@ -234,7 +235,7 @@ pid_target_orphan() {
     assert_eq "errinj exit status" "$?" 0 &&
         assert_eq "child" "$(cat "$T/child.out")" "dup = -1 EROFS"
 }
-subtest pid_target_orphan pid_target_orphan
+bpf_subtest pid_target_orphan pid_target_orphan
 
 pid_target_duration() {
     "$C" waitfile:"$T/never" >/dev/null &
@@ -244,7 +245,7 @@ pid_target_duration() {
     assert_eq "exit status" "$RC" 0 &&
         { [ $((SECONDS - start)) -lt 10 ] || { why "-d 1 took $((SECONDS - start)) s"; return 1; }; }
 }
-subtest pid_target_duration pid_target_duration
+bpf_subtest pid_target_duration pid_target_duration
 
 cgroup_target() {
     local cg=/sys/fs/cgroup/errinj-test-$$
@@ -265,7 +266,7 @@ cgroup_target() {
         assert_eq "outside" "$(cat "$T/out.out")" "dup = 3" &&
         assert_eq "errinj exit status after SIGINT" "$erc" 0
 }
-subtest cgroup_target cgroup_target
+bpf_subtest cgroup_target cgroup_target
 
 bystander() {
     "$B/tests/hammer" dup -u "$T/stop" >"$T/by.out" &
@@ -351,8 +352,8 @@ attach_mode() { # ENV... : expected multi links, perf_event links
         assert_eq "kprobe_multi links" "$(grep -c kprobe_multi <<<"$links")" "$want_multi" &&
         assert_eq "perf_event links" "$(grep -c perf_event <<<"$links")" "$want_perf"
 }
-subtest attach_kprobe_multi attach_mode 1 0
-subtest attach_single_kprobes attach_mode 0 2 ERRINJ_SINGLE_KPROBES=1
+kprobe_subtest attach_kprobe_multi attach_mode 1 0 ERRINJ_BACKEND=kprobe
+kprobe_subtest attach_single_kprobes attach_mode 0 2 ERRINJ_BACKEND=kprobe ERRINJ_SINGLE_KPROBES=1
 
 # strace's set syntax on the kernel: rule 1 selects every syscall but dup
 # (attached, counting, never firing), rule 2 fails dup; -c shows what the
@@ -369,13 +370,15 @@ set_negation() {
 subtest set_negation set_negation
 
 # acct is compiled out of the test kernel: its entry is a stub off the
-# error injection list (tests/vm/loader.sh checks that from kallsyms).
+# error injection list (tests/vm/loader.sh checks that from kallsyms), so
+# no BPF backend can fail it (the automatic choice gives it to seccomp:
+# tests/vm/backends.sh).
 not_injectable() {
-    run "$E" acct EIO -- true
+    run "$E" --backend=kprobe acct EIO -- true
     assert_eq "exit status" "$RC" 1 &&
         assert_eq "stderr" "$ERR" "errinj: the kernel does not allow overriding acct (it is not on its error injection list)"
 }
-subtest not_injectable not_injectable
+kprobe_subtest not_injectable not_injectable
 
 list_syscalls() {
     run "$E" --list
@@ -386,13 +389,13 @@ list_syscalls() {
     printf '%s\n' "$OUT" | grep -qx getppid || { why "getppid not listed"; return 1; }
     ! printf '%s\n' "$OUT" | grep -qx acct || { why "acct listed"; return 1; }
 }
-subtest list_syscalls list_syscalls
+kprobe_subtest list_syscalls list_syscalls
 
 leaves_nothing() {
     "$E" -q -e inject=dup,socket:error=EIO -- "$C" waitfile:"$T/go" >/dev/null &
     local p=$! i
     for i in $(seq 100); do [ -n "$(ours)" ] && break; sleep 0.1; done
-    assert_match "while running" "$(ours)" 'prog: .*errinj_syscall' || return 1
+    assert_match "while running" "$(ours)" 'prog: .*name errinj_(syscall|multi|fmod) ' || return 1
     touch "$T/go"
     wait $p
     assert_eq "after exit" "$(ours)" "" || return 1
@@ -405,7 +408,7 @@ leaves_nothing() {
     touch "$T/never"
     assert_eq "after SIGKILL" "$(ours)" ""
 }
-subtest leaves_nothing leaves_nothing
+bpf_subtest leaves_nothing leaves_nothing
 
 # Installed, errinj finds userapp in PREFIX/libexec/errinj.
 installed_runs_userapp() {
@@ -431,5 +434,5 @@ dropped_events_reported() {
         { [ -n "$dropped" ] || { why "no drop reported ($shown shown)"; return 1; }; } &&
         assert_eq "shown + dropped" "$((shown + dropped))" 100000
 }
-subtest dropped_events_reported dropped_events_reported
+bpf_subtest dropped_events_reported dropped_events_reported
 done_testing

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Argument filters (path=, fd=, argK=, argK&MASK=) and syscall classes,
-# evaluated by the kernel side.
+# evaluated by the kernel side (or, on the seccomp backend, by errinj).
+# backends: auto kprobe seccomp
 . "$(dirname "$0")/../lib.sh"
 
 C=$B/tests/calls
@@ -133,7 +134,10 @@ json_path_and_fd() {
     run "$E" --json -o "$T/events" -e 'inject=openat:error=ENOENT:path=/etc/host*' -e inject=write:error=EIO:fd=1 -- sh -c 'cat /etc/hostname; echo x'
     python3 -c '
 import json, sys
-ev = [json.loads(l) for l in sys.stdin]
+lines = [json.loads(l) for l in sys.stdin]
+plan = lines[0]["session"]["rules"]
+assert [r["rule"] for r in plan] == [1, 2] and all(r["backends"] for r in plan), plan
+ev = lines[1:]
 assert len(ev) == 2, ev
 o, w = ev
 assert o["syscall"] == "openat" and o["path"] == "/etc/hostname" and o["path_truncated"] is False and o["fd"] is None, o
