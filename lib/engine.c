@@ -36,8 +36,6 @@ struct ei_session {
 	struct errinj_bpf *skel;       /* NULL when no BPF backend serves */
 	struct bpf_link *links[EI_NR_SYSCALLS];
 	int nlinks;
-	struct bpf_object *fmod[EI_NR_SYSCALLS]; /* one load per fmod_ret syscall */
-	int nfmod;
 	struct ei_sup *sup;            /* the seccomp backend, or NULL */
 	__u64 local_hits[EI_MAX_RULES]; /* max= counts when there is no BPF side */
 	int epfd;                      /* ring buffer and supervisor, for the caller's loop */
@@ -201,7 +199,10 @@ static int attach_each(struct ei_session *s, const struct ei_options *o, char *e
 
 /* The fmod_ret program for syscall nr: a load of its own (the verifier
  * checks a trampoline program against one function), from the same
- * object file, every map of it the main load's. */
+ * object file, every map of it the main load's. Only its link is kept:
+ * the link holds the program and the program its maps, and an object per
+ * syscall would hold a dozen descriptors each (285 syscalls would pass
+ * the usual limit of 1024). */
 static int attach_fmod(struct ei_session *s, const struct ei_options *o, int nr, char *err, size_t len)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oopts, .object_name = bpf_object__name(s->skel->obj));
@@ -213,14 +214,12 @@ static int attach_fmod(struct ei_session *s, const struct ei_options *o, int nr,
 	const void *elf;
 	size_t sz;
 	char fn[96];
+	int r = -1;
 
 	elf = errinj_bpf__elf_bytes(&sz);
 	obj = bpf_object__open_mem(elf, sz, &oopts);
-	if (!obj) {
-		ei_fail(err, len, "cannot open the eBPF program: %s", strerror(errno));
-		return -1;
-	}
-	s->fmod[s->nfmod++] = obj;
+	if (!obj)
+		return ei_fail(err, len, "cannot open the eBPF program: %s", strerror(errno));
 	bpf_object__for_each_program(p, obj) {
 		bool mine = !strcmp(bpf_program__name(p), "errinj_fmod");
 		bpf_program__set_autoload(p, mine);
@@ -232,38 +231,43 @@ static int attach_fmod(struct ei_session *s, const struct ei_options *o, int nr,
 		if (!main || bpf_map__reuse_fd(m, bpf_map__fd(main))) {
 			ei_fail(err, len, "cannot share map %s with the fmod_ret program: %s", bpf_map__name(m),
 				strerror(errno));
-			return -1;
+			goto out;
 		}
 	}
 	snprintf(fn, sizeof(fn), "__x64_sys_%s", e->entry);
 	if (!prog || bpf_program__set_attach_target(prog, 0, fn)) {
 		ei_fail(err, len, "cannot aim the fmod_ret program at %s: %s", fn, strerror(errno));
-		return -1;
+		goto out;
 	}
 	if (bpf_object__load(obj)) {
 		/* EINVAL for a function off the error injection list (a list
 		 * we could not read): as a refused kprobe. */
 		if (errno == EINVAL && !named(o, nr)) {
 			unplan(s, nr);
-			return 0;
-		}
-		if (errno == EINVAL)
+			r = 0;
+		} else if (errno == EINVAL) {
 			/* The list was unreadable (not root): the kernel's
 			 * refusal says it. */
-			return ei_fail(err, len,
-				       "the kernel does not allow overriding %s (it refused the fmod_ret program: "
-				       "the syscall is not on its error injection list)",
-				       ei_syscall_name(nr));
-		return ei_fail(err, len, "cannot load the fmod_ret program for %s: %s%s", ei_syscall_name(nr),
-			       strerror(errno), o->verbose ? "" : " (-v shows libbpf's log)");
+			ei_fail(err, len,
+				"the kernel does not allow overriding %s (it refused the fmod_ret program: "
+				"the syscall is not on its error injection list)",
+				ei_syscall_name(nr));
+		} else {
+			ei_fail(err, len, "cannot load the fmod_ret program for %s: %s%s", ei_syscall_name(nr),
+				strerror(errno), o->verbose ? "" : " (-v shows libbpf's log)");
+		}
+		goto out;
 	}
 	l = bpf_program__attach_trace(prog);
 	if (!l) {
 		ei_fail(err, len, "cannot attach the fmod_ret program to %s: %s", fn, strerror(errno));
-		return -1;
+		goto out;
 	}
 	s->links[s->nlinks++] = l;
-	return 0;
+	r = 0;
+out:
+	bpf_object__close(obj);
+	return r;
 }
 
 /* The kprobe syscalls (one kprobe.multi link where the kernel has them,
@@ -694,8 +698,6 @@ void ei_session_close(struct ei_session *s)
 	/* Attachments first, so no injection happens while the rest goes. */
 	for (int i = 0; i < s->nlinks; i++)
 		bpf_link__destroy(s->links[i]);
-	for (int i = 0; i < s->nfmod; i++)
-		bpf_object__close(s->fmod[i]);
 	bpf_link__destroy(s->add_iter);
 	ring_buffer__free(s->rb);
 	errinj_bpf__destroy(s->skel);
