@@ -34,20 +34,6 @@
 
 #include "progs.h"
 
-static void out(const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	struct iovec iov;
-
-	va_start(ap, fmt);
-	iov.iov_len = (size_t)vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	iov.iov_base = buf;
-	if (writev(1, &iov, 1) < 0)
-		_exit(3);
-}
-
 /* Runs one plain call; returns its result or -errno. */
 static long call(const char *op)
 {

@@ -51,22 +51,6 @@
 
 extern char **environ;
 
-static void out(const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-	struct iovec iov;
-
-	va_start(ap, fmt);
-	iov.iov_len = (size_t)vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (iov.iov_len >= sizeof(buf))
-		iov.iov_len = sizeof(buf) - 1;
-	iov.iov_base = buf;
-	if (writev(1, &iov, 1) < 0)
-		_exit(3);
-}
-
 static void report(const char *op, long r)
 {
 	if (r < 0)
