@@ -290,6 +290,22 @@ static int attach_all(struct ei_session *s, const struct ei_options *o, bool mul
 	return 0;
 }
 
+/* The blank template's state (the rest stays zero). */
+static int set_blank_state(struct ei_session *s, __u32 state)
+{
+	size_t sz = bpf_map__value_size(s->skel->maps.blank);
+	struct ei_target *v = calloc(1, sz);
+	__u32 zero = 0;
+	int r;
+
+	if (!v)
+		return -1;
+	v->state = state;
+	r = bpf_map__update_elem(s->skel->maps.blank, &zero, sizeof(zero), v, sz, BPF_ANY);
+	free(v);
+	return r;
+}
+
 /* Runs the errinj_add iterator once: it visits every task, in errinj's
  * own context. Returns its result (EI_ADD_*), -1 with errno on failure. */
 static int run_add_iter(struct ei_session *s, pid_t pid, __u32 state, __u64 lineage)
@@ -298,6 +314,11 @@ static int run_add_iter(struct ei_session *s, pid_t pid, __u32 state, __u64 line
 	int fd;
 	ssize_t n;
 
+	/* The iterator creates the entry from the blank template and then
+	 * sets its state: a target pending its execve must not be active
+	 * (state 0) in between, or a call of the launcher's counts. */
+	if (set_blank_state(s, state))
+		return -1;
 	s->skel->bss->want_pid = (__u32)pid;
 	s->skel->bss->want_state = state;
 	s->skel->bss->want_lineage = lineage;
@@ -308,7 +329,7 @@ static int run_add_iter(struct ei_session *s, pid_t pid, __u32 state, __u64 line
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
 		;
 	close(fd);
-	if (n < 0)
+	if (set_blank_state(s, EI_TARGET_ACTIVE) || n < 0)
 		return -1;
 	return (int)s->skel->bss->add_result;
 }
