@@ -31,6 +31,10 @@ const volatile bool emit_events = true; /* false with -q: no ring buffer work */
 const volatile bool owner_only = false;
 const volatile __u32 owner_uid = 0;
 const volatile __u32 owner_gid = 0;
+/* Tests only (ERRINJ_TEST_SLOW_ADD): iterations of an empty loop the add
+ * iterator runs between creating an entry and setting its fields, so that
+ * a test can land the launcher's calls in that window. */
+const volatile __u32 test_add_spin = 0;
 
 /* Read by user space at exit. */
 __u64 dropped_events = 0;
@@ -656,6 +660,11 @@ static __always_inline bool upid_at(struct task_struct *task, __u32 lvl, struct 
 					      lvl * bpf_core_type_size(struct upid));
 }
 
+static long spin_step(__u32 i, void *unused)
+{
+	return 0;
+}
+
 /* Makes the process want_pid (a pid in errinj's own pid namespace, which
  * may be a container's) a target, keyed by its global tgid. User space
  * runs this task iterator, so the current task is errinj. */
@@ -687,6 +696,8 @@ int errinj_add(struct bpf_iter__task *ctx)
 		add_result = EI_ADD_FULL;
 		return 0;
 	}
+	if (test_add_spin)
+		bpf_loop(test_add_spin, spin_step, NULL, 0);
 	t->state = want_state;
 	t->start = leader_start(task);
 	t->lineage = want_lineage;

@@ -45,6 +45,7 @@ struct ei_session {
 	ei_event_fn fn;
 	void *ctx;
 	__u64 nroots; /* targets added by user space, for their lineage */
+	bool test_slow_add; /* ERRINJ_TEST_SLOW_ADD: see ei_session_launch */
 };
 
 /* One counter slot per (counting rule, syscall) pair; slot[i][nr] is 1 +
@@ -380,6 +381,11 @@ static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_
 	s->skel->rodata->owner_only = own.only;
 	s->skel->rodata->owner_uid = own.uid;
 	s->skel->rodata->owner_gid = own.gid;
+	/* Tests only: widen the window in which a launched command's entry
+	 * exists but its state may not be set yet (see ei_session_launch). */
+	s->test_slow_add = getenv("ERRINJ_TEST_SLOW_ADD") != NULL;
+	if (s->test_slow_add)
+		s->skel->rodata->test_add_spin = 1 << 23; /* bpf_loop's most */
 	if (bpf_map__set_value_size(s->skel->maps.targets, value_size) ||
 	    bpf_map__set_value_size(s->skel->maps.blank, value_size) ||
 	    bpf_map__set_max_entries(s->skel->maps.targets, targets_size()))
@@ -562,6 +568,11 @@ pid_t ei_session_launch(struct ei_session *s, char *const argv[], const sigset_t
 		sigprocmask(SIG_SETMASK, child_mask, NULL);
 		close(p[1]);
 		close(p[2]);
+		/* Tests only: enter the read below while the add iterator
+		 * spins between creating this process's entry and setting
+		 * its state. */
+		if (s->test_slow_add)
+			usleep(20000);
 		if (read(p[0], &c, 1) != 1)
 			_exit(EI_EXIT_FAIL);
 		/* The filter last: after it, any call may be trapped. */
