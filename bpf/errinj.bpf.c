@@ -36,7 +36,27 @@ const volatile __u32 owner_gid = 0;
  * a test can land the launcher's calls in that window. */
 const volatile __u32 test_add_spin = 0;
 
+/* Invariants (a rule present for every index below nr_rules, a target's
+ * entry present while it makes a call, a counter for every counting
+ * rule, the scratch space there) are checked where the code relies on
+ * them. A broken one is a bug in errinj: the call it met runs untouched,
+ * never a wrong injection, and the count is said at exit. The fmod_ret
+ * program then also throws where the kernel has BPF exceptions (6.7+):
+ * the kernel unwinds it and its default exception callback returns the
+ * cookie, 0, which lets the call run. (No callback of our own: libbpf 1.1
+ * drops a subprogram that nothing calls, and cannot load one.) kprobe
+ * programs may not call bpf_throw, nor may bpf_loop callbacks: there the
+ * check is a plain one, and a callback's broken invariant is thrown by the
+ * program once the loop returns. */
+extern void bpf_throw(__u64 cookie) __ksym __weak;
+const volatile bool have_throw = false; /* set by user space: bpf_throw is in the kernel's BTF */
+/* Tests only (ERRINJ_TEST_FAIL_CHECK): the scratch-space check fails for
+ * every call a rule's syscall makes in a target. */
+const volatile bool test_fail_check = false;
+
 /* Read by user space at exit. */
+__u64 failed_checks = 0; /* invariants found broken */
+__u64 thrown_checks = 0; /* of which the program threw */
 __u64 dropped_events = 0;
 __u64 refused_calls = 0;   /* calls left alone by owner_only */
 __u64 lost_targets = 0;    /* processes not followed: the targets map was full */
@@ -408,6 +428,23 @@ static __always_inline bool args_match(const struct ei_rule *r, const struct ei_
 	return true;
 }
 
+/* A broken invariant: counted, and thrown where the program may throw. */
+static __always_inline void check_failed(const bool may_throw)
+{
+	__sync_fetch_and_add(&failed_checks, 1);
+	if (may_throw && have_throw) {
+		__sync_fetch_and_add(&thrown_checks, 1);
+		bpf_throw(0);
+	}
+}
+
+/* In a bpf_loop callback: counted, and left for the program to throw. */
+static __always_inline void check_failed_in_step(struct ei_scratch *sc)
+{
+	__sync_fetch_and_add(&failed_checks, 1);
+	sc->failed = 1;
+}
+
 #define EI_NO_COUNT (~0ULL) /* count_call: the rule counts, but could not */
 
 /* The call number n of this call for rule i (1-based), counted in the
@@ -422,6 +459,7 @@ static __always_inline __u64 count_call(__u32 tgid, __u32 i, __u32 nr, __u64 *li
 		return 0;
 	t = bpf_map_lookup_elem(&targets, &tgid);
 	idx = *sl - 1;
+	/* The caller is a target, and the rule's counter was made with it. */
 	if (!t || idx >= nr_slots || idx >= EI_MAX_SLOTS)
 		return EI_NO_COUNT;
 	*lineage = t->lineage;
@@ -440,8 +478,13 @@ static __always_inline long do_rule_step(__u32 i, const bool sleepable)
 	struct ei_sysinfo *si;
 	__u64 n, *hits, lineage = 0;
 
-	if (!sc || !r)
+	if (!sc)
 		return 1;
+	if (!r) {
+		/* i < nr_rules, and user space filled them all in. */
+		check_failed_in_step(sc);
+		return 1;
+	}
 	nr = sc->nr;
 	if (!(r->syscalls[(nr / 64) & (EI_NR_SYSCALLS / 64 - 1)] & (1ULL << (nr % 64))))
 		return 0;
@@ -466,7 +509,11 @@ static __always_inline long do_rule_step(__u32 i, const bool sleepable)
 	/* Every rule counts every call it selects, fired or not (a seeded
 	 * rule always counts: its draw needs the number and the lineage). */
 	n = count_call(sc->tgid, i, nr, &lineage);
-	if (n == EI_NO_COUNT || sc->fired < EI_MAX_RULES || (n && !when_matches(r, n)))
+	if (n == EI_NO_COUNT) {
+		check_failed_in_step(sc);
+		return 1;
+	}
+	if (sc->fired < EI_MAX_RULES || (n && !when_matches(r, n)))
 		return 0;
 	if (r->prob < (1ULL << 32)) {
 		__u64 x = r->has_seed ? mix(r->seed ^ mix(((__u64)i << 48) ^ ((__u64)nr << 32) ^ n) ^ lineage)
@@ -521,8 +568,12 @@ static __always_inline bool decide(struct pt_regs *regs, __u32 nr, long *ret, co
 					  BPF_LOCAL_STORAGE_GET_F_CREATE);
 	else
 		sc = get_scratch(false);
-	if (!sc)
+	if (!sc || test_fail_check) {
+		/* Per CPU it is always there; per task, unless memory ran
+		 * out. */
+		check_failed(sleepable);
 		return false;
+	}
 	st = bpf_map_lookup_elem(&stats, &nr);
 	/* Per CPU; a sleepable program may be preempted by another task's
 	 * run on this CPU, so it adds atomically. */
@@ -535,11 +586,24 @@ static __always_inline bool decide(struct pt_regs *regs, __u32 nr, long *ret, co
 	sc->nr = nr;
 	sc->fired = EI_MAX_RULES;
 	sc->have_path = 0;
+	sc->failed = 0;
 	bpf_loop(nr_rules < EI_MAX_RULES ? nr_rules : EI_MAX_RULES, sleepable ? rule_step_s : rule_step, NULL, 0);
-	fired = sc->fired;
-	r = bpf_map_lookup_elem(&rules, &fired);
-	if (fired >= EI_MAX_RULES || !r)
+	if (sc->failed) {
+		/* Counted by the step; thrown here (a callback may not). */
+		if (sleepable && have_throw) {
+			__sync_fetch_and_add(&thrown_checks, 1);
+			bpf_throw(0);
+		}
 		return false;
+	}
+	fired = sc->fired;
+	if (fired >= EI_MAX_RULES)
+		return false;
+	r = bpf_map_lookup_elem(&rules, &fired);
+	if (!r) {
+		check_failed(sleepable);
+		return false;
+	}
 	if (r->actions & EI_ACT_ERROR) {
 		*ret = -(long)r->error;
 		act = true;

@@ -66,6 +66,13 @@ bool ei_fmod_ret_btf(int nr)
 	return e && entry_btf_id(e->entry) > 0;
 }
 
+bool ei_bpf_exceptions(void)
+{
+	struct btf *btf = vmlinux_btf();
+
+	return btf && btf__find_by_name_kind(btf, "bpf_throw", BTF_KIND_FUNC) > 0;
+}
+
 static char *kernel_config(void);
 static const char *config_value(const char *cfg, const char *opt, char *buf, size_t len);
 
@@ -372,6 +379,8 @@ void ei_features(FILE *f)
 	fprintf(f, "\nkprobe.multi (one link for many syscalls): %s\n",
 		ei_has_bpf_caps() ? (ei_kprobe_multi_supported() ? "yes" : "no") : "unknown (needs root)");
 	fprintf(f, "BTF (/sys/kernel/btf/vmlinux): %s\n", vmlinux_btf() ? "yes" : "no");
+	fprintf(f, "BPF exceptions (bpf_throw, Linux 6.7+): %s\n",
+		ei_bpf_exceptions() ? "yes (the fmod_ret program throws on a broken invariant)" : "no");
 	for (size_t i = 0; i < EI_NR_SYSCALLS; i++)
 		n += ei_syscall_injectable((int)i) == 1;
 	if (access("/sys/kernel/debug/error_injection/list", R_OK))

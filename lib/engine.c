@@ -381,6 +381,9 @@ static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_
 	s->skel->rodata->owner_only = own.only;
 	s->skel->rodata->owner_uid = own.uid;
 	s->skel->rodata->owner_gid = own.gid;
+	s->skel->rodata->have_throw = ei_bpf_exceptions();
+	/* Tests only: a broken invariant at every call a rule selects. */
+	s->skel->rodata->test_fail_check = getenv("ERRINJ_TEST_FAIL_CHECK") != NULL;
 	/* Tests only: widen the window in which a launched command's entry
 	 * exists but its state may not be set yet (see ei_session_launch). */
 	s->test_slow_add = getenv("ERRINJ_TEST_SLOW_ADD") != NULL;
@@ -678,6 +681,12 @@ __u64 ei_session_undecided(struct ei_session *s)
 {
 	return (s->skel ? __atomic_load_n(&s->skel->bss->undecided_calls, __ATOMIC_RELAXED) : 0) +
 	       (s->sup ? ei_sup_undecided(s->sup) : 0);
+}
+
+__u64 ei_session_failed_checks(struct ei_session *s, __u64 *thrown)
+{
+	*thrown = s->skel ? __atomic_load_n(&s->skel->bss->thrown_checks, __ATOMIC_RELAXED) : 0;
+	return s->skel ? __atomic_load_n(&s->skel->bss->failed_checks, __ATOMIC_RELAXED) : 0;
 }
 
 int ei_session_stat(struct ei_session *s, int nr, struct ei_stat *out)

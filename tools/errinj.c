@@ -726,7 +726,7 @@ static int event_loop(void)
 /* What the kernel side counted that the user must know. */
 static void report(void)
 {
-	__u64 n;
+	__u64 n, thrown;
 
 	ei_session_consume(R.s);
 	if ((n = ei_session_dropped(R.s)))
@@ -744,6 +744,10 @@ static void report(void)
 		ei_msg("%llu calls were neither failed nor counted by a path= rule: their path could not be read "
 		       "(from a kprobe: a page not yet in memory; use fmod_ret or seccomp, which read it)",
 		       (unsigned long long)n);
+	if ((n = ei_session_failed_checks(R.s, &thrown)))
+		ei_msg("%llu calls met a broken invariant in errinj's kernel side and ran untouched (%llu thrown as "
+		       "BPF exceptions): a bug in errinj, please report it",
+		       (unsigned long long)n, (unsigned long long)thrown);
 	if (env.summary)
 		print_summary(R.s);
 }
