@@ -64,6 +64,20 @@ all: $(TOOLS) $(SAMPLES) $(TEST_PROGS) $(BENCH) $(UNIT_TESTS)
 # Everything tests/run needs.
 tests: all $(ASAN_TESTS) $(ASAN_TOOLS) $(FUZZER)
 
+# What --version prints (errinj, the loader): scripts/version says how it
+# is found. $(BUILD)/version changes only when it does, so that a new
+# version recompiles the two tools and nothing else.
+ifeq ($(origin EI_VERSION),undefined)
+EI_VERSION := $(shell scripts/version)
+endif
+VERSIONED := $(BUILD)/obj/tools/errinj.o $(BUILD)/obj/tools/loader.o \
+             $(BUILD)/asan/obj/tools/errinj.o $(BUILD)/asan/obj/tools/loader.o
+$(VERSIONED): EI_CPPFLAGS += -DEI_VERSION='"$(EI_VERSION)"'
+$(VERSIONED): $(BUILD)/version
+$(BUILD)/version: FORCE
+	$(Q)mkdir -p $(@D) && echo '$(EI_VERSION)' | cmp -s - $@ || echo '$(EI_VERSION)' > $@
+FORCE:
+
 # ---- generated tables and headers ----
 $(BUILD)/errno_table.h: lib/gen-tables.sh
 	$(call msg,GEN,$@)
