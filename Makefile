@@ -188,17 +188,38 @@ bench: all
 	scripts/vm-run --timeout 1200 bench/run $(BENCH_ARGS)
 
 # errinj in PREFIX/bin; loader and userapp (which errinj and the loader
-# run by default) side by side in PREFIX/libexec/errinj.
+# run by default) side by side in PREFIX/libexec/errinj; the bash
+# completion where bash-completion looks for it (PREFIX/share). The Debian
+# package runs this with PREFIX=/usr (debian/rules).
 install: $(TOOLS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/errinj \
-		$(DESTDIR)$(PREFIX)/share/man/man1
+		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 $(BUILD)/errinj $(DESTDIR)$(PREFIX)/bin/errinj
 	install -m 755 $(BUILD)/loader $(BUILD)/userapp $(DESTDIR)$(PREFIX)/libexec/errinj/
 	install -m 644 doc/errinj.1 $(DESTDIR)$(PREFIX)/share/man/man1/errinj.1
+	install -m 644 completion/errinj.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/errinj
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/errinj $(DESTDIR)$(PREFIX)/share/man/man1/errinj.1
+	rm -f $(DESTDIR)$(PREFIX)/bin/errinj $(DESTDIR)$(PREFIX)/share/man/man1/errinj.1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/errinj
 	rm -rf $(DESTDIR)$(PREFIX)/libexec/errinj
+
+# The tools alone (what the Debian package ships).
+tools: $(TOOLS)
+
+# The Debian package, built by dpkg-buildpackage in a copy of the tree under
+# $(BUILD)/deb/ (it writes its .deb, .buildinfo and .changes to the parent
+# of the tree it builds, which would be outside the checkout):
+# $(BUILD)/deb/errinj_VERSION_amd64.deb. debian/rules says what it needs.
+# The copy has no .git: EI_VERSION passes the checkout's version on.
+deb:
+	rm -rf $(BUILD)/deb
+	mkdir -p $(BUILD)/deb/src
+	tar -cf - --exclude=./.git --exclude='./build' --exclude='./build-*' --exclude=./debian/errinj \
+		--exclude=./debian/.debhelper . | tar -xf - -C $(BUILD)/deb/src
+	cd $(BUILD)/deb/src && EI_VERSION='$(EI_VERSION)' dpkg-buildpackage -us -uc -b
+	rm -rf $(BUILD)/deb/src
+	@ls $(BUILD)/deb/*.deb
 
 # Host unit tests, then the VM tests on the test kernel; one summary line.
 # LAYERS=host or LAYERS=vm runs one layer.
@@ -212,7 +233,7 @@ kernel:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all tests check kernel clean install uninstall fuzz bench
+.PHONY: all tests check kernel clean install uninstall fuzz bench tools deb FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
