@@ -211,13 +211,15 @@ tools: $(TOOLS)
 # $(BUILD)/deb/ (it writes its .deb, .buildinfo and .changes to the parent
 # of the tree it builds, which would be outside the checkout):
 # $(BUILD)/deb/errinj_VERSION_amd64.deb. debian/rules says what it needs.
-# The copy has no .git: EI_VERSION passes the checkout's version on.
+# The copy has no .git: EI_VERSION passes the checkout's version on; our
+# own command line (BUILD=...) must not reach debian/rules' make.
 deb:
 	rm -rf $(BUILD)/deb
 	mkdir -p $(BUILD)/deb/src
 	tar -cf - --exclude=./.git --exclude='./build' --exclude='./build-*' --exclude=./debian/errinj \
 		--exclude=./debian/.debhelper . | tar -xf - -C $(BUILD)/deb/src
-	cd $(BUILD)/deb/src && EI_VERSION='$(EI_VERSION)' dpkg-buildpackage -us -uc -b
+	cd $(BUILD)/deb/src && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD EI_VERSION='$(EI_VERSION)' \
+		dpkg-buildpackage -us -uc -b
 	rm -rf $(BUILD)/deb/src
 	@ls $(BUILD)/deb/*.deb
 
