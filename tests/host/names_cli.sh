@@ -44,7 +44,7 @@ subtest man_version man_version
 # nothing printed, no bpf(2) call. A trailing '&' (run it in the
 # background) and '# comment' are the shell's, not errinj's.
 help_examples_parse() {
-    local line n=0 bad=0
+    local line n=0 bad=0 traced
     while IFS= read -r line; do
         [[ $line == errinj\ * ]] || { why "not a command: '$line'"; return 1; }
         line=$(printf '%s' "${line#errinj }" | sed -E 's/[[:space:]]*#.*$//; s/[[:space:]]*&$//')
@@ -53,12 +53,12 @@ help_examples_parse() {
         # call (an empty trace is then no call, not a strace that failed).
         ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=bpf -o "$T/bpf" "$BIN/errinj" --check "$@" \
             >/dev/null 2>&1 </dev/null
-        RC=$?
+        traced=$?
         BPF=$(grep 'bpf(' "$T/bpf")
-        [ "$RC" = 0 ] && run "$BIN/errinj" --check "$@"
+        run "$BIN/errinj" --check "$@"
         n=$((n + 1))
-        if [ "$RC" != 0 ] || [ -n "$OUT$ERR$BPF" ]; then
-            why "'errinj $line': exit $RC, stdout '$OUT', stderr '$ERR', bpf '$BPF'"
+        if [ "$RC" != 0 ] || [ "$traced" != 0 ] || [ -n "$OUT$ERR$BPF" ]; then
+            why "'errinj $line': exit $RC (under strace $traced), stdout '$OUT', stderr '$ERR', bpf '$BPF'"
             bad=1
         fi
     done < <(help_examples)
