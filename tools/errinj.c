@@ -122,7 +122,7 @@ static const char usage_text[] =
 	"Exit status: CMD's (128+N if killed by signal N); 2 for bad input; 1 when\n"
 	"errinj itself fails (missing root or kernel support, say).\n"
 	"\n"
-	"EXAMPLES (as root for -p and --cgroup; any user for a command):\n"
+	"EXAMPLES:\n"
 	"  errinj dup EINVAL                # every dup(2) of userapp fails\n"
 	"  errinj -e inject=openat:error=ENOENT:path=/etc/hostname -- cat /etc/hostname /etc/os-release\n"
 	"  errinj -e inject=write:error=ENOSPC:when=2 -- sh -c 'echo one; echo two; echo three'\n"
@@ -137,8 +137,8 @@ static const char usage_text[] =
 	"  errinj -e inject=read:delay_enter=200ms:when=1 -- cat /etc/hostname\n"
 	"  errinj --json -c -e inject=close:error=EIO:fd=1 -- echo hello\n"
 	"  errinj --backend=seccomp -e 'inject=openat:error=EACCES:path=/etc/host*' -- cat /etc/hostname\n"
-	"  errinj -p $$ -d 60 -e inject=connect:error=ECONNREFUSED &   # this shell, for 60 s\n"
-	"  errinj --cgroup /sys/fs/cgroup/user.slice -d 10 -e inject=mkdir:error=EDQUOT\n"
+	"  errinj -p $$ -d 60 -e inject=connect:error=ECONNREFUSED &   # root: this shell, 60 s\n"
+	"  errinj --cgroup /sys/fs/cgroup/user.slice -d 10 -e inject=mkdir:error=EDQUOT   # root\n"
 	"  errinj --check -e inject=dup:error=EIO:when=2+2   # parse only: exit 0 or 2\n"
 	"  errinj --features                # which backends serve here, and why not\n";
 
