@@ -36,7 +36,7 @@ const volatile __u32 owner_gid = 0;
  * a test can land the launcher's calls in that window. */
 const volatile __u32 test_add_spin = 0;
 
-/* Invariants (a rule present for every index below nr_rules, a target's
+/* Invariants (every rule listed for a syscall below nr_rules, a target's
  * entry present while it makes a call, a counter for every counting
  * rule, the scratch space there) are checked where the code relies on
  * them. A broken one is a bug in errinj: the call it met runs untouched,
@@ -78,12 +78,18 @@ __u32 add_result = 0;
 __u32 self_tgid = 0;
 __u64 fence = 0;
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, EI_MAX_RULES);
-	__type(key, __u32);
-	__type(value, struct ei_rule);
-} rules SEC(".maps");
+/* The rules and the tables derived from them never change after load:
+ * read-only data, which the verifier and the JIT see as such, rather than
+ * maps looked up at every call. Per syscall, the rules that name it in
+ * order (so that a call visits only those) and each one's counter. */
+const volatile struct ei_rule rules[EI_MAX_RULES] = {};
+const volatile __u8 sys_nrules[EI_NR_SYSCALLS] = {};
+const volatile __u8 sys_rule[EI_NR_SYSCALLS][EI_MAX_RULES] = {};
+/* 1 + the index of the rule's counter in ei_target.counts; 0 for a rule
+ * that does not count. */
+const volatile __u16 sys_slot[EI_NR_SYSCALLS][EI_MAX_RULES] = {};
+/* Which argument of each syscall is a path (from the generated table). */
+const volatile struct ei_sysinfo sysinfo[EI_NR_SYSCALLS] = {};
 
 /* Target processes by global tgid, with their counters. No BTF value
  * type: user space sets the value size (nr_slots counters) and the size
@@ -105,29 +111,12 @@ struct {
 	__uint(value_size, sizeof(struct ei_target));
 } blank SEC(".maps");
 
-/* (rule * EI_NR_SYSCALLS + nr) -> 1 + its counter's index in
- * ei_target.counts; 0 for a rule that does not count. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, EI_MAX_SLOTS);
-	__type(key, __u32);
-	__type(value, __u32);
-} slots SEC(".maps");
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, EI_NR_SYSCALLS);
 	__type(key, __u32);
 	__type(value, struct ei_stat);
 } stats SEC(".maps");
-
-/* Which argument of each syscall is a path (from the generated table). */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, EI_NR_SYSCALLS);
-	__type(key, __u32);
-	__type(value, struct ei_sysinfo);
-} sysinfo SEC(".maps");
 
 /* The call being decided. Per CPU for the kprobe program, which runs
  * with preemption off; per task for the sleepable fmod_ret program, which
@@ -172,7 +161,7 @@ static __always_inline __u64 mix(__u64 x)
 	return x ^ (x >> 31);
 }
 
-static __always_inline bool when_matches(const struct ei_rule *r, __u64 n)
+static __always_inline bool when_matches(const volatile struct ei_rule *r, __u64 n)
 {
 	if (n < r->first || (r->last && n > r->last))
 		return false;
@@ -286,7 +275,7 @@ static __always_inline void read_args(struct pt_regs *regs, struct ei_scratch *s
  * page in: a path on a page not yet resident reads as an error (len -1).
  * A sleepable program can: bpf_copy_from_user of one byte brings the
  * page in (and the next one, for a path that crosses into it). */
-static __always_inline void read_path(struct ei_scratch *sc, const struct ei_sysinfo *si, const bool sleepable)
+static __always_inline void read_path(struct ei_scratch *sc, const volatile struct ei_sysinfo *si, const bool sleepable)
 {
 	const char *p;
 	long n;
@@ -368,7 +357,7 @@ static long glob_step_s(__u32 i, struct glob_state *g)
 	return do_glob_step(g, true);
 }
 
-static __always_inline bool path_matches(struct ei_scratch *sc, const struct ei_rule *r, const bool sleepable)
+static __always_inline bool path_matches(struct ei_scratch *sc, const volatile struct ei_rule *r, const bool sleepable)
 {
 	struct glob_state g = { .star_p = -1, .result = 0 };
 
@@ -378,14 +367,16 @@ static __always_inline bool path_matches(struct ei_scratch *sc, const struct ei_
 	 * ends with '*' can match it, that '*' taking the rest. */
 	if (sc->truncated && !(r->filters & EI_FILTER_PATH_OPEN))
 		return false;
-	__builtin_memcpy(sc->pat, r->pattern, EI_PATTERN_MAX);
+	/* A helper's copy: rules[] is volatile (set by user space before
+	 * load), which __builtin_memcpy may not read. */
+	bpf_probe_read_kernel(sc->pat, EI_PATTERN_MAX, (const void *)r->pattern);
 	/* Enough steps for any pattern against any path; more is a no. */
 	bpf_loop(EI_PATH_MAX * EI_PATTERN_MAX, sleepable ? glob_step_s : glob_step, &g, 0);
 	return g.result == 1;
 }
 
-static __always_inline void emit(__u64 id, __u32 nr, __u32 rule, const struct ei_rule *r,
-				 struct ei_scratch *sc, const struct ei_sysinfo *si, bool have_path, const bool sleepable)
+static __always_inline void emit(__u64 id, __u32 nr, __u32 rule, const volatile struct ei_rule *r,
+				 struct ei_scratch *sc, const volatile struct ei_sysinfo *si, bool have_path, const bool sleepable)
 {
 	struct ei_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 
@@ -416,8 +407,8 @@ static __always_inline void emit(__u64 id, __u32 nr, __u32 rule, const struct ei
 }
 
 /* argK=: only the bits the kernel uses of the argument (an int is 32). */
-static __always_inline bool args_match(const struct ei_rule *r, const struct ei_scratch *sc,
-				       const struct ei_sysinfo *si)
+static __always_inline bool args_match(const volatile struct ei_rule *r, const struct ei_scratch *sc,
+				       const volatile struct ei_sysinfo *si)
 {
 	for (int k = 0; k < 6; k++) {
 		__u64 bits = si ? si->arg_bits[k] : ~0ULL;
@@ -450,15 +441,15 @@ static __always_inline void check_failed_in_step(struct ei_scratch *sc)
 /* The call number n of this call for rule i (1-based), counted in the
  * target's own counters; 0 for a rule that does not count; EI_NO_COUNT
  * if its counter cannot be had (then the rule must not fire). */
-static __always_inline __u64 count_call(__u32 tgid, __u32 i, __u32 nr, __u64 *lineage)
+static __always_inline __u64 count_call(__u32 tgid, __u32 slot, __u64 *lineage)
 {
-	__u32 key = i * EI_NR_SYSCALLS + nr, *sl = bpf_map_lookup_elem(&slots, &key), idx;
 	struct ei_target *t;
+	__u32 idx;
 
-	if (!sl || !*sl)
+	if (!slot)
 		return 0;
 	t = bpf_map_lookup_elem(&targets, &tgid);
-	idx = *sl - 1;
+	idx = slot - 1;
 	/* The caller is a target, and the rule's counter was made with it. */
 	if (!t || idx >= nr_slots || idx >= EI_MAX_SLOTS)
 		return EI_NO_COUNT;
@@ -466,29 +457,30 @@ static __always_inline __u64 count_call(__u32 tgid, __u32 i, __u32 nr, __u64 *li
 	return __sync_fetch_and_add(&t->counts[idx], 1) + 1;
 }
 
-/* Rule i against the call in the scratch space: filters, counting, when=,
- * prob=, max=; the first rule that fires is noted in sc->fired. A
- * bpf_loop step, so that the verifier checks one rule, not all sixteen
- * unrolled. */
-static __always_inline long do_rule_step(__u32 i, const bool sleepable)
+/* The k-th rule that names the call's syscall against the call in the
+ * scratch space: filters, counting, when=, prob=, max=; the first rule
+ * that fires is noted in sc->fired. A bpf_loop step, so that the verifier
+ * checks one rule, not all sixteen unrolled. */
+static __always_inline long do_rule_step(__u32 k, const bool sleepable)
 {
-	__u32 key = i, nr;
 	struct ei_scratch *sc = get_scratch(sleepable);
-	struct ei_rule *r = bpf_map_lookup_elem(&rules, &key);
-	struct ei_sysinfo *si;
+	const volatile struct ei_rule *r;
+	const volatile struct ei_sysinfo *si;
 	__u64 n, *hits, lineage = 0;
+	__u32 nr, i;
 
 	if (!sc)
 		return 1;
-	if (!r) {
-		/* i < nr_rules, and user space filled them all in. */
+	nr = sc->nr & (EI_NR_SYSCALLS - 1);
+	k &= EI_MAX_RULES - 1;
+	i = sys_rule[nr][k];
+	if (i >= nr_rules || i >= EI_MAX_RULES) {
+		/* User space lists only rules it wrote. */
 		check_failed_in_step(sc);
 		return 1;
 	}
-	nr = sc->nr;
-	if (!(r->syscalls[(nr / 64) & (EI_NR_SYSCALLS / 64 - 1)] & (1ULL << (nr % 64))))
-		return 0;
-	si = bpf_map_lookup_elem(&sysinfo, &nr);
+	r = &rules[i];
+	si = &sysinfo[nr];
 	/* Filters first: when= counts the calls that pass them. */
 	if (!args_match(r, sc, si))
 		return 0;
@@ -508,7 +500,7 @@ static __always_inline long do_rule_step(__u32 i, const bool sleepable)
 	}
 	/* Every rule counts every call it selects, fired or not (a seeded
 	 * rule always counts: its draw needs the number and the lineage). */
-	n = count_call(sc->tgid, i, nr, &lineage);
+	n = count_call(sc->tgid, sys_slot[nr][k], &lineage);
 	if (n == EI_NO_COUNT) {
 		check_failed_in_step(sc);
 		return 1;
@@ -547,11 +539,11 @@ static long rule_step_s(__u32 i, void *unused)
 static __always_inline bool decide(struct pt_regs *regs, __u32 nr, long *ret, const bool sleepable)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 fired;
+	__u32 fired, nrules;
 	struct ei_scratch *sc;
 	struct ei_target *t;
 	struct ei_stat *st;
-	struct ei_rule *r;
+	const volatile struct ei_rule *r;
 	bool act = false;
 
 	if (nr >= EI_NR_SYSCALLS)
@@ -587,7 +579,9 @@ static __always_inline bool decide(struct pt_regs *regs, __u32 nr, long *ret, co
 	sc->fired = EI_MAX_RULES;
 	sc->have_path = 0;
 	sc->failed = 0;
-	bpf_loop(nr_rules < EI_MAX_RULES ? nr_rules : EI_MAX_RULES, sleepable ? rule_step_s : rule_step, NULL, 0);
+	/* Only the rules that name this syscall. */
+	nrules = sys_nrules[nr & (EI_NR_SYSCALLS - 1)];
+	bpf_loop(nrules < EI_MAX_RULES ? nrules : EI_MAX_RULES, sleepable ? rule_step_s : rule_step, NULL, 0);
 	if (sc->failed) {
 		/* Counted by the step; thrown here (a callback may not). */
 		if (sleepable && have_throw) {
@@ -599,11 +593,7 @@ static __always_inline bool decide(struct pt_regs *regs, __u32 nr, long *ret, co
 	fired = sc->fired;
 	if (fired >= EI_MAX_RULES)
 		return false;
-	r = bpf_map_lookup_elem(&rules, &fired);
-	if (!r) {
-		check_failed(sleepable);
-		return false;
-	}
+	r = &rules[fired];
 	if (r->actions & EI_ACT_ERROR) {
 		*ret = -(long)r->error;
 		act = true;
@@ -618,7 +608,7 @@ static __always_inline bool decide(struct pt_regs *regs, __u32 nr, long *ret, co
 	else if (st)
 		st->injected++;
 	if (emit_events)
-		emit(id, nr, fired, r, sc, bpf_map_lookup_elem(&sysinfo, &nr), sc->have_path, sleepable);
+		emit(id, nr, fired, r, sc, &sysinfo[nr & (EI_NR_SYSCALLS - 1)], sc->have_path, sleepable);
 	return act;
 }
 

@@ -372,6 +372,31 @@ static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_
 		return ei_fail(err, len, "cannot open the eBPF program: %s", strerror(errno));
 	s->skel->rodata->nr_rules = o->nspecs;
 	s->skel->rodata->nr_slots = nslots;
+	/* The rules, and per syscall the rules that name it, in order, with
+	 * their counters: read-only data, written before load. */
+	memcpy((void *)s->skel->rodata->rules, rules, o->nspecs * sizeof(rules[0]));
+	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
+		const struct ei_syscall_entry *e = ei_syscall_info(nr);
+		struct ei_sysinfo si = { .path_arg = EI_NO_ARG };
+		__u8 n = 0;
+
+		for (int i = 0; i < o->nspecs; i++)
+			if (rules[i].syscalls[nr / 64] & (1ULL << (nr % 64))) {
+				s->skel->rodata->sys_rule[nr][n] = (__u8)i;
+				s->skel->rodata->sys_slot[nr][n] = (__u16)slot[i][nr];
+				n++;
+			}
+		s->skel->rodata->sys_nrules[nr] = n;
+		/* Which argument is a path, for path= and for the events. */
+		if (!e)
+			continue;
+		if (e->path_arg >= 0)
+			si.path_arg = e->path_arg;
+		si.fd_first = e->fd_first;
+		for (int k = 0; k < 6; k++)
+			si.arg_bits[k] = ei_arg_bits(e->arg_bytes[k]);
+		memcpy((void *)&s->skel->rodata->sysinfo[nr], &si, sizeof(si));
+	}
 	s->skel->rodata->follow_forks = o->follow;
 	s->skel->rodata->cgroup_mode = o->cgroup_fd >= 0;
 	s->skel->rodata->emit_events = with_events;
@@ -408,31 +433,6 @@ static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_
 	if (errinj_bpf__load(s->skel))
 		return ei_fail(err, len, "cannot load the eBPF program: %s%s", strerror(errno),
 			       o->verbose ? "" : " (-v shows libbpf's log)");
-	for (__u32 i = 0; i < (__u32)o->nspecs; i++) {
-		if (bpf_map__update_elem(s->skel->maps.rules, &i, sizeof(i), &rules[i], sizeof(struct ei_rule),
-					 BPF_ANY))
-			return ei_fail(err, len, "cannot write rule %u: %s", i + 1, strerror(errno));
-		for (__u32 nr = 0; nr < EI_NR_SYSCALLS; nr++) {
-			__u32 key = i * EI_NR_SYSCALLS + nr;
-			if (slot[i][nr] && bpf_map__update_elem(s->skel->maps.slots, &key, sizeof(key), &slot[i][nr],
-								sizeof(__u32), BPF_ANY))
-				return ei_fail(err, len, "cannot write rule %u's counters: %s", i + 1, strerror(errno));
-		}
-	}
-	/* Which argument is a path, for path= and for the events. */
-	for (__u32 nr = 0; nr < EI_NR_SYSCALLS; nr++) {
-		const struct ei_syscall_entry *e = ei_syscall_info(nr);
-		struct ei_sysinfo si = { .path_arg = EI_NO_ARG };
-		if (!e)
-			continue;
-		if (e->path_arg >= 0)
-			si.path_arg = e->path_arg;
-		si.fd_first = e->fd_first;
-		for (int k = 0; k < 6; k++)
-			si.arg_bits[k] = ei_arg_bits(e->arg_bytes[k]);
-		if (bpf_map__update_elem(s->skel->maps.sysinfo, &nr, sizeof(nr), &si, sizeof(si), BPF_ANY))
-			return ei_fail(err, len, "cannot write the syscall table: %s", strerror(errno));
-	}
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_sample, s, NULL);
 	if (!s->rb)
 		return ei_fail(err, len, "cannot open the event ring buffer: %s", strerror(errno));
