@@ -6,7 +6,7 @@
 # session mixing them (max= shared), a path on a page the process never
 # touched, and nothing left attached. The expectations follow from what
 # the booted kernel has (/proc/config.gz), not from errinj.
-# boots: main nooverride
+# boots: main 6.12
 . "$(dirname "$0")/../lib.sh"
 
 E=$BIN/errinj

@@ -2,7 +2,7 @@
 # errinj on the test kernel: every spec field alone and combined, the
 # targets (command, follow-forks, threads, -p, --cgroup), outputs read
 # back, and bystanders.
-# boots: main nooverride
+# boots: main 6.12
 # backends: auto kprobe seccomp
 . "$(dirname "$0")/../lib.sh"
 

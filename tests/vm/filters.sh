@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Argument filters (path=, fd=, argK=, argK&MASK=) and syscall classes,
 # evaluated by the kernel side (or, on the seccomp backend, by errinj).
-# boots: main nooverride
+# boots: main 6.12
 # backends: auto kprobe seccomp
 . "$(dirname "$0")/../lib.sh"
 

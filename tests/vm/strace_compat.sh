@@ -6,7 +6,7 @@
 # with one thread per process, as strace counts per thread and errinj per
 # process). strace kills itself with the signal that killed its tracee,
 # where errinj exits 128+N; the shell's report of that is left out.
-# boots: main nooverride
+# boots: main 6.12
 # backends: auto kprobe seccomp
 . "$(dirname "$0")/../lib.sh"
 
