@@ -40,14 +40,14 @@ VMLINUX_BTF ?= $(if $(wildcard /sys/kernel/btf/vmlinux),/sys/kernel/btf/vmlinux,
 LIB_SRCS  := $(wildcard lib/*.c)
 LIB       := $(BUILD)/liberrinj.a
 GEN       := $(BUILD)/errno_table.h $(BUILD)/syscall_table.h $(BUILD)/signal_table.h
-SKELS     := $(BUILD)/errinj.skel.h $(BUILD)/err_injector.skel.h \
+SKELS     := $(BUILD)/errinj.skel.h $(BUILD)/err_injector.skel.h $(BUILD)/bench/floor.skel.h \
              $(patsubst samples/%.bpf.c,$(BUILD)/samples/%.skel.h,$(wildcard samples/*.bpf.c))
 
 TOOLS     := $(BUILD)/loader $(BUILD)/userapp $(BUILD)/errinj
 SAMPLES   := $(BUILD)/samples/hello $(BUILD)/samples/hello_trigger \
              $(BUILD)/samples/map_test $(BUILD)/samples/tracex5
 TEST_PROGS := $(patsubst tests/progs/%.c,$(BUILD)/tests/%,$(wildcard tests/progs/*.c))
-BENCH     := $(BUILD)/bench/syscall_cost $(BUILD)/bench/syscall_cost_dyn
+BENCH     := $(BUILD)/bench/syscall_cost $(BUILD)/bench/syscall_cost_dyn $(BUILD)/bench/floor
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 
 # For make check: the unit tests and the tools again under AddressSanitizer
@@ -109,6 +109,9 @@ $(BUILD)/%.bpf.o: bpf/%.bpf.c | $(BUILD)/vmlinux.h
 $(BUILD)/samples/%.bpf.o: samples/%.bpf.c | $(BUILD)/vmlinux.h
 	$(call msg,BPF,$@)
 	$(Q)mkdir -p $(@D) && $(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
+$(BUILD)/bench/%.bpf.o: bench/%.bpf.c | $(BUILD)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D) && $(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
@@ -123,6 +126,7 @@ $(BUILD)/asan/obj/%.o: %.c | $(GEN) $(SKELS)
 	$(call msg,CC-ASAN,$@)
 	$(Q)mkdir -p $(@D) && $(CC) $(EI_CPPFLAGS) $(CPPFLAGS) $(EI_CFLAGS) $(CFLAGS) $(SANITIZE) $(DEPFLAGS) -c $< -o $@
 $(BUILD)/obj/samples/%.o: EI_CPPFLAGS += -I$(BUILD)/samples
+$(BUILD)/obj/bench/%.o: EI_CPPFLAGS += -I$(BUILD)/bench
 $(BUILD)/obj/tests/unit/%.o $(BUILD)/asan/obj/tests/unit/%.o: EI_CPPFLAGS += -Itests/unit
 
 # $(link) OBJECTS... -o $@
@@ -188,6 +192,9 @@ $(BUILD)/bench/syscall_cost: $(BUILD)/obj/bench/syscall_cost.o
 	$(link) -static $^ $(LDLIBS) -o $@
 $(BUILD)/bench/syscall_cost_dyn: $(BUILD)/obj/bench/syscall_cost.o
 	$(link) $^ $(LDLIBS) -o $@
+# The mechanisms' floors (bench/floor.bpf.c).
+$(BUILD)/bench/floor: $(BUILD)/obj/bench/floor.o
+	$(link) $^ $(EI_LDLIBS) $(LDLIBS) -o $@
 # The guest's / is read-only: it writes the results to /run/vmrun/out,
 # which vm-run copies to $(BUILD)/bench.
 bench: all

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * floor kprobe|fmod_ret SYSCALL fire|compare|bystander -- CMD [ARGS...]:
+ * attaches the minimal program of a mechanism (bench/floor.bpf.c) to
+ * SYSCALL's entry, runs CMD, and exits with its status. fire: CMD's calls
+ * fail with EPERM; compare: CMD is the target but its calls run (the
+ * comparison only); bystander: the target is a process that is not CMD
+ * (init), so CMD pays only the program's run.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <bpf/libbpf.h>
+#include "floor.skel.h"
+
+static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct floor_bpf *skel = NULL;
+	struct bpf_link *link = NULL;
+	int go[2], status = 0, ret = 1;
+	bool kprobe, fire, bystander;
+	char fn[96], c = 'g';
+	pid_t pid = -1;
+
+	if (argc < 6 || strcmp(argv[4], "--") || (strcmp(argv[1], "kprobe") && strcmp(argv[1], "fmod_ret")) ||
+	    (strcmp(argv[3], "fire") && strcmp(argv[3], "compare") && strcmp(argv[3], "bystander"))) {
+		fprintf(stderr, "usage: floor kprobe|fmod_ret SYSCALL fire|compare|bystander -- CMD [ARGS...]\n");
+		return 2;
+	}
+	kprobe = !strcmp(argv[1], "kprobe");
+	fire = strcmp(argv[3], "compare") != 0;
+	bystander = !strcmp(argv[3], "bystander");
+	snprintf(fn, sizeof(fn), "__x64_sys_%s", argv[2]);
+	libbpf_set_print(quiet);
+	if (pipe(go))
+		return 1;
+	/* The child waits until the program is attached, then execs. */
+	pid = fork();
+	if (pid < 0)
+		return 1;
+	if (pid == 0) {
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(127);
+		execvp(argv[5], argv + 5);
+		_exit(127);
+	}
+	close(go[0]);
+	skel = floor_bpf__open();
+	if (!skel)
+		goto cleanup;
+	skel->rodata->target = bystander ? 1 : (__u32)pid;
+	skel->rodata->fire = fire;
+	bpf_program__set_autoload(kprobe ? skel->progs.floor_fmod : skel->progs.floor_kprobe, false);
+	if (!kprobe && bpf_program__set_attach_target(skel->progs.floor_fmod, 0, fn))
+		goto cleanup;
+	if (floor_bpf__load(skel))
+		goto cleanup;
+	link = kprobe ? bpf_program__attach_kprobe_multi_opts(skel->progs.floor_kprobe, fn, NULL)
+		      : bpf_program__attach_trace(skel->progs.floor_fmod);
+	if (!link) {
+		fprintf(stderr, "floor: cannot attach to %s: %s\n", fn, strerror(errno));
+		goto cleanup;
+	}
+	if (write(go[1], &c, 1) != 1)
+		goto cleanup;
+	close(go[1]);
+	go[1] = -1;
+	if (waitpid(pid, &status, 0) == pid) {
+		pid = -1;
+		ret = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	}
+cleanup:
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	if (go[1] >= 0)
+		close(go[1]);
+	bpf_link__destroy(link);
+	floor_bpf__destroy(skel);
+	return ret;
+}
