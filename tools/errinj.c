@@ -28,6 +28,7 @@
 
 #include "liberrinj.h"
 #include "cli.h"
+#include "explore_cli.h"
 
 #define MAX_SPECS EI_MAX_RULES
 #define MAX_PIDS 64
@@ -758,6 +759,9 @@ int main(int argc, char **argv)
 
 	ei_set_progname("errinj");
 	ei_refuse_setid();
+	/* The subcommand (tools/explore.c). */
+	if (argc > 1 && !strcmp(argv[1], "explore"))
+		return ei_explore_main(argc - 1, argv + 1);
 	/* The backend's default, for running whole test suites on one. */
 	if (getenv("ERRINJ_BACKEND") && (env.backend = ei_backend_parse(getenv("ERRINJ_BACKEND"))) < EI_BACKEND_AUTO)
 		ei_usage_error("ERRINJ_BACKEND: unknown backend '%s' (expected fmod_ret, kprobe, seccomp or auto)",
