@@ -55,6 +55,7 @@ static const char usage_text[] =
 	"       errinj [OPTIONS] -e inject=SPEC... -p PID | --cgroup DIR\n"
 	"       errinj --list\n"
 	"       errinj --features\n"
+	"       errinj explore [OPTIONS] -- CMD [ARGS...]   (see errinj explore --help)\n"
 	"Make chosen system calls of a process fail, from inside the kernel (eBPF\n"
 	"fmod_ret or kprobe with bpf_override_return) or, without root or kernel\n"
 	"support, from a seccomp filter that errinj supervises. Without CMD, -p or\n"
