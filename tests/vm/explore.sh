@@ -148,25 +148,35 @@ bad_input() {
 }
 subtest bad_input bad_input
 
-# SIGTERM while a hung run waits for its timeout: explore goes, and so do
-# the run's processes (and, on a BPF backend, its programs and links).
+# SIGTERM (or SIGKILL) while a hung run waits for its timeout: explore
+# goes at once, and so do the run's processes (and, on a BPF backend, its
+# programs and links).
 nothing_left() {
-    echo "hello" >"$T/left-$$"
-    "$E" explore -j2 --timeout 60 -s openat --errno openat=ENOENT -- "$P" "$T/left-$$" >"$T/out" 2>"$T/err" &
-    local pid=$! i
+    local sig=$1 want=$2 tag="left-$1-$$" pid i left
+    echo "hello" >"$T/$tag"
+    "$E" explore -j2 --timeout 60 -s openat --errno openat=ENOENT -- "$P" "$T/$tag" >"$T/out" 2>"$T/err" &
+    pid=$!
     # The hang's run: planted alive for more than a second.
     for i in $(seq 300); do
-        pgrep -f "left-$$" | grep -vx "$pid" | grep -q . && [ $i -gt 20 ] && break
+        pgrep -f "$tag" | grep -vx "$pid" | grep -q . && [ $i -gt 20 ] && break
         sleep 0.1
     done
-    kill -TERM $pid
-    wait $pid
+    kill -"$sig" $pid
+    for i in $(seq 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+    if kill -0 $pid 2>/dev/null; then
+        why "explore still running 10 s after SIG$sig"
+        kill -KILL $pid
+    fi
+    wait $pid 2>/dev/null
     RC=$?
-    sleep 0.5
-    assert_eq "exit status" "$RC" 143 &&
-        assert_eq "processes left" "$(pgrep -f "left-$$")" "" &&
+    # The runs' processes go within a second (their worker's SIGTERM).
+    for i in $(seq 20); do left=$(pgrep -f "$tag"); [ -z "$left" ] && break; sleep 0.1; done
+    [ -z "$left" ] || kill -KILL $left
+    assert_eq "exit status" "$RC" "$want" &&
+        assert_eq "processes left" "$left" "" &&
         assert_eq "leftovers" "$(ours 2>/dev/null)" ""
 }
-subtest nothing_left nothing_left
+subtest nothing_left_sigterm nothing_left TERM 143
+subtest nothing_left_sigkill nothing_left KILL 137
 
 done_testing
