@@ -43,6 +43,7 @@ struct job {
 	int call;   /* the reference call whose site is explored */
 	int err;
 	char spec[128];
+	bool picked; /* the spec's seed picks the call's process alone */
 	/* Results */
 	struct outcome oc;
 	__u64 out_hash;
@@ -595,8 +596,9 @@ static void report(const struct ei_explore_opts *o, const struct ei_trace *t, in
 				ei_errno_name(j->err));
 			for (int k = 0; k < fs[i].nerrs; k++)
 				fprintf(f, "%s\"%s\"", k ? "," : "", ei_errno_name(fs[i].errs[k]));
-			fprintf(f, "],\"process\":\"%s\",\"when\":%llu,\"other_processes\":%d,\"sanitizer\":%s,", t->lineage[c->proc],
-				(unsigned long long)c->n, others(t, c->proc, c->nr, c->n), j->sanitizer ? "true" : "false");
+			fprintf(f, "],\"process\":\"%s\",\"when\":%llu,\"other_processes\":%d,\"process_picked\":%s,"
+				"\"sanitizer\":%s,", t->lineage[c->proc], (unsigned long long)c->n,
+				others(t, c->proc, c->nr, c->n), j->picked ? "true" : "false", j->sanitizer ? "true" : "false");
 			fputs("\"site\":", f);
 			if (sh)
 				json_frame(f, sh);
@@ -661,7 +663,11 @@ static void report(const struct ei_explore_opts *o, const struct ei_trace *t, in
 			free(dup);
 		}
 		fprintf(f, "  reproduce: %s\n", rl ? rl : "");
-		if ((k = others(t, c->proc, c->nr, c->n)))
+		if ((k = others(t, c->proc, c->nr, c->n)) && j->picked)
+			fprintf(f, "  (when= counts per process: the seed picks process %s's call %llu, not that of the %d "
+				   "other process%s that make one)\n",
+				t->lineage[c->proc], (unsigned long long)c->n, k, k == 1 ? "" : "es");
+		else if (k)
 			fprintf(f, "  (when= counts per process: this line also fails call %llu of %s in %d other process%s)\n",
 				(unsigned long long)c->n, ei_syscall_name(c->nr), k, k == 1 ? "" : "es");
 		free(rl);
@@ -677,6 +683,49 @@ static __u64 mix(__u64 x)
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
 	return x ^ (x >> 31);
+}
+
+/* The rule that fails call n of nr in the call's process alone. when=n
+ * counts per process, so where other processes of the reference make an
+ * n-th call of nr too, a seeded prob=0.5 tells them apart: every backend
+ * draws mix(seed ^ mix(rule << 48 ^ nr << 32 ^ n) ^ lineage) and fires
+ * below prob, so a seed under which only this process's draw fires
+ * fails only its call, reproducibly and with plain errinj. */
+static void make_spec(const struct ei_trace *t, const struct ei_call *c, int err, struct job *j)
+{
+	__u64 others[64], base = ei_mix64(((__u64)c->nr << 32) ^ c->n), half = 1ULL << 31;
+	int n = 0, p;
+
+	j->picked = false;
+	snprintf(j->spec, sizeof(j->spec), "%s:error=%s:when=%llu", ei_syscall_name(c->nr), ei_errno_name(err),
+		 (unsigned long long)c->n);
+	for (p = 0; p < t->nprocs; p++) {
+		if (p == c->proc)
+			continue;
+		for (int i = 0; i < t->ncalls; i++)
+			if (t->calls[i].proc == p && t->calls[i].nr == c->nr && t->calls[i].n == c->n) {
+				if (n == (int)(sizeof(others) / sizeof(others[0])))
+					return; /* too many to tell apart: said in the report */
+				others[n++] = t->key[p];
+				break;
+			}
+	}
+	if (!n)
+		return;
+	/* Each other process is missed with probability 1/2: 2^(n+1)
+	 * seeds on average; past 2^24, give up and say so. */
+	for (__u64 seed = 1; seed < (1ULL << 24); seed++) {
+		bool ok = (ei_mix64(seed ^ base ^ t->key[c->proc]) & 0xffffffffULL) < half;
+		for (int k = 0; ok && k < n; k++)
+			ok = (ei_mix64(seed ^ base ^ others[k]) & 0xffffffffULL) >= half;
+		if (ok) {
+			snprintf(j->spec, sizeof(j->spec), "%s:error=%s:when=%llu:prob=0.5:seed=%llu",
+				 ei_syscall_name(c->nr), ei_errno_name(err), (unsigned long long)c->n,
+				 (unsigned long long)seed);
+			j->picked = true;
+			return;
+		}
+	}
 }
 
 static int job_order(const void *a, const void *b)
@@ -726,8 +775,7 @@ int ei_explore(const struct ei_explore_opts *o)
 			struct job *j = &jobs[njobs++];
 			j->call = i;
 			j->err = errs[k];
-			snprintf(j->spec, sizeof(j->spec), "%s:error=%s:when=%llu", ei_syscall_name(c->nr),
-				 ei_errno_name(errs[k]), (unsigned long long)c->n);
+			make_spec(&t, c, errs[k], j);
 		}
 	}
 	/* --max-runs: a subset drawn by --seed, then run in call order. */
@@ -775,6 +823,7 @@ int ei_explore(const struct ei_explore_opts *o)
 			fs[i].confirm.call = fs[i].j->call;
 			fs[i].confirm.err = fs[i].j->err;
 			memcpy(fs[i].confirm.spec, fs[i].j->spec, sizeof(fs[i].confirm.spec));
+			fs[i].confirm.picked = fs[i].j->picked;
 			jp[i] = &fs[i].confirm;
 		}
 		if (run_jobs(o, jp, nf, &t, ref_hash, nf))

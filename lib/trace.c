@@ -102,11 +102,14 @@ static int add_proc(struct tracer *tr, pid_t tgid, int parent)
 	{
 		char **l = realloc(t->lineage, (size_t)cap * sizeof(*l));
 		int *nc = realloc(tr->nchildren, (size_t)cap * sizeof(*nc));
+		__u64 *k = realloc(t->key, (size_t)cap * sizeof(*k));
 		if (l)
 			t->lineage = l;
 		if (nc)
 			tr->nchildren = nc;
-		if (!l || !nc)
+		if (k)
+			t->key = k;
+		if (!l || !nc || !k)
 			return -1;
 	}
 	memset(&p[i], 0, sizeof(p[i]));
@@ -114,9 +117,12 @@ static int add_proc(struct tracer *tr, pid_t tgid, int parent)
 	tr->nchildren[i] = 0;
 	if (parent < 0) {
 		t->lineage[i] = strdup("1");
+		t->key[i] = 0;
 	} else {
-		if (asprintf(&t->lineage[i], "%s.%d", t->lineage[parent], ++tr->nchildren[parent]) < 0)
+		int k = ++tr->nchildren[parent];
+		if (asprintf(&t->lineage[i], "%s.%d", t->lineage[parent], k) < 0)
 			t->lineage[i] = NULL;
+		t->key[i] = ei_mix64(t->key[parent] ^ ei_mix64((__u64)k));
 	}
 	if (!t->lineage[i])
 		return -1;
@@ -599,6 +605,7 @@ void ei_trace_free(struct ei_trace *t)
 	for (int i = 0; i < t->nprocs && t->lineage; i++)
 		free(t->lineage[i]);
 	free(t->lineage);
+	free(t->key);
 	free(t->sites);
 	free(t->calls);
 	free(t->out);

@@ -136,6 +136,27 @@ text_report() {
 }
 subtest text_report text_report
 
+# when= counts per process: in a command of six processes that make the
+# same call, the run (and its reproduction line) fails the first one's
+# alone, picked by a seed on its lineage, which every backend computes
+# as explore does (a wrong lineage would pass by chance once in 64).
+one_process() {
+    echo "hello" >"$T/input"
+    local p="$P $T/input"
+    RUN_TIMEOUT=600 run "$E" explore --json -j2 --timeout $TMO -s write -- sh -c "$p; $p; $p; $p; $p; $p"
+    printf '%s\n' "$OUT" >"$T/report.json"
+    assert_eq "exit status" "$RC" 3 || return 1
+    local f
+    f=$(finding lost report 2>&9) || return 1
+    assert_eq "process, picked, others" "$(field "$f" "f['process'] + ' ' + str(f['process_picked']) + ' ' + str(f['other_processes'])")" \
+        "1.1 True 5" &&
+        assert_match "reproduction line" "$(field "$f" "f['reproduce']")" ":when=1:prob=0.5:seed=[0-9]+ -- " || return 1
+    reproduce "$f"
+    assert_eq "reproduced: exit status" "$RC" 0 &&
+        assert_eq "reproduced: the other processes' lines" "$OUT" "$(printf 'planted: all done\n%.0s' 1 2 3 4 5)"
+}
+subtest one_process one_process
+
 bad_input() {
     run "$E" explore
     assert_usage_error "missing command" || return 1
