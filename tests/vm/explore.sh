@@ -189,7 +189,7 @@ nothing_left() {
         why "explore still running 10 s after SIG$sig"
         kill -KILL $pid
     fi
-    wait $pid 2>/dev/null
+    { wait $pid; } 2>/dev/null
     RC=$?
     # The runs' processes go within a second (their worker's SIGTERM).
     for i in $(seq 20); do left=$(pgrep -f "$tag"); [ -z "$left" ] && break; sleep 0.1; done
