@@ -546,7 +546,7 @@ static void status_text(FILE *f, int st, bool timed_out)
 }
 
 static void report(const struct ei_explore_opts *o, const struct ei_trace *t, int njobs,
-		   struct finding *fs, int nf, double secs, int counts[])
+		   struct finding *fs, int nf, double secs, int counts[], bool stable)
 {
 	FILE *f = o->out;
 	double rate = secs > 0 ? njobs / secs : 0;
@@ -568,8 +568,10 @@ static void report(const struct ei_explore_opts *o, const struct ei_trace *t, in
 			fprintf(f, "%d,\"signal\":null", WEXITSTATUS(t->status));
 		else
 			fprintf(f, "null,\"signal\":\"%s\"", ei_signal_name(WTERMSIG(t->status)));
-		fprintf(f, ",\"calls\":%d,\"sites\":%d,\"processes\":%d,\"seconds\":%.3f},", t->ncalls, t->nsites,
-			t->nprocs, t->seconds);
+		fprintf(f, ",\"calls\":%d,\"sites\":%d,\"processes\":%d,\"seconds\":%.3f,\"stdout_hash\":\"%016llx\","
+			"\"stderr_hash\":\"%016llx\",\"stable\":%s},", t->ncalls, t->nsites, t->nprocs, t->seconds,
+			(unsigned long long)fnv(t->out, t->outlen), (unsigned long long)fnv(t->errout, t->errlen),
+			stable ? "true" : "false");
 		fprintf(f, "\"runs\":%d,\"seconds\":%.3f,\"runs_per_second\":%.2f,\"classes\":{", njobs, secs, rate);
 		for (int c = 0; c < C_NCLASSES; c++)
 			fprintf(f, "%s\"%s\":%d", c ? "," : "", cls_name[c], counts[c]);
@@ -625,6 +627,9 @@ static void report(const struct ei_explore_opts *o, const struct ei_trace *t, in
 		njobs, secs, rate, t->ncalls, t->nsites, t->nprocs, t->nprocs == 1 ? "" : "es");
 	status_text(f, t->status, false);
 	fputc('\n', f);
+	if (!stable)
+		fputs("warning: a run with nothing failed did not give the reference's status and stdout: "
+		      "lost and absorbed are unreliable\n", f);
 	for (int c = 0; c < C_NCLASSES; c++)
 		fprintf(f, "%s%s %d", c ? ", " : "runs: ", cls_name[c], counts[c]);
 	fputc('\n', f);
@@ -745,7 +750,8 @@ int ei_explore(const struct ei_explore_opts *o)
 	char err[512];
 	__u64 ref_hash;
 	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term, old_hup;
-	bool handlers = false;
+	bool handlers = false, stable = true;
+	struct job control = { .call = -1 };
 	double t0;
 
 	if (ei_trace_run(o->cmd, o->set, &t, err, sizeof(err))) {
@@ -797,6 +803,21 @@ int ei_explore(const struct ei_explore_opts *o)
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
 	handlers = true;
+	/* A control run, the injector in place and nothing failed: a command
+	 * whose status or stdout changes from run to run would make every
+	 * run look lost. */
+	if (t.ncalls) {
+		struct job *cp = &control;
+		snprintf(control.spec, sizeof(control.spec), "%s:error=EIO:when=4000000000", ei_syscall_name(t.calls[0].nr));
+		if (run_jobs(o, &cp, 1, &t, ref_hash, 0))
+			goto stopped;
+		stable = !control.oc.error[0] && !control.oc.timed_out && control.oc.status == t.status &&
+			 control.out_hash == ref_hash;
+		if (!stable)
+			ei_msg("warning: a run with nothing failed did not give the reference's status and stdout "
+			       "(%s): lost and absorbed are unreliable",
+			       control.oc.error[0] ? control.oc.error : "the command does not do the same each run");
+	}
 	t0 = now();
 	if (run_jobs(o, jp, njobs, &t, ref_hash, 0))
 		goto stopped;
@@ -831,7 +852,7 @@ int ei_explore(const struct ei_explore_opts *o)
 		for (int i = 0; i < nf; i++)
 			fs[i].flaky = fs[i].confirm.cls != fs[i].j->cls || fs[i].confirm.sig != fs[i].j->sig;
 		qsort(fs, (size_t)nf, sizeof(*fs), finding_cmp);
-		report(o, &t, njobs, fs, nf, secs, counts);
+		report(o, &t, njobs, fs, nf, secs, counts, stable);
 		ret = 0;
 		for (int i = 0; i < nf; i++)
 			ret = fs[i].flaky ? ret : 3;
@@ -853,6 +874,7 @@ cleanup:
 		free(jobs[i].errtail);
 	for (int i = 0; fs && i < nf; i++)
 		free(fs[i].confirm.errtail);
+	free(control.errtail);
 	free(jobs);
 	free(jp);
 	free(fs);
