@@ -477,15 +477,8 @@ static const char *base(const char *p)
 static int others(const struct ei_trace *t, int proc, int nr, __u64 n)
 {
 	int k = 0;
-	for (int p = 0; p < t->nprocs; p++) {
-		if (p == proc)
-			continue;
-		for (int i = 0; i < t->ncalls; i++)
-			if (t->calls[i].proc == p && t->calls[i].nr == nr && t->calls[i].n == n) {
-				k++;
-				break;
-			}
-	}
+	for (int p = 0; p < t->nprocs; p++)
+		k += p != proc && t->ncalls_of[(size_t)p * EI_NR_SYSCALLS + nr] >= n;
 	return k;
 }
 
@@ -705,15 +698,11 @@ static void make_spec(const struct ei_trace *t, const struct ei_call *c, int err
 	snprintf(j->spec, sizeof(j->spec), "%s:error=%s:when=%llu", ei_syscall_name(c->nr), ei_errno_name(err),
 		 (unsigned long long)c->n);
 	for (p = 0; p < t->nprocs; p++) {
-		if (p == c->proc)
+		if (p == c->proc || t->ncalls_of[(size_t)p * EI_NR_SYSCALLS + c->nr] < c->n)
 			continue;
-		for (int i = 0; i < t->ncalls; i++)
-			if (t->calls[i].proc == p && t->calls[i].nr == c->nr && t->calls[i].n == c->n) {
-				if (n == (int)(sizeof(others) / sizeof(others[0])))
-					return; /* too many to tell apart: said in the report */
-				others[n++] = t->key[p];
-				break;
-			}
+		if (n == (int)(sizeof(others) / sizeof(others[0])))
+			return; /* too many to tell apart: said in the report */
+		others[n++] = t->key[p];
 	}
 	if (!n)
 		return;

@@ -57,6 +57,8 @@ struct ei_trace {
 	int nsites;
 	int nprocs;
 	char **lineage;  /* per process: "1", "1.2" (the command's second child) */
+	__u64 *ncalls_of; /* per process, nprocs x EI_NR_SYSCALLS: how many calls
+			   * of each syscall it made */
 	__u64 *key;      /* per process: its lineage as errinj's backends compute it
 			  * for seed= (ei_lineage_key) */
 	int status;      /* the command's wait status */

@@ -574,6 +574,10 @@ resume:
 		ei_fail(err, len, "cannot run %s", argv[0]);
 		goto cleanup;
 	}
+	if (!(t->ncalls_of = calloc((size_t)tr.nprocs * EI_NR_SYSCALLS, sizeof(*t->ncalls_of))))
+		goto oom;
+	for (int i = 0; i < tr.nprocs; i++)
+		memcpy(&t->ncalls_of[(size_t)i * EI_NR_SYSCALLS], tr.procs[i].counts, sizeof(tr.procs[i].counts));
 	ret = 0;
 	goto cleanup;
 oom:
@@ -606,6 +610,7 @@ void ei_trace_free(struct ei_trace *t)
 		free(t->lineage[i]);
 	free(t->lineage);
 	free(t->key);
+	free(t->ncalls_of);
 	free(t->sites);
 	free(t->calls);
 	free(t->out);
