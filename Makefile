@@ -146,6 +146,13 @@ $(ASAN_LIB): $(LIB_SRCS:%.c=$(BUILD)/asan/obj/%.o)
 # ---- tools ----
 $(BUILD)/loader $(BUILD)/errinj: $(BUILD)/%: $(BUILD)/obj/tools/%.o $(LIB)
 	$(link) $^ $(EI_LDLIBS) $(LDLIBS) -o $@
+# errinj explore (tools/explore.c, lib/explore.c, lib/trace.c) unwinds
+# with elfutils' libdw; its object comes after the library on the link
+# line, so the library is named again after it.
+$(BUILD)/errinj: $(BUILD)/obj/tools/explore.o
+$(BUILD)/errinj: EI_LDLIBS := $(LIB) -ldw $(EI_LDLIBS)
+$(BUILD)/asan/bin/errinj: $(BUILD)/asan/obj/tools/explore.o
+$(BUILD)/asan/bin/errinj: EI_LDLIBS := $(ASAN_LIB) -ldw $(EI_LDLIBS)
 # Static: a dynamic loader's own openat/read/close must not be failed.
 $(BUILD)/userapp: $(BUILD)/obj/tools/userapp.o
 	$(link) -static $^ $(LDLIBS) -o $@

@@ -38,6 +38,7 @@
 #ifndef EI_VERSION
 #error "EI_VERSION is not defined: build errinj with the Makefile"
 #endif
+#include "explore_cli.h"
 
 #define MAX_SPECS EI_MAX_RULES
 #define MAX_PIDS 64
@@ -64,6 +65,7 @@ static const char usage_text[] =
 	"       errinj [OPTIONS] -e inject=SPEC... -p PID | --cgroup DIR\n"
 	"       errinj --list\n"
 	"       errinj --features\n"
+	"       errinj explore [OPTIONS] -- CMD [ARGS...]   (see errinj explore --help)\n"
 	"Make chosen system calls of a process fail, from inside the kernel (eBPF\n"
 	"fmod_ret or kprobe with bpf_override_return) or, without root or kernel\n"
 	"support, from a seccomp filter that errinj supervises. Without CMD, -p or\n"
@@ -842,6 +844,9 @@ int main(int argc, char **argv)
 
 	ei_set_progname("errinj");
 	ei_refuse_setid();
+	/* The subcommand (tools/explore.c). */
+	if (argc > 1 && !strcmp(argv[1], "explore"))
+		return ei_explore_main(argc - 1, argv + 1);
 	/* The backend's default, for running whole test suites on one. */
 	if (getenv("ERRINJ_BACKEND") && (env.backend = ei_backend_parse(getenv("ERRINJ_BACKEND"))) < EI_BACKEND_AUTO)
 		ei_usage_error("ERRINJ_BACKEND: unknown backend '%s' (expected fmod_ret, kprobe, seccomp or auto)",

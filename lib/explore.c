@@ -1,0 +1,872 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * errinj explore: after the reference run (lib/trace.c), one run per
+ * (call site, syscall, errno) in which the first call made at that site
+ * fails, through the library's own session (any backend), each in a
+ * worker process of its own so that -j runs go side by side and a run's
+ * leftovers die with it. Each run is classified, the findings are
+ * deduplicated by (site, class, signal), confirmed by a second run and
+ * reported with a plain errinj line that reproduces them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <dirent.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+
+#include "explore.h"
+
+enum cls { C_CRASHED, C_HUNG, C_LOST, C_ABSORBED, C_HANDLED, C_UNREACHED, C_ERROR, C_NCLASSES };
+static const char *const cls_name[] = { "crashed", "hung", "lost", "absorbed", "handled", "unreached", "error" };
+
+/* What a worker sends back. */
+struct outcome {
+	int status;      /* wait status of the command */
+	bool timed_out;
+	bool started;
+	__u64 injected;  /* injection events, and events dropped */
+	char error[256]; /* why the run could not be made */
+};
+
+struct job {
+	int call;   /* the reference call whose site is explored */
+	int err;
+	char spec[128];
+	bool picked; /* the spec's seed picks the call's process alone */
+	/* Results */
+	struct outcome oc;
+	__u64 out_hash;
+	char *errtail;
+	bool sanitizer;
+	enum cls cls;
+	int sig;
+	/* Running */
+	pid_t worker;
+	int rfd, ofd, efd;
+};
+
+static volatile sig_atomic_t stopping;
+
+static void on_stop(int sig)
+{
+	stopping = sig;
+}
+
+static __u64 fnv(const char *p, size_t n)
+{
+	__u64 h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- the worker: one injection run ---- */
+
+/* Every live descendant of ours (we are their subreaper), killed until
+ * none is left running; the command's status is kept when it is reaped
+ * here. */
+static void kill_descendants(pid_t self, pid_t cmd, int *status, bool *cmd_done)
+{
+	for (int round = 0; round < 200; round++) {
+		pid_t stack[4096];
+		int n = 0, seen = 0;
+		stack[n++] = self;
+		while (n) {
+			pid_t p = stack[--n];
+			char path[64];
+			DIR *d;
+			struct dirent *e;
+			snprintf(path, sizeof(path), "/proc/%d/task", (int)p);
+			if (!(d = opendir(path)))
+				continue;
+			while ((e = readdir(d))) {
+				char cp[320];
+				FILE *f;
+				int c;
+				if (e->d_name[0] == '.')
+					continue;
+				snprintf(cp, sizeof(cp), "/proc/%d/task/%s/children", (int)p, e->d_name);
+				if (!(f = fopen(cp, "re")))
+					continue;
+				while (fscanf(f, "%d", &c) == 1) {
+					kill(c, SIGKILL);
+					seen++;
+					if (n < (int)(sizeof(stack) / sizeof(stack[0])))
+						stack[n++] = c;
+				}
+				fclose(f);
+			}
+			closedir(d);
+		}
+		/* Reap what died; zombies are children no longer listed. */
+		for (;;) {
+			int st;
+			pid_t w = waitpid(-1, &st, WNOHANG);
+			if (w <= 0)
+				break;
+			if (w == cmd && !*cmd_done) {
+				*status = st;
+				*cmd_done = true;
+			}
+		}
+		if (!seen)
+			return;
+		usleep(5000);
+	}
+}
+
+static int count_event(const struct ei_event *e, void *ctx)
+{
+	(void)e;
+	++*(__u64 *)ctx;
+	return 0;
+}
+
+static void worker(const struct ei_explore_opts *o, const char *spec_text, int rfd, int ofd, int efd)
+{
+	struct outcome oc = { 0 };
+	struct ei_session *s = NULL;
+	struct ei_spec spec;
+	struct ei_options opts = { .cgroup_fd = -1 };
+	sigset_t mask, old;
+	int sfd = -1, ep = -1, in, exec_errno = 0;
+	pid_t cmd = -1, self = getpid();
+	bool cmd_done = false, killed = false;
+	double deadline, hard;
+
+	/* Whatever happens to explore, the run ends: SIGTERM kills the
+	 * command's processes below. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, &old);
+	/* Not blocked in the command: it gets the mask explore had. */
+	sigdelset(&old, SIGTERM);
+	sigdelset(&old, SIGINT);
+	sigdelset(&old, SIGHUP);
+	sigdelset(&old, SIGCHLD);
+	if (getppid() == 1)
+		_exit(1);
+	if ((sfd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0 || (ep = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
+	    prctl(PR_SET_CHILD_SUBREAPER, 1)) {
+		snprintf(oc.error, sizeof(oc.error), "worker set-up: %s", strerror(errno));
+		goto done;
+	}
+	if (ei_spec_parse(spec_text, &spec, oc.error, sizeof(oc.error)))
+		goto done;
+	opts.specs = &spec;
+	opts.nspecs = 1;
+	opts.follow = true;
+	opts.backend = o->backend;
+	opts.command = true;
+	s = ei_session_open(&opts, count_event, &oc.injected, oc.error, sizeof(oc.error));
+	if (!s)
+		goto done;
+	{
+		struct epoll_event ev = { .events = EPOLLIN, .data.u32 = 0 };
+		epoll_ctl(ep, EPOLL_CTL_ADD, ei_session_events_fd(s), &ev);
+		ev.data.u32 = 1;
+		epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev);
+	}
+	in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (in < 0 || dup2(in, 0) < 0 || dup2(ofd, 1) < 0 || dup2(efd, 2) < 0) {
+		snprintf(oc.error, sizeof(oc.error), "worker set-up: %s", strerror(errno));
+		goto done;
+	}
+	cmd = ei_session_launch(s, o->cmd, &old, &exec_errno, oc.error, sizeof(oc.error));
+	if (cmd < 0)
+		goto done;
+	oc.started = true;
+	deadline = now() + o->timeout;
+	hard = deadline + 10;
+	while (!(cmd_done && !ei_session_serving(s) && !ei_session_has_targets(s))) {
+		struct epoll_event evs[4];
+		double t = now();
+		int timeout = ei_session_timeout_ms(s), n;
+		if (!killed && (t >= deadline || stopping)) {
+			/* Hung: everything of the run goes. */
+			oc.timed_out = !stopping;
+			killed = true;
+			kill_descendants(self, cmd, &oc.status, &cmd_done);
+		}
+		if (t >= hard)
+			break;
+		if (timeout < 0 || timeout > 100)
+			timeout = 100;
+		n = epoll_wait(ep, evs, 4, timeout);
+		if (n == 0)
+			ei_session_consume(s);
+		for (int i = 0; i < n; i++) {
+			if (evs[i].data.u32 == 0) {
+				ei_session_consume(s);
+				continue;
+			}
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof(si)) != sizeof(si))
+				continue;
+			if (si.ssi_signo != SIGCHLD) {
+				stopping = 1;
+				continue;
+			}
+			for (;;) {
+				int st;
+				pid_t w = waitpid(-1, &st, WNOHANG);
+				if (w <= 0)
+					break;
+				if (w == cmd) {
+					oc.status = st;
+					cmd_done = true;
+				}
+			}
+		}
+	}
+	ei_session_consume(s);
+	oc.injected += ei_session_dropped(s);
+done:
+	kill_descendants(self, cmd, &oc.status, &cmd_done);
+	ei_session_close(s);
+	if (write(rfd, &oc, sizeof(oc)) != sizeof(oc))
+		_exit(1);
+	_exit(0);
+}
+
+/* ---- running jobs, -j at a time ---- */
+
+static int start_job(const struct ei_explore_opts *o, struct job *j)
+{
+	int p[2];
+
+	j->ofd = memfd_create("explore-out", MFD_CLOEXEC);
+	j->efd = memfd_create("explore-err", MFD_CLOEXEC);
+	if (j->ofd < 0 || j->efd < 0 || pipe2(p, O_CLOEXEC))
+		return -1;
+	j->worker = fork();
+	if (j->worker < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (j->worker == 0) {
+		close(p[0]);
+		worker(o, j->spec, p[1], j->ofd, j->efd);
+	}
+	close(p[1]);
+	j->rfd = p[0];
+	return 0;
+}
+
+static char *read_all(int fd, size_t *len)
+{
+	off_t end = lseek(fd, 0, SEEK_END);
+	char *buf = malloc(end > 0 ? (size_t)end + 1 : 1);
+
+	*len = 0;
+	if (!buf)
+		return NULL;
+	if (end > 0 && pread(fd, buf, (size_t)end, 0) == end)
+		*len = (size_t)end;
+	buf[*len] = 0;
+	return buf;
+}
+
+/* The last lines of stderr (at most 3, 400 bytes). */
+static char *tail(const char *s, size_t n)
+{
+	size_t start = n, lines = 0;
+
+	while (n && s[n - 1] == '\n')
+		n--;
+	start = n;
+	while (start > 0 && lines < 3) {
+		start--;
+		if (s[start] == '\n' && ++lines == 3) {
+			start++;
+			break;
+		}
+	}
+	if (n - start > 400)
+		start = n - 400;
+	return strndup(s + start, n - start);
+}
+
+static bool crash_signal(int sig)
+{
+	return sig == SIGSEGV || sig == SIGABRT || sig == SIGBUS || sig == SIGFPE || sig == SIGILL;
+}
+
+static void classify(struct job *j, const struct ei_trace *ref, __u64 ref_hash)
+{
+	int st = j->oc.status;
+
+	j->sig = 0;
+	if (j->oc.error[0] && !j->oc.started)
+		j->cls = C_ERROR;
+	else if (!j->oc.injected)
+		j->cls = C_UNREACHED;
+	else if (j->oc.timed_out)
+		j->cls = C_HUNG;
+	else if ((WIFSIGNALED(st) && crash_signal(WTERMSIG(st))) || j->sanitizer) {
+		j->cls = C_CRASHED;
+		j->sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+	} else if (WIFEXITED(st) && WIFEXITED(ref->status) && WEXITSTATUS(st) == WEXITSTATUS(ref->status))
+		/* The reference's status although a call failed: the same
+		 * output is absorbed, other output is lost. */
+		j->cls = j->out_hash == ref_hash ? C_ABSORBED : C_LOST;
+	else {
+		j->cls = C_HANDLED;
+		j->sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+	}
+}
+
+static void finish_job(struct job *j, const struct ei_trace *ref, __u64 ref_hash)
+{
+	size_t n;
+	char *buf;
+	ssize_t r = read(j->rfd, &j->oc, sizeof(j->oc));
+
+	if (r != sizeof(j->oc)) {
+		memset(&j->oc, 0, sizeof(j->oc));
+		snprintf(j->oc.error, sizeof(j->oc.error), "the worker died");
+	}
+	waitpid(j->worker, NULL, 0);
+	j->worker = 0;
+	close(j->rfd);
+	buf = read_all(j->ofd, &n);
+	j->out_hash = buf ? fnv(buf, n) : 0;
+	free(buf);
+	buf = read_all(j->efd, &n);
+	free(j->errtail);
+	j->errtail = buf ? tail(buf, n) : NULL;
+	j->sanitizer = buf && (strstr(buf, "ERROR: AddressSanitizer") || strstr(buf, "ERROR: LeakSanitizer") ||
+			       strstr(buf, "runtime error:") || strstr(buf, "WARNING: ThreadSanitizer"));
+	free(buf);
+	close(j->ofd);
+	close(j->efd);
+	classify(j, ref, ref_hash);
+}
+
+static void progress(const struct ei_explore_opts *o, int done, int total, double t0, int findings, bool end)
+{
+	double el = now() - t0, rate = el > 0 ? done / el : 0;
+
+	if (!o->progress)
+		return;
+	if (end) {
+		fputs("\r\033[K", stderr);
+		return;
+	}
+	fprintf(stderr, "\r\033[Kexplore: %d/%d runs, %.1f runs/s, ETA %.0f s, %d finding%s", done, total, rate,
+		rate > 0 ? (total - done) / rate : 0.0, findings, findings == 1 ? "" : "s");
+	fflush(stderr);
+}
+
+/* Runs jobs[0..n), o->jobs at a time. Returns -1 when stopped by a signal. */
+static int run_jobs(const struct ei_explore_opts *o, struct job **jobs, int n, const struct ei_trace *ref,
+		    __u64 ref_hash, int total_findings_before)
+{
+	struct job *running[256];
+	struct pollfd pf[256];
+	int next = 0, nrun = 0, done = 0, findings = total_findings_before;
+	int par = o->jobs < 1 ? 1 : o->jobs > 256 ? 256 : o->jobs;
+	double t0 = now();
+
+	while ((next < n || nrun) && !stopping) {
+		while (nrun < par && next < n) {
+			if (start_job(o, jobs[next])) {
+				ei_msg("cannot start a run: %s", strerror(errno));
+				stopping = SIGTERM;
+				break;
+			}
+			running[nrun++] = jobs[next++];
+		}
+		for (int i = 0; i < nrun; i++)
+			pf[i] = (struct pollfd){ .fd = running[i]->rfd, .events = POLLIN };
+		int r = poll(pf, (nfds_t)nrun, 250);
+		if (r < 0 && errno != EINTR)
+			break;
+		for (int i = nrun - 1; r > 0 && i >= 0; i--) {
+			if (!pf[i].revents)
+				continue;
+			finish_job(running[i], ref, ref_hash);
+			findings += running[i]->cls <= C_LOST;
+			running[i] = running[--nrun];
+			done++;
+		}
+		progress(o, done, n, t0, findings, false);
+	}
+	if (stopping) {
+		/* Each worker kills its run on SIGTERM and reports. */
+		for (int i = 0; i < nrun; i++)
+			kill(running[i]->worker, SIGTERM);
+		for (int i = 0; i < nrun; i++)
+			finish_job(running[i], ref, ref_hash);
+	}
+	progress(o, done, n, t0, findings, true);
+	return stopping ? -1 : 0;
+}
+
+/* ---- report ---- */
+
+static void shell_quote(FILE *f, const char *s)
+{
+	if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+=./,:%@") == strlen(s)) {
+		fputs(s, f);
+		return;
+	}
+	fputc('\'', f);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*s, f);
+	}
+	fputc('\'', f);
+}
+
+static char *repro_line(const struct ei_explore_opts *o, const struct job *j)
+{
+	char *line = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&line, &len);
+
+	if (!f)
+		return NULL;
+	fputs("errinj ", f);
+	if (o->backend != EI_BACKEND_AUTO)
+		fprintf(f, "--backend=%s ", ei_backend_name(o->backend));
+	fprintf(f, "-e inject=%s --", j->spec);
+	for (char **a = o->cmd; *a; a++) {
+		fputc(' ', f);
+		shell_quote(f, *a);
+	}
+	fclose(f);
+	return line;
+}
+
+static const char *base(const char *p)
+{
+	const char *s = p ? strrchr(p, '/') : NULL;
+	return s ? s + 1 : p;
+}
+
+/* How many other processes of the reference made at least n calls of nr:
+ * when=n counts per process, so the line fails their n-th call too. */
+static int others(const struct ei_trace *t, int proc, int nr, __u64 n)
+{
+	int k = 0;
+	for (int p = 0; p < t->nprocs; p++)
+		k += p != proc && t->ncalls_of[(size_t)p * EI_NR_SYSCALLS + nr] >= n;
+	return k;
+}
+
+static void frame_text(FILE *f, const struct ei_frame *fr)
+{
+	fprintf(f, "%s", fr->func ? fr->func : "??");
+	if (fr->file)
+		fprintf(f, " at %s:%d", fr->file, fr->line);
+	fprintf(f, " (%s+0x%llx)", base(fr->module), (unsigned long long)fr->offset);
+}
+
+static void json_frame(FILE *f, const struct ei_frame *fr)
+{
+	fputs("{\"function\":", f);
+	if (fr->func)
+		ei_json_string(f, fr->func, 4096);
+	else
+		fputs("null", f);
+	fputs(",\"file\":", f);
+	if (fr->file)
+		ei_json_string(f, fr->file, 4096);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"line\":%d,\"module\":", fr->line);
+	ei_json_string(f, fr->module, 4096);
+	fprintf(f, ",\"offset\":\"0x%llx\",\"build_id\":", (unsigned long long)fr->offset);
+	if (fr->build_id)
+		ei_json_string(f, fr->build_id, 4096);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"own\":%s}", fr->own ? "true" : "false");
+}
+
+struct finding {
+	struct job *j;       /* the first run of the group */
+	int errs[EI_EXPLORE_MAX_ERRNOS * 4];
+	int nerrs;
+	struct job confirm;
+	bool flaky;
+};
+
+static int finding_cmp(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+	if (x->j->cls != y->j->cls)
+		return (int)x->j->cls - (int)y->j->cls;
+	return x->j->call - y->j->call;
+}
+
+static void status_text(FILE *f, int st, bool timed_out)
+{
+	if (timed_out)
+		fputs("timed out", f);
+	else if (WIFSIGNALED(st))
+		fprintf(f, "killed by %s", ei_signal_name(WTERMSIG(st)) ? ei_signal_name(WTERMSIG(st)) : "a signal");
+	else
+		fprintf(f, "exit %d", WEXITSTATUS(st));
+}
+
+static void report(const struct ei_explore_opts *o, const struct ei_trace *t, int njobs,
+		   struct finding *fs, int nf, double secs, int counts[], bool stable)
+{
+	FILE *f = o->out;
+	double rate = secs > 0 ? njobs / secs : 0;
+
+	if (o->json) {
+		fputs("{\"command\":[", f);
+		for (char **a = o->cmd; *a; a++) {
+			if (a != o->cmd)
+				fputc(',', f);
+			ei_json_string(f, *a, 4096);
+		}
+		fputs("],\"set\":", f);
+		ei_json_string(f, o->set_text, 4096);
+		fprintf(f, ",\"by\":\"%s\",\"backend\":\"%s\",\"seed\":%llu,\"timeout\":%g,", o->by_call ? "call" : "site",
+			o->backend == EI_BACKEND_AUTO ? "auto" : ei_backend_name(o->backend),
+			(unsigned long long)o->seed, o->timeout);
+		fprintf(f, "\"reference\":{\"exit\":");
+		if (WIFEXITED(t->status))
+			fprintf(f, "%d,\"signal\":null", WEXITSTATUS(t->status));
+		else
+			fprintf(f, "null,\"signal\":\"%s\"", ei_signal_name(WTERMSIG(t->status)));
+		fprintf(f, ",\"calls\":%d,\"sites\":%d,\"processes\":%d,\"seconds\":%.3f,\"stdout_hash\":\"%016llx\","
+			"\"stderr_hash\":\"%016llx\",\"stable\":%s},", t->ncalls, t->nsites, t->nprocs, t->seconds,
+			(unsigned long long)fnv(t->out, t->outlen), (unsigned long long)fnv(t->errout, t->errlen),
+			stable ? "true" : "false");
+		fprintf(f, "\"runs\":%d,\"seconds\":%.3f,\"runs_per_second\":%.2f,\"classes\":{", njobs, secs, rate);
+		for (int c = 0; c < C_NCLASSES; c++)
+			fprintf(f, "%s\"%s\":%d", c ? "," : "", cls_name[c], counts[c]);
+		fputs("},\"findings\":[", f);
+		for (int i = 0; i < nf; i++) {
+			struct job *j = fs[i].j;
+			const struct ei_call *c = &t->calls[j->call];
+			const struct ei_site *s = &t->sites[c->site];
+			const struct ei_frame *sh = s->nframes ? &s->frames[s->shown] : NULL;
+			char *rl = repro_line(o, j);
+			if (i)
+				fputc(',', f);
+			fprintf(f, "{\"class\":\"%s\",\"signal\":", cls_name[j->cls]);
+			if (j->sig)
+				fprintf(f, "\"%s\"", ei_signal_name(j->sig));
+			else
+				fputs("null", f);
+			fprintf(f, ",\"exit\":");
+			if (WIFEXITED(j->oc.status) && !j->oc.timed_out)
+				fprintf(f, "%d", WEXITSTATUS(j->oc.status));
+			else
+				fputs("null", f);
+			fprintf(f, ",\"syscall\":\"%s\",\"errno\":\"%s\",\"errnos\":[", ei_syscall_name(c->nr),
+				ei_errno_name(j->err));
+			for (int k = 0; k < fs[i].nerrs; k++)
+				fprintf(f, "%s\"%s\"", k ? "," : "", ei_errno_name(fs[i].errs[k]));
+			fprintf(f, "],\"process\":\"%s\",\"when\":%llu,\"other_processes\":%d,\"process_picked\":%s,"
+				"\"sanitizer\":%s,", t->lineage[c->proc], (unsigned long long)c->n,
+				others(t, c->proc, c->nr, c->n), j->picked ? "true" : "false", j->sanitizer ? "true" : "false");
+			fputs("\"site\":", f);
+			if (sh)
+				json_frame(f, sh);
+			else
+				fputs("null", f);
+			fputs(",\"stack\":[", f);
+			for (int k = 0; k < s->nframes; k++) {
+				if (k)
+					fputc(',', f);
+				json_frame(f, &s->frames[k]);
+			}
+			fputs("],\"stderr\":", f);
+			ei_json_string(f, j->errtail ? j->errtail : "", 4096);
+			fputs(",\"reproduce\":", f);
+			ei_json_string(f, rl ? rl : "", 8192);
+			fprintf(f, ",\"confirmed\":\"%s\",\"flaky\":%s}", cls_name[fs[i].confirm.cls], fs[i].flaky ? "true" : "false");
+			free(rl);
+		}
+		fputs("]}\n", f);
+		fflush(f);
+		return;
+	}
+	fprintf(f, "errinj explore: %d runs in %.1f s (%.2f runs/s); reference: %d calls at %d sites in %d process%s, ",
+		njobs, secs, rate, t->ncalls, t->nsites, t->nprocs, t->nprocs == 1 ? "" : "es");
+	status_text(f, t->status, false);
+	fputc('\n', f);
+	if (!stable)
+		fputs("warning: a run with nothing failed did not give the reference's status and stdout: "
+		      "lost and absorbed are unreliable\n", f);
+	for (int c = 0; c < C_NCLASSES; c++)
+		fprintf(f, "%s%s %d", c ? ", " : "runs: ", cls_name[c], counts[c]);
+	fputc('\n', f);
+	if (!nf)
+		fputs("no crash, hang or lost output found\n", f);
+	for (int i = 0; i < nf; i++) {
+		struct job *j = fs[i].j;
+		const struct ei_call *c = &t->calls[j->call];
+		const struct ei_site *s = &t->sites[c->site];
+		char *rl = repro_line(o, j);
+		int k;
+		fprintf(f, "\n%s%s%s%s: %s %s", cls_name[j->cls], j->sig ? " (" : "", j->sig ? ei_signal_name(j->sig) : "",
+			j->sig ? ")" : "", ei_syscall_name(c->nr), ei_errno_name(j->err));
+		for (k = 0; k < fs[i].nerrs; k++)
+			if (fs[i].errs[k] != j->err)
+				fprintf(f, "/%s", ei_errno_name(fs[i].errs[k]));
+		fputs(" in ", f);
+		if (s->nframes)
+			frame_text(f, &s->frames[s->shown]);
+		else
+			fputs("(stack not unwound)", f);
+		fprintf(f, "%s\n", fs[i].flaky ? " [flaky]" : "");
+		fprintf(f, "  call %llu of %s in process %s; ", (unsigned long long)c->n, ei_syscall_name(c->nr),
+			t->lineage[c->proc]);
+		status_text(f, j->oc.status, j->oc.timed_out);
+		fprintf(f, "; confirmed: %s\n", cls_name[fs[i].confirm.cls]);
+		for (k = 0; k < s->nframes; k++) {
+			fprintf(f, "  #%d ", k);
+			frame_text(f, &s->frames[k]);
+			fputc('\n', f);
+		}
+		if (j->errtail && *j->errtail) {
+			char *save = NULL, *dup = strdup(j->errtail);
+			for (char *l = dup ? strtok_r(dup, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save))
+				fprintf(f, "  stderr: %s\n", l);
+			free(dup);
+		}
+		fprintf(f, "  reproduce: %s\n", rl ? rl : "");
+		if ((k = others(t, c->proc, c->nr, c->n)) && j->picked)
+			fprintf(f, "  (when= counts per process: the seed picks process %s's call %llu, not that of the %d "
+				   "other process%s that make one)\n",
+				t->lineage[c->proc], (unsigned long long)c->n, k, k == 1 ? "" : "es");
+		else if (k)
+			fprintf(f, "  (when= counts per process: this line also fails call %llu of %s in %d other process%s)\n",
+				(unsigned long long)c->n, ei_syscall_name(c->nr), k, k == 1 ? "" : "es");
+		free(rl);
+	}
+	fflush(f);
+}
+
+/* ---- the exploration ---- */
+
+static __u64 mix(__u64 x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+/* The rule that fails call n of nr in the call's process alone. when=n
+ * counts per process, so where other processes of the reference make an
+ * n-th call of nr too, a seeded prob=0.5 tells them apart: every backend
+ * draws mix(seed ^ mix(rule << 48 ^ nr << 32 ^ n) ^ lineage) and fires
+ * below prob, so a seed under which only this process's draw fires
+ * fails only its call, reproducibly and with plain errinj. */
+static void make_spec(const struct ei_trace *t, const struct ei_call *c, int err, struct job *j)
+{
+	__u64 others[64], base = ei_mix64(((__u64)c->nr << 32) ^ c->n), half = 1ULL << 31;
+	int n = 0, p;
+
+	j->picked = false;
+	snprintf(j->spec, sizeof(j->spec), "%s:error=%s:when=%llu", ei_syscall_name(c->nr), ei_errno_name(err),
+		 (unsigned long long)c->n);
+	for (p = 0; p < t->nprocs; p++) {
+		if (p == c->proc || t->ncalls_of[(size_t)p * EI_NR_SYSCALLS + c->nr] < c->n)
+			continue;
+		if (n == (int)(sizeof(others) / sizeof(others[0])))
+			return; /* too many to tell apart: said in the report */
+		others[n++] = t->key[p];
+	}
+	if (!n)
+		return;
+	/* Each other process is missed with probability 1/2: 2^(n+1)
+	 * seeds on average; past 2^24, give up and say so. */
+	for (__u64 seed = 1; seed < (1ULL << 24); seed++) {
+		bool ok = (ei_mix64(seed ^ base ^ t->key[c->proc]) & 0xffffffffULL) < half;
+		for (int k = 0; ok && k < n; k++)
+			ok = (ei_mix64(seed ^ base ^ others[k]) & 0xffffffffULL) >= half;
+		if (ok) {
+			snprintf(j->spec, sizeof(j->spec), "%s:error=%s:when=%llu:prob=0.5:seed=%llu",
+				 ei_syscall_name(c->nr), ei_errno_name(err), (unsigned long long)c->n,
+				 (unsigned long long)seed);
+			j->picked = true;
+			return;
+		}
+	}
+}
+
+static int job_order(const void *a, const void *b)
+{
+	const struct job *x = a, *y = b;
+	if (x->call != y->call)
+		return x->call - y->call;
+	return x->err - y->err;
+}
+
+int ei_explore(const struct ei_explore_opts *o)
+{
+	struct ei_trace t;
+	struct job *jobs = NULL, **jp = NULL;
+	struct finding *fs = NULL;
+	int njobs = 0, cap, nf = 0, ret = EI_EXIT_FAIL, counts[C_NCLASSES] = { 0 };
+	char err[512];
+	__u64 ref_hash;
+	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term, old_hup;
+	bool handlers = false, stable = true;
+	struct job control = { .call = -1 };
+	double t0;
+
+	if (ei_trace_run(o->cmd, o->set, &t, err, sizeof(err))) {
+		ei_msg("reference run: %s", err);
+		return EI_EXIT_FAIL;
+	}
+	if (t.unwind_failed)
+		ei_msg("warning: some call stacks could not be unwound");
+	ref_hash = fnv(t.out, t.outlen);
+	/* The runs: per site its first call (or, --by=call, every call),
+	 * times the syscall's errnos. */
+	cap = t.ncalls * EI_EXPLORE_MAX_ERRNOS + 1;
+	if (!(jobs = calloc((size_t)cap, sizeof(*jobs))))
+		goto oom;
+	for (int i = 0; i < t.ncalls; i++) {
+		const struct ei_call *c = &t.calls[i];
+		int errs[EI_EXPLORE_MAX_ERRNOS], ne;
+		if (!o->by_call && t.sites[c->site].first != i)
+			continue;
+		if (o->nerr[c->nr]) {
+			ne = o->nerr[c->nr];
+			memcpy(errs, o->err[c->nr], sizeof(errs));
+		} else {
+			ne = ei_explore_errnos(c->nr, errs);
+		}
+		for (int k = 0; k < ne; k++) {
+			struct job *j = &jobs[njobs++];
+			j->call = i;
+			j->err = errs[k];
+			make_spec(&t, c, errs[k], j);
+		}
+	}
+	/* --max-runs: a subset drawn by --seed, then run in call order. */
+	if (o->max_runs && njobs > o->max_runs) {
+		for (int i = njobs - 1; i > 0; i--) {
+			int k = (int)(mix(o->seed ^ (__u64)i) % (__u64)(i + 1));
+			struct job tmp = jobs[i];
+			jobs[i] = jobs[k];
+			jobs[k] = tmp;
+		}
+		njobs = (int)o->max_runs;
+		qsort(jobs, (size_t)njobs, sizeof(*jobs), job_order);
+	}
+	if (!(jp = calloc((size_t)njobs + 1, sizeof(*jp))) || !(fs = calloc((size_t)njobs + 1, sizeof(*fs))))
+		goto oom;
+	for (int i = 0; i < njobs; i++)
+		jp[i] = &jobs[i];
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	handlers = true;
+	/* A control run, the injector in place and nothing failed: a command
+	 * whose status or stdout changes from run to run would make every
+	 * run look lost. */
+	if (t.ncalls) {
+		struct job *cp = &control;
+		snprintf(control.spec, sizeof(control.spec), "%s:error=EIO:when=4000000000", ei_syscall_name(t.calls[0].nr));
+		if (run_jobs(o, &cp, 1, &t, ref_hash, 0))
+			goto stopped;
+		stable = !control.oc.error[0] && !control.oc.timed_out && control.oc.status == t.status &&
+			 control.out_hash == ref_hash;
+		if (!stable)
+			ei_msg("warning: a run with nothing failed did not give the reference's status and stdout "
+			       "(%s): lost and absorbed are unreliable",
+			       control.oc.error[0] ? control.oc.error : "the command does not do the same each run");
+	}
+	t0 = now();
+	if (run_jobs(o, jp, njobs, &t, ref_hash, 0))
+		goto stopped;
+	{
+		double secs = now() - t0;
+		for (int i = 0; i < njobs; i++) {
+			struct job *j = &jobs[i];
+			int site = t.calls[j->call].site, k;
+			if (++counts[j->cls] == 1 && j->cls == C_ERROR)
+				ei_msg("a run could not be made (%s): %s", j->spec, j->oc.error);
+			if (j->cls > C_LOST)
+				continue;
+			/* One finding per (site, class, signal). */
+			for (k = 0; k < nf; k++)
+				if (t.calls[fs[k].j->call].site == site && fs[k].j->cls == j->cls && fs[k].j->sig == j->sig)
+					break;
+			if (k == nf)
+				fs[nf++].j = j;
+			if (fs[k].nerrs < (int)(sizeof(fs[k].errs) / sizeof(fs[k].errs[0])))
+				fs[k].errs[fs[k].nerrs++] = j->err;
+		}
+		/* Each finding once more: one that does not recur is flaky. */
+		for (int i = 0; i < nf; i++) {
+			fs[i].confirm.call = fs[i].j->call;
+			fs[i].confirm.err = fs[i].j->err;
+			memcpy(fs[i].confirm.spec, fs[i].j->spec, sizeof(fs[i].confirm.spec));
+			fs[i].confirm.picked = fs[i].j->picked;
+			jp[i] = &fs[i].confirm;
+		}
+		if (run_jobs(o, jp, nf, &t, ref_hash, nf))
+			goto stopped;
+		for (int i = 0; i < nf; i++)
+			fs[i].flaky = fs[i].confirm.cls != fs[i].j->cls || fs[i].confirm.sig != fs[i].j->sig;
+		qsort(fs, (size_t)nf, sizeof(*fs), finding_cmp);
+		report(o, &t, njobs, fs, nf, secs, counts, stable);
+		ret = 0;
+		for (int i = 0; i < nf; i++)
+			ret = fs[i].flaky ? ret : 3;
+	}
+	goto cleanup;
+stopped:
+	ei_msg("stopped by %s", ei_signal_name(stopping) ? ei_signal_name(stopping) : "a signal");
+	ret = 128 + stopping;
+	goto cleanup;
+oom:
+	ei_msg("out of memory");
+cleanup:
+	if (handlers) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+		sigaction(SIGHUP, &old_hup, NULL);
+	}
+	for (int i = 0; jobs && i < njobs; i++)
+		free(jobs[i].errtail);
+	for (int i = 0; fs && i < nf; i++)
+		free(fs[i].confirm.errtail);
+	free(control.errtail);
+	free(jobs);
+	free(jp);
+	free(fs);
+	ei_trace_free(&t);
+	return ret;
+}

@@ -1,0 +1,619 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * explore's reference run: the command under ptrace (seized, following
+ * forks, vforks, clones and execs), stopped only at the selected syscalls
+ * by a seccomp filter that returns SECCOMP_RET_TRACE for them (as strace
+ * --seccomp-bpf does), and at each such stop its user call stack unwound
+ * with elfutils' libdwfl from the stopped thread itself (registers and
+ * stack read through ptrace, as strace -k does): the stack at the call,
+ * the same one a copy taken there would give. Debian's binaries have no
+ * frame pointers, so the unwinder reads .eh_frame / .debug_frame.
+ */
+#include <elfutils/libdwfl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+
+#include "explore.h"
+
+struct proc {
+	pid_t tgid;
+	bool gone;
+	Dwfl *dwfl;
+	bool attached;
+	char exe[4096];
+	__u64 counts[EI_NR_SYSCALLS];
+};
+
+struct thread {
+	pid_t tid;
+	int proc;
+	bool in_call; /* between a seccomp stop and its syscall-exit stop */
+	int call;     /* the call it is in */
+};
+
+struct tracer {
+	struct ei_trace *t;
+	struct proc *procs;
+	int nprocs, cap_procs;
+	struct thread *threads;
+	int nthreads, cap_threads;
+	int *nchildren; /* per process, for lineage names */
+	int cap_calls, cap_sites;
+};
+
+static void *grow(void *p, int *cap, int need, size_t size)
+{
+	if (need <= *cap)
+		return p;
+	int n = *cap ? *cap * 2 : 64;
+	while (n < need)
+		n *= 2;
+	void *q = realloc(p, (size_t)n * size);
+	if (!q)
+		return NULL;
+	memset((char *)q + (size_t)*cap * size, 0, (size_t)(n - *cap) * size);
+	*cap = n;
+	return q;
+}
+
+static pid_t tgid_of(pid_t tid)
+{
+	char path[64], line[256];
+	pid_t tgid = tid;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if (!(f = fopen(path, "re")))
+		return tid;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
+}
+
+/* A new process, child of parent (-1 for the command). */
+static int add_proc(struct tracer *tr, pid_t tgid, int parent)
+{
+	struct ei_trace *t = tr->t;
+	int cap, i = tr->nprocs;
+	struct proc *p = grow(tr->procs, &tr->cap_procs, i + 1, sizeof(*p));
+
+	if (!p)
+		return -1;
+	tr->procs = p;
+	cap = tr->cap_procs;
+	{
+		char **l = realloc(t->lineage, (size_t)cap * sizeof(*l));
+		int *nc = realloc(tr->nchildren, (size_t)cap * sizeof(*nc));
+		__u64 *k = realloc(t->key, (size_t)cap * sizeof(*k));
+		if (l)
+			t->lineage = l;
+		if (nc)
+			tr->nchildren = nc;
+		if (k)
+			t->key = k;
+		if (!l || !nc || !k)
+			return -1;
+	}
+	memset(&p[i], 0, sizeof(p[i]));
+	p[i].tgid = tgid;
+	tr->nchildren[i] = 0;
+	if (parent < 0) {
+		t->lineage[i] = strdup("1");
+		t->key[i] = 0;
+	} else {
+		int k = ++tr->nchildren[parent];
+		if (asprintf(&t->lineage[i], "%s.%d", t->lineage[parent], k) < 0)
+			t->lineage[i] = NULL;
+		t->key[i] = ei_mix64(t->key[parent] ^ ei_mix64((__u64)k));
+	}
+	if (!t->lineage[i])
+		return -1;
+	tr->nprocs = t->nprocs = i + 1;
+	return i;
+}
+
+static int find_proc(struct tracer *tr, pid_t tgid)
+{
+	for (int i = tr->nprocs - 1; i >= 0; i--)
+		if (tr->procs[i].tgid == tgid && !tr->procs[i].gone)
+			return i;
+	return -1;
+}
+
+static struct thread *find_thread(struct tracer *tr, pid_t tid)
+{
+	for (int i = 0; i < tr->nthreads; i++)
+		if (tr->threads[i].tid == tid)
+			return &tr->threads[i];
+	return NULL;
+}
+
+static struct thread *add_thread(struct tracer *tr, pid_t tid, int proc)
+{
+	struct thread *th = grow(tr->threads, &tr->cap_threads, tr->nthreads + 1, sizeof(*th));
+
+	if (!th)
+		return NULL;
+	tr->threads = th;
+	th = &tr->threads[tr->nthreads++];
+	*th = (struct thread){ .tid = tid, .proc = proc };
+	return th;
+}
+
+static void drop_thread(struct tracer *tr, pid_t tid)
+{
+	for (int i = 0; i < tr->nthreads; i++)
+		if (tr->threads[i].tid == tid) {
+			tr->threads[i] = tr->threads[--tr->nthreads];
+			return;
+		}
+}
+
+/* The thread of tid, known or new: a new one's process is found by its
+ * tgid (its creator's event may come after its first stop). */
+static struct thread *thread_of(struct tracer *tr, pid_t tid)
+{
+	struct thread *th = find_thread(tr, tid);
+	pid_t tgid;
+	int p;
+
+	if (th)
+		return th;
+	tgid = tgid_of(tid);
+	p = find_proc(tr, tgid);
+	if (p < 0) {
+		/* A process whose fork event we have not seen yet: its parent
+		 * is found from /proc. */
+		char path[64], line[256];
+		pid_t ppid = 0;
+		FILE *f;
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)tgid);
+		if ((f = fopen(path, "re"))) {
+			while (fgets(line, sizeof(line), f))
+				if (sscanf(line, "PPid: %d", &ppid) == 1)
+					break;
+			fclose(f);
+		}
+		p = add_proc(tr, tgid, find_proc(tr, ppid) >= 0 ? find_proc(tr, ppid) : 0);
+		if (p < 0)
+			return NULL;
+	}
+	return add_thread(tr, tid, p);
+}
+
+static void proc_forget(struct proc *p)
+{
+	if (p->dwfl)
+		dwfl_end(p->dwfl);
+	p->dwfl = NULL;
+	p->attached = false;
+}
+
+static const Dwfl_Callbacks dwfl_callbacks = {
+	.find_elf = dwfl_linux_proc_find_elf,
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+};
+
+/* The process's modules as they are now (a library mapped since the last
+ * stop is reported; those already known are kept with what was read of
+ * them), attached for unwinding. */
+static Dwfl *proc_dwfl(struct proc *p)
+{
+	if (!p->dwfl) {
+		char path[64];
+		ssize_t n;
+		if (!(p->dwfl = dwfl_begin(&dwfl_callbacks)))
+			return NULL;
+		snprintf(path, sizeof(path), "/proc/%d/exe", (int)p->tgid);
+		n = readlink(path, p->exe, sizeof(p->exe) - 1);
+		p->exe[n > 0 ? n : 0] = 0;
+	}
+	dwfl_report_begin(p->dwfl);
+	if (dwfl_linux_proc_report(p->dwfl, p->tgid) || dwfl_report_end(p->dwfl, NULL, NULL)) {
+		proc_forget(p);
+		return NULL;
+	}
+	if (!p->attached) {
+		/* true: the thread is stopped by us already. */
+		if (dwfl_linux_proc_attach(p->dwfl, p->tgid, true)) {
+			proc_forget(p);
+			return NULL;
+		}
+		p->attached = true;
+	}
+	return p->dwfl;
+}
+
+struct unwind {
+	Dwfl *dwfl;
+	Dwarf_Addr pcs[EI_EXPLORE_MAX_FRAMES];
+	int n;
+};
+
+static int frame_cb(Dwfl_Frame *state, void *arg)
+{
+	struct unwind *u = arg;
+	Dwarf_Addr pc;
+	bool activation;
+
+	if (!dwfl_frame_pc(state, &pc, &activation))
+		return DWARF_CB_ABORT;
+	/* A return address points after the call: look up the call itself. */
+	u->pcs[u->n++] = activation ? pc : pc - 1;
+	return u->n < EI_EXPLORE_MAX_FRAMES ? DWARF_CB_OK : DWARF_CB_ABORT;
+}
+
+static char *hex(const unsigned char *b, int n)
+{
+	char *s = malloc((size_t)n * 2 + 1);
+
+	if (!s)
+		return NULL;
+	for (int i = 0; i < n; i++)
+		sprintf(s + 2 * i, "%02x", b[i]);
+	s[2 * n] = 0;
+	return s;
+}
+
+/* Module, offset and names of the frame at pc. */
+static void describe(Dwfl *dwfl, Dwarf_Addr pc, const char *exe, struct ei_frame *f)
+{
+	Dwfl_Module *m = dwfl_addrmodule(dwfl, pc);
+	const unsigned char *bits;
+	const char *name, *sym, *src;
+	Dwarf_Addr base = 0, vaddr;
+	Dwfl_Line *line;
+	int n, lineno = 0;
+
+	memset(f, 0, sizeof(*f));
+	if (!m) {
+		f->module = strdup("?");
+		f->offset = pc;
+		return;
+	}
+	name = dwfl_module_info(m, NULL, &base, NULL, NULL, NULL, NULL, NULL);
+	f->module = strdup(name ? name : "?");
+	f->offset = pc - base;
+	f->own = name && exe && !strcmp(name, exe);
+	n = dwfl_module_build_id(m, &bits, &vaddr);
+	if (n > 0)
+		f->build_id = hex(bits, n);
+	sym = dwfl_module_addrname(m, pc);
+	if (sym)
+		f->func = strdup(sym);
+	line = dwfl_module_getsrc(m, pc);
+	if (line && (src = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL))) {
+		f->file = strdup(src);
+		f->line = lineno;
+	}
+}
+
+static void free_frames(struct ei_frame *f, int n)
+{
+	for (int i = 0; i < n && f; i++) {
+		free(f[i].module);
+		free(f[i].build_id);
+		free(f[i].func);
+		free(f[i].file);
+	}
+	free(f);
+}
+
+/* The site of a call of nr by thread th: its stack, unwound now. */
+static int site_of(struct tracer *tr, struct thread *th, int nr)
+{
+	struct ei_trace *t = tr->t;
+	struct proc *p = &tr->procs[th->proc];
+	struct unwind u = { 0 };
+	struct ei_frame *fr = NULL;
+	char *key = NULL;
+	size_t keylen = 0;
+	FILE *k;
+	int i, site = -1;
+
+	u.dwfl = proc_dwfl(p);
+	if (u.dwfl)
+		dwfl_getthread_frames(u.dwfl, th->tid, frame_cb, &u);
+	if (!u.n)
+		t->unwind_failed = true;
+	fr = calloc(u.n ? (size_t)u.n : 1, sizeof(*fr));
+	if (!fr)
+		return -1;
+	for (i = 0; i < u.n; i++)
+		describe(u.dwfl, u.pcs[i], p->exe, &fr[i]);
+	/* The key: which module (build-id, else path) at which offset. */
+	if (!(k = open_memstream(&key, &keylen)))
+		goto cleanup;
+	fprintf(k, "%d", nr);
+	for (i = 0; i < u.n; i++)
+		fprintf(k, ";%s+%llx", fr[i].build_id ? fr[i].build_id : fr[i].module, (unsigned long long)fr[i].offset);
+	fclose(k);
+	for (i = 0; i < t->nsites; i++)
+		if (!strcmp(t->sites[i].key, key)) {
+			site = i;
+			goto cleanup;
+		}
+	{
+		struct ei_site *s = grow(t->sites, &tr->cap_sites, t->nsites + 1, sizeof(*s));
+		if (!s)
+			goto cleanup;
+		t->sites = s;
+		s = &t->sites[t->nsites];
+		*s = (struct ei_site){ .key = key, .nr = nr, .frames = fr, .nframes = u.n, .first = t->ncalls };
+		for (i = 0; i < u.n; i++)
+			if (fr[i].own) {
+				s->shown = i;
+				break;
+			}
+		key = NULL;
+		fr = NULL;
+		site = t->nsites++;
+	}
+cleanup:
+	free(key);
+	free_frames(fr, u.n);
+	return site;
+}
+
+/* The filter: SECCOMP_RET_TRACE for the selected syscalls of x86_64,
+ * everything else allowed. */
+static int install_filter(const __u64 *set)
+{
+	struct sock_filter f[EI_NR_SYSCALLS + 8];
+	int n = 0, nsel = 0;
+
+	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
+		nsel += !!(set[nr / 64] & (1ULL << (nr % 64)));
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	/* Each match jumps to the RET_TRACE at the end: nsel - k - 1 tests
+	 * after the k-th, then the RET_ALLOW. */
+	for (int nr = 0, k = 0; nr < EI_NR_SYSCALLS; nr++) {
+		if (!(set[nr / 64] & (1ULL << (nr % 64))))
+			continue;
+		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr,
+						      (unsigned char)(nsel - k - 1 + 1), 0);
+		k++;
+	}
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE);
+	struct sock_fprog prog = { .len = (unsigned short)n, .filter = f };
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -1;
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+}
+
+static char *slurp(int fd, size_t *len)
+{
+	off_t end = lseek(fd, 0, SEEK_END);
+	char *buf = malloc(end > 0 ? (size_t)end + 1 : 1);
+
+	*len = 0;
+	if (!buf)
+		return NULL;
+	if (end > 0 && pread(fd, buf, (size_t)end, 0) == end)
+		*len = (size_t)end;
+	buf[*len] = 0;
+	return buf;
+}
+
+int ei_trace_run(char *const argv[], const __u64 *set, struct ei_trace *t, char *err, size_t len)
+{
+	struct tracer tr = { .t = t };
+	int ofd = -1, efd = -1, st, ret = -1, cmd = -1;
+	struct timespec t0, t1;
+	bool exec_seen = false;
+	pid_t pid = -1;
+
+	memset(t, 0, sizeof(*t));
+	/* More than 255 selected syscalls would overflow a jump offset. */
+	{
+		int nsel = 0;
+		for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
+			nsel += !!(set[nr / 64] & (1ULL << (nr % 64)));
+		if (nsel > 255)
+			return ei_fail(err, len, "-s selects %d syscalls: at most 255", nsel);
+	}
+	ofd = memfd_create("explore-out", MFD_CLOEXEC);
+	efd = memfd_create("explore-err", MFD_CLOEXEC);
+	if (ofd < 0 || efd < 0) {
+		ei_fail(err, len, "memfd_create: %s", strerror(errno));
+		goto cleanup;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pid = fork();
+	if (pid < 0) {
+		ei_fail(err, len, "fork: %s", strerror(errno));
+		goto cleanup;
+	}
+	if (pid == 0) {
+		int in = open("/dev/null", O_RDONLY);
+		/* Gone with us, whatever happens to us. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (in < 0 || dup2(in, 0) < 0 || dup2(ofd, 1) < 0 || dup2(efd, 2) < 0)
+			_exit(126);
+		raise(SIGSTOP);
+		if (install_filter(set))
+			_exit(126);
+		execvp(argv[0], argv);
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	if (waitpid(pid, &st, WSTOPPED) != pid || !WIFSTOPPED(st)) {
+		ei_fail(err, len, "the command stopped before it could be traced");
+		goto cleanup;
+	}
+	if (ptrace(PTRACE_SEIZE, pid, 0,
+		   PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
+			   PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL)) {
+		ei_fail(err, len, "cannot trace the command (ptrace): %s", strerror(errno));
+		goto cleanup;
+	}
+	if (add_proc(&tr, pid, -1) < 0 || !add_thread(&tr, pid, 0))
+		goto oom;
+	kill(pid, SIGCONT);
+	for (;;) {
+		pid_t tid = waitpid(-1, &st, __WALL);
+		struct thread *th;
+		int sig, event, resume_sig = 0;
+		enum __ptrace_request how = PTRACE_CONT;
+		if (tid < 0) {
+			if (errno == EINTR)
+				continue;
+			break; /* no more children */
+		}
+		if (WIFEXITED(st) || WIFSIGNALED(st)) {
+			th = find_thread(&tr, tid);
+			if (tid == pid) {
+				t->status = st;
+				cmd = 0;
+			}
+			if (th && tr.procs[th->proc].tgid == tid) {
+				tr.procs[th->proc].gone = true;
+				proc_forget(&tr.procs[th->proc]);
+			}
+			drop_thread(&tr, tid);
+			continue;
+		}
+		if (!WIFSTOPPED(st))
+			continue;
+		if (!(th = thread_of(&tr, tid)))
+			goto oom;
+		sig = WSTOPSIG(st);
+		event = (st >> 16) & 0xff;
+		if (event == PTRACE_EVENT_SECCOMP) {
+			struct user_regs_struct regs;
+			struct proc *p = &tr.procs[th->proc];
+			int nr;
+			if (ptrace(PTRACE_GETREGS, tid, 0, &regs))
+				goto resume;
+			nr = (int)regs.orig_rax;
+			if (nr < 0 || nr >= EI_NR_SYSCALLS || !exec_seen)
+				goto resume;
+			{
+				struct ei_call *c = grow(t->calls, &tr.cap_calls, t->ncalls + 1, sizeof(*c));
+				int site;
+				if (!c)
+					goto oom;
+				t->calls = c;
+				site = site_of(&tr, th, nr);
+				if (site < 0)
+					goto oom;
+				c = &t->calls[t->ncalls];
+				*c = (struct ei_call){ .proc = th->proc, .nr = nr, .n = ++p->counts[nr], .site = site };
+				t->sites[site].calls++;
+				th->in_call = true;
+				th->call = t->ncalls++;
+			}
+			how = PTRACE_SYSCALL; /* to see its result */
+		} else if (sig == (SIGTRAP | 0x80)) {
+			if (th->in_call) {
+				struct user_regs_struct regs;
+				if (!ptrace(PTRACE_GETREGS, tid, 0, &regs))
+					t->calls[th->call].ret = (long long)regs.rax;
+				th->in_call = false;
+			}
+		} else if (event == PTRACE_EVENT_EXEC) {
+			/* The tgid stays; its modules are new. A thread that
+			 * exec'd took the tgid: its old tid is gone. */
+			struct proc *p = &tr.procs[th->proc];
+			unsigned long old = 0;
+			ptrace(PTRACE_GETEVENTMSG, tid, 0, &old);
+			if ((pid_t)old != tid)
+				drop_thread(&tr, (pid_t)old);
+			proc_forget(p);
+			if (th->proc == 0)
+				exec_seen = true;
+		} else if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK || event == PTRACE_EVENT_CLONE) {
+			unsigned long child = 0;
+			if (!ptrace(PTRACE_GETEVENTMSG, tid, 0, &child) && !find_thread(&tr, (pid_t)child)) {
+				pid_t tg = tgid_of((pid_t)child);
+				int parent = th->proc;
+				int p = tg == tr.procs[parent].tgid ? parent : add_proc(&tr, (pid_t)child, parent);
+				if (p < 0 || !add_thread(&tr, (pid_t)child, p))
+					goto oom;
+			}
+		} else if (event == PTRACE_EVENT_STOP || event) {
+			/* A new thread's first stop, or a group-stop: go on. */
+		} else {
+			resume_sig = sig; /* a signal for the tracee */
+		}
+resume:
+		ptrace(how, tid, 0, resume_sig);
+	}
+	if (cmd < 0) {
+		ei_fail(err, len, "lost track of the command");
+		goto cleanup;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	t->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	t->out = slurp(ofd, &t->outlen);
+	t->errout = slurp(efd, &t->errlen);
+	if (!t->out || !t->errout)
+		goto oom;
+	if (!exec_seen) {
+		ei_fail(err, len, "cannot run %s", argv[0]);
+		goto cleanup;
+	}
+	if (!(t->ncalls_of = calloc((size_t)tr.nprocs * EI_NR_SYSCALLS, sizeof(*t->ncalls_of))))
+		goto oom;
+	for (int i = 0; i < tr.nprocs; i++)
+		memcpy(&t->ncalls_of[(size_t)i * EI_NR_SYSCALLS], tr.procs[i].counts, sizeof(tr.procs[i].counts));
+	ret = 0;
+	goto cleanup;
+oom:
+	ei_fail(err, len, "out of memory");
+cleanup:
+	if (ret && pid > 0) {
+		kill(pid, SIGKILL);
+		while (waitpid(-1, &st, __WALL) > 0)
+			;
+	}
+	for (int i = 0; i < tr.nprocs; i++)
+		proc_forget(&tr.procs[i]);
+	free(tr.procs);
+	free(tr.threads);
+	free(tr.nchildren);
+	if (ofd >= 0)
+		close(ofd);
+	if (efd >= 0)
+		close(efd);
+	return ret;
+}
+
+void ei_trace_free(struct ei_trace *t)
+{
+	for (int i = 0; i < t->nsites; i++) {
+		free(t->sites[i].key);
+		free_frames(t->sites[i].frames, t->sites[i].nframes);
+	}
+	for (int i = 0; i < t->nprocs && t->lineage; i++)
+		free(t->lineage[i]);
+	free(t->lineage);
+	free(t->key);
+	free(t->ncalls_of);
+	free(t->sites);
+	free(t->calls);
+	free(t->out);
+	free(t->errout);
+	memset(t, 0, sizeof(*t));
+}

@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# errinj explore on tests/progs/planted.c: each planted bug found, rightly
+# classified, at the right function and line (build -g), and its printed
+# reproduction line reproduces it with plain errinj; the correct paths
+# give no finding; the JSON report is read back; bad input exits 2; a
+# SIGTERM in the middle leaves no process, program or link behind.
+# backends: auto seccomp
+. "$(dirname "$0")/../lib.sh"
+
+E=$BIN/errinj
+P=$B/tests/planted
+SRC=$TOP/tests/progs/planted.c
+# The reproduction lines say plain "errinj".
+export PATH=$BIN:$PATH
+# A hung run ends at the timeout: long enough for a normal run of the
+# planted program on the slowest setting (TCG, with other VMs sharing the
+# host), short enough for the test.
+TMO=15
+
+# line NAME: the line of planted.c marked "PLANTED: NAME".
+line() { grep -n "PLANTED: $1 \*/" "$SRC" | cut -d: -f1; }
+
+# explore_planted ARGS...: explores planted on a file of its own; the
+# JSON report in $T/report.json.
+explore_planted() {
+    echo "hello" >"$T/input"
+    chmod a+r "$T/input"
+    RUN_TIMEOUT=600 run "$E" explore --json -j2 --timeout $TMO -s openat,write --errno openat=ENOENT \
+        "$@" -- "$P" "$T/input"
+    printf '%s\n' "$OUT" >"$T/report.json"
+}
+
+# finding CLASS FUNCTION: the JSON of the one finding of CLASS whose
+# stack holds FUNCTION, on stdout (fails unless exactly one).
+finding() {
+    python3 - "$T/report.json" "$1" "$2" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+fs = [f for f in d["findings"] if f["class"] == sys.argv[2]
+      and any(s["function"] == sys.argv[3] for s in f["stack"])]
+if len(fs) != 1:
+    print("%d %s findings in %s" % (len(fs), sys.argv[2], sys.argv[3]), file=sys.stderr)
+    sys.exit(1)
+json.dump(fs[0], sys.stdout)
+EOF
+}
+
+# field JSON EXPR: a Python expression on finding f.
+field() { python3 -c 'import json,sys; f=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"; }
+
+# frame_line JSON FUNCTION: "file:line" of FUNCTION's frame in the stack.
+frame_line() {
+    field "$1" "[s['file'].split('/')[-1] + ':' + str(s['line']) for s in f['stack'] if s['function'] == '$2'][0]"
+}
+
+# reproduce JSON: runs the finding's reproduction line; RC, OUT, ERR.
+reproduce() {
+    local cmd
+    cmd=$(field "$1" "f['reproduce']")
+    RUN_TIMEOUT=$TMO run sh -c "$cmd"
+}
+
+planted() {
+    explore_planted
+    assert_eq "exit status (findings)" "$RC" 3 || return 1
+    local f g
+    # A crash on an open whose result is not checked.
+    f=$(finding crashed crash_unchecked 2>&9) || return 1
+    assert_eq "crash signal" "$(field "$f" "f['signal']")" SIGSEGV &&
+        assert_eq "crash site" "$(field "$f" "f['site']['function']")" crash_unchecked &&
+        assert_eq "crash line" "$(field "$f" "f['site']['file'].split('/')[-1] + ':' + str(f['site']['line'])")" \
+            "planted.c:$(line crash)" &&
+        assert_eq "crash syscall" "$(field "$f" "f['syscall'] + ' ' + f['errno']")" "openat ENOENT" &&
+        assert_eq "crash confirmed" "$(field "$f" "f['confirmed'] + ' ' + str(f['flaky'])")" "crashed False" ||
+        return 1
+    reproduce "$f"
+    assert_eq "crash reproduced: exit status" "$RC" 139 || return 1
+    # A failed open waited on forever.
+    f=$(finding hung retry_forever 2>&9) || return 1
+    assert_eq "hang site" "$(field "$f" "f['site']['function']")" retry_forever &&
+        assert_eq "hang line" "$(frame_line "$f" retry_forever)" "planted.c:$(line hang)" &&
+        assert_eq "hang confirmed" "$(field "$f" "f['confirmed'] + ' ' + str(f['flaky'])")" "hung False" ||
+        return 1
+    reproduce "$f"
+    assert_eq "hang reproduced: timeout's status" "$RC" 124 || return 1
+    # An ignored write error: exit 0, the output changed.
+    f=$(finding lost report 2>&9) || return 1
+    assert_eq "lost site" "$(field "$f" "f['site']['function']")" report &&
+        assert_eq "lost line" "$(frame_line "$f" report)" "planted.c:$(line lost)" &&
+        assert_eq "lost syscall" "$(field "$f" "f['syscall']")" write &&
+        assert_eq "lost errnos" "$(field "$f" "','.join(f['errnos'])")" "ENOSPC,EIO" ||
+        return 1
+    reproduce "$f"
+    assert_eq "lost reproduced: exit status" "$RC" 0 &&
+        assert_eq "lost reproduced: stdout" "$OUT" "" || return 1
+    # The helper's unchecked caller crashes, its checked caller does not.
+    f=$(finding crashed unchecked_caller 2>&9) || return 1
+    assert_eq "helper site" "$(field "$f" "f['site']['function']")" open_helper &&
+        assert_eq "helper line" "$(frame_line "$f" open_helper)" "planted.c:$(line helper)" &&
+        assert_eq "helper caller line" "$(frame_line "$f" unchecked_caller)" "planted.c:$(line unchecked_caller)" ||
+        return 1
+    reproduce "$f"
+    assert_eq "helper crash reproduced: exit status" "$RC" 139 || return 1
+    # The correct paths are no finding; every finding is one above.
+    g=$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(sorted(set(f["class"] for f in d["findings"] for s in f["stack"] if s["function"] in ("handled", "checked_caller"))),
+      len(d["findings"]), d["classes"]["handled"] >= 2, d["classes"]["error"], d["classes"]["unreached"])' "$T/report.json")
+    assert_eq "handled paths, findings, handled runs, errors, unreached" "$g" "[] 4 True 0 0"
+}
+subtest planted planted
+
+# The correct program: every run ends, none crashes, hangs or loses output.
+clean() {
+    echo "hello" >"$T/input"
+    RUN_TIMEOUT=600 run "$E" explore --json -j2 --timeout $TMO -s %file,%desc -- "$P" "$T/input" clean
+    assert_eq "exit status" "$RC" 0 || return 1
+    printf '%s\n' "$OUT" >"$T/report.json"
+    local g
+    g=$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = d["classes"]
+print(len(d["findings"]), c["crashed"], c["hung"], c["lost"], c["error"], d["runs"] > 5, d["reference"]["exit"],
+      d["reference"]["stable"])' "$T/report.json")
+    assert_eq "findings crashed hung lost errors, runs, reference exit, stable" "$g" "0 0 0 0 0 True 0 True"
+}
+subtest clean clean
+
+# A command whose output changes from run to run is said to be: its runs
+# cannot tell lost from absorbed.
+unstable() {
+    RUN_TIMEOUT=600 run "$E" explore --json -j2 --timeout $TMO -s openat --errno ENOENT -- sh -c 'date +%N'
+    printf '%s\n' "$OUT" >"$T/report.json"
+    assert_eq "stable" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["reference"]["stable"])' "$T/report.json")" False &&
+        assert_match "warning" "$ERR" "^errinj: warning: a run with nothing failed did not give the reference's status and stdout"
+}
+subtest unstable unstable
+
+# The text report names the finding, its line, and the reproduction line.
+text_report() {
+    echo "hello" >"$T/input"
+    RUN_TIMEOUT=600 run "$E" explore -j2 --timeout $TMO -s write -- "$P" "$T/input"
+    assert_eq "exit status" "$RC" 3 &&
+        assert_match "headline" "$OUT" "^lost: write ENOSPC/EIO in report at [^ ]*planted.c:$(line lost) " &&
+        assert_match "reproduction" "$OUT" "reproduce: errinj (--backend=[a-z_]+ )?-e inject=write:error=ENOSPC:when=1 -- $P $T/input"
+}
+subtest text_report text_report
+
+# when= counts per process: in a command of six processes that make the
+# same call, the run (and its reproduction line) fails the first one's
+# alone, picked by a seed on its lineage, which every backend computes
+# as explore does (a wrong lineage would pass by chance once in 64).
+one_process() {
+    echo "hello" >"$T/input"
+    local p="$P $T/input"
+    RUN_TIMEOUT=600 run "$E" explore --json -j2 --timeout $TMO -s write -- sh -c "$p; $p; $p; $p; $p; $p"
+    printf '%s\n' "$OUT" >"$T/report.json"
+    assert_eq "exit status" "$RC" 3 || return 1
+    local f
+    f=$(finding lost report 2>&9) || return 1
+    assert_eq "process, picked, others" "$(field "$f" "f['process'] + ' ' + str(f['process_picked']) + ' ' + str(f['other_processes'])")" \
+        "1.1 True 5" &&
+        assert_match "reproduction line" "$(field "$f" "f['reproduce']")" ":when=1:prob=0.5:seed=[0-9]+ -- " || return 1
+    reproduce "$f"
+    assert_eq "reproduced: exit status" "$RC" 0 &&
+        assert_eq "reproduced: the other processes' lines" "$OUT" "$(printf 'planted: all done\n%.0s' 1 2 3 4 5)"
+}
+subtest one_process one_process
+
+bad_input() {
+    run "$E" explore
+    assert_usage_error "missing command" || return 1
+    run "$E" explore --by=line -- true
+    assert_usage_error "invalid --by" || return 1
+    run "$E" explore --errno openat=EWHAT -- true
+    assert_usage_error "unknown errno" || return 1
+    run "$E" explore -s nosuchcall -- true
+    assert_usage_error "invalid -s"
+}
+subtest bad_input bad_input
+
+# SIGTERM (or SIGKILL) while a hung run waits for its timeout: explore
+# goes at once, and so do the run's processes (and, on a BPF backend, its
+# programs and links).
+nothing_left() {
+    local sig=$1 want=$2 tag="left-$1-$$" pid i left
+    echo "hello" >"$T/$tag"
+    "$E" explore -j2 --timeout 60 -s openat --errno openat=ENOENT -- "$P" "$T/$tag" >"$T/out" 2>"$T/err" &
+    pid=$!
+    # The hang's run: planted alive for more than a second.
+    for i in $(seq 300); do
+        pgrep -f "$tag" | grep -vx "$pid" | grep -q . && [ $i -gt 20 ] && break
+        sleep 0.1
+    done
+    # (The shell's notice of a job killed on purpose goes nowhere.)
+    exec 3>&2 2>/dev/null
+    kill -"$sig" $pid
+    for i in $(seq 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+    if kill -0 $pid 2>/dev/null; then
+        why "explore still running 10 s after SIG$sig"
+        kill -KILL $pid
+    fi
+    wait $pid
+    RC=$?
+    exec 2>&3 3>&-
+    # The runs' processes go within a second (their worker's SIGTERM).
+    for i in $(seq 20); do left=$(pgrep -f "$tag"); [ -z "$left" ] && break; sleep 0.1; done
+    [ -z "$left" ] || kill -KILL $left
+    assert_eq "exit status" "$RC" "$want" &&
+        assert_eq "processes left" "$left" "" &&
+        assert_eq "leftovers" "$(ours 2>/dev/null)" ""
+}
+subtest nothing_left_sigterm nothing_left TERM 143
+subtest nothing_left_sigkill nothing_left KILL 137
+
+done_testing

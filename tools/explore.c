@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * errinj explore [OPTIONS] -- CMD [ARGS...]: the command line of the
+ * exploration (lib/explore.c does it).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "liberrinj.h"
+#include "explore.h"
+#include "cli.h"
+#include "explore_cli.h"
+
+/* -s without a value: the calls a program must expect to fail for
+ * reasons outside it (files, descriptors, the network, memory), not
+ * those that shape its process tree (%process), whose failures mostly
+ * test the shell's fork error message. */
+#define DEFAULT_SET "%file,%desc,%net,%memory"
+
+static const char usage_text[] =
+	"usage: errinj explore [OPTIONS] [--] CMD [ARGS...]\n"
+	"Fail each call site of CMD in turn and report the error paths that crash,\n"
+	"hang or lose output. A reference run under ptrace records every call of\n"
+	"the selected syscalls with its call stack; then one run per (call site,\n"
+	"syscall, errno) fails the first call made at that site. Each run is\n"
+	"crashed (SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL or a sanitizer report),\n"
+	"hung (--timeout), lost (the reference's exit status although a call\n"
+	"failed, other stdout), absorbed (the reference's status and stdout),\n"
+	"handled (anything else), or unreached (the call was not made).\n"
+	"\n"
+	"  -s, --set=SET          the syscalls explored, as errinj's SET\n"
+	"                         (default " DEFAULT_SET ")\n"
+	"      --errno=[SYSCALL=]ERRNO[,ERRNO]...  the errnos tried for SYSCALL (for\n"
+	"                         all syscalls without SYSCALL=); repeatable\n"
+	"      --by=site|call     one run per call site (default) or per call\n"
+	"      --max-runs=N       at most N runs, drawn by --seed\n"
+	"  -j, --jobs=N           N runs at a time (default: the number of CPUs)\n"
+	"      --timeout=SECS     a run taking longer is hung (default 10)\n"
+	"      --seed=N           which runs --max-runs keeps (default 0)\n"
+	"      --backend=NAME     fmod_ret, kprobe, seccomp or auto (default)\n"
+	"      --json             the report as one JSON document\n"
+	"  -o, --output=FILE      write the report to FILE\n"
+	"  -h, --help             show this help\n"
+	"\n"
+	"The command runs with stdin from /dev/null; it must do the same thing each\n"
+	"time it runs (runs may go side by side with -j). Exit status: 0 when no\n"
+	"run crashed, hung or lost output (or all such were flaky), 3 when some did,\n"
+	"2 for bad input, 1 when explore itself failed.\n";
+
+enum { OPT_ERRNO = 0x100, OPT_BY, OPT_MAX_RUNS, OPT_TIMEOUT, OPT_SEED, OPT_BACKEND, OPT_JSON };
+
+static const struct option long_options[] = {
+	{ "set", required_argument, NULL, 's' },
+	{ "errno", required_argument, NULL, OPT_ERRNO },
+	{ "by", required_argument, NULL, OPT_BY },
+	{ "max-runs", required_argument, NULL, OPT_MAX_RUNS },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "backend", required_argument, NULL, OPT_BACKEND },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "output", required_argument, NULL, 'o' },
+	{ "help", no_argument, NULL, 'h' },
+	{},
+};
+
+static unsigned long long number(const char *s, const char *what, unsigned long long min, unsigned long long max)
+{
+	char *end, q[64];
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || s[0] == '+' || s[0] == ' ' || v < min || v > max)
+		ei_usage_error("invalid %s '%s': expected %llu..%llu", what, ei_quote(s, q, sizeof(q)), min, max);
+	return v;
+}
+
+static void parse_set(struct ei_explore_opts *o, const char *set)
+{
+	char spec[4200], err[512], q[96];
+	struct ei_spec sp;
+
+	if (strlen(set) > 4000 || strchr(set, ':'))
+		ei_usage_error("invalid -s '%s': a SET of syscalls, classes or /REGEX", ei_quote(set, q, sizeof(q)));
+	snprintf(spec, sizeof(spec), "%s:error=EIO", set);
+	if (ei_spec_parse(spec, &sp, err, sizeof(err)))
+		ei_usage_error("invalid -s '%s': %s", ei_quote(set, q, sizeof(q)), err);
+	memcpy(o->set, sp.syscalls, sizeof(o->set));
+	o->set_text = set;
+}
+
+/* --errno=[SYSCALL=]E1,E2... */
+static void parse_errno(struct ei_explore_opts *o, const char *arg)
+{
+	char buf[512], q[96], *list = buf, *save = NULL, *tok;
+	int errs[EI_EXPLORE_MAX_ERRNOS], n = 0, nr = -1;
+	const char *eq = strchr(arg, '=');
+
+	if (strlen(arg) >= sizeof(buf))
+		ei_usage_error("--errno: too long");
+	strcpy(buf, arg);
+	if (eq) {
+		buf[eq - arg] = 0;
+		list = buf + (eq - arg) + 1;
+		if ((nr = ei_syscall_nr(buf)) < 0 || nr >= EI_NR_SYSCALLS)
+			ei_usage_error("--errno: unknown syscall '%s'", ei_quote(buf, q, sizeof(q)));
+	}
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int e = ei_errno_parse(tok);
+		if (e < 0)
+			ei_usage_error("--errno: unknown errno '%s'", ei_quote(tok, q, sizeof(q)));
+		if (n == EI_EXPLORE_MAX_ERRNOS)
+			ei_usage_error("--errno: at most %d errnos per syscall", EI_EXPLORE_MAX_ERRNOS);
+		errs[n++] = e;
+	}
+	if (!n)
+		ei_usage_error("--errno: no errno in '%s'", ei_quote(arg, q, sizeof(q)));
+	for (int i = 0; i < EI_NR_SYSCALLS; i++) {
+		if (nr >= 0 && i != nr)
+			continue;
+		/* SYSCALL= wins over a list for all, whichever comes first. */
+		if (nr < 0 && o->nerr[i] < 0)
+			continue;
+		o->nerr[i] = n;
+		memcpy(o->err[i], errs, sizeof(errs));
+	}
+	if (nr >= 0)
+		o->nerr[nr] = -n; /* marked as named; made positive below */
+}
+
+int ei_explore_main(int argc, char **argv)
+{
+	static struct ei_explore_opts o;
+	const char *output = NULL;
+	char q[96];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int opt, ret;
+
+	o.jobs = cpus > 0 ? (int)cpus : 1;
+	o.timeout = 10;
+	o.backend = EI_BACKEND_AUTO;
+	if (getenv("ERRINJ_BACKEND") && (o.backend = ei_backend_parse(getenv("ERRINJ_BACKEND"))) < EI_BACKEND_AUTO)
+		ei_usage_error("ERRINJ_BACKEND: unknown backend '%s'", ei_quote(getenv("ERRINJ_BACKEND"), q, sizeof(q)));
+	parse_set(&o, DEFAULT_SET);
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:s:j:o:h", long_options, NULL)) != -1) {
+		switch (opt) {
+		case 's':
+			parse_set(&o, optarg);
+			break;
+		case OPT_ERRNO:
+			parse_errno(&o, optarg);
+			break;
+		case OPT_BY:
+			if (!strcmp(optarg, "call"))
+				o.by_call = true;
+			else if (!strcmp(optarg, "site"))
+				o.by_call = false;
+			else
+				ei_usage_error("invalid --by '%s': expected site or call", ei_quote(optarg, q, sizeof(q)));
+			break;
+		case OPT_MAX_RUNS:
+			o.max_runs = (long)number(optarg, "--max-runs", 1, 100000000);
+			break;
+		case 'j':
+			o.jobs = (int)number(optarg, "-j", 1, 256);
+			break;
+		case OPT_TIMEOUT: {
+			char *end;
+			errno = 0;
+			o.timeout = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(o.timeout > 0 && o.timeout <= 86400))
+				ei_usage_error("invalid --timeout '%s': expected seconds, 0 < SECS <= 86400",
+					       ei_quote(optarg, q, sizeof(q)));
+			break;
+		}
+		case OPT_SEED:
+			o.seed = number(optarg, "--seed", 0, ~0ULL);
+			break;
+		case OPT_BACKEND:
+			o.backend = ei_backend_parse(optarg);
+			if (o.backend < EI_BACKEND_AUTO)
+				ei_usage_error("unknown backend '%s' (expected fmod_ret, kprobe, seccomp or auto)",
+					       ei_quote(optarg, q, sizeof(q)));
+			break;
+		case OPT_JSON:
+			o.json = true;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		case ':':
+			ei_usage_error("option '%s' needs a value", ei_quote(argv[optind - 1], q, sizeof(q)));
+		default:
+			if (optopt)
+				ei_usage_error("unknown option '-%c' (see errinj explore --help)", optopt);
+			ei_usage_error("unknown option '%s' (see errinj explore --help)",
+				       ei_quote(argv[optind - 1], q, sizeof(q)));
+		}
+	}
+	if (optind < argc && !strcmp(argv[optind], "--"))
+		optind++;
+	if (optind >= argc)
+		ei_usage_error("missing command (usage: errinj explore [OPTIONS] -- CMD [ARGS...])");
+	for (int i = 0; i < EI_NR_SYSCALLS; i++)
+		if (o.nerr[i] < 0)
+			o.nerr[i] = -o.nerr[i];
+	o.cmd = &argv[optind];
+	o.out = stdout;
+	if (output && !(o.out = fopen(output, "we"))) {
+		ei_msg("cannot open %s: %s", ei_quote(output, q, sizeof(q)), strerror(errno));
+		return EI_EXIT_FAIL;
+	}
+	o.progress = isatty(2);
+	{
+		char err[512];
+		if (o.backend != EI_BACKEND_AUTO && ei_backend_check(o.backend, err, sizeof(err))) {
+			ei_msg("%s", err);
+			ret = EI_EXIT_FAIL;
+			goto cleanup;
+		}
+	}
+	ret = ei_explore(&o);
+cleanup:
+	if (o.out != stdout)
+		fclose(o.out);
+	return ret;
+}
