@@ -4,7 +4,10 @@
 # that must not vanish, long paths, int arguments, a full targets table,
 # cgroups that lose members or hold errinj, the terminal's Ctrl-C, seeds,
 # the loader's launcher, paths a kprobe cannot read. (Races between two
-# CPUs: tests/vm/smp.sh.)
+# CPUs: tests/vm/smp.sh.) What needs the kprobe backend (the loader, a
+# kprobe's unreadable path) is skipped, and said, on a kernel without
+# CONFIG_BPF_KPROBE_OVERRIDE (the 6.12 boot).
+# boots: main 6.12
 . "$(dirname "$0")/../lib.sh"
 
 C=$B/tests/calls
@@ -55,7 +58,7 @@ pidns_loader() {
     assert_eq "exit status" "$RC" 0 &&
         assert_eq "stdout" "$OUT" "$(printf 'dup = -1 EIO\nsocket = 3')"
 }
-subtest pidns_loader pidns_loader
+kprobe_subtest pidns_loader pidns_loader
 
 # ---- 2. a zombie is refused; a pid is a process, not a number ----
 zombie_refused() {
@@ -232,7 +235,7 @@ loader_spares_its_launcher() {
     assert_eq "exit status" "$RC" 0 &&
         assert_eq "stdout" "$OUT" "exec: $(strerror 13)"
 }
-subtest loader_spares_its_launcher loader_spares_its_launcher
+kprobe_subtest loader_spares_its_launcher loader_spares_its_launcher
 
 # ---- 13. a path a kprobe cannot read is counted and said (fmod_ret and
 # seccomp read it: tests/vm/backends.sh) ----
@@ -242,6 +245,6 @@ untouched_path_said() {
         assert_eq "stdout (the unread call is not counted)" "$OUT" "$(printf 'untouched = 3\nopenat = 3\nopenat = -1 EIO')" &&
         assert_match "stderr" "$ERR" '^errinj: 1 calls were neither failed nor counted by a path= rule'
 }
-subtest untouched_path_said untouched_path_said
+kprobe_subtest untouched_path_said untouched_path_said
 
 done_testing
