@@ -47,7 +47,7 @@ TOOLS     := $(BUILD)/loader $(BUILD)/userapp $(BUILD)/errinj
 SAMPLES   := $(BUILD)/samples/hello $(BUILD)/samples/hello_trigger \
              $(BUILD)/samples/map_test $(BUILD)/samples/tracex5
 TEST_PROGS := $(patsubst tests/progs/%.c,$(BUILD)/tests/%,$(wildcard tests/progs/*.c))
-BENCH     := $(BUILD)/bench/syscall_cost
+BENCH     := $(BUILD)/bench/syscall_cost $(BUILD)/bench/syscall_cost_dyn
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 
 # For make check: the unit tests and the tools again under AddressSanitizer
@@ -63,6 +63,20 @@ all: $(TOOLS) $(SAMPLES) $(TEST_PROGS) $(BENCH) $(UNIT_TESTS)
 
 # Everything tests/run needs.
 tests: all $(ASAN_TESTS) $(ASAN_TOOLS) $(FUZZER)
+
+# What --version prints (errinj, the loader): scripts/version says how it
+# is found. $(BUILD)/version changes only when it does, so that a new
+# version recompiles the two tools and nothing else.
+ifeq ($(origin EI_VERSION),undefined)
+EI_VERSION := $(shell scripts/version)
+endif
+VERSIONED := $(BUILD)/obj/tools/errinj.o $(BUILD)/obj/tools/loader.o \
+             $(BUILD)/asan/obj/tools/errinj.o $(BUILD)/asan/obj/tools/loader.o
+$(VERSIONED): EI_CPPFLAGS += -DEI_VERSION='"$(EI_VERSION)"'
+$(VERSIONED): $(BUILD)/version
+$(BUILD)/version: FORCE
+	$(Q)mkdir -p $(@D) && echo '$(EI_VERSION)' | cmp -s - $@ || echo '$(EI_VERSION)' > $@
+FORCE:
 
 # ---- generated tables and headers ----
 $(BUILD)/errno_table.h: lib/gen-tables.sh
@@ -168,23 +182,52 @@ fuzz: $(FUZZER)
 		$(BUILD)/fuzz-corpus tests/fuzz/corpus
 
 # ---- benchmarks: `make bench` (one boot of the test VM) ----
-$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o
+# Static, so that a rule failing every openat leaves its start-up alone;
+# a dynamic copy for the LD_PRELOAD injector (libfiu's fiu-run).
+$(BUILD)/bench/syscall_cost: $(BUILD)/obj/bench/syscall_cost.o
+	$(link) -static $^ $(LDLIBS) -o $@
+$(BUILD)/bench/syscall_cost_dyn: $(BUILD)/obj/bench/syscall_cost.o
 	$(link) $^ $(LDLIBS) -o $@
+# The guest's / is read-only: it writes the results to /run/vmrun/out,
+# which vm-run copies to $(BUILD)/bench.
 bench: all
-	scripts/vm-run --timeout 1200 bench/run $(BENCH_ARGS)
+	VM_OUT=$(BUILD)/bench scripts/vm-run --timeout 2400 env BENCH_OUT=/run/vmrun/out bench/run $(BENCH_ARGS)
 
 # errinj in PREFIX/bin; loader and userapp (which errinj and the loader
-# run by default) side by side in PREFIX/libexec/errinj.
+# run by default) side by side in PREFIX/libexec/errinj; the bash
+# completion where bash-completion looks for it (PREFIX/share). The Debian
+# package runs this with PREFIX=/usr (debian/rules).
 install: $(TOOLS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/errinj \
-		$(DESTDIR)$(PREFIX)/share/man/man1
+		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 $(BUILD)/errinj $(DESTDIR)$(PREFIX)/bin/errinj
 	install -m 755 $(BUILD)/loader $(BUILD)/userapp $(DESTDIR)$(PREFIX)/libexec/errinj/
 	install -m 644 doc/errinj.1 $(DESTDIR)$(PREFIX)/share/man/man1/errinj.1
+	install -m 644 completion/errinj.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/errinj
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/errinj $(DESTDIR)$(PREFIX)/share/man/man1/errinj.1
+	rm -f $(DESTDIR)$(PREFIX)/bin/errinj $(DESTDIR)$(PREFIX)/share/man/man1/errinj.1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/errinj
 	rm -rf $(DESTDIR)$(PREFIX)/libexec/errinj
+
+# The tools alone (what the Debian package ships).
+tools: $(TOOLS)
+
+# The Debian package, built by dpkg-buildpackage in a copy of the tree under
+# $(BUILD)/deb/ (it writes its .deb, .buildinfo and .changes to the parent
+# of the tree it builds, which would be outside the checkout):
+# $(BUILD)/deb/errinj_VERSION_amd64.deb. debian/rules says what it needs.
+# The copy has no .git: EI_VERSION passes the checkout's version on; our
+# own command line (BUILD=...) must not reach debian/rules' make.
+deb:
+	rm -rf $(BUILD)/deb
+	mkdir -p $(BUILD)/deb/src
+	tar -cf - --exclude=./.git --exclude='./build' --exclude='./build-*' --exclude=./debian/errinj \
+		--exclude=./debian/.debhelper . | tar -xf - -C $(BUILD)/deb/src
+	cd $(BUILD)/deb/src && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD EI_VERSION='$(EI_VERSION)' \
+		dpkg-buildpackage -us -uc -b
+	rm -rf $(BUILD)/deb/src
+	@ls $(BUILD)/deb/*.deb
 
 # Host unit tests, then the VM tests on the test kernel; one summary line.
 # LAYERS=host or LAYERS=vm runs one layer.
@@ -198,7 +241,7 @@ kernel:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all tests check kernel clean install uninstall fuzz bench
+.PHONY: all tests check kernel clean install uninstall fuzz bench tools deb FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 

@@ -1,30 +1,67 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * syscall_cost N: calls getppid(2) N times and prints
- * "ns_per_call=X ok=A err=B". getppid does almost nothing in the kernel,
- * so what an injector adds per call shows at its largest. Raw syscall(2):
- * no libc caching between us and the kernel.
+ * syscall_cost OP N [FILE]: makes N calls of one kind and prints
+ * "ns_per_call=X ok=A err=B" (err: the calls that failed). OPs:
+ *   getppid  getppid(2), which does almost nothing in the kernel, so what
+ *            an injector adds per call shows at its largest
+ *   open     openat(2) of FILE, then close(2) of what it opened (timed
+ *            with it; err counts the failed openat calls)
+ *   read     a 4 KiB pread64(2) at offset 0 of FILE (in the page cache)
+ * Through libc's wrappers, which do not cache any of these, so that
+ * LD_PRELOAD injectors (libfiu) see the calls too.
+ * syscall_cost hold READY STOP: makes the directory READY, then waits
+ * until STOP exists: a target for the bystander scenarios that makes none
+ * of the calls above (a shell would need openat to start).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/syscall.h>
+#include <sys/stat.h>
 
 int main(int argc, char **argv)
 {
+	static char buf[4096];
 	struct timespec a, b;
 	long n, ok = 0, err = 0;
-	char *end;
+	const char *op = argc > 1 ? argv[1] : "", *file = argc > 3 ? argv[3] : NULL;
+	char *end = NULL;
+	int fd = -1, kind;
 
-	if (argc != 2 || (n = strtol(argv[1], &end, 10)) <= 0 || *end) {
-		fprintf(stderr, "usage: syscall_cost N\n");
+	if (!strcmp(op, "hold") && argc == 4) {
+		if (mkdir(argv[2], 0700))
+			return 1;
+		while (access(argv[3], F_OK))
+			usleep(20000);
+		return 0;
+	}
+	kind = !strcmp(op, "getppid") ? 0 : !strcmp(op, "open") ? 1 : !strcmp(op, "read") ? 2 : -1;
+	if (kind < 0 || argc < 3 || argc > 4 || (n = strtol(argv[2], &end, 10)) <= 0 || *end || (kind && !file)) {
+		fprintf(stderr, "usage: syscall_cost getppid N | open N FILE | read N FILE\n");
 		return 2;
 	}
+	if (kind == 2 && (fd = open(file, O_RDONLY)) < 0) {
+		fprintf(stderr, "syscall_cost: %s: %s\n", file, strerror(errno));
+		return 1;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	for (long i = 0; i < n; i++)
-		syscall(SYS_getppid) < 0 ? err++ : ok++;
+	for (long i = 0; i < n; i++) {
+		long r;
+
+		if (kind == 0) {
+			r = getppid();
+		} else if (kind == 1) {
+			r = open(file, O_RDONLY);
+			if (r >= 0)
+				close((int)r);
+		} else {
+			r = pread(fd, buf, sizeof(buf), 0);
+		}
+		r < 0 ? err++ : ok++;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	printf("ns_per_call=%.1f ok=%ld err=%ld\n",
 	       ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / n, ok, err);

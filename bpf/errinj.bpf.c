@@ -31,8 +31,32 @@ const volatile bool emit_events = true; /* false with -q: no ring buffer work */
 const volatile bool owner_only = false;
 const volatile __u32 owner_uid = 0;
 const volatile __u32 owner_gid = 0;
+/* Tests only (ERRINJ_TEST_SLOW_ADD): iterations of an empty loop the add
+ * iterator runs between creating an entry and setting its fields, so that
+ * a test can land the launcher's calls in that window. */
+const volatile __u32 test_add_spin = 0;
+
+/* Invariants (every rule listed for a syscall below nr_rules, a target's
+ * entry present while it makes a call, a counter for every counting
+ * rule, the scratch space there) are checked where the code relies on
+ * them. A broken one is a bug in errinj: the call it met runs untouched,
+ * never a wrong injection, and the count is said at exit. The fmod_ret
+ * program then also throws where the kernel has BPF exceptions (6.7+):
+ * the kernel unwinds it and its default exception callback returns the
+ * cookie, 0, which lets the call run. (No callback of our own: libbpf 1.1
+ * drops a subprogram that nothing calls, and cannot load one.) kprobe
+ * programs may not call bpf_throw, nor may bpf_loop callbacks: there the
+ * check is a plain one, and a callback's broken invariant is thrown by the
+ * program once the loop returns. */
+extern void bpf_throw(__u64 cookie) __ksym __weak;
+const volatile bool have_throw = false; /* set by user space: bpf_throw is in the kernel's BTF */
+/* Tests only (ERRINJ_TEST_FAIL_CHECK): the scratch-space check fails for
+ * every call a rule's syscall makes in a target. */
+const volatile bool test_fail_check = false;
 
 /* Read by user space at exit. */
+__u64 failed_checks = 0; /* invariants found broken */
+__u64 thrown_checks = 0; /* of which the program threw */
 __u64 dropped_events = 0;
 __u64 refused_calls = 0;   /* calls left alone by owner_only */
 __u64 lost_targets = 0;    /* processes not followed: the targets map was full */
@@ -54,12 +78,18 @@ __u32 add_result = 0;
 __u32 self_tgid = 0;
 __u64 fence = 0;
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, EI_MAX_RULES);
-	__type(key, __u32);
-	__type(value, struct ei_rule);
-} rules SEC(".maps");
+/* The rules and the tables derived from them never change after load:
+ * read-only data, which the verifier and the JIT see as such, rather than
+ * maps looked up at every call. Per syscall, the rules that name it in
+ * order (so that a call visits only those) and each one's counter. */
+const volatile struct ei_rule rules[EI_MAX_RULES] = {};
+const volatile __u8 sys_nrules[EI_NR_SYSCALLS] = {};
+const volatile __u8 sys_rule[EI_NR_SYSCALLS][EI_MAX_RULES] = {};
+/* 1 + the index of the rule's counter in ei_target.counts; 0 for a rule
+ * that does not count. */
+const volatile __u16 sys_slot[EI_NR_SYSCALLS][EI_MAX_RULES] = {};
+/* Which argument of each syscall is a path (from the generated table). */
+const volatile struct ei_sysinfo sysinfo[EI_NR_SYSCALLS] = {};
 
 /* Target processes by global tgid, with their counters. No BTF value
  * type: user space sets the value size (nr_slots counters) and the size
@@ -81,29 +111,12 @@ struct {
 	__uint(value_size, sizeof(struct ei_target));
 } blank SEC(".maps");
 
-/* (rule * EI_NR_SYSCALLS + nr) -> 1 + its counter's index in
- * ei_target.counts; 0 for a rule that does not count. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, EI_MAX_SLOTS);
-	__type(key, __u32);
-	__type(value, __u32);
-} slots SEC(".maps");
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, EI_NR_SYSCALLS);
 	__type(key, __u32);
 	__type(value, struct ei_stat);
 } stats SEC(".maps");
-
-/* Which argument of each syscall is a path (from the generated table). */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, EI_NR_SYSCALLS);
-	__type(key, __u32);
-	__type(value, struct ei_sysinfo);
-} sysinfo SEC(".maps");
 
 /* The call being decided. Per CPU for the kprobe program, which runs
  * with preemption off; per task for the sleepable fmod_ret program, which
@@ -148,7 +161,7 @@ static __always_inline __u64 mix(__u64 x)
 	return x ^ (x >> 31);
 }
 
-static __always_inline bool when_matches(const struct ei_rule *r, __u64 n)
+static __always_inline bool when_matches(const volatile struct ei_rule *r, __u64 n)
 {
 	if (n < r->first || (r->last && n > r->last))
 		return false;
@@ -262,7 +275,7 @@ static __always_inline void read_args(struct pt_regs *regs, struct ei_scratch *s
  * page in: a path on a page not yet resident reads as an error (len -1).
  * A sleepable program can: bpf_copy_from_user of one byte brings the
  * page in (and the next one, for a path that crosses into it). */
-static __always_inline void read_path(struct ei_scratch *sc, const struct ei_sysinfo *si, const bool sleepable)
+static __always_inline void read_path(struct ei_scratch *sc, const volatile struct ei_sysinfo *si, const bool sleepable)
 {
 	const char *p;
 	long n;
@@ -344,7 +357,7 @@ static long glob_step_s(__u32 i, struct glob_state *g)
 	return do_glob_step(g, true);
 }
 
-static __always_inline bool path_matches(struct ei_scratch *sc, const struct ei_rule *r, const bool sleepable)
+static __always_inline bool path_matches(struct ei_scratch *sc, const volatile struct ei_rule *r, const bool sleepable)
 {
 	struct glob_state g = { .star_p = -1, .result = 0 };
 
@@ -354,14 +367,16 @@ static __always_inline bool path_matches(struct ei_scratch *sc, const struct ei_
 	 * ends with '*' can match it, that '*' taking the rest. */
 	if (sc->truncated && !(r->filters & EI_FILTER_PATH_OPEN))
 		return false;
-	__builtin_memcpy(sc->pat, r->pattern, EI_PATTERN_MAX);
+	/* A helper's copy: rules[] is volatile (set by user space before
+	 * load), which __builtin_memcpy may not read. */
+	bpf_probe_read_kernel(sc->pat, EI_PATTERN_MAX, (const void *)r->pattern);
 	/* Enough steps for any pattern against any path; more is a no. */
 	bpf_loop(EI_PATH_MAX * EI_PATTERN_MAX, sleepable ? glob_step_s : glob_step, &g, 0);
 	return g.result == 1;
 }
 
-static __always_inline void emit(__u64 id, __u32 nr, __u32 rule, const struct ei_rule *r,
-				 struct ei_scratch *sc, const struct ei_sysinfo *si, bool have_path, const bool sleepable)
+static __always_inline void emit(__u64 id, __u32 nr, __u32 rule, const volatile struct ei_rule *r,
+				 struct ei_scratch *sc, const volatile struct ei_sysinfo *si, bool have_path, const bool sleepable)
 {
 	struct ei_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 
@@ -392,8 +407,8 @@ static __always_inline void emit(__u64 id, __u32 nr, __u32 rule, const struct ei
 }
 
 /* argK=: only the bits the kernel uses of the argument (an int is 32). */
-static __always_inline bool args_match(const struct ei_rule *r, const struct ei_scratch *sc,
-				       const struct ei_sysinfo *si)
+static __always_inline bool args_match(const volatile struct ei_rule *r, const struct ei_scratch *sc,
+				       const volatile struct ei_sysinfo *si)
 {
 	for (int k = 0; k < 6; k++) {
 		__u64 bits = si ? si->arg_bits[k] : ~0ULL;
@@ -404,44 +419,68 @@ static __always_inline bool args_match(const struct ei_rule *r, const struct ei_
 	return true;
 }
 
+/* A broken invariant: counted, and thrown where the program may throw. */
+static __always_inline void check_failed(const bool may_throw)
+{
+	__sync_fetch_and_add(&failed_checks, 1);
+	if (may_throw && have_throw) {
+		__sync_fetch_and_add(&thrown_checks, 1);
+		bpf_throw(0);
+	}
+}
+
+/* In a bpf_loop callback: counted, and left for the program to throw. */
+static __always_inline void check_failed_in_step(struct ei_scratch *sc)
+{
+	__sync_fetch_and_add(&failed_checks, 1);
+	sc->failed = 1;
+}
+
 #define EI_NO_COUNT (~0ULL) /* count_call: the rule counts, but could not */
 
 /* The call number n of this call for rule i (1-based), counted in the
  * target's own counters; 0 for a rule that does not count; EI_NO_COUNT
  * if its counter cannot be had (then the rule must not fire). */
-static __always_inline __u64 count_call(__u32 tgid, __u32 i, __u32 nr, __u64 *lineage)
+static __always_inline __u64 count_call(__u32 tgid, __u32 slot, __u64 *lineage)
 {
-	__u32 key = i * EI_NR_SYSCALLS + nr, *sl = bpf_map_lookup_elem(&slots, &key), idx;
 	struct ei_target *t;
+	__u32 idx;
 
-	if (!sl || !*sl)
+	if (!slot)
 		return 0;
 	t = bpf_map_lookup_elem(&targets, &tgid);
-	idx = *sl - 1;
+	idx = slot - 1;
+	/* The caller is a target, and the rule's counter was made with it. */
 	if (!t || idx >= nr_slots || idx >= EI_MAX_SLOTS)
 		return EI_NO_COUNT;
 	*lineage = t->lineage;
 	return __sync_fetch_and_add(&t->counts[idx], 1) + 1;
 }
 
-/* Rule i against the call in the scratch space: filters, counting, when=,
- * prob=, max=; the first rule that fires is noted in sc->fired. A
- * bpf_loop step, so that the verifier checks one rule, not all sixteen
- * unrolled. */
-static __always_inline long do_rule_step(__u32 i, const bool sleepable)
+/* The k-th rule that names the call's syscall against the call in the
+ * scratch space: filters, counting, when=, prob=, max=; the first rule
+ * that fires is noted in sc->fired. A bpf_loop step, so that the verifier
+ * checks one rule, not all sixteen unrolled. */
+static __always_inline long do_rule_step(__u32 k, const bool sleepable)
 {
-	__u32 key = i, nr;
 	struct ei_scratch *sc = get_scratch(sleepable);
-	struct ei_rule *r = bpf_map_lookup_elem(&rules, &key);
-	struct ei_sysinfo *si;
+	const volatile struct ei_rule *r;
+	const volatile struct ei_sysinfo *si;
 	__u64 n, *hits, lineage = 0;
+	__u32 nr, i;
 
-	if (!sc || !r)
+	if (!sc)
 		return 1;
-	nr = sc->nr;
-	if (!(r->syscalls[(nr / 64) & (EI_NR_SYSCALLS / 64 - 1)] & (1ULL << (nr % 64))))
-		return 0;
-	si = bpf_map_lookup_elem(&sysinfo, &nr);
+	nr = sc->nr & (EI_NR_SYSCALLS - 1);
+	k &= EI_MAX_RULES - 1;
+	i = sys_rule[nr][k];
+	if (i >= nr_rules || i >= EI_MAX_RULES) {
+		/* User space lists only rules it wrote. */
+		check_failed_in_step(sc);
+		return 1;
+	}
+	r = &rules[i];
+	si = &sysinfo[nr];
 	/* Filters first: when= counts the calls that pass them. */
 	if (!args_match(r, sc, si))
 		return 0;
@@ -461,8 +500,12 @@ static __always_inline long do_rule_step(__u32 i, const bool sleepable)
 	}
 	/* Every rule counts every call it selects, fired or not (a seeded
 	 * rule always counts: its draw needs the number and the lineage). */
-	n = count_call(sc->tgid, i, nr, &lineage);
-	if (n == EI_NO_COUNT || sc->fired < EI_MAX_RULES || (n && !when_matches(r, n)))
+	n = count_call(sc->tgid, sys_slot[nr][k], &lineage);
+	if (n == EI_NO_COUNT) {
+		check_failed_in_step(sc);
+		return 1;
+	}
+	if (sc->fired < EI_MAX_RULES || (n && !when_matches(r, n)))
 		return 0;
 	if (r->prob < (1ULL << 32)) {
 		__u64 x = r->has_seed ? mix(r->seed ^ mix(((__u64)i << 48) ^ ((__u64)nr << 32) ^ n) ^ lineage)
@@ -496,11 +539,11 @@ static long rule_step_s(__u32 i, void *unused)
 static __always_inline bool decide(struct pt_regs *regs, __u32 nr, long *ret, const bool sleepable)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 fired;
+	__u32 fired, nrules;
 	struct ei_scratch *sc;
 	struct ei_target *t;
 	struct ei_stat *st;
-	struct ei_rule *r;
+	const volatile struct ei_rule *r;
 	bool act = false;
 
 	if (nr >= EI_NR_SYSCALLS)
@@ -517,8 +560,12 @@ static __always_inline bool decide(struct pt_regs *regs, __u32 nr, long *ret, co
 					  BPF_LOCAL_STORAGE_GET_F_CREATE);
 	else
 		sc = get_scratch(false);
-	if (!sc)
+	if (!sc || test_fail_check) {
+		/* Per CPU it is always there; per task, unless memory ran
+		 * out. */
+		check_failed(sleepable);
 		return false;
+	}
 	st = bpf_map_lookup_elem(&stats, &nr);
 	/* Per CPU; a sleepable program may be preempted by another task's
 	 * run on this CPU, so it adds atomically. */
@@ -531,11 +578,22 @@ static __always_inline bool decide(struct pt_regs *regs, __u32 nr, long *ret, co
 	sc->nr = nr;
 	sc->fired = EI_MAX_RULES;
 	sc->have_path = 0;
-	bpf_loop(nr_rules < EI_MAX_RULES ? nr_rules : EI_MAX_RULES, sleepable ? rule_step_s : rule_step, NULL, 0);
-	fired = sc->fired;
-	r = bpf_map_lookup_elem(&rules, &fired);
-	if (fired >= EI_MAX_RULES || !r)
+	sc->failed = 0;
+	/* Only the rules that name this syscall. */
+	nrules = sys_nrules[nr & (EI_NR_SYSCALLS - 1)];
+	bpf_loop(nrules < EI_MAX_RULES ? nrules : EI_MAX_RULES, sleepable ? rule_step_s : rule_step, NULL, 0);
+	if (sc->failed) {
+		/* Counted by the step; thrown here (a callback may not). */
+		if (sleepable && have_throw) {
+			__sync_fetch_and_add(&thrown_checks, 1);
+			bpf_throw(0);
+		}
 		return false;
+	}
+	fired = sc->fired;
+	if (fired >= EI_MAX_RULES)
+		return false;
+	r = &rules[fired];
 	if (r->actions & EI_ACT_ERROR) {
 		*ret = -(long)r->error;
 		act = true;
@@ -550,7 +608,7 @@ static __always_inline bool decide(struct pt_regs *regs, __u32 nr, long *ret, co
 	else if (st)
 		st->injected++;
 	if (emit_events)
-		emit(id, nr, fired, r, sc, bpf_map_lookup_elem(&sysinfo, &nr), sc->have_path, sleepable);
+		emit(id, nr, fired, r, sc, &sysinfo[nr & (EI_NR_SYSCALLS - 1)], sc->have_path, sleepable);
 	return act;
 }
 
@@ -656,6 +714,11 @@ static __always_inline bool upid_at(struct task_struct *task, __u32 lvl, struct 
 					      lvl * bpf_core_type_size(struct upid));
 }
 
+static long spin_step(__u32 i, void *unused)
+{
+	return 0;
+}
+
 /* Makes the process want_pid (a pid in errinj's own pid namespace, which
  * may be a container's) a target, keyed by its global tgid. User space
  * runs this task iterator, so the current task is errinj. */
@@ -687,6 +750,8 @@ int errinj_add(struct bpf_iter__task *ctx)
 		add_result = EI_ADD_FULL;
 		return 0;
 	}
+	if (test_add_spin)
+		bpf_loop(test_add_spin, spin_step, NULL, 0);
 	t->state = want_state;
 	t->start = leader_start(task);
 	t->lineage = want_lineage;

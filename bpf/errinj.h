@@ -94,6 +94,8 @@ struct ei_scratch {
 	__u32 nr;
 	__u32 fired;     /* the rule that fires, EI_MAX_RULES if none yet */
 	__u32 have_path; /* path and len hold the call's path argument */
+	__u32 failed;    /* a per-rule step found an invariant broken */
+	__u32 pad;
 };
 
 /* The targets map's value: a process (by global tgid) and its call

@@ -66,6 +66,40 @@ bool ei_fmod_ret_btf(int nr)
 	return e && entry_btf_id(e->entry) > 0;
 }
 
+/* BPF exceptions: bpf_throw in the kernel's BTF (6.7+), and a JIT that
+ * can unwind through it (x86-64's needs the ORC unwinder), which only a
+ * load tells: a sleepable syscall program that throws at once (no attach
+ * target needed). Needs the privilege to load programs; false without. */
+bool ei_bpf_exceptions(void)
+{
+	static int known = -1;
+	struct btf *btf;
+	int id, fd;
+
+	if (known >= 0)
+		return known;
+	known = 0;
+	btf = vmlinux_btf();
+	id = btf ? btf__find_by_name_kind(btf, "bpf_throw", BTF_KIND_FUNC) : -1;
+	if (id > 0 && ei_has_bpf_caps()) {
+		struct bpf_insn insns[] = {
+			{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 0 },
+			{ .code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_KFUNC_CALL, .imm = id },
+			{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+			{ .code = BPF_JMP | BPF_EXIT },
+		};
+		LIBBPF_OPTS(bpf_prog_load_opts, po, .prog_flags = BPF_F_SLEEPABLE);
+
+		fd = bpf_prog_load(BPF_PROG_TYPE_SYSCALL, "errinj_throws", "GPL", insns,
+				   sizeof(insns) / sizeof(insns[0]), &po);
+		if (fd >= 0) {
+			close(fd);
+			known = 1;
+		}
+	}
+	return known;
+}
+
 static char *kernel_config(void);
 static const char *config_value(const char *cfg, const char *opt, char *buf, size_t len);
 
@@ -359,6 +393,7 @@ void ei_features(FILE *f)
 	};
 	struct utsname u;
 	char why[512], val[64], *cfg = kernel_config();
+	const char *exc = "no";
 	int n = 0;
 
 	uname(&u);
@@ -372,6 +407,13 @@ void ei_features(FILE *f)
 	fprintf(f, "\nkprobe.multi (one link for many syscalls): %s\n",
 		ei_has_bpf_caps() ? (ei_kprobe_multi_supported() ? "yes" : "no") : "unknown (needs root)");
 	fprintf(f, "BTF (/sys/kernel/btf/vmlinux): %s\n", vmlinux_btf() ? "yes" : "no");
+	if (ei_bpf_exceptions())
+		exc = "yes (the fmod_ret program throws on a broken invariant)";
+	else if (!ei_has_bpf_caps())
+		exc = "unknown (needs root)";
+	else if (vmlinux_btf() && btf__find_by_name_kind(vmlinux_btf(), "bpf_throw", BTF_KIND_FUNC) > 0)
+		exc = "no (the kernel has bpf_throw, but its JIT refused it: x86-64's needs CONFIG_UNWINDER_ORC)";
+	fprintf(f, "BPF exceptions (bpf_throw, Linux 6.7+): %s\n", exc);
 	for (size_t i = 0; i < EI_NR_SYSCALLS; i++)
 		n += ei_syscall_injectable((int)i) == 1;
 	if (access("/sys/kernel/debug/error_injection/list", R_OK))

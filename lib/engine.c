@@ -45,6 +45,7 @@ struct ei_session {
 	ei_event_fn fn;
 	void *ctx;
 	__u64 nroots; /* targets added by user space, for their lineage */
+	bool test_slow_add; /* ERRINJ_TEST_SLOW_ADD: see ei_session_launch */
 };
 
 /* One counter slot per (counting rule, syscall) pair; slot[i][nr] is 1 +
@@ -371,6 +372,31 @@ static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_
 		return ei_fail(err, len, "cannot open the eBPF program: %s", strerror(errno));
 	s->skel->rodata->nr_rules = o->nspecs;
 	s->skel->rodata->nr_slots = nslots;
+	/* The rules, and per syscall the rules that name it, in order, with
+	 * their counters: read-only data, written before load. */
+	memcpy((void *)s->skel->rodata->rules, rules, o->nspecs * sizeof(rules[0]));
+	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
+		const struct ei_syscall_entry *e = ei_syscall_info(nr);
+		struct ei_sysinfo si = { .path_arg = EI_NO_ARG };
+		__u8 n = 0;
+
+		for (int i = 0; i < o->nspecs; i++)
+			if (rules[i].syscalls[nr / 64] & (1ULL << (nr % 64))) {
+				s->skel->rodata->sys_rule[nr][n] = (__u8)i;
+				s->skel->rodata->sys_slot[nr][n] = (__u16)slot[i][nr];
+				n++;
+			}
+		s->skel->rodata->sys_nrules[nr] = n;
+		/* Which argument is a path, for path= and for the events. */
+		if (!e)
+			continue;
+		if (e->path_arg >= 0)
+			si.path_arg = e->path_arg;
+		si.fd_first = e->fd_first;
+		for (int k = 0; k < 6; k++)
+			si.arg_bits[k] = ei_arg_bits(e->arg_bytes[k]);
+		memcpy((void *)&s->skel->rodata->sysinfo[nr], &si, sizeof(si));
+	}
 	s->skel->rodata->follow_forks = o->follow;
 	s->skel->rodata->cgroup_mode = o->cgroup_fd >= 0;
 	s->skel->rodata->emit_events = with_events;
@@ -380,6 +406,14 @@ static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_
 	s->skel->rodata->owner_only = own.only;
 	s->skel->rodata->owner_uid = own.uid;
 	s->skel->rodata->owner_gid = own.gid;
+	s->skel->rodata->have_throw = ei_bpf_exceptions();
+	/* Tests only: a broken invariant at every call a rule selects. */
+	s->skel->rodata->test_fail_check = getenv("ERRINJ_TEST_FAIL_CHECK") != NULL;
+	/* Tests only: widen the window in which a launched command's entry
+	 * exists but its state may not be set yet (see ei_session_launch). */
+	s->test_slow_add = getenv("ERRINJ_TEST_SLOW_ADD") != NULL;
+	if (s->test_slow_add)
+		s->skel->rodata->test_add_spin = 1 << 23; /* bpf_loop's most */
 	if (bpf_map__set_value_size(s->skel->maps.targets, value_size) ||
 	    bpf_map__set_value_size(s->skel->maps.blank, value_size) ||
 	    bpf_map__set_max_entries(s->skel->maps.targets, targets_size()))
@@ -399,31 +433,6 @@ static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_
 	if (errinj_bpf__load(s->skel))
 		return ei_fail(err, len, "cannot load the eBPF program: %s%s", strerror(errno),
 			       o->verbose ? "" : " (-v shows libbpf's log)");
-	for (__u32 i = 0; i < (__u32)o->nspecs; i++) {
-		if (bpf_map__update_elem(s->skel->maps.rules, &i, sizeof(i), &rules[i], sizeof(struct ei_rule),
-					 BPF_ANY))
-			return ei_fail(err, len, "cannot write rule %u: %s", i + 1, strerror(errno));
-		for (__u32 nr = 0; nr < EI_NR_SYSCALLS; nr++) {
-			__u32 key = i * EI_NR_SYSCALLS + nr;
-			if (slot[i][nr] && bpf_map__update_elem(s->skel->maps.slots, &key, sizeof(key), &slot[i][nr],
-								sizeof(__u32), BPF_ANY))
-				return ei_fail(err, len, "cannot write rule %u's counters: %s", i + 1, strerror(errno));
-		}
-	}
-	/* Which argument is a path, for path= and for the events. */
-	for (__u32 nr = 0; nr < EI_NR_SYSCALLS; nr++) {
-		const struct ei_syscall_entry *e = ei_syscall_info(nr);
-		struct ei_sysinfo si = { .path_arg = EI_NO_ARG };
-		if (!e)
-			continue;
-		if (e->path_arg >= 0)
-			si.path_arg = e->path_arg;
-		si.fd_first = e->fd_first;
-		for (int k = 0; k < 6; k++)
-			si.arg_bits[k] = ei_arg_bits(e->arg_bytes[k]);
-		if (bpf_map__update_elem(s->skel->maps.sysinfo, &nr, sizeof(nr), &si, sizeof(si), BPF_ANY))
-			return ei_fail(err, len, "cannot write the syscall table: %s", strerror(errno));
-	}
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_sample, s, NULL);
 	if (!s->rb)
 		return ei_fail(err, len, "cannot open the event ring buffer: %s", strerror(errno));
@@ -562,6 +571,11 @@ pid_t ei_session_launch(struct ei_session *s, char *const argv[], const sigset_t
 		sigprocmask(SIG_SETMASK, child_mask, NULL);
 		close(p[1]);
 		close(p[2]);
+		/* Tests only: enter the read below while the add iterator
+		 * spins between creating this process's entry and setting
+		 * its state. */
+		if (s->test_slow_add)
+			usleep(20000);
 		if (read(p[0], &c, 1) != 1)
 			_exit(EI_EXIT_FAIL);
 		/* The filter last: after it, any call may be trapped. */
@@ -667,6 +681,12 @@ __u64 ei_session_undecided(struct ei_session *s)
 {
 	return (s->skel ? __atomic_load_n(&s->skel->bss->undecided_calls, __ATOMIC_RELAXED) : 0) +
 	       (s->sup ? ei_sup_undecided(s->sup) : 0);
+}
+
+__u64 ei_session_failed_checks(struct ei_session *s, __u64 *thrown)
+{
+	*thrown = s->skel ? __atomic_load_n(&s->skel->bss->thrown_checks, __ATOMIC_RELAXED) : 0;
+	return s->skel ? __atomic_load_n(&s->skel->bss->failed_checks, __ATOMIC_RELAXED) : 0;
 }
 
 int ei_session_stat(struct ei_session *s, int nr, struct ei_stat *out)

@@ -233,6 +233,8 @@ int ei_backend_check(int b, char *err, size_t len);
 /* Whether syscall nr's entry function has BTF, which a fmod_ret program
  * needs (SYSCALL_DEFINE0 makes it an alias, which has none). */
 bool ei_fmod_ret_btf(int nr);
+/* Whether the running kernel has BPF exceptions (bpf_throw in its BTF). */
+bool ei_bpf_exceptions(void);
 /* Which backend serves each syscall: the cheapest that this kernel and
  * user allow and that can serve every rule naming it (fmod_ret, then
  * kprobe, then seccomp; seccomp alone serves delay_enter= and
@@ -288,6 +290,9 @@ __u64 ei_session_lost_targets(struct ei_session *s);
 /* Calls a path= rule could not decide: the path was not readable (from a
  * kprobe: a page not yet in memory); neither failed nor counted. */
 __u64 ei_session_undecided(struct ei_session *s);
+/* Broken invariants the kernel side met (a bug in errinj; each call ran
+ * untouched), and in *thrown how many of them threw a BPF exception. */
+__u64 ei_session_failed_checks(struct ei_session *s, __u64 *thrown);
 int ei_session_stat(struct ei_session *s, int nr, struct ei_stat *out);
 /* Whether syscall nr is attached: some rule of the session can fail it. */
 bool ei_session_attached(struct ei_session *s, int nr);

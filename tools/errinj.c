@@ -28,6 +28,16 @@
 
 #include "liberrinj.h"
 #include "cli.h"
+/* The generated tables themselves, for --names (the library looks names
+ * up one at a time; aliases such as EWOULDBLOCK are listed here too). */
+#include "errno_table.h"
+#include "signal_table.h"
+
+/* The Makefile passes it (scripts/version: git describe, or the version
+ * of debian/changelog in a tree without git). */
+#ifndef EI_VERSION
+#error "EI_VERSION is not defined: build errinj with the Makefile"
+#endif
 
 #define MAX_SPECS EI_MAX_RULES
 #define MAX_PIDS 64
@@ -44,7 +54,7 @@ static struct env {
 	const char *cgroup;
 	long duration;
 	int backend;
-	bool no_follow, quiet, json, summary, list, verbose, features;
+	bool no_follow, quiet, json, summary, list, verbose, features, check;
 	const char *output;
 } env = { .backend = EI_BACKEND_AUTO };
 
@@ -78,7 +88,13 @@ static const char usage_text[] =
 	"                         why not\n"
 	"      --list             list the syscalls this kernel lets errinj fail\n"
 	"  -v, --verbose          show libbpf's log\n"
+	"      --check            check the command line and exit 0 (2 if bad): load\n"
+	"                         nothing, run nothing\n"
+	"      --names=KIND       print the names errinj knows, one a line (for shell\n"
+	"                         completion): syscalls (with classes and all),\n"
+	"                         errnos, signals, keys (of SPEC), options, backends\n"
 	"  -h, --help             show this help\n"
+	"  -V, --version          print errinj's version\n"
 	"\n"
 	"SPEC is SET:key=value[:key=value]..., SET a comma-separated list of syscalls:\n"
 	"  error=ERRNO     fail with ERRNO (a name such as ENOENT, or 1..4095)\n"
@@ -107,23 +123,29 @@ static const char usage_text[] =
 	"errinj itself fails (missing root or kernel support, say).\n"
 	"\n"
 	"EXAMPLES:\n"
-	"  errinj dup EINVAL                      fail every dup(2) of userapp\n"
-	"  errinj -e inject=openat:error=ENOENT:when=3 -- cat /etc/hostname\n"
-	"  errinj -e inject=write:error=ENOSPC:prob=0.1:seed=7 -- ./mytest\n"
-	"  errinj -e inject=read:retval=0:max=1 -- sh -c 'read x; echo \"$x\"'\n"
-	"  errinj -p 1234 -d 10 -e inject=connect:error=ECONNREFUSED\n"
-	"  errinj --cgroup /sys/fs/cgroup/test -e inject=mkdir:error=EDQUOT\n"
-	"  errinj --json -c -e inject=close:error=EIO -- ./prog\n"
-	"  errinj -e inject=openat:error=ENOENT:path=/etc/hostname -- cat /etc/hostname\n"
-	"  errinj -e 'inject=openat:error=EACCES:path=*.conf' -- ./server\n"
-	"  errinj -e inject=write:error=EIO:fd=1 -- ./prog\n"
-	"  errinj -e 'inject=openat:error=EROFS:arg2&0100=0100' -- make\n"
-	"  errinj -e inject=%net:error=ENETDOWN -- ./client\n"
-	"  errinj -e inject=read:delay_enter=200ms:when=1 -- ./prog\n"
-	"  errinj --backend=seccomp -e 'inject=openat:error=EACCES:path=/etc/*' -- cat /etc/hostname\n"
-	"  errinj --features\n";
+	"  errinj dup EINVAL                # every dup(2) of userapp fails\n"
+	"  errinj -e inject=openat:error=ENOENT:path=/etc/hostname -- cat /etc/hostname /etc/os-release\n"
+	"  errinj -e inject=write:error=ENOSPC:when=2 -- sh -c 'echo one; echo two; echo three'\n"
+	"  errinj -c -e 'inject=openat:error=EIO:prob=0.5:seed=7:path=/etc/*.conf' -- wc -l /etc/*.conf\n"
+	"  errinj -e inject=write:retval=1:fd=1:max=1 -- echo hello\n"
+	"  errinj -e 'inject=openat:error=EACCES:path=*.conf' -- cat /etc/hostname /etc/ld.so.conf\n"
+	"  errinj -e inject=write:error=EIO:fd=1 -- echo hello\n"
+	"  errinj -e 'inject=openat:error=EROFS:arg2&0100=0100' -- touch /tmp/errinj-example\n"
+	"  errinj -e inject=%net:error=ENETDOWN -- getent hosts debian.org\n"
+	"  errinj -e 'inject=/^mkdir:error=ENOSPC' -- mkdir -p /tmp/errinj-example.d/a\n"
+	"  errinj -e fault=unlinkat -- rm -rf /tmp/errinj-example.d\n"
+	"  errinj -e inject=read:delay_enter=200ms:when=1 -- cat /etc/hostname\n"
+	"  errinj --json -c -e inject=close:error=EIO:fd=1 -- echo hello\n"
+	"  errinj --backend=seccomp -e 'inject=openat:error=EACCES:path=/etc/host*' -- cat /etc/hostname\n"
+	"  errinj -p $$ -d 60 -e inject=connect:error=ECONNREFUSED &   # root: this shell, 60 s\n"
+	"  errinj --cgroup /sys/fs/cgroup/user.slice -d 10 -e inject=mkdir:error=EDQUOT   # root\n"
+	"  errinj --check -e inject=dup:error=EIO:when=2+2   # parse only: exit 0 or 2\n"
+	"  errinj --features                # which backends serve here, and why not\n";
 
-enum { OPT_INJECT = 0x100, OPT_FAULT, OPT_NO_FOLLOW, OPT_JSON, OPT_LIST, OPT_CGROUP, OPT_BACKEND, OPT_FEATURES };
+enum { OPT_INJECT = 0x100, OPT_FAULT, OPT_NO_FOLLOW, OPT_JSON, OPT_LIST, OPT_CGROUP, OPT_BACKEND, OPT_FEATURES,
+       OPT_CHECK, OPT_NAMES };
+
+static const char short_options[] = "+:e:p:d:o:qcvhV";
 
 static const struct option long_options[] = {
 	{ "inject", required_argument, NULL, OPT_INJECT },
@@ -141,6 +163,9 @@ static const struct option long_options[] = {
 	{ "features", no_argument, NULL, OPT_FEATURES },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "names", required_argument, NULL, OPT_NAMES },
 	{},
 };
 
@@ -194,6 +219,53 @@ static void add_pids(const char *arg)
 	}
 }
 
+/* --names=KIND: what the shell completion offers, from errinj's own
+ * tables, so that it never drifts from the binary. The spec's keys and the
+ * classes are those lib/spec.c and ei_class_parse accept (tests/host/
+ * package.sh compares them with the parser's messages). */
+static int print_names(const char *kind)
+{
+	static const char *const keys[] = { "error", "retval", "signal", "when", "prob", "seed", "max",
+					    "path", "fd", "arg0", "arg1", "arg2", "arg3", "arg4", "arg5",
+					    "delay_enter", "poke_enter" };
+	static const char *const classes[] = { "%file", "%desc", "%net", "%process", "%memory", "all" };
+	char q[64];
+	size_t i;
+
+	if (!strcmp(kind, "syscalls")) {
+		const struct ei_syscall_entry *e;
+		for (i = 0; (e = ei_syscall_at(i)); i++)
+			puts(e->name);
+		for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
+			puts(classes[i]);
+	} else if (!strcmp(kind, "errnos")) {
+		for (i = 0; i < sizeof(ei_errno_canon) / sizeof(ei_errno_canon[0]); i++)
+			puts(ei_errno_canon[i].name);
+		for (i = 0; i < sizeof(ei_errno_alias) / sizeof(ei_errno_alias[0]); i++)
+			puts(ei_errno_alias[i].name);
+	} else if (!strcmp(kind, "signals")) {
+		for (i = 0; i < sizeof(ei_signal_table) / sizeof(ei_signal_table[0]); i++)
+			puts(ei_signal_table[i].name);
+	} else if (!strcmp(kind, "keys")) {
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			puts(keys[i]);
+	} else if (!strcmp(kind, "options")) {
+		for (const char *c = short_options; *c; c++)
+			if (*c != '+' && *c != ':')
+				printf("-%c\n", *c);
+		for (const struct option *o = long_options; o->name; o++)
+			printf("--%s%s\n", o->name, o->has_arg == required_argument ? "=" : "");
+	} else if (!strcmp(kind, "backends")) {
+		puts("auto");
+		for (int b = 0; b < EI_NR_BACKENDS; b++)
+			puts(ei_backend_name(b));
+	} else {
+		ei_usage_error("unknown --names kind '%s' (expected syscalls, errnos, signals, keys, options or backends)",
+			       ei_quote(kind, q, sizeof(q)));
+	}
+	return fflush(stdout) ? EI_EXIT_FAIL : 0;
+}
+
 static void parse_args(int argc, char **argv)
 {
 	char q[96];
@@ -202,7 +274,7 @@ static void parse_args(int argc, char **argv)
 	/* '+': options end at the first non-option, so that CMD's own
 	 * options stay CMD's; ':': report a missing value ourselves. */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:e:p:d:o:qcvh", long_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
 		switch (opt) {
 		case 'e':
 			if (!strncmp(optarg, "inject=", 7))
@@ -263,6 +335,14 @@ static void parse_args(int argc, char **argv)
 		case 'h':
 			fputs(usage_text, stdout);
 			exit(0);
+		case 'V':
+			puts("errinj " EI_VERSION);
+			exit(0);
+		case OPT_CHECK:
+			env.check = true;
+			break;
+		case OPT_NAMES:
+			exit(print_names(optarg));
 		case ':':
 			ei_usage_error("option '%s' needs a value", ei_quote(argv[optind - 1], q, sizeof(q)));
 		default:
@@ -427,6 +507,10 @@ static int validate(void)
 			if ((env.specs[i].actions & EI_ACT_RETVAL) && env.specs[i].retval == 0)
 				ei_usage_error("rule %d: retval=0 cannot be served by fmod_ret (a zero return lets the "
 					       "call run): use kprobe or seccomp", i + 1);
+	/* --check judges the text alone: not whether the processes, the
+	 * cgroup or userapp are there now. */
+	if (env.check)
+		return 0;
 	for (int i = 0; i < env.npids; i++) {
 		int r = ei_pid_check(env.pids[i], err, sizeof(err));
 		if (r == EI_EXIT_USAGE)
@@ -726,7 +810,7 @@ static int event_loop(void)
 /* What the kernel side counted that the user must know. */
 static void report(void)
 {
-	__u64 n;
+	__u64 n, thrown;
 
 	ei_session_consume(R.s);
 	if ((n = ei_session_dropped(R.s)))
@@ -744,6 +828,10 @@ static void report(void)
 		ei_msg("%llu calls were neither failed nor counted by a path= rule: their path could not be read "
 		       "(from a kprobe: a page not yet in memory; use fmod_ret or seccomp, which read it)",
 		       (unsigned long long)n);
+	if ((n = ei_session_failed_checks(R.s, &thrown)))
+		ei_msg("%llu calls met a broken invariant in errinj's kernel side and ran untouched (%llu thrown as "
+		       "BPF exceptions): a bug in errinj, please report it",
+		       (unsigned long long)n, (unsigned long long)thrown);
 	if (env.summary)
 		print_summary(R.s);
 }
@@ -764,12 +852,16 @@ int main(int argc, char **argv)
 	if (env.features) {
 		if (env.nspecs || env.nshort || env.cmd || env.npids || env.cgroup || env.list)
 			ei_usage_error("--features takes no other arguments");
+		if (env.check)
+			return 0;
 		ei_features(stdout);
 		return 0;
 	}
 	if (env.list) {
 		if (env.nspecs || env.nshort || env.cmd || env.npids || env.cgroup)
 			ei_usage_error("--list takes no other arguments");
+		if (env.check)
+			return 0;
 		if (ei_list_injectable(print_name, NULL) < 0) {
 			ei_msg("cannot read the kernel's error injection list "
 			       "(/sys/kernel/debug/error_injection/list): %s (debugfs is needed, as root)",
@@ -778,7 +870,11 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
-	if (validate() || prepare_output() || prepare_signals() || open_session())
+	if (validate())
+		goto cleanup;
+	if (env.check) /* --check: the command line is good; nothing loaded, nothing run */
+		return 0;
+	if (prepare_output() || prepare_signals() || open_session())
 		goto cleanup;
 	r = start_targets();
 	if (r) {

@@ -37,7 +37,8 @@ static void usage(FILE *f)
 		"usage: loader [-v] <syscall> <errno> [-- CMD [ARGS...]]\n"
 		"Make <syscall> fail with <errno> (a name such as EINVAL, or 1..4095) in\n"
 		"userapp, or in CMD, through a kprobe with bpf_override_return.\n"
-		"  -v  show libbpf's log\n"
+		"  -v, --verbose  show libbpf's log\n"
+		"  -V, --version  print the version\n"
 		"\n"
 		"EXAMPLES:\n"
 		"  loader dup 22                 userapp prints 'dup: Invalid argument'\n"
@@ -60,6 +61,10 @@ int main(int argc, char **argv)
 	ei_refuse_setid();
 	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		usage(stdout);
+		return 0;
+	}
+	if (argc > 1 && (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version"))) {
+		puts("loader (errinj) " EI_VERSION);
 		return 0;
 	}
 	if (argc > 1 && (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--verbose"))) {

@@ -74,8 +74,10 @@ static long do_read(void)
 		return -errno;
 	/* Fill with writev: write(2) itself may be the one being failed. */
 	struct iovec iov = { .iov_base = "x", .iov_len = 1 };
-	writev(p[1], &iov, 1);
-	r = neg(syscall(SYS_read, p[0], &c, 1));
+	if (writev(p[1], &iov, 1) != 1) /* else the read would wait for ever */
+		r = -(errno ? errno : EIO);
+	else
+		r = neg(syscall(SYS_read, p[0], &c, 1));
 	close_quietly(p[0]);
 	close_quietly(p[1]);
 	return r;

@@ -7,7 +7,8 @@ install_tree() {
     run make -s -C "$TOP" install PREFIX="$T/p"
     assert_eq "make install" "$RC" 0 || { why "$ERR"; return 1; }
     local f
-    for f in bin/errinj libexec/errinj/loader libexec/errinj/userapp share/man/man1/errinj.1; do
+    for f in bin/errinj libexec/errinj/loader libexec/errinj/userapp share/man/man1/errinj.1 \
+        share/bash-completion/completions/errinj; do
         [ -f "$T/p/$f" ] || { why "missing $f"; return 1; }
     done
     run "$T/p/bin/errinj" --help

@@ -1,30 +1,53 @@
 #!/usr/bin/env bash
-# The benchmark (bench/run), small: it runs, every scenario's calls fail or
-# not as they should (bench/run checks each run's counts), and in this
-# boot errinj adds less to a call than strace does, firing or not, and
-# starts faster with one kprobe.multi link than with a kprobe per syscall.
+# The benchmark (bench/run --quick, one run per figure): it runs, every
+# scenario's calls fail or not as they should (bench/run checks each
+# run's counts), and in this boot errinj's BPF backends add less to an
+# injected call than strace does, and errinj starts faster with one
+# kprobe.multi link than with a kprobe per syscall. And a broken injector
+# cannot pass: an "errinj" that injects nothing stops the benchmark.
 . "$(dirname "$0")/../lib.sh"
 
 bench_small() {
-    BENCH_RUNS=3 BENCH_STARTUP_RUNS=1 run "$TOP/bench/run" 20000 2000
+    BENCH_RUNS=1 BENCH_STARTUP_RUNS=1 BENCH_OUT=$T/bench RUN_TIMEOUT=900 run "$TOP/bench/run" --quick
     assert_eq "exit status" "$RC" 0 || { why "$ERR"; return 1; }
-    local s ns
+    local s ns b
     declare -A cost
-    for s in native bystander errinj-nofire errinj-fire errinj-events strace-nofire strace-fire; do
-        ns=$(printf '%s\n' "$OUT" | awk -v s="$s" '$1 == s { print $3 }')
-        [ -n "$ns" ] || { why "no figure for $s in: $OUT"; return 1; }
+    for s in native kprobe-injected fmod_ret-injected seccomp-injected strace-injected strace-seccomp-injected \
+        fail_function-injected fiu-injected; do
+        # open+close: every peer serves it.
+        ns=$(awk -F' *\\| *' -v s="$s" '$2 == s { print $5 }' "$T/bench/table.md")
+        [ -n "$ns" ] && [ "$ns" != - ] || { why "no open+close figure for $s in: $(cat "$T/bench/table.md")"; return 1; }
         cost[$s]=$ns
     done
-    awk -v e="${cost[errinj-fire]}" -v s="${cost[strace-fire]}" 'BEGIN { exit !(e < s) }' ||
-        { why "errinj-fire ${cost[errinj-fire]} ns/call, strace-fire ${cost[strace-fire]}"; return 1; }
-    awk -v e="${cost[errinj-nofire]}" -v s="${cost[strace-nofire]}" 'BEGIN { exit !(e < s) }' ||
-        { why "errinj-nofire ${cost[errinj-nofire]} ns/call, strace-nofire ${cost[strace-nofire]}"; return 1; }
+    for b in kprobe fmod_ret; do
+        awk -v e="${cost[$b-injected]}" -v s="${cost[strace-injected]}" 'BEGIN { exit !(e < s) }' ||
+            { why "open+close: $b-injected ${cost[$b-injected]} ns, strace-injected ${cost[strace-injected]}"; return 1; }
+    done
+    [ -s "$T/bench/plot.png" ] && [ "$(wc -l <"$T/bench/raw.tsv")" -gt 40 ] ||
+        { why "no plot or too few raw rows in $T/bench"; return 1; }
     # Attaching every syscall: one kprobe.multi link beats a kprobe each.
     local multi single
-    multi=$(printf '%s\n' "$OUT" | awk '$1 == "kprobe.multi" { print $2 }')
-    single=$(printf '%s\n' "$OUT" | awk '$1 == "kprobe" && $2 == "per" { print $4 }')
-    [ -n "$multi" ] && [ -n "$single" ] || { why "no start-up figures in: $OUT"; return 1; }
+    multi=$(awk -F' *\\| *' '$2 == "kprobe.multi, every syscall" { print $3 }' "$T/bench/table.md")
+    single=$(awk -F' *\\| *' '$2 == "one kprobe each, every syscall" { print $3 }' "$T/bench/table.md")
+    [ -n "$multi" ] && [ -n "$single" ] || { why "no start-up figures in: $(cat "$T/bench/table.md")"; return 1; }
     [ "$multi" -lt "$single" ] || { why "start-up with kprobe.multi $multi ms, one kprobe each $single ms"; return 1; }
 }
 subtest bench_small bench_small
+
+# An injector that says it can and then fails nothing: the first scenario
+# that wants failures stops the benchmark with a sentence saying so.
+bench_refuses_broken_injector() {
+    cat >"$T/fake" <<'SH'
+#!/bin/sh
+[ "$1" = --features ] && { echo "kprobe    yes     (fake)"; exit 0; }
+while [ $# -gt 0 ] && [ "$1" != -- ]; do shift; done
+shift
+exec "$@"
+SH
+    chmod +x "$T/fake"
+    BENCH_RUNS=1 BENCH_ERRINJ=$T/fake BENCH_OUT=$T/bench run "$TOP/bench/run" --quick
+    assert_eq "exit status" "$RC" 1 &&
+        assert_match "stderr" "$ERR" '^bench: getppid/kprobe-injected: 5000 of 5000 calls should have failed, 0 did \(run 1\)$'
+}
+subtest bench_refuses_broken_injector bench_refuses_broken_injector
 done_testing
