@@ -38,9 +38,9 @@ subtest kernel612_config kernel_config
 features() {
     run "$E" --features
     assert_eq "exit status" "$RC" 0 &&
-        assert_match "fmod_ret" "$OUT" '(^|'$'\n'')fmod_ret +yes ' &&
-        assert_match "kprobe" "$OUT" '(^|'$'\n'')kprobe +no .*CONFIG_BPF_KPROBE_OVERRIDE' &&
-        assert_match "seccomp" "$OUT" '(^|'$'\n'')seccomp +yes ' &&
+        assert_match "fmod_ret" "$OUT" '^fmod_ret +yes ' &&
+        assert_match "kprobe" "$OUT" '^kprobe +no .*CONFIG_BPF_KPROBE_OVERRIDE' &&
+        assert_match "seccomp" "$OUT" '^seccomp +yes ' &&
         assert_match "kprobe.multi" "$OUT" 'kprobe\.multi \(one link for many syscalls\): yes' &&
         assert_match "BTF" "$OUT" 'BTF \(/sys/kernel/btf/vmlinux\): yes'
 }
