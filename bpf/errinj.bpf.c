@@ -49,6 +49,11 @@ const volatile __u32 test_add_spin = 0;
  * check is a plain one, and a callback's broken invariant is thrown by the
  * program once the loop returns. */
 extern void bpf_throw(__u64 cookie) __ksym __weak;
+/* Linux 6.12's string copy from user memory, for sleepable programs (set
+ * by user space: the kfunc is in the kernel's BTF); before it, a probe
+ * read that cannot fault pages in, retried after faulting them in. */
+extern int bpf_copy_from_user_str(void *dst, __u32 dst__sz, const void *unsafe_ptr__ign, __u64 flags) __ksym __weak;
+const volatile bool have_copy_str = false;
 const volatile bool have_throw = false; /* set by user space: bpf_throw is in the kernel's BTF */
 /* Tests only (ERRINJ_TEST_FAIL_CHECK): the scratch-space check fails for
  * every call a rule's syscall makes in a target. */
@@ -286,20 +291,29 @@ static __always_inline void read_path(struct ei_scratch *sc, const volatile stru
 	if (!si || si->path_arg >= 6)
 		return;
 	p = (const char *)sc->args[si->path_arg & 7];
-	n = bpf_probe_read_user_str(sc->path, EI_PATH_MAX, p);
-	if (n < 0 && sleepable && !bpf_copy_from_user(&c, 1, p)) {
-		const char *next = (const char *)(((unsigned long)p | 4095) + 1);
-		/* Where the path may go on into the next page, fault it in
-		 * too (a failure there is a path that ends before it). */
-		if (next - p < EI_PATH_MAX)
-			bpf_copy_from_user(&c, 1, next);
+	if (sleepable && have_copy_str) {
+		/* Linux 6.12: one copy that faults pages in as it goes. */
+		n = bpf_copy_from_user_str(sc->path, EI_PATH_MAX, p, 0);
+	} else {
 		n = bpf_probe_read_user_str(sc->path, EI_PATH_MAX, p);
+		if (n < 0 && sleepable && !bpf_copy_from_user(&c, 1, p)) {
+			const char *next = (const char *)(((unsigned long)p | 4095) + 1);
+			/* Where the path may go on into the next page, fault it
+			 * in too (a failure there is a path that ends before). */
+			if (next - p < EI_PATH_MAX)
+				bpf_copy_from_user(&c, 1, next);
+			n = bpf_probe_read_user_str(sc->path, EI_PATH_MAX, p);
+		}
 	}
 	if (n <= 0)
 		return;
 	sc->len = n - 1;
-	/* A full buffer: a path of exactly EI_PATH_MAX - 1 bytes ends there. */
-	if (n == EI_PATH_MAX && (bpf_probe_read_user(&c, 1, p + EI_PATH_MAX - 1) || c))
+	/* A full buffer: a path of exactly EI_PATH_MAX - 1 bytes ends there
+	 * (its NUL may be on a page not yet in memory). */
+	if (n == EI_PATH_MAX &&
+	    ((sleepable ? bpf_copy_from_user(&c, 1, p + EI_PATH_MAX - 1)
+			: bpf_probe_read_user(&c, 1, p + EI_PATH_MAX - 1)) ||
+	     c))
 		sc->truncated = 1;
 }
 

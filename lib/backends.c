@@ -66,6 +66,13 @@ bool ei_fmod_ret_btf(int nr)
 	return e && entry_btf_id(e->entry) > 0;
 }
 
+bool ei_kernel_has_kfunc(const char *name)
+{
+	struct btf *btf = vmlinux_btf();
+
+	return btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
+}
+
 /* BPF exceptions: bpf_throw in the kernel's BTF (6.7+), and a JIT that
  * can unwind through it (x86-64's needs the ORC unwinder), which only a
  * load tells: a sleepable syscall program that throws at once (no attach
@@ -414,6 +421,8 @@ void ei_features(FILE *f)
 	else if (vmlinux_btf() && btf__find_by_name_kind(vmlinux_btf(), "bpf_throw", BTF_KIND_FUNC) > 0)
 		exc = "no (the kernel has bpf_throw, but its JIT refused it: x86-64's needs CONFIG_UNWINDER_ORC)";
 	fprintf(f, "BPF exceptions (bpf_throw, Linux 6.7+): %s\n", exc);
+	fprintf(f, "string copies from user memory (bpf_copy_from_user_str, Linux 6.12): %s\n",
+		ei_kernel_has_kfunc("bpf_copy_from_user_str") ? "yes (fmod_ret reads paths with it)" : "no");
 	for (size_t i = 0; i < EI_NR_SYSCALLS; i++)
 		n += ei_syscall_injectable((int)i) == 1;
 	if (access("/sys/kernel/debug/error_injection/list", R_OK))

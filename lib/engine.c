@@ -407,6 +407,7 @@ static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_
 	s->skel->rodata->owner_uid = own.uid;
 	s->skel->rodata->owner_gid = own.gid;
 	s->skel->rodata->have_throw = ei_bpf_exceptions();
+	s->skel->rodata->have_copy_str = ei_kernel_has_kfunc("bpf_copy_from_user_str");
 	/* Tests only: a broken invariant at every call a rule selects. */
 	s->skel->rodata->test_fail_check = getenv("ERRINJ_TEST_FAIL_CHECK") != NULL;
 	/* Tests only: widen the window in which a launched command's entry

@@ -233,7 +233,10 @@ int ei_backend_check(int b, char *err, size_t len);
 /* Whether syscall nr's entry function has BTF, which a fmod_ret program
  * needs (SYSCALL_DEFINE0 makes it an alias, which has none). */
 bool ei_fmod_ret_btf(int nr);
-/* Whether the running kernel has BPF exceptions (bpf_throw in its BTF). */
+/* Whether the running kernel's BTF has the kfunc NAME. */
+bool ei_kernel_has_kfunc(const char *name);
+/* Whether the running kernel has BPF exceptions: bpf_throw, and a JIT
+ * that can unwind through it (a probe load; false without privilege). */
 bool ei_bpf_exceptions(void);
 /* Which backend serves each syscall: the cheapest that this kernel and
  * user allow and that can serve every rule naming it (fmod_ret, then

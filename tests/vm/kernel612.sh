@@ -6,7 +6,8 @@
 # fprobes but leave that option off. errinj must find that out by itself:
 # its automatic choice is fmod_ret (BPF_MODIFY_RETURN), and --backend=kprobe
 # says which option is missing. What this kernel has and 6.1 has not
-# (SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) must work: a failure, not a skip.
+# (SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP, BPF exceptions, bpf_copy_from_user_str)
+# must work: a failure, not a skip.
 # boots: 6.12
 . "$(dirname "$0")/../lib.sh"
 
@@ -42,7 +43,9 @@ features() {
         assert_match "kprobe" "$OUT" '^kprobe +no .*CONFIG_BPF_KPROBE_OVERRIDE' &&
         assert_match "seccomp" "$OUT" '^seccomp +yes ' &&
         assert_match "kprobe.multi" "$OUT" 'kprobe\.multi \(one link for many syscalls\): yes' &&
-        assert_match "BTF" "$OUT" 'BTF \(/sys/kernel/btf/vmlinux\): yes'
+        assert_match "BTF" "$OUT" 'BTF \(/sys/kernel/btf/vmlinux\): yes' &&
+        assert_match "BPF exceptions" "$OUT" '^BPF exceptions \(bpf_throw, Linux 6\.7\+\): yes' &&
+        assert_match "string copies" "$OUT" '^string copies from user memory \(bpf_copy_from_user_str, Linux 6\.12\): yes'
 }
 subtest kernel612_features features
 
