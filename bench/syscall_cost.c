@@ -12,6 +12,8 @@
  * syscall_cost hold READY STOP: makes the directory READY, then waits
  * until STOP exists: a target for the bystander scenarios that makes none
  * of the calls above (a shell would need openat to start).
+ * syscall_cost block: waits for a signal, making no call and taking no
+ * CPU meanwhile (the many idle targets of the scaling scenario).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +33,10 @@ int main(int argc, char **argv)
 	char *end = NULL;
 	int fd = -1, kind;
 
+	if (!strcmp(op, "block") && argc == 2) {
+		pause();
+		return 0;
+	}
 	if (!strcmp(op, "hold") && argc == 4) {
 		if (mkdir(argv[2], 0700))
 			return 1;
