@@ -278,20 +278,6 @@ static int start_job(const struct ei_explore_opts *o, struct job *j)
 	return 0;
 }
 
-static char *read_all(int fd, size_t *len)
-{
-	off_t end = lseek(fd, 0, SEEK_END);
-	char *buf = malloc(end > 0 ? (size_t)end + 1 : 1);
-
-	*len = 0;
-	if (!buf)
-		return NULL;
-	if (end > 0 && pread(fd, buf, (size_t)end, 0) == end)
-		*len = (size_t)end;
-	buf[*len] = 0;
-	return buf;
-}
-
 /* The last lines of stderr (at most 3, 400 bytes). */
 static char *tail(const char *s, size_t n)
 {
@@ -354,10 +340,10 @@ static void finish_job(struct job *j, const struct ei_trace *ref, __u64 ref_hash
 	waitpid(j->worker, NULL, 0);
 	j->worker = 0;
 	close(j->rfd);
-	buf = read_all(j->ofd, &n);
+	buf = ei_read_whole(j->ofd, &n);
 	j->out_hash = buf ? fnv(buf, n) : 0;
 	free(buf);
-	buf = read_all(j->efd, &n);
+	buf = ei_read_whole(j->efd, &n);
 	free(j->errtail);
 	j->errtail = buf ? tail(buf, n) : NULL;
 	j->sanitizer = buf && (strstr(buf, "ERROR: AddressSanitizer") || strstr(buf, "ERROR: LeakSanitizer") ||

@@ -124,6 +124,10 @@ int ei_fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((forma
 /* Copies s into buf for a message: printable ASCII as is, other bytes as
  * \xNN, cut to fit with "...". Returns buf. */
 char *ei_quote(const char *s, char *buf, size_t len);
+/* The whole of the regular file fd (read from its start, whatever its
+ * offset), NUL-terminated, its length in *len; malloc'd, NULL if out of
+ * memory (an unreadable file reads as empty). */
+char *ei_read_whole(int fd, size_t *len);
 
 /* ---- diagnostics ---- */
 /* Program name used as the prefix of every message. */

@@ -403,20 +403,6 @@ static int install_filter(const __u64 *set)
 	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 }
 
-static char *slurp(int fd, size_t *len)
-{
-	off_t end = lseek(fd, 0, SEEK_END);
-	char *buf = malloc(end > 0 ? (size_t)end + 1 : 1);
-
-	*len = 0;
-	if (!buf)
-		return NULL;
-	if (end > 0 && pread(fd, buf, (size_t)end, 0) == end)
-		*len = (size_t)end;
-	buf[*len] = 0;
-	return buf;
-}
-
 int ei_trace_run(char *const argv[], const __u64 *set, struct ei_trace *t, char *err, size_t len)
 {
 	struct tracer tr = { .t = t };
@@ -566,8 +552,8 @@ resume:
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	t->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	t->out = slurp(ofd, &t->outlen);
-	t->errout = slurp(efd, &t->errlen);
+	t->out = ei_read_whole(ofd, &t->outlen);
+	t->errout = ei_read_whole(efd, &t->errlen);
 	if (!t->out || !t->errout)
 		goto oom;
 	if (!exec_seen) {

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Small helpers for the library's one-line messages. */
+/* Small helpers: the library's one-line messages, whole files. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "liberrinj.h"
 
@@ -44,5 +46,19 @@ char *ei_quote(const char *s, char *buf, size_t len)
 		o += n;
 	}
 	buf[o] = '\0';
+	return buf;
+}
+
+char *ei_read_whole(int fd, size_t *len)
+{
+	off_t end = lseek(fd, 0, SEEK_END);
+	char *buf = malloc(end > 0 ? (size_t)end + 1 : 1);
+
+	*len = 0;
+	if (!buf)
+		return NULL;
+	if (end > 0 && pread(fd, buf, (size_t)end, 0) == end)
+		*len = (size_t)end;
+	buf[*len] = 0;
 	return buf;
 }
