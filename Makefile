@@ -40,7 +40,7 @@ VMLINUX_BTF ?= $(if $(wildcard /sys/kernel/btf/vmlinux),/sys/kernel/btf/vmlinux,
 LIB_SRCS  := $(wildcard lib/*.c)
 LIB       := $(BUILD)/liberrinj.a
 GEN       := $(BUILD)/errno_table.h $(BUILD)/syscall_table.h $(BUILD)/signal_table.h
-SKELS     := $(BUILD)/errinj.skel.h $(BUILD)/err_injector.skel.h $(BUILD)/bench/floor.skel.h \
+SKELS     := $(BUILD)/errinj.skel.h $(BUILD)/errinj_kf.skel.h $(BUILD)/err_injector.skel.h $(BUILD)/bench/floor.skel.h \
              $(patsubst samples/%.bpf.c,$(BUILD)/samples/%.skel.h,$(wildcard samples/*.bpf.c))
 
 TOOLS     := $(BUILD)/loader $(BUILD)/userapp $(BUILD)/errinj
@@ -109,6 +109,11 @@ $(BUILD)/%.bpf.o: bpf/%.bpf.c | $(BUILD)/vmlinux.h
 $(BUILD)/samples/%.bpf.o: samples/%.bpf.c | $(BUILD)/vmlinux.h
 	$(call msg,BPF,$@)
 	$(Q)mkdir -p $(@D) && $(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
+# The same program with the kfuncs of newer kernels (bpf_throw,
+# bpf_copy_from_user_str), for the fmod_ret backend where the kernel has them.
+$(BUILD)/errinj_kf.bpf.o: bpf/errinj.bpf.c | $(BUILD)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -DEI_KFUNCS $(DEPFLAGS) -c $< -o $@
 $(BUILD)/bench/%.bpf.o: bench/%.bpf.c | $(BUILD)/vmlinux.h
 	$(call msg,BPF,$@)
 	$(Q)mkdir -p $(@D) && $(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@

@@ -48,11 +48,24 @@ const volatile __u32 test_add_spin = 0;
  * programs may not call bpf_throw, nor may bpf_loop callbacks: there the
  * check is a plain one, and a callback's broken invariant is thrown by the
  * program once the loop returns. */
+/* The kfuncs are in a second build of this file (EI_KFUNCS, errinj_kf),
+ * which user space loads for fmod_ret only where the kernel's own BTF has
+ * both: libbpf 1.1 looks for a kfunc missing there in the modules' BTF,
+ * which takes CAP_SYS_ADMIN, even for a weak one. Elsewhere the calls are
+ * compiled out and the flags below stay false. */
+#ifdef EI_KFUNCS
 extern void bpf_throw(__u64 cookie) __ksym __weak;
+#else
+#define bpf_throw(cookie) ((void)(cookie))
+#endif
 /* Linux 6.12's string copy from user memory, for sleepable programs (set
  * by user space: the kfunc is in the kernel's BTF); before it, a probe
  * read that cannot fault pages in, retried after faulting them in. */
+#ifdef EI_KFUNCS
 extern int bpf_copy_from_user_str(void *dst, __u32 dst__sz, const void *unsafe_ptr__ign, __u64 flags) __ksym __weak;
+#else
+#define bpf_copy_from_user_str(dst, sz, p, flags) (-1)
+#endif
 const volatile bool have_copy_str = false;
 const volatile bool have_throw = false; /* set by user space: bpf_throw is in the kernel's BTF */
 /* Tests only (ERRINJ_TEST_FAIL_CHECK): the scratch-space check fails for

@@ -27,6 +27,7 @@
 
 #include "liberrinj.h"
 #include "errinj.skel.h"
+#include "errinj_kf.skel.h"
 #include "seccomp.h"
 
 #define NOT_ON_LIST "the kernel does not allow overriding %s (it is not on its error injection list)"
@@ -46,6 +47,7 @@ struct ei_session {
 	void *ctx;
 	__u64 nroots; /* targets added by user space, for their lineage */
 	bool test_slow_add; /* ERRINJ_TEST_SLOW_ADD: see ei_session_launch */
+	bool kfuncs;        /* fmod_ret loads the kfunc build (errinj_kf) */
 };
 
 /* One counter slot per (counting rule, syscall) pair; slot[i][nr] is 1 +
@@ -217,7 +219,7 @@ static int attach_fmod(struct ei_session *s, const struct ei_options *o, int nr,
 	char fn[96];
 	int r = -1;
 
-	elf = errinj_bpf__elf_bytes(&sz);
+	elf = s->kfuncs ? errinj_kf_bpf__elf_bytes(&sz) : errinj_bpf__elf_bytes(&sz);
 	obj = bpf_object__open_mem(elf, sz, &oopts);
 	if (!obj)
 		return ei_fail(err, len, "cannot open the eBPF program: %s", strerror(errno));
@@ -406,8 +408,11 @@ static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_
 	s->skel->rodata->owner_only = own.only;
 	s->skel->rodata->owner_uid = own.uid;
 	s->skel->rodata->owner_gid = own.gid;
-	s->skel->rodata->have_throw = ei_bpf_exceptions();
-	s->skel->rodata->have_copy_str = ei_kernel_has_kfunc("bpf_copy_from_user_str");
+	/* The kfunc build of the program serves fmod_ret where the kernel's
+	 * BTF has both kfuncs (see bpf/errinj.bpf.c). */
+	s->kfuncs = ei_kernel_has_kfunc("bpf_copy_from_user_str") && ei_kernel_has_kfunc("bpf_throw");
+	s->skel->rodata->have_throw = s->kfuncs && ei_bpf_exceptions();
+	s->skel->rodata->have_copy_str = s->kfuncs;
 	/* Tests only: a broken invariant at every call a rule selects. */
 	s->skel->rodata->test_fail_check = getenv("ERRINJ_TEST_FAIL_CHECK") != NULL;
 	/* Tests only: widen the window in which a launched command's entry
