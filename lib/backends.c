@@ -414,8 +414,10 @@ void ei_features(FILE *f)
 	fprintf(f, "\nkprobe.multi (one link for many syscalls): %s\n",
 		ei_has_bpf_caps() ? (ei_kprobe_multi_supported() ? "yes" : "no") : "unknown (needs root)");
 	fprintf(f, "BTF (/sys/kernel/btf/vmlinux): %s\n", vmlinux_btf() ? "yes" : "no");
-	if (ei_bpf_exceptions())
+	if (ei_bpf_exceptions() && ei_kernel_has_kfunc("bpf_copy_from_user_str"))
 		exc = "yes (the fmod_ret program throws on a broken invariant)";
+	else if (ei_bpf_exceptions())
+		exc = "yes, unused (errinj's kfunc build also needs bpf_copy_from_user_str, Linux 6.12)";
 	else if (!ei_has_bpf_caps())
 		exc = "unknown (needs root)";
 	else if (vmlinux_btf() && btf__find_by_name_kind(vmlinux_btf(), "bpf_throw", BTF_KIND_FUNC) > 0)

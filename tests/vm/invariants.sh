@@ -18,7 +18,8 @@ kernel_throws() {
     maj=${r%%.*}
     min=${r#*.}
     min=${min%%.*}
-    [ "$maj" -gt 6 ] || { [ "$maj" -eq 6 ] && [ "$min" -ge 7 ]; }
+    # errinj uses them where it also has bpf_copy_from_user_str: 6.12.
+    [ "$maj" -gt 6 ] || { [ "$maj" -eq 6 ] && [ "$min" -ge 12 ]; }
 }
 
 # What the kernel has said that a disturbed kernel would say.
