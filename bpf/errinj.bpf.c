@@ -71,6 +71,9 @@ const volatile bool have_throw = false; /* set by user space: bpf_throw is in th
 /* Tests only (ERRINJ_TEST_FAIL_CHECK): the scratch-space check fails for
  * every call a rule's syscall makes in a target. */
 const volatile bool test_fail_check = false;
+/* errinj explore: a target's call fails only as its run (xjobs) says;
+ * the session's one rule counts the calls and never fires itself. */
+const volatile bool explore_mode = false;
 
 /* Read by user space at exit. */
 __u64 failed_checks = 0; /* invariants found broken */
@@ -90,11 +93,42 @@ __u32 cgroup_level = 0;
 __u32 want_pid = 0; /* in errinj's pid namespace */
 __u32 want_state = 0;
 __u64 want_lineage = 0;
+__u32 want_job = 0;
 __u32 add_result = 0;
 /* errinj's own process (global tgid), never a target: set by the first
  * run of the iterator, which runs in errinj's context. */
 __u32 self_tgid = 0;
 __u64 fence = 0;
+/* Bit tgid: that process may be a target (set before its entry is made,
+ * cleared when its entry goes at exit). A clear bit spares a bystander's
+ * call the hash lookup: the test is a load, as cheap as the mechanism's
+ * own least program. */
+__u64 maybe_target[EI_PID_LIMIT / 64] = {};
+
+static __always_inline bool may_be_target(__u32 tgid)
+{
+	return cgroup_mode || (maybe_target[(tgid / 64) & (EI_PID_LIMIT / 64 - 1)] & (1ULL << (tgid & 63)));
+}
+
+static __always_inline void mark_target(__u32 tgid, bool on)
+{
+	__u64 *w = &maybe_target[(tgid / 64) & (EI_PID_LIMIT / 64 - 1)];
+
+	if (on)
+		__sync_fetch_and_or(w, 1ULL << (tgid & 63));
+	else
+		__sync_fetch_and_and(w, ~(1ULL << (tgid & 63)));
+}
+
+/* explore's runs, written by user space before each run starts. */
+struct ei_xjob xjobs[EI_MAX_JOBS] = {};
+
+/* A target process of run job (1-based) came or went. */
+static __always_inline void job_live(__u32 job, __s64 d)
+{
+	if (explore_mode && job)
+		__sync_fetch_and_add(&xjobs[(job - 1) & (EI_MAX_JOBS - 1)].live, d);
+}
 
 /* The rules and the tables derived from them never change after load:
  * read-only data, which the verifier and the JIT see as such, rather than
@@ -199,6 +233,8 @@ static __always_inline struct ei_target *new_target(__u32 tgid, __u64 flags)
 
 	if (!b)
 		return NULL;
+	/* Before the entry exists: a call that finds the entry finds the bit. */
+	mark_target(tgid, true);
 	err = bpf_map_update_elem(&targets, &tgid, b, flags);
 	if (err && err != -EEXIST)
 		return NULL;
@@ -218,6 +254,13 @@ static __always_inline struct ei_target *follow(__u32 tgid, __u64 flags)
 static __always_inline __u64 leader_start(struct task_struct *task)
 {
 	return BPF_CORE_READ(task, group_leader, start_time);
+}
+
+/* The same for the current task, by direct loads through its BTF
+ * pointer (no helper calls): this runs at every call of a target. */
+static __always_inline __u64 current_leader_start(void)
+{
+	return bpf_get_current_task_btf()->group_leader->start_time;
 }
 
 /* Whether the current task is in the --cgroup directory or below it: its
@@ -254,14 +297,18 @@ static __always_inline struct ei_target *current_target(__u32 tgid)
 	/* A cgroup's process is a target while it is in the cgroup. */
 	if (cgroup_mode && !in_cgroup())
 		return NULL;
+	if (!may_be_target(tgid))
+		return NULL; /* a bystander: a bit test */
 	t = bpf_map_lookup_elem(&targets, &tgid);
 	if (!t && !cgroup_mode)
-		return NULL; /* a bystander: one lookup */
-	start = leader_start(bpf_get_current_task_btf());
+		return NULL;
+	start = current_leader_start();
 	if (t && t->start && t->start != start) {
 		/* Left behind by a process that has gone; its pid is now
 		 * another's. */
-		bpf_map_delete_elem(&targets, &tgid);
+		__u32 job = t->job;
+		if (!bpf_map_delete_elem(&targets, &tgid))
+			job_live(job, -1);
 		t = NULL;
 	}
 	if (t || !cgroup_mode)
@@ -278,14 +325,19 @@ static __always_inline struct ei_target *current_target(__u32 tgid)
 
 /* The syscall's own arguments, from the struct pt_regs * that the
  * __x64_sys_* entry functions take. */
-static __always_inline void read_args(struct pt_regs *regs, struct ei_scratch *sc)
+static __always_inline void read_args(struct ei_scratch *sc)
 {
+	struct pt_regs *regs = (struct pt_regs *)sc->regs;
+
+	if (sc->have_args)
+		return;
 	sc->args[0] = BPF_CORE_READ(regs, di);
 	sc->args[1] = BPF_CORE_READ(regs, si);
 	sc->args[2] = BPF_CORE_READ(regs, dx);
 	sc->args[3] = BPF_CORE_READ(regs, r10);
 	sc->args[4] = BPF_CORE_READ(regs, r8);
 	sc->args[5] = BPF_CORE_READ(regs, r9);
+	sc->have_args = 1;
 }
 
 /* Reads the path argument into sc->path: its first EI_PATH_MAX - 1
@@ -303,6 +355,7 @@ static __always_inline void read_path(struct ei_scratch *sc, const volatile stru
 	sc->truncated = 0;
 	if (!si || si->path_arg >= 6)
 		return;
+	read_args(sc);
 	p = (const char *)sc->args[si->path_arg & 7];
 	if (sleepable && have_copy_str) {
 		/* Linux 6.12: one copy that faults pages in as it goes. */
@@ -419,6 +472,7 @@ static __always_inline void emit(__u64 id, __u32 nr, __u32 rule, const volatile 
 	e->actions = r->actions;
 	e->signal = r->signal;
 	e->result = r->actions & EI_ACT_ERROR ? -(__s64)r->error : r->retval;
+	read_args(sc);
 	__builtin_memcpy(e->args, sc->args, sizeof(e->args));
 	if (!have_path)
 		read_path(sc, si, sleepable);
@@ -434,9 +488,12 @@ static __always_inline void emit(__u64 id, __u32 nr, __u32 rule, const volatile 
 }
 
 /* argK=: only the bits the kernel uses of the argument (an int is 32). */
-static __always_inline bool args_match(const volatile struct ei_rule *r, const struct ei_scratch *sc,
+static __always_inline bool args_match(const volatile struct ei_rule *r, struct ei_scratch *sc,
 				       const volatile struct ei_sysinfo *si)
 {
+	if (!(r->filters & (EI_FILTER_ARG(6) - 1)))
+		return true;
+	read_args(sc);
 	for (int k = 0; k < 6; k++) {
 		__u64 bits = si ? si->arg_bits[k] : ~0ULL;
 		if ((r->filters & EI_FILTER_ARG(k)) &&
@@ -468,14 +525,15 @@ static __always_inline void check_failed_in_step(struct ei_scratch *sc)
 /* The call number n of this call for rule i (1-based), counted in the
  * target's own counters; 0 for a rule that does not count; EI_NO_COUNT
  * if its counter cannot be had (then the rule must not fire). */
-static __always_inline __u64 count_call(__u32 tgid, __u32 slot, __u64 *lineage)
+static __always_inline __u64 count_call(__u32 tgid, __u32 slot, __u64 *lineage, struct ei_target *t)
 {
-	struct ei_target *t;
 	__u32 idx;
 
 	if (!slot)
 		return 0;
-	t = bpf_map_lookup_elem(&targets, &tgid);
+	/* In a bpf_loop step the caller's entry is looked up again. */
+	if (!t)
+		t = bpf_map_lookup_elem(&targets, &tgid);
 	idx = slot - 1;
 	/* The caller is a target, and the rule's counter was made with it. */
 	if (!t || idx >= nr_slots || idx >= EI_MAX_SLOTS)
@@ -488,9 +546,8 @@ static __always_inline __u64 count_call(__u32 tgid, __u32 slot, __u64 *lineage)
  * scratch space: filters, counting, when=, prob=, max=; the first rule
  * that fires is noted in sc->fired. A bpf_loop step, so that the verifier
  * checks one rule, not all sixteen unrolled. */
-static __always_inline long do_rule_step(__u32 k, const bool sleepable)
+static __always_inline long do_rule_step(__u32 k, const bool sleepable, struct ei_scratch *sc, struct ei_target *t)
 {
-	struct ei_scratch *sc = get_scratch(sleepable);
 	const volatile struct ei_rule *r;
 	const volatile struct ei_sysinfo *si;
 	__u64 n, *hits, lineage = 0;
@@ -527,10 +584,21 @@ static __always_inline long do_rule_step(__u32 k, const bool sleepable)
 	}
 	/* Every rule counts every call it selects, fired or not (a seeded
 	 * rule always counts: its draw needs the number and the lineage). */
-	n = count_call(sc->tgid, sys_slot[nr][k], &lineage);
+	n = count_call(sc->tgid, sys_slot[nr][k], &lineage, t);
 	if (n == EI_NO_COUNT) {
 		check_failed_in_step(sc);
 		return 1;
+	}
+	if (explore_mode) {
+		/* The one rule counts; the call fails if it is the one the
+		 * caller's run fails. */
+		struct ei_xjob *x = &xjobs[(sc->job - 1) & (EI_MAX_JOBS - 1)];
+		if (sc->job && x->nr == nr && x->n == n && x->lineage == lineage && sc->fired >= EI_MAX_RULES) {
+			sc->x_err = x->error;
+			sc->fired = i;
+			__sync_fetch_and_add(&x->hits, 1);
+		}
+		return 0;
 	}
 	if (sc->fired < EI_MAX_RULES || (n && !when_matches(r, n)))
 		return 0;
@@ -551,12 +619,12 @@ static __always_inline long do_rule_step(__u32 k, const bool sleepable)
 
 static long rule_step(__u32 i, void *unused)
 {
-	return do_rule_step(i, false);
+	return do_rule_step(i, false, get_scratch(false), NULL);
 }
 
 static long rule_step_s(__u32 i, void *unused)
 {
-	return do_rule_step(i, true);
+	return do_rule_step(i, true, get_scratch(true), NULL);
 }
 
 /* The decision for a call of syscall nr, whose struct pt_regs is regs:
@@ -600,15 +668,23 @@ static __always_inline bool decide(struct pt_regs *regs, __u32 nr, long *ret, co
 		__sync_fetch_and_add(&st->seen, 1);
 	else if (st)
 		st->seen++;
-	read_args(regs, sc);
+	sc->regs = (__u64)regs;
+	sc->have_args = 0;
 	sc->tgid = id >> 32;
 	sc->nr = nr;
 	sc->fired = EI_MAX_RULES;
 	sc->have_path = 0;
 	sc->failed = 0;
+	sc->job = t->job;
+	sc->x_err = 0;
 	/* Only the rules that name this syscall. */
 	nrules = sys_nrules[nr & (EI_NR_SYSCALLS - 1)];
-	bpf_loop(nrules < EI_MAX_RULES ? nrules : EI_MAX_RULES, sleepable ? rule_step_s : rule_step, NULL, 0);
+	/* One rule, the usual case: decided here, with the entry in hand,
+	 * without a loop's calls and lookups. */
+	if (nrules == 1)
+		do_rule_step(0, sleepable, sc, t);
+	else
+		bpf_loop(nrules < EI_MAX_RULES ? nrules : EI_MAX_RULES, sleepable ? rule_step_s : rule_step, NULL, 0);
 	if (sc->failed) {
 		/* Counted by the step; thrown here (a callback may not). */
 		if (sleepable && have_throw) {
@@ -621,20 +697,23 @@ static __always_inline bool decide(struct pt_regs *regs, __u32 nr, long *ret, co
 	if (fired >= EI_MAX_RULES)
 		return false;
 	r = &rules[fired];
-	if (r->actions & EI_ACT_ERROR) {
+	if (explore_mode) {
+		*ret = -(long)sc->x_err;
+		act = true;
+	} else if (r->actions & EI_ACT_ERROR) {
 		*ret = -(long)r->error;
 		act = true;
 	} else if (r->actions & EI_ACT_RETVAL) {
 		*ret = r->retval;
 		act = true;
 	}
-	if (r->actions & EI_ACT_SIGNAL)
+	if (!explore_mode && (r->actions & EI_ACT_SIGNAL))
 		bpf_send_signal_thread(r->signal);
 	if (st && sleepable)
 		__sync_fetch_and_add(&st->injected, 1);
 	else if (st)
 		st->injected++;
-	if (emit_events)
+	if (emit_events && !explore_mode)
 		emit(id, nr, fired, r, sc, &sysinfo[nr & (EI_NR_SYSCALLS - 1)], sc->have_path, sleepable);
 	return act;
 }
@@ -646,6 +725,9 @@ static __always_inline int on_kprobe(struct pt_regs *ctx)
 {
 	long ret;
 
+	/* A bystander goes before anything else is read. */
+	if (!may_be_target(bpf_get_current_pid_tgid() >> 32))
+		return 0;
 	if (decide((struct pt_regs *)PT_REGS_PARM1(ctx), (__u32)bpf_get_attach_cookie(ctx), &ret, false))
 		bpf_override_return(ctx, ret);
 	return 0;
@@ -676,6 +758,8 @@ long errinj_fmod(__u64 *ctx)
 	/* Another fmod_ret program has already decided. */
 	if (prev)
 		return prev;
+	if (!may_be_target(bpf_get_current_pid_tgid() >> 32))
+		return 0;
 	if (decide(regs, (__u32)BPF_CORE_READ(regs, orig_ax), &ret, true))
 		return ret;
 	return 0;
@@ -703,6 +787,8 @@ int BPF_PROG(errinj_fork, struct task_struct *parent, struct task_struct *child)
 	ct->state = pt->state;
 	ct->start = BPF_CORE_READ(child, start_time);
 	ct->lineage = mix(pt->lineage ^ mix(k));
+	ct->job = pt->job;
+	job_live(ct->job, 1);
 	return 0;
 }
 
@@ -720,11 +806,20 @@ int BPF_PROG(errinj_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(errinj_exit, struct task_struct *p)
 {
-	__u32 tgid = BPF_CORE_READ(p, tgid);
+	__u32 tgid = BPF_CORE_READ(p, tgid), job = 0;
+	struct ei_target *t;
 
 	/* The last thread of the process: its pid may be reused from now on. */
-	if (BPF_CORE_READ(p, signal, live.counter) == 0)
-		bpf_map_delete_elem(&targets, &tgid);
+	if (BPF_CORE_READ(p, signal, live.counter) != 0)
+		return 0;
+	if (explore_mode && (t = bpf_map_lookup_elem(&targets, &tgid)))
+		job = t->job;
+	/* Whoever deletes the entry (here or the add iterator) says the
+	 * run lost a process: exactly once. */
+	if (!bpf_map_delete_elem(&targets, &tgid)) {
+		mark_target(tgid, false);
+		job_live(job, -1);
+	}
 	return 0;
 }
 
@@ -772,21 +867,28 @@ int errinj_add(struct bpf_iter__task *ctx)
 		add_result = EI_ADD_EXITED;
 		return 0;
 	}
+	/* The entry is born with its run's number (the blank template
+	 * has it), counted before it is visible: the exit program may
+	 * delete it at once. */
+	job_live(want_job, 1);
 	t = new_target(tgid, BPF_ANY);
 	if (!t) {
+		job_live(want_job, -1);
 		add_result = EI_ADD_FULL;
 		return 0;
 	}
 	if (test_add_spin)
 		bpf_loop(test_add_spin, spin_step, NULL, 0);
 	t->state = want_state;
+	t->job = want_job;
 	t->start = leader_start(task);
 	t->lineage = want_lineage;
 	/* It may have exited meanwhile, its exit program having found no
 	 * entry to delete: look again after the entry is visible. */
 	__sync_fetch_and_add(&fence, 1);
 	if (BPF_CORE_READ(task, signal, live.counter) <= 0) {
-		bpf_map_delete_elem(&targets, &tgid);
+		if (!bpf_map_delete_elem(&targets, &tgid))
+			job_live(want_job, -1);
 		add_result = EI_ADD_EXITED;
 		return 0;
 	}

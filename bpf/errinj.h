@@ -42,6 +42,10 @@
 /* Targets map size: at most this many live target processes; at least
  * pid_max where that is smaller (then it can never be full). */
 #define EI_MAX_TARGETS (1 << 18)
+/* Global pids are below this (the kernel's PID_MAX_LIMIT on 64-bit): a
+ * bit per pid says whether it may be a target, so that a bystander's
+ * call costs a bit test rather than a hash lookup. */
+#define EI_PID_LIMIT (1 << 22)
 /* Counters a target process can hold: one per (rule, syscall) pair of
  * the rules that count calls (when= other than 1+, or a seeded prob=). */
 #define EI_MAX_SLOTS (EI_MAX_RULES * EI_NR_SYSCALLS)
@@ -95,7 +99,10 @@ struct ei_scratch {
 	__u32 fired;     /* the rule that fires, EI_MAX_RULES if none yet */
 	__u32 have_path; /* path and len hold the call's path argument */
 	__u32 failed;    /* a per-rule step found an invariant broken */
-	__u32 pad;
+	__u32 job;       /* explore: the calling target's run (ei_target.job) */
+	__s32 x_err;     /* explore: the errno its run fails the call with */
+	__u32 have_args; /* args holds the call's arguments (read when needed) */
+	__u64 regs;      /* the call's struct pt_regs *, for reading them */
 };
 
 /* The targets map's value: a process (by global tgid) and its call
@@ -103,11 +110,24 @@ struct ei_scratch {
  * set at load to hold nr_slots counters). */
 struct ei_target {
 	__u32 state;
-	__u32 pad;
+	__u32 job;       /* explore: 1 + its run's index in xjobs, 0 for none */
 	__u64 start;     /* its leader's start_time: a reused pid is another process */
 	__u64 lineage;   /* its place in the process tree, for seed= */
 	__u64 nchildren; /* processes it has forked while a target */
 	__u64 counts[];  /* calls seen per slot (rule, syscall) */
+};
+
+/* errinj explore keeps one injector loaded for all its runs (several
+ * at once): each run's processes carry the run's number (ei_target.job,
+ * inherited at fork), and the run says which one call fails. */
+#define EI_MAX_JOBS 256
+struct ei_xjob {
+	__u32 nr;      /* the syscall; EI_NR_SYSCALLS: none */
+	__s32 error;   /* positive errno */
+	__u64 n;       /* the process's n-th call of nr (as when= counts) */
+	__u64 lineage; /* the process, by its place in the process tree */
+	__u64 hits;    /* calls failed */
+	__s64 live;    /* target processes of the run still alive */
 };
 
 struct ei_stat {

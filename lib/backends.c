@@ -277,6 +277,10 @@ int ei_plan_make(const struct ei_options *o, struct ei_plan *p, char *err, size_
 			int b = order[k];
 			if (o->backend != EI_BACKEND_AUTO && b != o->backend)
 				continue;
+			/* explore's shared injector: what BPF cannot serve is
+			 * left to runs of their own. */
+			if (o->explore && b == EI_BACKEND_SECCOMP)
+				continue;
 			if (can_serve(o, b, nr, &n, o->backend != EI_BACKEND_AUTO, bpf_any, why, sizeof(why)))
 				chosen = b;
 			else if (o->backend != EI_BACKEND_AUTO)

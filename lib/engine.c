@@ -14,12 +14,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
@@ -48,6 +50,11 @@ struct ei_session {
 	__u64 nroots; /* targets added by user space, for their lineage */
 	bool test_slow_add; /* ERRINJ_TEST_SLOW_ADD: see ei_session_launch */
 	bool kfuncs;        /* fmod_ret loads the kfunc build (errinj_kf) */
+	/* explore: the session is shared with forked workers, which add
+	 * targets under this lock (the iterator's arguments and the blank
+	 * template are one for all); each launches with its own job. */
+	pthread_mutex_t *add_lock;
+	__u32 launch_job;
 };
 
 /* One counter slot per (counting rule, syscall) pair; slot[i][nr] is 1 +
@@ -293,8 +300,8 @@ static int attach_all(struct ei_session *s, const struct ei_options *o, bool mul
 	return 0;
 }
 
-/* The blank template's state (the rest stays zero). */
-static int set_blank_state(struct ei_session *s, __u32 state)
+/* The blank template's state and run (the rest stays zero). */
+static int set_blank_state(struct ei_session *s, __u32 state, __u32 job)
 {
 	size_t sz = bpf_map__value_size(s->skel->maps.blank);
 	struct ei_target *v = calloc(1, sz);
@@ -304,6 +311,7 @@ static int set_blank_state(struct ei_session *s, __u32 state)
 	if (!v)
 		return -1;
 	v->state = state;
+	v->job = job;
 	r = bpf_map__update_elem(s->skel->maps.blank, &zero, sizeof(zero), v, sz, BPF_ANY);
 	free(v);
 	return r;
@@ -311,7 +319,7 @@ static int set_blank_state(struct ei_session *s, __u32 state)
 
 /* Runs the errinj_add iterator once: it visits every task, in errinj's
  * own context. Returns its result (EI_ADD_*), -1 with errno on failure. */
-static int run_add_iter(struct ei_session *s, pid_t pid, __u32 state, __u64 lineage)
+static int do_add_iter(struct ei_session *s, pid_t pid, __u32 state, __u64 lineage)
 {
 	char buf[64];
 	int fd;
@@ -320,11 +328,12 @@ static int run_add_iter(struct ei_session *s, pid_t pid, __u32 state, __u64 line
 	/* The iterator creates the entry from the blank template and then
 	 * sets its state: a target pending its execve must not be active
 	 * (state 0) in between, or a call of the launcher's counts. */
-	if (set_blank_state(s, state))
+	if (set_blank_state(s, state, s->launch_job))
 		return -1;
 	s->skel->bss->want_pid = (__u32)pid;
 	s->skel->bss->want_state = state;
 	s->skel->bss->want_lineage = lineage;
+	s->skel->bss->want_job = s->launch_job;
 	s->skel->bss->add_result = EI_ADD_NONE;
 	fd = bpf_iter_create(bpf_link__fd(s->add_iter));
 	if (fd < 0)
@@ -332,9 +341,30 @@ static int run_add_iter(struct ei_session *s, pid_t pid, __u32 state, __u64 line
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
 		;
 	close(fd);
-	if (set_blank_state(s, EI_TARGET_ACTIVE) || n < 0)
+	if (set_blank_state(s, EI_TARGET_ACTIVE, 0) || n < 0)
 		return -1;
 	return (int)s->skel->bss->add_result;
+}
+
+static int run_add_iter(struct ei_session *s, pid_t pid, __u32 state, __u64 lineage)
+{
+	int r, e;
+
+	if (!s->add_lock)
+		return do_add_iter(s, pid, state, lineage);
+	/* A worker killed while holding it leaves it to the next one. */
+	r = pthread_mutex_lock(s->add_lock);
+	if (r == EOWNERDEAD)
+		pthread_mutex_consistent(s->add_lock);
+	else if (r) {
+		errno = r;
+		return -1;
+	}
+	r = do_add_iter(s, pid, state, lineage);
+	e = errno;
+	pthread_mutex_unlock(s->add_lock);
+	errno = e;
+	return r;
 }
 
 /* --cgroup: the directory's cgroup id, which on a 64-bit kernel is its
@@ -401,7 +431,8 @@ static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_
 	}
 	s->skel->rodata->follow_forks = o->follow;
 	s->skel->rodata->cgroup_mode = o->cgroup_fd >= 0;
-	s->skel->rodata->emit_events = with_events;
+	s->skel->rodata->emit_events = with_events && !o->explore;
+	s->skel->rodata->explore_mode = o->explore;
 	if (o->cgroup_fd >= 0 && cgroup_id(o->cgroup_fd, (__u64 *)&s->skel->rodata->cgroup_id))
 		return ei_fail(err, len, "cannot read the cgroup's id: %s", strerror(errno));
 	struct ei_owner own = ei_owner_get();
@@ -478,6 +509,24 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 	s->epfd = -1;
 	if (ei_plan_make(o, &s->plan, err, len))
 		goto fail;
+	if (o->explore) {
+		pthread_mutexattr_t a;
+		if (s->plan.used & ~(1u << EI_BACKEND_KPROBE | 1u << EI_BACKEND_FMOD_RET)) {
+			ei_fail(err, len, "a shared injector needs a BPF backend");
+			goto fail;
+		}
+		s->add_lock = mmap(NULL, sizeof(*s->add_lock), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (s->add_lock == MAP_FAILED) {
+			s->add_lock = NULL;
+			ei_fail(err, len, "mmap: %s", strerror(errno));
+			goto fail;
+		}
+		pthread_mutexattr_init(&a);
+		pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
+		pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
+		pthread_mutex_init(s->add_lock, &a);
+		pthread_mutexattr_destroy(&a);
+	}
 	if ((s->plan.used & (1u << EI_BACKEND_KPROBE | 1u << EI_BACKEND_FMOD_RET)) && open_bpf(s, o, fn != NULL, err, len))
 		goto fail;
 	if (s->plan.used & (1u << EI_BACKEND_SECCOMP)) {
@@ -751,7 +800,52 @@ void ei_session_close(struct ei_session *s)
 	ei_sup_free(s->sup);
 	if (s->epfd >= 0)
 		close(s->epfd);
+	if (s->add_lock)
+		munmap(s->add_lock, sizeof(*s->add_lock));
 	free(s);
+}
+
+/* ---- explore's shared injector ---- */
+
+static struct ei_xjob *xjob(struct ei_session *s, int job)
+{
+	if (!s->skel || !s->add_lock || job < 1 || job > EI_MAX_JOBS)
+		return NULL;
+	return &s->skel->bss->xjobs[job - 1];
+}
+
+int ei_session_explore_set(struct ei_session *s, int job, int nr, int error, __u64 n, __u64 lineage)
+{
+	struct ei_xjob *x = xjob(s, job);
+
+	if (!x) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* No process of the job's last run is left (its worker waited for
+	 * them): the fields change while nothing reads them. */
+	x->nr = nr >= 0 && nr < EI_NR_SYSCALLS ? (__u32)nr : EI_NR_SYSCALLS;
+	x->error = error;
+	x->n = n;
+	x->lineage = lineage;
+	__atomic_store_n(&x->hits, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&x->live, 0, __ATOMIC_RELAXED);
+	s->launch_job = (__u32)job;
+	return 0;
+}
+
+__u64 ei_session_explore_hits(struct ei_session *s, int job)
+{
+	struct ei_xjob *x = xjob(s, job);
+
+	return x ? __atomic_load_n(&x->hits, __ATOMIC_RELAXED) : 0;
+}
+
+long long ei_session_explore_live(struct ei_session *s, int job)
+{
+	struct ei_xjob *x = xjob(s, job);
+
+	return x ? __atomic_load_n(&x->live, __ATOMIC_RELAXED) : 0;
 }
 
 int ei_list_injectable(void (*fn)(const char *name, void *ctx), void *ctx)

@@ -4,7 +4,8 @@
  * (call site, syscall, errno) in which the first call made at that site
  * fails, through the library's own session (any backend), each in a
  * worker process of its own so that -j runs go side by side and a run's
- * leftovers die with it. Each run is classified, the findings are
+ * leftovers die with it. On a BPF backend one session, opened before the
+ * workers are forked, serves every run (ei_options.explore). Each run is classified, the findings are
  * deduplicated by (site, class, signal), confirmed by a second run and
  * reported with a plain errinj line that reproduces them.
  */
@@ -52,11 +53,26 @@ struct job {
 	enum cls cls;
 	int sig;
 	/* Running */
+	int slot;   /* its job number in the shared injector, 1-based */
 	pid_t worker;
 	int rfd, ofd, efd;
 };
 
 static volatile sig_atomic_t stopping;
+
+/* The injector loaded once for the whole exploration (a BPF backend):
+ * the workers, forked from us, launch their runs through it, and a run
+ * says the one call it fails. NULL: each run loads its own (seccomp, or
+ * a syscall that only a run of its own can fail). */
+static struct ei_session *shared;
+static int shared_runs;  /* runs it served */
+static int shared_main;  /* of the exploration's runs (not the confirmations) */
+/* What a run fails, for the shared injector. */
+struct xrun {
+	int nr; /* -1: nothing (the control run) */
+	int err;
+	__u64 n, lineage;
+};
 
 static void on_stop(int sig)
 {
@@ -142,7 +158,8 @@ static int count_event(const struct ei_event *e, void *ctx)
 	return 0;
 }
 
-static void worker(const struct ei_explore_opts *o, const char *spec_text, int rfd, int ofd, int efd)
+static void worker(const struct ei_explore_opts *o, const char *spec_text, const struct xrun *x, int slot, int rfd,
+		   int ofd, int efd)
 {
 	struct outcome oc = { 0 };
 	struct ei_session *s = NULL;
@@ -175,21 +192,32 @@ static void worker(const struct ei_explore_opts *o, const char *spec_text, int r
 		snprintf(oc.error, sizeof(oc.error), "worker set-up: %s", strerror(errno));
 		goto done;
 	}
-	if (ei_spec_parse(spec_text, &spec, oc.error, sizeof(oc.error)))
-		goto done;
-	opts.specs = &spec;
-	opts.nspecs = 1;
-	opts.follow = true;
-	opts.backend = o->backend;
-	opts.command = true;
-	s = ei_session_open(&opts, count_event, &oc.injected, oc.error, sizeof(oc.error));
-	if (!s)
-		goto done;
+	if (slot) {
+		/* The shared injector: only this run's job changes. */
+		s = shared;
+		if (ei_session_explore_set(s, slot, x->nr, x->err, x->n, x->lineage)) {
+			snprintf(oc.error, sizeof(oc.error), "worker set-up: %s", strerror(errno));
+			s = NULL;
+			goto done;
+		}
+	} else {
+		if (ei_spec_parse(spec_text, &spec, oc.error, sizeof(oc.error)))
+			goto done;
+		opts.specs = &spec;
+		opts.nspecs = 1;
+		opts.follow = true;
+		opts.backend = o->backend;
+		opts.command = true;
+		s = ei_session_open(&opts, count_event, &oc.injected, oc.error, sizeof(oc.error));
+		if (!s)
+			goto done;
+	}
 	{
-		struct epoll_event ev = { .events = EPOLLIN, .data.u32 = 0 };
-		epoll_ctl(ep, EPOLL_CTL_ADD, ei_session_events_fd(s), &ev);
-		ev.data.u32 = 1;
+		struct epoll_event ev = { .events = EPOLLIN, .data.u32 = 1 };
 		epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev);
+		ev.data.u32 = 0;
+		if (!slot)
+			epoll_ctl(ep, EPOLL_CTL_ADD, ei_session_events_fd(s), &ev);
 	}
 	in = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (in < 0 || dup2(in, 0) < 0 || dup2(ofd, 1) < 0 || dup2(efd, 2) < 0) {
@@ -202,7 +230,9 @@ static void worker(const struct ei_explore_opts *o, const char *spec_text, int r
 	oc.started = true;
 	deadline = now() + o->timeout;
 	hard = deadline + 10;
-	while (!(cmd_done && !ei_session_serving(s) && !ei_session_has_targets(s))) {
+	/* Until the command and every process of the run have gone. */
+	while (!(cmd_done && (slot ? ei_session_explore_live(s, slot) <= 0
+				   : !ei_session_serving(s) && !ei_session_has_targets(s)))) {
 		struct epoll_event evs[4];
 		double t = now();
 		int timeout = ei_session_timeout_ms(s), n;
@@ -217,7 +247,7 @@ static void worker(const struct ei_explore_opts *o, const char *spec_text, int r
 		if (timeout < 0 || timeout > 100)
 			timeout = 100;
 		n = epoll_wait(ep, evs, 4, timeout);
-		if (n == 0)
+		if (n == 0 && !slot)
 			ei_session_consume(s);
 		for (int i = 0; i < n; i++) {
 			if (evs[i].data.u32 == 0) {
@@ -243,11 +273,18 @@ static void worker(const struct ei_explore_opts *o, const char *spec_text, int r
 			}
 		}
 	}
-	ei_session_consume(s);
-	oc.injected += ei_session_dropped(s);
+	if (slot) {
+		oc.injected = ei_session_explore_hits(s, slot);
+	} else {
+		ei_session_consume(s);
+		oc.injected += ei_session_dropped(s);
+	}
 done:
 	kill_descendants(self, cmd, &oc.status, &cmd_done);
-	ei_session_close(s);
+	/* The shared injector stays: it is explore's (our copy of its
+	 * descriptors goes with us). */
+	if (!slot)
+		ei_session_close(s);
 	if (write(rfd, &oc, sizeof(oc)) != sizeof(oc))
 		_exit(1);
 	_exit(0);
@@ -255,9 +292,22 @@ done:
 
 /* ---- running jobs, -j at a time ---- */
 
-static int start_job(const struct ei_explore_opts *o, struct job *j)
+static int start_job(const struct ei_explore_opts *o, const struct ei_trace *t, struct job *j, int slot)
 {
-	int p[2];
+	struct xrun x = { .nr = -1 };
+	int p[2], use = 0;
+
+	/* The shared injector serves the run if it has the syscall (the
+	 * control run fails nothing). */
+	j->slot = slot;
+	if (j->call >= 0 && shared && ei_session_attached(shared, t->calls[j->call].nr)) {
+		const struct ei_call *c = &t->calls[j->call];
+		x = (struct xrun){ .nr = c->nr, .err = j->err, .n = c->n, .lineage = t->key[c->proc] };
+		use = slot;
+	} else if (j->call < 0 && shared) {
+		use = slot;
+	}
+	shared_runs += use && j->call >= 0;
 
 	j->ofd = memfd_create("explore-out", MFD_CLOEXEC);
 	j->efd = memfd_create("explore-err", MFD_CLOEXEC);
@@ -271,7 +321,7 @@ static int start_job(const struct ei_explore_opts *o, struct job *j)
 	}
 	if (j->worker == 0) {
 		close(p[0]);
-		worker(o, j->spec, p[1], j->ofd, j->efd);
+		worker(o, j->spec, &x, use, p[1], j->ofd, j->efd);
 	}
 	close(p[1]);
 	j->rfd = p[0];
@@ -378,14 +428,20 @@ static int run_jobs(const struct ei_explore_opts *o, struct job **jobs, int n, c
 	int next = 0, nrun = 0, done = 0, findings = total_findings_before;
 	int par = o->jobs < 1 ? 1 : o->jobs > 256 ? 256 : o->jobs;
 	double t0 = now();
+	bool busy[EI_MAX_JOBS + 1] = { false };
 
 	while ((next < n || nrun) && !stopping) {
 		while (nrun < par && next < n) {
-			if (start_job(o, jobs[next])) {
+			int slot = 1;
+			/* A job number no running run has. */
+			while (busy[slot])
+				slot++;
+			if (start_job(o, ref, jobs[next], slot)) {
 				ei_msg("cannot start a run: %s", strerror(errno));
 				stopping = SIGTERM;
 				break;
 			}
+			busy[slot] = true;
 			running[nrun++] = jobs[next++];
 		}
 		for (int i = 0; i < nrun; i++)
@@ -397,6 +453,7 @@ static int run_jobs(const struct ei_explore_opts *o, struct job **jobs, int n, c
 			if (!pf[i].revents)
 				continue;
 			finish_job(running[i], ref, ref_hash);
+			busy[running[i]->slot] = false;
 			findings += running[i]->cls <= C_LOST;
 			running[i] = running[--nrun];
 			done++;
@@ -551,7 +608,8 @@ static void report(const struct ei_explore_opts *o, const struct ei_trace *t, in
 			"\"stderr_hash\":\"%016llx\",\"stable\":%s},", t->ncalls, t->nsites, t->nprocs, t->seconds,
 			(unsigned long long)fnv(t->out, t->outlen), (unsigned long long)fnv(t->errout, t->errlen),
 			stable ? "true" : "false");
-		fprintf(f, "\"runs\":%d,\"seconds\":%.3f,\"runs_per_second\":%.2f,\"classes\":{", njobs, secs, rate);
+		fprintf(f, "\"runs\":%d,\"seconds\":%.3f,\"runs_per_second\":%.2f,\"shared_injector_runs\":%d,\"classes\":{",
+			njobs, secs, rate, shared_main);
 		for (int c = 0; c < C_NCLASSES; c++)
 			fprintf(f, "%s\"%s\":%d", c ? "," : "", cls_name[c], counts[c]);
 		fputs("},\"findings\":[", f);
@@ -602,8 +660,9 @@ static void report(const struct ei_explore_opts *o, const struct ei_trace *t, in
 		fflush(f);
 		return;
 	}
-	fprintf(f, "errinj explore: %d runs in %.1f s (%.2f runs/s); reference: %d calls at %d sites in %d process%s, ",
-		njobs, secs, rate, t->ncalls, t->nsites, t->nprocs, t->nprocs == 1 ? "" : "es");
+	fprintf(f, "errinj explore: %d runs in %.1f s (%.2f runs/s, %d on one injector kept loaded); reference: %d calls "
+		"at %d sites in %d process%s, ",
+		njobs, secs, rate, shared_main, t->ncalls, t->nsites, t->nprocs, t->nprocs == 1 ? "" : "es");
 	status_text(f, t->status, false);
 	fputc('\n', f);
 	if (!stable)
@@ -708,6 +767,39 @@ static void make_spec(const struct ei_trace *t, const struct ei_call *c, int err
 	}
 }
 
+/* The injector for all the runs, on a BPF backend: one rule that
+ * counts every call of the runs' syscalls per process and never fires
+ * by itself (each run says which call fails). NULL where there is none
+ * (--backend=seccomp, no BPF here): each run then loads its own. */
+static struct ei_session *open_shared(const struct ei_explore_opts *o, const struct ei_trace *t, struct job *jobs,
+				      int njobs)
+{
+	struct ei_options opts = { .cgroup_fd = -1, .nspecs = 1, .follow = true, .command = true, .explore = true };
+	struct ei_spec spec;
+	char err[512];
+	struct ei_session *s;
+
+	if (o->backend == EI_BACKEND_SECCOMP || !njobs)
+		return NULL;
+	memset(&spec, 0, sizeof(spec));
+	for (int i = 0; i < njobs; i++) {
+		int nr = t->calls[jobs[i].call].nr;
+		if (!(spec.syscalls[nr / 64] & (1ULL << (nr % 64))))
+			spec.nsyscalls++;
+		spec.syscalls[nr / 64] |= 1ULL << (nr % 64);
+	}
+	spec.actions = EI_ACT_ERROR;
+	spec.error = EIO;
+	spec.first = 1ULL << 62; /* counts, never fires */
+	spec.prob = 1;
+	opts.specs = &spec;
+	opts.backend = o->backend;
+	s = ei_session_open(&opts, NULL, NULL, err, sizeof(err));
+	if (!s && o->backend != EI_BACKEND_AUTO)
+		ei_msg("warning: each run loads its own injector: %s", err);
+	return s;
+}
+
 static int job_order(const void *a, const void *b)
 {
 	const struct job *x = a, *y = b;
@@ -781,6 +873,7 @@ int ei_explore(const struct ei_explore_opts *o)
 	/* A control run, the injector in place and nothing failed: a command
 	 * whose status or stdout changes from run to run would make every
 	 * run look lost. */
+	shared = open_shared(o, &t, jobs, njobs);
 	if (t.ncalls) {
 		struct job *cp = &control;
 		snprintf(control.spec, sizeof(control.spec), "%s:error=EIO:when=4000000000", ei_syscall_name(t.calls[0].nr));
@@ -794,8 +887,10 @@ int ei_explore(const struct ei_explore_opts *o)
 			       control.oc.error[0] ? control.oc.error : "the command does not do the same each run");
 	}
 	t0 = now();
+	shared_runs = 0;
 	if (run_jobs(o, jp, njobs, &t, ref_hash, 0))
 		goto stopped;
+	shared_main = shared_runs;
 	{
 		double secs = now() - t0;
 		for (int i = 0; i < njobs; i++) {
@@ -850,6 +945,8 @@ cleanup:
 	for (int i = 0; fs && i < nf; i++)
 		free(fs[i].confirm.errtail);
 	free(control.errtail);
+	ei_session_close(shared);
+	shared = NULL;
 	free(jobs);
 	free(jp);
 	free(fs);

@@ -225,6 +225,10 @@ struct ei_options {
 	int backend;                 /* EI_BACKEND_* to force one, EI_BACKEND_AUTO to choose */
 	bool command;                /* the targets are a command ei_session_launch starts
 				      * (not -p or a cgroup): the seccomp backend can serve */
+	bool explore;                /* errinj explore's shared injector: BPF backends
+				      * only; the first rule counts the calls and never
+				      * fires, each run says the one call it fails
+				      * (ei_session_explore_set); no events */
 };
 
 /* ---- backends: which one serves each syscall of the rules ---- */
@@ -307,6 +311,15 @@ bool ei_session_attached(struct ei_session *s, int nr);
 int ei_session_backend(struct ei_session *s, int nr);
 /* Rule i's syscalls as served (EI_NR_SYSCALLS bits), NULL past the rules. */
 const __u64 *ei_session_rule_syscalls(struct ei_session *s, int rule);
+/* explore's shared injector (ei_options.explore): the session may be
+ * used by forked workers, each launching one run at a time as job
+ * 1..EI_MAX_JOBS (distinct among the runs going on). Sets job's call to
+ * fail (the lineage's n-th call of nr, with error) and makes this
+ * process's next launch a run of job; -1 if the session is not one. */
+int ei_session_explore_set(struct ei_session *s, int job, int nr, int error, __u64 n, __u64 lineage);
+/* Calls job's run failed so far, and its target processes still alive. */
+__u64 ei_session_explore_hits(struct ei_session *s, int job);
+long long ei_session_explore_live(struct ei_session *s, int job);
 /* Detaches and frees everything; NULL is fine. */
 void ei_session_close(struct ei_session *s);
 /* Calls fn for every syscall this kernel lets us fail; -1 if unknown. */
