@@ -129,7 +129,8 @@ shards() {
         case $RC in 0 | 3) ;; *) why "shard $k/3: exit $RC: $ERR"; return 1 ;; esac
         mv "$T/report.json" "$T/shard$k.json"
     done
-    run "$E" explore --merge --json "$T/shard1.json" "$T/shard2.json" "$T/shard3.json"
+    # (In another order: the merge's order is the plan's.)
+    run "$E" explore --merge --json "$T/shard3.json" "$T/shard1.json" "$T/shard2.json"
     assert_eq "merge: exit status" "$RC" 3 &&
         assert_eq "merge: stderr" "$ERR" "" || return 1
     printf '%s\n' "$OUT" >"$T/merged.json"
@@ -181,8 +182,8 @@ print(d["shard"]["merged"], d["shard"]["missing"],
     assert_usage_error "^errinj: .*junk.json: not JSON \(at byte 0: " || return 1
     run "$E" explore --merge "$T/shard1.json" "$R/planted.json"
     assert_usage_error "not of the same exploration \(N of --shard K/N differs\)" || return 1
-    # Another command, cut the same way.
-    RUN_TIMEOUT=600 run "$E" explore --json -j2 --timeout $TMO -s openat --errno openat=ENOENT --shard 2/3 \
+    # Another command (the correct paths), explored and cut the same way.
+    RUN_TIMEOUT=600 run "$E" explore --json -j2 --timeout $TMO -s openat,write --errno openat=ENOENT --shard 2/3 \
         -- "$P" "$R/input" clean
     printf '%s\n' "$OUT" >"$T/other.json"
     run "$E" explore --merge "$T/shard1.json" "$T/other.json"
