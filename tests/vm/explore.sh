@@ -191,6 +191,30 @@ print(d["shard"]["merged"], d["shard"]["missing"],
 }
 subtest shards shards
 
+# --max-runs draws its subset before the cut: the two shards' runs are the
+# unsharded run's (the same plan, classes summed to its counts).
+shards_max_runs() {
+    local k g
+    for k in all 1/2 2/2; do
+        RUN_TIMEOUT=600 run "$E" explore --json -j2 --timeout $TMO -s %file,%desc --max-runs 5 --seed 5 \
+            $([ $k = all ] || echo --shard $k) -- "$P" "$R/input" clean
+        assert_eq "$k: exit status" "$RC" 0 || return 1
+        printf '%s\n' "$OUT" >"$T/max${k%/2}.json"
+    done
+    run "$E" explore --merge --json "$T/max1.json" "$T/max2.json"
+    assert_eq "merge: exit status" "$RC" 0 || return 1
+    printf '%s\n' "$OUT" >"$T/merged.json"
+    g=$(python3 - "$T/maxall.json" "$T/merged.json" "$T/max1.json" "$T/max2.json" <<'EOF2'
+import json, sys
+one, merged, a, b = [json.load(open(p)) for p in sys.argv[1:]]
+print(one["planned"], one["max_runs"], merged["plan"] == one["plan"] == a["plan"] == b["plan"],
+      merged["classes"] == one["classes"], a["shard"]["runs"], b["shard"]["runs"])
+EOF2
+)
+    assert_eq "planned, max_runs, same plan, same classes, shards' runs" "$g" "5 5 True True [0, 2, 4] [1, 3]"
+}
+subtest shards_max_runs shards_max_runs
+
 # The correct program: every run ends, none crashes, hangs or loses output.
 clean() {
     echo "hello" >"$T/input"
