@@ -336,7 +336,7 @@ static void read_frame(struct reader *rd, const struct ei_json *v, struct ei_fra
 	}
 	fr->func = (char *)field_str(rd, v, "function", true);
 	fr->file = (char *)field_str(rd, v, "file", true);
-	fr->line = (int)field_int(rd, v, "line", 0, 0x7fffffff);
+	fr->line = (int)field_int(rd, v, "line", -0x7fffffffLL - 1, 0x7fffffff);
 	fr->module = (char *)field_str(rd, v, "module", false);
 	fr->build_id = (char *)field_str(rd, v, "build_id", true);
 	fr->own = field_bool(rd, v, "own");

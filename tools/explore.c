@@ -56,7 +56,7 @@ static const char usage_text[] =
 	"run crashed, hung or lost output (or all such were flaky), 3 when some did,\n"
 	"2 for bad input, 1 when explore itself failed.\n"
 	"\n"
-	"Examples:\n"
+	"EXAMPLES:\n"
 	"  errinj explore -- ./myprog input.txt\n"
 	"  errinj explore -s openat,write --errno openat=ENOENT --json -o report.json -- ./myprog\n"
 	"  errinj explore --shard 2/3 --json -o shard2.json -- ./myprog   (on machine 2 of 3)\n"
