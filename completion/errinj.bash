@@ -6,7 +6,9 @@
 # options, syscall names with the classes and `all` (SYSCALL, and SET in
 # -e inject=SET:...), errno names after error=, signal names after
 # signal=, the spec's keys after ':', backends; files after -o and the
-# command, cgroup directories after --cgroup, pids after -p.
+# command, cgroup directories after --cgroup, pids after -p. After
+# `errinj explore`, explore's options (from `errinj explore --help`), then
+# the command, or after --merge the JSON reports.
 #
 # Self-contained (bash-completion's helpers are not needed). Readline
 # splits words at COMP_WORDBREAKS ('=' and ':' among them), so the function
@@ -99,6 +101,80 @@ _errinj_value() {
     esac
 }
 
+# _errinj_explore_value OPTION PREFIX VALUE: the value of an option of
+# errinj explore.
+_errinj_explore_value() {
+    local opt=$1 pre=$2 val=$3 elem
+    case $opt in
+    -s | --set) _errinj_spec "$pre" "$val" ;;
+    --errno)
+        # [SYSCALL=]ERRNO[,ERRNO]...
+        compopt -o nospace 2>/dev/null
+        elem=${val##*[=,]}
+        pre=$pre${val%"$elem"}
+        mapfile -t _errinj_list < <(_errinj_names errnos)
+        _errinj_add "$pre" "${_errinj_list[@]}"
+        if [[ $val != *[=,]* ]]; then
+            mapfile -t _errinj_list < <(_errinj_names syscalls)
+            _errinj_add "$pre" "${_errinj_list[@]/%/=}"
+        fi
+        ;;
+    --by) _errinj_add "$pre" site call ;;
+    --shard) _errinj_add "$pre" 1/ ;;
+    -o | --output | --backend) _errinj_value "$opt" "$pre" "$val" ;;
+    esac
+}
+
+# _errinj_explore ARGS...: after `errinj explore`, the words before the
+# one being completed.
+_errinj_explore() {
+    local opts=1 expect= merge= nwords=0 a cur=$_errinj_cur
+    shift
+    for a in "$@"; do
+        if ((!opts)); then
+            ((nwords++))
+        elif [[ -n $expect ]]; then
+            expect=
+        else
+            case $a in
+            --) opts=0 ;;
+            --merge) merge=1 ;;
+            -s | -j | -o | --set | --errno | --by | --max-runs | --jobs | --timeout | --seed | --shard | --backend | \
+                --output) expect=$a ;;
+            -?*) ;;
+            *) opts=0; ((nwords++)) ;;
+            esac
+        fi
+    done
+    if ((opts)) && [[ -n $expect ]]; then
+        _errinj_explore_value "$expect" "" "$cur"
+        return
+    fi
+    if ((opts)) && [[ $cur == -* ]]; then
+        case $cur in
+        --*=*) _errinj_explore_value "${cur%%=*}" "${cur%%=*}=" "${cur#*=}" ;;
+        *)
+            # The option column of --help: up to two blanks.
+            mapfile -t _errinj_list < <("$_errinj_bin" explore --help 2>/dev/null |
+                sed -nE 's/^ +(-([^ ]| [^ ])*)  .*/\1/p' | grep -oE -- '--?[a-z][a-z-]*=?')
+            _errinj_add "" "${_errinj_list[@]}"
+            [[ ${#COMPREPLY[@]} == 1 && ${COMPREPLY[0]} == *= ]] && compopt -o nospace 2>/dev/null
+            ;;
+        esac
+        return
+    fi
+    compopt -o filenames 2>/dev/null
+    if [[ -n $merge ]]; then
+        # The shards' reports: JSON files, and directories on the way.
+        mapfile -t _errinj_list < <(compgen -d -- "$cur"; compgen -f -X '!*.json' -- "$cur")
+    elif ((nwords == 0)) && [[ $cur != */* ]]; then
+        mapfile -t _errinj_list < <(compgen -c -- "$cur")
+    else
+        mapfile -t _errinj_list < <(compgen -f -- "$cur")
+    fi
+    _errinj_add "" "${_errinj_list[@]}"
+}
+
 _errinj() {
     local line=${COMP_LINE:0:COMP_POINT} i c a
     local _errinj_cur _errinj_head= _errinj_bin=${COMP_WORDS[0]}
@@ -119,6 +195,11 @@ _errinj() {
                 break
             fi
         done
+    fi
+
+    if [[ ${args[1]} == explore ]]; then
+        _errinj_explore "${args[@]:1}"
+        return
     fi
 
     # The words before: options (and their values) until the first other
@@ -163,6 +244,8 @@ _errinj() {
     # Short form: word 1 is SYSCALL, word 2 ERRNO, then '--' or the command.
     if ((rules == 0 && nwords == 0)); then
         mapfile -t _errinj_list < <(_errinj_names syscalls)
+        # The subcommand, where the first word may be one.
+        ((${#args[@]} == 1)) && _errinj_list+=(explore)
         _errinj_add "" "${_errinj_list[@]}"
     elif ((rules == 0 && nwords == 1)); then
         mapfile -t _errinj_list < <(_errinj_names errnos)

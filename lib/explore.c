@@ -27,9 +27,7 @@
 #include <sys/wait.h>
 
 #include "explore.h"
-
-enum cls { C_CRASHED, C_HUNG, C_LOST, C_ABSORBED, C_HANDLED, C_UNREACHED, C_ERROR, C_NCLASSES };
-static const char *const cls_name[] = { "crashed", "hung", "lost", "absorbed", "handled", "unreached", "error" };
+#include "explore_report.h"
 
 /* What a worker sends back. */
 struct outcome {
@@ -43,6 +41,7 @@ struct outcome {
 struct job {
 	int call;   /* the reference call whose site is explored */
 	int err;
+	int idx;    /* its index in the planned runs */
 	char spec[128];
 	bool picked; /* the spec's seed picks the call's process alone */
 	/* Results */
@@ -50,7 +49,7 @@ struct job {
 	__u64 out_hash;
 	char *errtail;
 	bool sanitizer;
-	enum cls cls;
+	enum ei_cls cls;
 	int sig;
 	/* Running */
 	int slot;   /* its job number in the shared injector, 1-based */
@@ -509,12 +508,6 @@ static char *repro_line(const struct ei_explore_opts *o, const struct job *j)
 	return line;
 }
 
-static const char *base(const char *p)
-{
-	const char *s = p ? strrchr(p, '/') : NULL;
-	return s ? s + 1 : p;
-}
-
 /* How many other processes of the reference made at least n calls of nr:
  * when=n counts per process, so the line fails their n-th call too. */
 static int others(const struct ei_trace *t, int proc, int nr, __u64 n)
@@ -525,197 +518,60 @@ static int others(const struct ei_trace *t, int proc, int nr, __u64 n)
 	return k;
 }
 
-static void frame_text(FILE *f, const struct ei_frame *fr)
-{
-	fprintf(f, "%s", fr->func ? fr->func : "??");
-	if (fr->file)
-		fprintf(f, " at %s:%d", fr->file, fr->line);
-	fprintf(f, " (%s+0x%llx)", base(fr->module), (unsigned long long)fr->offset);
-}
-
-static void json_frame(FILE *f, const struct ei_frame *fr)
-{
-	fputs("{\"function\":", f);
-	if (fr->func)
-		ei_json_string(f, fr->func, 4096);
-	else
-		fputs("null", f);
-	fputs(",\"file\":", f);
-	if (fr->file)
-		ei_json_string(f, fr->file, 4096);
-	else
-		fputs("null", f);
-	fprintf(f, ",\"line\":%d,\"module\":", fr->line);
-	ei_json_string(f, fr->module, 4096);
-	fprintf(f, ",\"offset\":\"0x%llx\",\"build_id\":", (unsigned long long)fr->offset);
-	if (fr->build_id)
-		ei_json_string(f, fr->build_id, 4096);
-	else
-		fputs("null", f);
-	fprintf(f, ",\"own\":%s}", fr->own ? "true" : "false");
-}
-
 struct finding {
 	struct job *j;       /* the first run of the group */
-	int errs[EI_EXPLORE_MAX_ERRNOS * 4];
+	int errs[EI_FINDING_MAX_ERRNOS];
+	int runs[EI_FINDING_MAX_ERRNOS]; /* the planned index of each errno's run */
 	int nerrs;
 	struct job confirm;
 	bool flaky;
 };
 
-static int finding_cmp(const void *a, const void *b)
-{
-	const struct finding *x = a, *y = b;
-	if (x->j->cls != y->j->cls)
-		return (int)x->j->cls - (int)y->j->cls;
-	return x->j->call - y->j->call;
-}
-
-static void status_text(FILE *f, int st, bool timed_out)
+static void status_text(char *buf, size_t len, int st, bool timed_out)
 {
 	if (timed_out)
-		fputs("timed out", f);
+		snprintf(buf, len, "timed out");
 	else if (WIFSIGNALED(st))
-		fprintf(f, "killed by %s", ei_signal_name(WTERMSIG(st)) ? ei_signal_name(WTERMSIG(st)) : "a signal");
+		snprintf(buf, len, "killed by %s", ei_signal_name(WTERMSIG(st)) ? ei_signal_name(WTERMSIG(st)) : "a signal");
 	else
-		fprintf(f, "exit %d", WEXITSTATUS(st));
+		snprintf(buf, len, "exit %d", WEXITSTATUS(st));
 }
 
-static void report(const struct ei_explore_opts *o, const struct ei_trace *t, int njobs,
-		   struct finding *fs, int nf, double secs, int counts[], bool stable)
+/* A finding in the words of the report (lib/explore_report.h). */
+static void rfinding(const struct ei_explore_opts *o, const struct ei_trace *t, const struct finding *fd,
+		     struct ei_rfinding *r)
 {
-	FILE *f = o->out;
-	double rate = secs > 0 ? njobs / secs : 0;
+	const struct job *j = fd->j;
+	const struct ei_call *c = &t->calls[j->call];
+	const struct ei_site *s = &t->sites[c->site];
 
-	if (o->json) {
-		fputs("{\"command\":[", f);
-		for (char **a = o->cmd; *a; a++) {
-			if (a != o->cmd)
-				fputc(',', f);
-			ei_json_string(f, *a, 4096);
-		}
-		fputs("],\"set\":", f);
-		ei_json_string(f, o->set_text, 4096);
-		fprintf(f, ",\"by\":\"%s\",\"backend\":\"%s\",\"seed\":%llu,\"timeout\":%g,", o->by_call ? "call" : "site",
-			o->backend == EI_BACKEND_AUTO ? "auto" : ei_backend_name(o->backend),
-			(unsigned long long)o->seed, o->timeout);
-		fprintf(f, "\"reference\":{\"exit\":");
-		if (WIFEXITED(t->status))
-			fprintf(f, "%d,\"signal\":null", WEXITSTATUS(t->status));
-		else
-			fprintf(f, "null,\"signal\":\"%s\"", ei_signal_name(WTERMSIG(t->status)));
-		fprintf(f, ",\"calls\":%d,\"sites\":%d,\"processes\":%d,\"seconds\":%.3f,\"stdout_hash\":\"%016llx\","
-			"\"stderr_hash\":\"%016llx\",\"stable\":%s},", t->ncalls, t->nsites, t->nprocs, t->seconds,
-			(unsigned long long)fnv(t->out, t->outlen), (unsigned long long)fnv(t->errout, t->errlen),
-			stable ? "true" : "false");
-		fprintf(f, "\"runs\":%d,\"seconds\":%.3f,\"runs_per_second\":%.2f,\"shared_injector_runs\":%d,\"classes\":{",
-			njobs, secs, rate, shared_main);
-		for (int c = 0; c < C_NCLASSES; c++)
-			fprintf(f, "%s\"%s\":%d", c ? "," : "", cls_name[c], counts[c]);
-		fputs("},\"findings\":[", f);
-		for (int i = 0; i < nf; i++) {
-			struct job *j = fs[i].j;
-			const struct ei_call *c = &t->calls[j->call];
-			const struct ei_site *s = &t->sites[c->site];
-			const struct ei_frame *sh = s->nframes ? &s->frames[s->shown] : NULL;
-			char *rl = repro_line(o, j);
-			if (i)
-				fputc(',', f);
-			fprintf(f, "{\"class\":\"%s\",\"signal\":", cls_name[j->cls]);
-			if (j->sig)
-				fprintf(f, "\"%s\"", ei_signal_name(j->sig));
-			else
-				fputs("null", f);
-			fprintf(f, ",\"exit\":");
-			if (WIFEXITED(j->oc.status) && !j->oc.timed_out)
-				fprintf(f, "%d", WEXITSTATUS(j->oc.status));
-			else
-				fputs("null", f);
-			fprintf(f, ",\"syscall\":\"%s\",\"errno\":\"%s\",\"errnos\":[", ei_syscall_name(c->nr),
-				ei_errno_name(j->err));
-			for (int k = 0; k < fs[i].nerrs; k++)
-				fprintf(f, "%s\"%s\"", k ? "," : "", ei_errno_name(fs[i].errs[k]));
-			fprintf(f, "],\"process\":\"%s\",\"when\":%llu,\"other_processes\":%d,\"process_picked\":%s,"
-				"\"sanitizer\":%s,", t->lineage[c->proc], (unsigned long long)c->n,
-				others(t, c->proc, c->nr, c->n), j->picked ? "true" : "false", j->sanitizer ? "true" : "false");
-			fputs("\"site\":", f);
-			if (sh)
-				json_frame(f, sh);
-			else
-				fputs("null", f);
-			fputs(",\"stack\":[", f);
-			for (int k = 0; k < s->nframes; k++) {
-				if (k)
-					fputc(',', f);
-				json_frame(f, &s->frames[k]);
-			}
-			fputs("],\"stderr\":", f);
-			ei_json_string(f, j->errtail ? j->errtail : "", 4096);
-			fputs(",\"reproduce\":", f);
-			ei_json_string(f, rl ? rl : "", 8192);
-			fprintf(f, ",\"confirmed\":\"%s\",\"flaky\":%s}", cls_name[fs[i].confirm.cls], fs[i].flaky ? "true" : "false");
-			free(rl);
-		}
-		fputs("]}\n", f);
-		fflush(f);
-		return;
+	memset(r, 0, sizeof(*r));
+	r->cls = (int)j->cls;
+	r->confirmed = (int)fd->confirm.cls;
+	r->flaky = fd->flaky;
+	r->signal = j->sig ? ei_signal_name(j->sig) : NULL;
+	r->exit = WIFEXITED(j->oc.status) && !j->oc.timed_out ? WEXITSTATUS(j->oc.status) : -1;
+	status_text(r->status, sizeof(r->status), j->oc.status, j->oc.timed_out);
+	r->syscall = ei_syscall_name(c->nr);
+	r->err = ei_errno_name(j->err);
+	for (int k = 0; k < fd->nerrs; k++) {
+		r->errs[k] = ei_errno_name(fd->errs[k]);
+		r->err_runs[k] = fd->runs[k];
 	}
-	fprintf(f, "errinj explore: %d runs in %.1f s (%.2f runs/s, %d on one injector kept loaded); reference: %d calls "
-		"at %d sites in %d process%s, ",
-		njobs, secs, rate, shared_main, t->ncalls, t->nsites, t->nprocs, t->nprocs == 1 ? "" : "es");
-	status_text(f, t->status, false);
-	fputc('\n', f);
-	if (!stable)
-		fputs("warning: a run with nothing failed did not give the reference's status and stdout: "
-		      "lost and absorbed are unreliable\n", f);
-	for (int c = 0; c < C_NCLASSES; c++)
-		fprintf(f, "%s%s %d", c ? ", " : "runs: ", cls_name[c], counts[c]);
-	fputc('\n', f);
-	if (!nf)
-		fputs("no crash, hang or lost output found\n", f);
-	for (int i = 0; i < nf; i++) {
-		struct job *j = fs[i].j;
-		const struct ei_call *c = &t->calls[j->call];
-		const struct ei_site *s = &t->sites[c->site];
-		char *rl = repro_line(o, j);
-		int k;
-		fprintf(f, "\n%s%s%s%s: %s %s", cls_name[j->cls], j->sig ? " (" : "", j->sig ? ei_signal_name(j->sig) : "",
-			j->sig ? ")" : "", ei_syscall_name(c->nr), ei_errno_name(j->err));
-		for (k = 0; k < fs[i].nerrs; k++)
-			if (fs[i].errs[k] != j->err)
-				fprintf(f, "/%s", ei_errno_name(fs[i].errs[k]));
-		fputs(" in ", f);
-		if (s->nframes)
-			frame_text(f, &s->frames[s->shown]);
-		else
-			fputs("(stack not unwound)", f);
-		fprintf(f, "%s\n", fs[i].flaky ? " [flaky]" : "");
-		fprintf(f, "  call %llu of %s in process %s; ", (unsigned long long)c->n, ei_syscall_name(c->nr),
-			t->lineage[c->proc]);
-		status_text(f, j->oc.status, j->oc.timed_out);
-		fprintf(f, "; confirmed: %s\n", cls_name[fs[i].confirm.cls]);
-		for (k = 0; k < s->nframes; k++) {
-			fprintf(f, "  #%d ", k);
-			frame_text(f, &s->frames[k]);
-			fputc('\n', f);
-		}
-		if (j->errtail && *j->errtail) {
-			char *save = NULL, *dup = strdup(j->errtail);
-			for (char *l = dup ? strtok_r(dup, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save))
-				fprintf(f, "  stderr: %s\n", l);
-			free(dup);
-		}
-		fprintf(f, "  reproduce: %s\n", rl ? rl : "");
-		if ((k = others(t, c->proc, c->nr, c->n)) && j->picked)
-			fprintf(f, "  (when= counts per process: the seed picks process %s's call %llu, not that of the %d "
-				   "other process%s that make one)\n",
-				t->lineage[c->proc], (unsigned long long)c->n, k, k == 1 ? "" : "es");
-		else if (k)
-			fprintf(f, "  (when= counts per process: this line also fails call %llu of %s in %d other process%s)\n",
-				(unsigned long long)c->n, ei_syscall_name(c->nr), k, k == 1 ? "" : "es");
-		free(rl);
-	}
-	fflush(f);
+	r->nerrs = fd->nerrs;
+	r->process = t->lineage[c->proc];
+	r->when = c->n;
+	r->others = others(t, c->proc, c->nr, c->n);
+	r->picked = j->picked;
+	r->sanitizer = j->sanitizer;
+	r->site_key = s->key;
+	r->frames = s->frames;
+	r->nframes = s->nframes;
+	r->site = s->nframes ? &s->frames[s->shown] : NULL;
+	r->errtail = j->errtail;
+	r->repro = repro_line(o, j);
+	r->call = j->call;
+	r->run = j->idx;
 }
 
 /* ---- the exploration ---- */
@@ -771,7 +627,7 @@ static void make_spec(const struct ei_trace *t, const struct ei_call *c, int err
  * counts every call of the runs' syscalls per process and never fires
  * by itself (each run says which call fails). NULL where there is none
  * (--backend=seccomp, no BPF here): each run then loads its own. */
-static struct ei_session *open_shared(const struct ei_explore_opts *o, const struct ei_trace *t, struct job *jobs,
+static struct ei_session *open_shared(const struct ei_explore_opts *o, const struct ei_trace *t, struct job **jobs,
 				      int njobs)
 {
 	struct ei_options opts = { .cgroup_fd = -1, .nspecs = 1, .follow = true, .command = true, .explore = true };
@@ -783,7 +639,7 @@ static struct ei_session *open_shared(const struct ei_explore_opts *o, const str
 		return NULL;
 	memset(&spec, 0, sizeof(spec));
 	for (int i = 0; i < njobs; i++) {
-		int nr = t->calls[jobs[i].call].nr;
+		int nr = t->calls[jobs[i]->call].nr;
 		if (!(spec.syscalls[nr / 64] & (1ULL << (nr % 64))))
 			spec.nsyscalls++;
 		spec.syscalls[nr / 64] |= 1ULL << (nr % 64);
@@ -813,9 +669,12 @@ int ei_explore(const struct ei_explore_opts *o)
 	struct ei_trace t;
 	struct job *jobs = NULL, **jp = NULL;
 	struct finding *fs = NULL;
-	int njobs = 0, cap, nf = 0, ret = EI_EXIT_FAIL, counts[C_NCLASSES] = { 0 };
+	struct ei_rfinding *rf = NULL;
+	int *runs = NULL;
+	int njobs = 0, nrun = 0, cap, nf = 0, ret = EI_EXIT_FAIL, counts[C_NCLASSES] = { 0 };
+	int shard = o->nshards ? o->shard : 1, nshards = o->nshards ? o->nshards : 1;
 	char err[512];
-	__u64 ref_hash;
+	__u64 ref_hash, plan = 0xcbf29ce484222325ULL;
 	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term, old_hup;
 	bool handlers = false, stable = true;
 	struct job control = { .call = -1 };
@@ -862,10 +721,26 @@ int ei_explore(const struct ei_explore_opts *o)
 		njobs = (int)o->max_runs;
 		qsort(jobs, (size_t)njobs, sizeof(*jobs), job_order);
 	}
-	if (!(jp = calloc((size_t)njobs + 1, sizeof(*jp))) || !(fs = calloc((size_t)njobs + 1, sizeof(*fs))))
+	/* The plan is the same on every machine for the same command,
+	 * selection and options; its hash lets --merge tell explorations
+	 * apart. */
+	for (int i = 0; i < njobs; i++) {
+		char line[160];
+		int n = snprintf(line, sizeof(line), "%d %s\n", jobs[i].call, jobs[i].spec);
+		jobs[i].idx = i;
+		for (int k = 0; k < n && k < (int)sizeof(line); k++)
+			plan = (plan ^ (unsigned char)line[k]) * 0x100000001b3ULL;
+	}
+	if (!(jp = calloc((size_t)njobs + 1, sizeof(*jp))) || !(fs = calloc((size_t)njobs + 1, sizeof(*fs))) ||
+	    !(runs = calloc((size_t)njobs + 1, sizeof(*runs))))
 		goto oom;
+	/* --shard K/N: every Nth planned run from the Kth, so that the
+	 * shards' runs are disjoint and together the whole plan. */
 	for (int i = 0; i < njobs; i++)
-		jp[i] = &jobs[i];
+		if (i % nshards == shard - 1) {
+			runs[nrun] = i;
+			jp[nrun++] = &jobs[i];
+		}
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
@@ -873,7 +748,7 @@ int ei_explore(const struct ei_explore_opts *o)
 	/* A control run, the injector in place and nothing failed: a command
 	 * whose status or stdout changes from run to run would make every
 	 * run look lost. */
-	shared = open_shared(o, &t, jobs, njobs);
+	shared = open_shared(o, &t, jp, nrun);
 	if (t.ncalls) {
 		struct job *cp = &control;
 		snprintf(control.spec, sizeof(control.spec), "%s:error=EIO:when=4000000000", ei_syscall_name(t.calls[0].nr));
@@ -888,13 +763,14 @@ int ei_explore(const struct ei_explore_opts *o)
 	}
 	t0 = now();
 	shared_runs = 0;
-	if (run_jobs(o, jp, njobs, &t, ref_hash, 0))
+	if (run_jobs(o, jp, nrun, &t, ref_hash, 0))
 		goto stopped;
 	shared_main = shared_runs;
 	{
 		double secs = now() - t0;
-		for (int i = 0; i < njobs; i++) {
-			struct job *j = &jobs[i];
+		struct ei_rhead h = { 0 };
+		for (int i = 0; i < nrun; i++) {
+			struct job *j = jp[i];
 			int site = t.calls[j->call].site, k;
 			if (++counts[j->cls] == 1 && j->cls == C_ERROR)
 				ei_msg("a run could not be made (%s): %s", j->spec, j->oc.error);
@@ -906,8 +782,10 @@ int ei_explore(const struct ei_explore_opts *o)
 					break;
 			if (k == nf)
 				fs[nf++].j = j;
-			if (fs[k].nerrs < (int)(sizeof(fs[k].errs) / sizeof(fs[k].errs[0])))
+			if (fs[k].nerrs < EI_FINDING_MAX_ERRNOS) {
+				fs[k].runs[fs[k].nerrs] = j->idx;
 				fs[k].errs[fs[k].nerrs++] = j->err;
+			}
 		}
 		/* Each finding once more: one that does not recur is flaky. */
 		for (int i = 0; i < nf; i++) {
@@ -919,13 +797,41 @@ int ei_explore(const struct ei_explore_opts *o)
 		}
 		if (run_jobs(o, jp, nf, &t, ref_hash, nf))
 			goto stopped;
-		for (int i = 0; i < nf; i++)
+		if (!(rf = calloc((size_t)nf + 1, sizeof(*rf))))
+			goto oom;
+		for (int i = 0; i < nf; i++) {
 			fs[i].flaky = fs[i].confirm.cls != fs[i].j->cls || fs[i].confirm.sig != fs[i].j->sig;
-		qsort(fs, (size_t)nf, sizeof(*fs), finding_cmp);
-		report(o, &t, njobs, fs, nf, secs, counts, stable);
+			rfinding(o, &t, &fs[i], &rf[i]);
+		}
+		h.cmd = o->cmd;
+		h.set = o->set_text;
+		h.by = o->by_call ? "call" : "site";
+		h.backend = o->backend == EI_BACKEND_AUTO ? "auto" : ei_backend_name(o->backend);
+		h.seed = o->seed;
+		h.timeout = o->timeout;
+		h.max_runs = o->max_runs;
+		h.ref_exit = WIFEXITED(t.status) ? WEXITSTATUS(t.status) : -1;
+		h.ref_signal = WIFSIGNALED(t.status) ? ei_signal_name(WTERMSIG(t.status)) : NULL;
+		h.calls = t.ncalls;
+		h.sites = t.nsites;
+		h.procs = t.nprocs;
+		h.ref_seconds = t.seconds;
+		snprintf(h.stdout_hash, sizeof(h.stdout_hash), "%016llx", (unsigned long long)ref_hash);
+		snprintf(h.stderr_hash, sizeof(h.stderr_hash), "%016llx", (unsigned long long)fnv(t.errout, t.errlen));
+		h.stable = stable;
+		h.planned = njobs;
+		snprintf(h.plan, sizeof(h.plan), "%016llx", (unsigned long long)plan);
+		h.shard = shard;
+		h.nshards = nshards;
+		h.runs = runs;
+		h.nruns = nrun;
+		h.seconds = secs;
+		h.shared_runs = shared_main;
+		memcpy(h.counts, counts, sizeof(counts));
+		ei_report(o->out, o->json, &h, rf, nf);
 		ret = 0;
 		for (int i = 0; i < nf; i++)
-			ret = fs[i].flaky ? ret : 3;
+			ret = rf[i].flaky ? ret : 3;
 	}
 	goto cleanup;
 stopped:
@@ -944,12 +850,16 @@ cleanup:
 		free(jobs[i].errtail);
 	for (int i = 0; fs && i < nf; i++)
 		free(fs[i].confirm.errtail);
+	for (int i = 0; rf && i < nf; i++)
+		free((char *)rf[i].repro);
 	free(control.errtail);
 	ei_session_close(shared);
 	shared = NULL;
 	free(jobs);
 	free(jp);
 	free(fs);
+	free(rf);
+	free(runs);
 	ei_trace_free(&t);
 	return ret;
 }

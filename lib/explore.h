@@ -100,6 +100,7 @@ struct ei_explore_opts {
 	int err[EI_NR_SYSCALLS][EI_EXPLORE_MAX_ERRNOS];
 	bool by_call;
 	long max_runs;     /* 0: no limit */
+	int shard, nshards; /* --shard K/N: the planned runs i with i % N == K - 1; 0/0: all */
 	int jobs;
 	double timeout;    /* seconds */
 	__u64 seed;
@@ -112,5 +113,13 @@ struct ei_explore_opts {
 /* The whole exploration. Returns 0 (no crash, hang or lost output), 3
  * (some), or EI_EXIT_FAIL after a sentence on stderr. */
 int ei_explore(const struct ei_explore_opts *o);
+
+/* errinj explore --merge: the JSON reports of the shards of one
+ * exploration, joined into the report the unsharded exploration would
+ * have written (lib/explore_report.c). Returns 0 or 3 as ei_explore, or
+ * EI_EXIT_USAGE (reports that are not of one exploration, a shard given
+ * twice, a file that is not such a report) or EI_EXIT_FAIL after a
+ * sentence on stderr. */
+int ei_explore_merge(char *const files[], int nfiles, bool json, FILE *out);
 
 #endif

@@ -23,6 +23,7 @@
 
 static const char usage_text[] =
 	"usage: errinj explore [OPTIONS] [--] CMD [ARGS...]\n"
+	"       errinj explore --merge [--json] [-o FILE] REPORT.json...\n"
 	"Fail each call site of CMD in turn and report the error paths that crash,\n"
 	"hang or lose output. A reference run under ptrace records every call of\n"
 	"the selected syscalls with its call stack; then one run per (call site,\n"
@@ -41,6 +42,10 @@ static const char usage_text[] =
 	"  -j, --jobs=N           N runs at a time (default: the number of CPUs)\n"
 	"      --timeout=SECS     a run taking longer is hung (default 10)\n"
 	"      --seed=N           which runs --max-runs keeps (default 0)\n"
+	"      --shard=K/N        only the Kth of N deterministic, disjoint parts of\n"
+	"                         the runs (with --json, for --merge)\n"
+	"      --merge            join the JSON reports of the shards of one\n"
+	"                         exploration into its report\n"
 	"      --backend=NAME     fmod_ret, kprobe, seccomp or auto (default)\n"
 	"      --json             the report as one JSON document\n"
 	"  -o, --output=FILE      write the report to FILE\n"
@@ -49,9 +54,15 @@ static const char usage_text[] =
 	"The command runs with stdin from /dev/null; it must do the same thing each\n"
 	"time it runs (runs may go side by side with -j). Exit status: 0 when no\n"
 	"run crashed, hung or lost output (or all such were flaky), 3 when some did,\n"
-	"2 for bad input, 1 when explore itself failed.\n";
+	"2 for bad input, 1 when explore itself failed.\n"
+	"\n"
+	"EXAMPLES:\n"
+	"  errinj explore -- ./myprog input.txt\n"
+	"  errinj explore -s openat,write --errno openat=ENOENT --json -o report.json -- ./myprog\n"
+	"  errinj explore --shard 2/3 --json -o shard2.json -- ./myprog   (on machine 2 of 3)\n"
+	"  errinj explore --merge shard1.json shard2.json shard3.json\n";
 
-enum { OPT_ERRNO = 0x100, OPT_BY, OPT_MAX_RUNS, OPT_TIMEOUT, OPT_SEED, OPT_BACKEND, OPT_JSON };
+enum { OPT_ERRNO = 0x100, OPT_BY, OPT_MAX_RUNS, OPT_TIMEOUT, OPT_SEED, OPT_BACKEND, OPT_JSON, OPT_SHARD, OPT_MERGE };
 
 static const struct option long_options[] = {
 	{ "set", required_argument, NULL, 's' },
@@ -63,6 +74,8 @@ static const struct option long_options[] = {
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "merge", no_argument, NULL, OPT_MERGE },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -133,13 +146,36 @@ static void parse_errno(struct ei_explore_opts *o, const char *arg)
 		o->nerr[nr] = -n; /* marked as named; made positive below */
 }
 
+/* --shard=K/N, 1 <= K <= N. */
+static void parse_shard(struct ei_explore_opts *o, const char *arg)
+{
+	char q[96], *end;
+	unsigned long k, n;
+
+	errno = 0;
+	if (arg[0] < '0' || arg[0] > '9')
+		goto bad;
+	k = strtoul(arg, &end, 10);
+	if (errno || *end != '/' || end[1] < '0' || end[1] > '9')
+		goto bad;
+	n = strtoul(end + 1, &end, 10);
+	if (errno || *end || k < 1 || n < 1 || k > n || n > 1000000)
+		goto bad;
+	o->shard = (int)k;
+	o->nshards = (int)n;
+	return;
+bad:
+	ei_usage_error("invalid --shard '%s': expected K/N, 1 <= K <= N <= 1000000", ei_quote(arg, q, sizeof(q)));
+}
+
 int ei_explore_main(int argc, char **argv)
 {
 	static struct ei_explore_opts o;
 	const char *output = NULL;
 	char q[96];
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int opt, ret;
+	int opt, ret, others = 0;
+	bool merge = false;
 
 	o.jobs = cpus > 0 ? (int)cpus : 1;
 	o.timeout = 10;
@@ -150,6 +186,8 @@ int ei_explore_main(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:s:j:o:h", long_options, NULL)) != -1) {
+		if (opt != OPT_JSON && opt != 'o' && opt != OPT_MERGE && opt != 'h' && opt != ':' && opt != '?')
+			others++;
 		switch (opt) {
 		case 's':
 			parse_set(&o, optarg);
@@ -192,6 +230,12 @@ int ei_explore_main(int argc, char **argv)
 		case OPT_JSON:
 			o.json = true;
 			break;
+		case OPT_SHARD:
+			parse_shard(&o, optarg);
+			break;
+		case OPT_MERGE:
+			merge = true;
+			break;
 		case 'o':
 			output = optarg;
 			break;
@@ -209,6 +253,20 @@ int ei_explore_main(int argc, char **argv)
 	}
 	if (optind < argc && !strcmp(argv[optind], "--"))
 		optind++;
+	if (merge) {
+		/* The shards' reports say how they were explored. */
+		if (others)
+			ei_usage_error("--merge takes only --json and -o (the reports say how they were made)");
+		if (optind >= argc)
+			ei_usage_error("missing reports (usage: errinj explore --merge [--json] [-o FILE] REPORT.json...)");
+		o.out = stdout;
+		if (output && !(o.out = fopen(output, "we"))) {
+			ei_msg("cannot open %s: %s", ei_quote(output, q, sizeof(q)), strerror(errno));
+			return EI_EXIT_FAIL;
+		}
+		ret = ei_explore_merge(&argv[optind], argc - optind, o.json, o.out);
+		goto cleanup;
+	}
 	if (optind >= argc)
 		ei_usage_error("missing command (usage: errinj explore [OPTIONS] -- CMD [ARGS...])");
 	for (int i = 0; i < EI_NR_SYSCALLS; i++)

@@ -179,6 +179,19 @@ package_completion() {
         expect_only "$e dup EIO -- cat $T/oth" "$T/other" &&
         expect_only "$e -e inject=dup:error=EIO -- ls $T/out" "$T/out.json" &&
         expect_completion "$e -e inject=dup:error=EIO -- ech" echo || return 1
+    # errinj explore: its options (its --help's), their values, the
+    # command, or the reports after --merge.
+    expect_only "$e expl" explore &&
+        expect_only "$e explore --sh" --shard= &&
+        expect_only "$e explore --me" --merge &&
+        expect_only "$e explore --by=" site call &&
+        expect_only "$e explore --errno=openat=ENOE" ENOENT ENOEXEC &&
+        expect_completion "$e explore -s %f" %file &&
+        expect_only "$e explore --merge $T/out" "$T/out.json" &&
+        expect_only "$e explore --merge $T/oth" &&
+        expect_completion "$e explore -s write -- ech" echo &&
+        expect_only "$e explore -" -h -j -o -s --backend= --by= --errno= --help --jobs= --json --max-runs= --merge \
+            --output= --seed= --set= --shard= --timeout= || return 1
     # The spec's keys after ':', exactly errinj's (--names=keys).
     complete_line "$e -e inject=openat:"
     assert_eq "keys after ':'" "$(sort "$T/reply" | tr '\n' ' ')" \

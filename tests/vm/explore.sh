@@ -16,17 +16,21 @@ export PATH=$BIN:$PATH
 # planted program on the slowest setting (TCG, with other VMs sharing the
 # host), short enough for the test.
 TMO=15
+# The file's own scratch directory (each subtest's T is apart): the
+# planted program's input and the unsharded report, which the shards
+# subtest compares its merge with.
+R=$T
+echo "hello" >"$R/input"
+chmod a+r "$R/input"
 
 # line NAME: the line of planted.c marked "PLANTED: NAME".
 line() { grep -n "PLANTED: $1 \*/" "$SRC" | cut -d: -f1; }
 
-# explore_planted ARGS...: explores planted on a file of its own; the
-# JSON report in $T/report.json.
+# explore_planted ARGS...: explores planted on $R/input (the same
+# command each time, for the shards); the JSON report in $T/report.json.
 explore_planted() {
-    echo "hello" >"$T/input"
-    chmod a+r "$T/input"
     RUN_TIMEOUT=600 run "$E" explore --json -j2 --timeout $TMO -s openat,write --errno openat=ENOENT \
-        "$@" -- "$P" "$T/input"
+        "$@" -- "$P" "$R/input"
     printf '%s\n' "$OUT" >"$T/report.json"
 }
 
@@ -63,6 +67,7 @@ reproduce() {
 planted() {
     explore_planted
     assert_eq "exit status (findings)" "$RC" 3 || return 1
+    cp "$T/report.json" "$R/planted.json"
     local f g
     # A crash on an open whose result is not checked.
     f=$(finding crashed crash_unchecked 2>&9) || return 1
@@ -121,6 +126,105 @@ print(d["shared_injector_runs"] == (d["runs"] if sys.argv[2] == "runs" else 0), 
     assert_match "runs on the shared injector (want: $want)" "$g" "^True "
 }
 subtest planted planted
+
+# The planted exploration as three shards (--shard K/N), merged: the
+# same findings and counts as the unsharded run of the planted subtest,
+# the shards' runs disjoint and together the plan; a shard missing is
+# said; reports of another exploration, a shard twice, a file that is
+# not JSON are refused.
+shards() {
+    [ -s "$R/planted.json" ] || { why "no unsharded report (the planted subtest failed)"; return 1; }
+    local k g
+    for k in 1 2 3; do
+        explore_planted --shard $k/3
+        case $RC in 0 | 3) ;; *) why "shard $k/3: exit $RC: $ERR"; return 1 ;; esac
+        mv "$T/report.json" "$T/shard$k.json"
+    done
+    # (In another order: the merge's order is the plan's.)
+    run "$E" explore --merge --json "$T/shard3.json" "$T/shard1.json" "$T/shard2.json"
+    assert_eq "merge: exit status" "$RC" 3 &&
+        assert_eq "merge: stderr" "$ERR" "" || return 1
+    printf '%s\n' "$OUT" >"$T/merged.json"
+    # What a finding is: class, signal, the site's function and line,
+    # syscall, errnos, confirmation; all of them, in the report's order.
+    g=$(python3 - "$R/planted.json" "$T/merged.json" "$T"/shard[123].json <<'EOF2'
+import json, sys
+def load(p): return json.load(open(p))
+def findings(d):
+    return [(f["class"], f["signal"], f["site"]["function"], f["site"]["line"], f["syscall"], f["errnos"],
+             f["confirmed"], f["flaky"]) for f in d["findings"]]
+one, merged, shards = load(sys.argv[1]), load(sys.argv[2]), [load(p) for p in sys.argv[3:]]
+bad = []
+if findings(merged) != findings(one):
+    bad.append("findings %s, unsharded %s" % (findings(merged), findings(one)))
+for k in ("classes", "runs", "planned", "plan"):
+    if merged[k] != one[k]:
+        bad.append("%s %s, unsharded %s" % (k, merged[k], one[k]))
+runs = [r for s in shards for r in s["shard"]["runs"]]
+if sorted(runs) != list(range(one["planned"])) or sum(s["runs"] for s in shards) != one["planned"]:
+    bad.append("shards' runs %s of %d planned" % ([s["shard"]["runs"] for s in shards], one["planned"]))
+if [s["shard"]["index"] for s in shards] != [1, 2, 3] or merged["shard"]["missing"] != []:
+    bad.append("shard %s, merged %s" % ([s["shard"] for s in shards], merged["shard"]))
+print("; ".join(bad) or "same")
+EOF2
+)
+    assert_eq "merged vs unsharded" "$g" same || return 1
+    # The text report of the merge, as the text_report subtest's.
+    run "$E" explore --merge "$T/shard1.json" "$T/shard2.json" "$T/shard3.json"
+    assert_eq "text merge: exit status" "$RC" 3 &&
+        assert_match "text merge: headline" "$OUT" "^lost: write ENOSPC/EIO in report at [^ ]*planted.c:$(line lost) " &&
+        assert_match "text merge: runs" "$OUT" "^errinj explore: $(field "$(cat "$R/planted.json")" "f['runs']") runs " ||
+        return 1
+    # Shard 2 missing: said on stderr, in the JSON, and in the counts.
+    run "$E" explore --merge --json "$T/shard3.json" "$T/shard1.json"
+    g=$(printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(d["shard"]["merged"], d["shard"]["missing"],
+      d["shard"]["runs"] == [i for i in range(d["planned"]) if i % 3 != 1] and d["runs"] == len(d["shard"]["runs"]))')
+    assert_match "missing shard: warning" "$ERR" "^errinj: warning: shard 2 of 3 missing: the report covers [0-9]+ of the [0-9]+ planned runs$" &&
+        assert_eq "missing shard: stderr lines" "$(lines "$ERR")" 1 &&
+        assert_eq "missing shard: merged, missing" "$g" "[1, 3] [2] True" || return 1
+    # Refused, one line each.
+    run "$E" explore --merge "$T/shard1.json" "$T/shard2.json" "$T/shard1.json"
+    assert_usage_error "^errinj: shard 1/3 given twice: " || return 1
+    echo "not JSON" >"$T/junk.json"
+    run "$E" explore --merge "$T/shard1.json" "$T/junk.json"
+    assert_usage_error "^errinj: .*junk.json: not JSON \(at byte 0: " || return 1
+    run "$E" explore --merge "$T/shard1.json" "$R/planted.json"
+    assert_usage_error "not of the same exploration \(N of --shard K/N differs\)" || return 1
+    # Another command (the correct paths), explored and cut the same way.
+    RUN_TIMEOUT=600 run "$E" explore --json -j2 --timeout $TMO -s openat,write --errno openat=ENOENT --shard 2/3 \
+        -- "$P" "$R/input" clean
+    printf '%s\n' "$OUT" >"$T/other.json"
+    run "$E" explore --merge "$T/shard1.json" "$T/other.json"
+    assert_usage_error "^errinj: .*other.json and .*shard1.json are not of the same exploration \(command differs\)"
+}
+subtest shards shards
+
+# --max-runs draws its subset before the cut: the two shards' runs are the
+# unsharded run's (the same plan, classes summed to its counts).
+shards_max_runs() {
+    local k g
+    for k in all 1/2 2/2; do
+        RUN_TIMEOUT=600 run "$E" explore --json -j2 --timeout $TMO -s %file,%desc --max-runs 5 --seed 5 \
+            $([ $k = all ] || echo --shard $k) -- "$P" "$R/input" clean
+        assert_eq "$k: exit status" "$RC" 0 || return 1
+        printf '%s\n' "$OUT" >"$T/max${k%/2}.json"
+    done
+    run "$E" explore --merge --json "$T/max1.json" "$T/max2.json"
+    assert_eq "merge: exit status" "$RC" 0 || return 1
+    printf '%s\n' "$OUT" >"$T/merged.json"
+    g=$(python3 - "$T/maxall.json" "$T/merged.json" "$T/max1.json" "$T/max2.json" <<'EOF2'
+import json, sys
+one, merged, a, b = [json.load(open(p)) for p in sys.argv[1:]]
+print(one["planned"], one["max_runs"], merged["plan"] == one["plan"] == a["plan"] == b["plan"],
+      merged["classes"] == one["classes"], a["shard"]["runs"], b["shard"]["runs"])
+EOF2
+)
+    assert_eq "planned, max_runs, same plan, same classes, shards' runs" "$g" "5 5 True True [0, 2, 4] [1, 3]"
+}
+subtest shards_max_runs shards_max_runs
 
 # The correct program: every run ends, none crashes, hangs or loses output.
 clean() {
@@ -188,7 +292,18 @@ bad_input() {
     run "$E" explore --errno openat=EWHAT -- true
     assert_usage_error "unknown errno" || return 1
     run "$E" explore -s nosuchcall -- true
-    assert_usage_error "invalid -s"
+    assert_usage_error "invalid -s" || return 1
+    local s
+    for s in 0/3 4/3 1/0 x 1/ /3 -1/3 1/3/3; do
+        run "$E" explore --shard "$s" -- true
+        assert_usage_error "^errinj: invalid --shard '$s': expected K/N" || return 1
+    done
+    run "$E" explore --merge
+    assert_usage_error "missing reports" || return 1
+    run "$E" explore --merge --shard 1/2 "$T/none.json"
+    assert_usage_error "takes only --json and -o" || return 1
+    run "$E" explore --merge "$T/none.json"
+    assert_usage_error "^errinj: cannot read .*none.json: No such file"
 }
 subtest bad_input bad_input
 

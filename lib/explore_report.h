@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * errinj explore's report, inside the library: what an exploration (or a
+ * shard of one) found, in the words of the report, so that the report of
+ * a merge of shards' JSON reports (lib/explore_report.c) is written by the
+ * same code as that of a single run (lib/explore.c).
+ */
+#ifndef ERRINJ_EXPLORE_REPORT_H
+#define ERRINJ_EXPLORE_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "explore.h"
+
+enum ei_cls { C_CRASHED, C_HUNG, C_LOST, C_ABSORBED, C_HANDLED, C_UNREACHED, C_ERROR, C_NCLASSES };
+extern const char *const ei_cls_name[C_NCLASSES];
+
+/* The errnos of a finding's runs: at most this many. */
+#define EI_FINDING_MAX_ERRNOS (EI_EXPLORE_MAX_ERRNOS * 4)
+
+struct ei_rfinding {
+	int cls, confirmed;        /* enum ei_cls */
+	bool flaky;
+	const char *signal;        /* NULL: none */
+	int exit;                  /* -1: none (killed or timed out) */
+	char status[64];           /* "exit 1", "killed by SIGSEGV", "timed out" */
+	const char *syscall;
+	const char *err;           /* the errno of its first run */
+	const char *errs[EI_FINDING_MAX_ERRNOS];
+	int err_runs[EI_FINDING_MAX_ERRNOS]; /* the planned run of each */
+	int nerrs;
+	const char *process;       /* lineage, "1.2" */
+	unsigned long long when;
+	int others;
+	bool picked, sanitizer;
+	const char *site_key;      /* (module build-id or path + offset) frames, syscall */
+	struct ei_frame *frames;
+	int nframes;
+	const struct ei_frame *site; /* the frame shown, NULL if not unwound */
+	const char *errtail;
+	const char *repro;         /* owned in a run's report, not in a merge's */
+	int call;                  /* the reference call: the report's order */
+	int run;                   /* the planned index of its first run */
+};
+
+struct ei_rhead {
+	char *const *cmd;
+	const char *set, *by, *backend;
+	unsigned long long seed;
+	double timeout;
+	long max_runs;             /* 0: none */
+	/* The reference run */
+	int ref_exit;              /* -1: killed */
+	const char *ref_signal;
+	int calls, sites, procs;
+	double ref_seconds;
+	char stdout_hash[17], stderr_hash[17];
+	bool stable;
+	/* The plan, and which part of it this report covers */
+	int planned;
+	char plan[17];             /* a hash of the planned runs */
+	int shard, nshards;        /* shard 0: a merge of nshards' reports */
+	const bool *merged;        /* a merge: merged[k - 1] for shard k */
+	const int *runs;           /* the planned indices of the runs made */
+	int nruns;
+	int shared_runs;           /* of them, served by the injector kept loaded */
+	double seconds;
+	int counts[C_NCLASSES];
+};
+
+/* Writes the report, text or JSON, findings sorted. */
+void ei_report(FILE *f, bool json, const struct ei_rhead *h, struct ei_rfinding *fs, int nf);
+
+#endif
