@@ -18,6 +18,7 @@
  * whose CFA is kept in %rbp, which the kernel does not show, ends the
  * unwinding there (the frames found so far still count).
  */
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -92,6 +93,11 @@ struct ei_stack {
 	pid_t tgid;
 	Dwfl *dwfl;
 	bool attached;
+	/* The architecture, for dwfl_attach_state: an ELF header of our own,
+	 * not a module's, which goes when the process unloads it or execs
+	 * (libdwfl keeps using it: it would then read freed memory). */
+	Elf64_Ehdr ehdr;
+	Elf *arch;
 	char *maps; /* /proc/PID/maps as last reported */
 	size_t maps_len;
 	long pagesize;
@@ -137,6 +143,8 @@ void ei_stack_free(struct ei_stack *st)
 	forget_aliases(st);
 	if (st->dwfl)
 		dwfl_end(st->dwfl);
+	if (st->arch)
+		elf_end(st->arch);
 	free(st->maps);
 	free(st);
 }
@@ -305,8 +313,20 @@ static int update_modules(struct ei_stack *st)
 	if (ei_dwfl_report(st->dwfl, st->tgid))
 		goto fail;
 	if (!st->attached) {
-		/* The architecture from the modules just reported (NULL). */
-		if (!dwfl_attach_state(st->dwfl, NULL, st->tgid, &thread_callbacks, st))
+		if (!st->arch) {
+			memcpy(st->ehdr.e_ident, ELFMAG, SELFMAG);
+			st->ehdr.e_ident[EI_CLASS] = ELFCLASS64;
+			st->ehdr.e_ident[EI_DATA] = ELFDATA2LSB;
+			st->ehdr.e_ident[EI_VERSION] = EV_CURRENT;
+			st->ehdr.e_type = ET_CORE;
+			st->ehdr.e_machine = EM_X86_64;
+			st->ehdr.e_version = EV_CURRENT;
+			st->ehdr.e_ehsize = sizeof(st->ehdr);
+			elf_version(EV_CURRENT);
+			if (!(st->arch = elf_memory((char *)&st->ehdr, sizeof(st->ehdr))))
+				goto fail;
+		}
+		if (!dwfl_attach_state(st->dwfl, st->arch, st->tgid, &thread_callbacks, st))
 			goto fail;
 		st->attached = true;
 	}
