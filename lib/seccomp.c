@@ -980,14 +980,14 @@ static void serve(struct ei_sup *s)
 		/* The modules site= knows of the caller's process are about
 		 * to be another program's. */
 		struct thr *t = (struct thr *)tab_find(&s->thrs, (pid_t)n->pid);
-		struct proc *p = t ? t->p : NULL;
+		struct proc *ex = t ? t->p : NULL;
 		pid_t tgid, ppid;
 		/* A thread not seen before: its process may be known. */
-		if (!p && !read_status((pid_t)n->pid, &tgid, &ppid))
-			p = proc_find(s, tgid);
-		if (p && p->stack) {
-			ei_stack_free(p->stack);
-			p->stack = NULL;
+		if (!ex && !read_status((pid_t)n->pid, &tgid, &ppid))
+			ex = proc_find(s, tgid);
+		if (ex && ex->stack) {
+			ei_stack_free(ex->stack);
+			ex->stack = NULL;
 		}
 	}
 	if (n->data.arch != AUDIT_ARCH_X86_64 || !has_nr(s->serve, nr)) {
