@@ -39,6 +39,24 @@ Dwfl *ei_dwfl_begin(void)
 	return dwfl_begin(&dwfl_callbacks);
 }
 
+/* A module's separate debug information for site=: only where it is on
+ * this machine by its build-id (/usr/lib/debug/.build-id/, as Debian's
+ * -dbg and -dbgsym packages install it). dwfl_standard_find_debuginfo
+ * would also ask the debuginfod servers of DEBUGINFOD_URLS, which may
+ * take seconds (a download), while the trapped call waits for errinj. */
+static int find_debuginfo_local(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
+				const char *file_name, const char *debuglink_file, GElf_Word debuglink_crc,
+				char **debuginfo_file_name)
+{
+	return dwfl_build_id_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file, debuglink_crc,
+					    debuginfo_file_name);
+}
+
+static const Dwfl_Callbacks local_callbacks = {
+	.find_elf = dwfl_linux_proc_find_elf,
+	.find_debuginfo = find_debuginfo_local,
+};
+
 int ei_dwfl_report(Dwfl *dwfl, pid_t pid)
 {
 	dwfl_report_begin(dwfl);
@@ -303,7 +321,7 @@ static int update_modules(struct ei_stack *st)
 		free(maps);
 		return 0;
 	}
-	if (!st->dwfl && !(st->dwfl = ei_dwfl_begin()))
+	if (!st->dwfl && !(st->dwfl = dwfl_begin(&local_callbacks)))
 		goto fail;
 	/* A module may go, and its address be another's: the look-ups by
 	 * module and by pc start again. */
