@@ -106,6 +106,18 @@ site_fork() {
 }
 subtest site_fork site_fork
 
+# No debuginfod server is asked while a call waits, even where
+# DEBUGINFOD_URLS names one: ls's modules have no local debug information
+# (a closed port here, which a connect() would try). Only errinj's own
+# process is traced (no -f): its supervisor.
+site_no_debuginfod() {
+    mkdir -p "$T/d" || return 1
+    DEBUGINFOD_URLS=http://127.0.0.1:9 run strace -qq -e trace=connect -o "$T/trace" \
+        "$E" -q -e inject=openat:error=ENOENT:site=nonexistent -- ls "$T/d"
+    assert_eq "exit status" "$RC" 0 && assert_eq "errinj's connect() calls" "$(grep -c 'connect(' "$T/trace")" 0
+}
+subtest site_no_debuginfod site_no_debuginfod
+
 # The summary counts the calls seen and those failed.
 site_summary() {
     mkdir -p "$T/d" || return 1
