@@ -307,6 +307,27 @@ fail:
 	return NULL;
 }
 
+/* Keeps the lines of maps that map a file or the vDSO: what libdwfl makes
+ * modules of. Anonymous memory (malloc's, a growing heap) comes and goes
+ * without a module changing. */
+static void keep_modules(char *maps, size_t *len)
+{
+	size_t out = 0;
+
+	for (size_t at = 0; at < *len;) {
+		char *nl = memchr(maps + at, '\n', *len - at);
+		size_t n = nl ? (size_t)(nl - (maps + at)) + 1 : *len - at;
+
+		if (memchr(maps + at, '/', n) || memmem(maps + at, n, "[vdso]", 6)) {
+			memmove(maps + out, maps + at, n);
+			out += n;
+		}
+		at += n;
+	}
+	*len = out;
+	maps[out] = 0;
+}
+
 /* The process's modules, reported again only when its maps have changed
  * since (a library loaded or unloaded, an exec): one read of a small
  * file when they have not. */
@@ -317,6 +338,7 @@ static int update_modules(struct ei_stack *st)
 
 	if (!maps)
 		return -1;
+	keep_modules(maps, &len);
 	if (st->dwfl && st->maps && len == st->maps_len && !memcmp(maps, st->maps, len)) {
 		free(maps);
 		return 0;
