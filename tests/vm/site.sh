@@ -112,7 +112,7 @@ subtest site_fork site_fork
 # process is traced (no -f): its supervisor.
 site_no_debuginfod() {
     mkdir -p "$T/d" || return 1
-    DEBUGINFOD_URLS=http://127.0.0.1:9 run strace -qq -e trace=connect -o "$T/trace" \
+    ASAN_OPTIONS=detect_leaks=0 DEBUGINFOD_URLS=http://127.0.0.1:9 run strace -qq -e trace=connect -o "$T/trace" \
         "$E" -q -e inject=openat:error=ENOENT:site=nonexistent -- ls "$T/d"
     assert_eq "exit status" "$RC" 0 && assert_eq "errinj's connect() calls" "$(grep -c 'connect(' "$T/trace")" 0
 }
