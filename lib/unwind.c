@@ -76,13 +76,6 @@ bool ei_frame_pc(Dwfl_Frame *state, Dwarf_Addr *pc)
 	return true;
 }
 
-const char *ei_pc_function(Dwfl *dwfl, Dwarf_Addr pc)
-{
-	Dwfl_Module *m = dwfl_addrmodule(dwfl, pc);
-
-	return m ? dwfl_module_addrname(m, pc) : NULL;
-}
-
 /* ---- stacks of threads blocked in a syscall ---- */
 
 #define WINDOW (32 * 1024) /* stack bytes read at once from the stack pointer up */

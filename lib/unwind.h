@@ -24,9 +24,6 @@ int ei_dwfl_report(Dwfl *dwfl, pid_t pid);
  * call, so one byte back (the call itself); the first frame's pc as is.
  * false if libdwfl has none. */
 bool ei_frame_pc(Dwfl_Frame *state, Dwarf_Addr *pc);
-/* The name of the function at pc (symbol table or debug information),
- * NULL if unknown. Valid while the module is. */
-const char *ei_pc_function(Dwfl *dwfl, Dwarf_Addr pc);
 
 /* ---- stacks of threads blocked in a syscall (site=) ---- */
 #define EI_STACK_MAX_FRAMES 256
