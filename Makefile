@@ -14,7 +14,8 @@ PREFIX   ?= /usr/local
 CFLAGS   ?= -O2 -g
 EI_CFLAGS   := -std=gnu11 -Wall -Wextra -Werror
 EI_CPPFLAGS := -D_GNU_SOURCE -I$(BUILD) -Ilib -Ibpf
-EI_LDLIBS   := -lbpf -lelf -lz
+# elfutils' libdw: the unwinder (lib/unwind.c) of explore and of site=.
+EI_LDLIBS   := -ldw -lbpf -lelf -lz
 # Header dependencies, written by the compiler next to each object.
 DEPFLAGS    = -MMD -MP -MF $@.d
 BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Werror -I$(BUILD) -Ibpf
@@ -151,13 +152,13 @@ $(ASAN_LIB): $(LIB_SRCS:%.c=$(BUILD)/asan/obj/%.o)
 # ---- tools ----
 $(BUILD)/loader $(BUILD)/errinj: $(BUILD)/%: $(BUILD)/obj/tools/%.o $(LIB)
 	$(link) $^ $(EI_LDLIBS) $(LDLIBS) -o $@
-# errinj explore (tools/explore.c, lib/explore.c, lib/trace.c) unwinds
-# with elfutils' libdw; its object comes after the library on the link
-# line, so the library is named again after it.
+# errinj explore (tools/explore.c, lib/explore.c, lib/trace.c): its
+# object comes after the library on the link line, so the library is
+# named again after it.
 $(BUILD)/errinj: $(BUILD)/obj/tools/explore.o
-$(BUILD)/errinj: EI_LDLIBS := $(LIB) -ldw $(EI_LDLIBS)
+$(BUILD)/errinj: EI_LDLIBS := $(LIB) $(EI_LDLIBS)
 $(BUILD)/asan/bin/errinj: $(BUILD)/asan/obj/tools/explore.o
-$(BUILD)/asan/bin/errinj: EI_LDLIBS := $(ASAN_LIB) -ldw $(EI_LDLIBS)
+$(BUILD)/asan/bin/errinj: EI_LDLIBS := $(ASAN_LIB) $(EI_LDLIBS)
 # Static: a dynamic loader's own openat/read/close must not be failed.
 $(BUILD)/userapp: $(BUILD)/obj/tools/userapp.o
 	$(link) -static $^ $(LDLIBS) -o $@

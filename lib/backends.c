@@ -192,7 +192,8 @@ int ei_backend_check(int b, char *err, size_t len)
 
 /* What the rules naming nr ask of a backend. */
 struct needs {
-	bool seccomp_only; /* delay_enter= or poke_enter= */
+	bool seccomp_only; /* delay_enter=, poke_enter= or site= */
+	bool site;         /* site= (of rule `rule`) */
 	bool retval0;      /* retval=0: a fmod_ret program cannot return it */
 	bool named;        /* named one by one, not through a class */
 	int rule;          /* the first rule naming it, for messages */
@@ -208,7 +209,11 @@ static struct needs needs_of(const struct ei_options *o, int nr)
 			continue;
 		if (n.rule < 0)
 			n.rule = i;
-		n.seccomp_only |= (sp->actions & (EI_ACT_DELAY | EI_ACT_POKE)) != 0;
+		n.seccomp_only |= (sp->actions & (EI_ACT_DELAY | EI_ACT_POKE)) != 0 || sp->site[0];
+		if (sp->site[0] && !n.site) {
+			n.site = true;
+			n.rule = i;
+		}
 		n.retval0 |= (sp->actions & EI_ACT_RETVAL) && sp->retval == 0;
 		n.named |= BIT(sp->named, nr) != 0;
 	}
@@ -234,6 +239,13 @@ static bool can_serve(const struct ei_options *o, int b, int nr, const struct ne
 		 * lets it fail. */
 		return forced || n->seccomp_only || n->named || !bpf_any;
 	}
+	/* site= would need the caller's stack in the kernel: without frame
+	 * pointers (Debian builds none) a BPF program cannot find the
+	 * callers, which only .eh_frame describes. */
+	if (n->seccomp_only && n->site)
+		return ei_fail(why, len, "rule %d: site= needs the seccomp backend (it unwinds the caller's stack)",
+			       n->rule + 1),
+		       false;
 	if (n->seccomp_only)
 		return ei_fail(why, len, "rule %d: delay_enter= and poke_enter= need the seccomp backend", n->rule + 1),
 		       false;

@@ -738,6 +738,11 @@ __u64 ei_session_undecided(struct ei_session *s)
 	       (s->sup ? ei_sup_undecided(s->sup) : 0);
 }
 
+__u64 ei_session_unwind_failed(struct ei_session *s)
+{
+	return s->sup ? ei_sup_unwind_failed(s->sup) : 0;
+}
+
 __u64 ei_session_failed_checks(struct ei_session *s, __u64 *thrown)
 {
 	*thrown = s->skel ? __atomic_load_n(&s->skel->bss->thrown_checks, __ATOMIC_RELAXED) : 0;

@@ -72,6 +72,7 @@ int ei_signal_parse(const char *s);           /* "SIGUSR1" or 1..64; -1 if bad *
 const char *ei_signal_name(int sig);          /* NULL if unnamed */
 
 /* ---- inject specs: SET:key=value[:key=value]... (strace's -e inject=) ---- */
+#define EI_SITE_MAX 256 /* site=: a symbol name and its NUL */
 struct ei_spec {
 	/* The set: a bitmap of syscall numbers, and how many. */
 	__u64 syscalls[EI_NR_SYSCALLS / 64];
@@ -97,6 +98,9 @@ struct ei_spec {
 	__u64 delay_ns;               /* delay_enter= */
 	__u16 poke_len[6];            /* poke_enter=@argN=HEX: bytes for args[N-1], 0 none */
 	unsigned char poke[6][EI_POKE_MAX];
+	/* site=: fail only calls with this function in the caller's user
+	 * stack, "" for none. Seccomp only: it unwinds the trapped call. */
+	char site[EI_SITE_MAX];
 };
 
 /* Parses the text after "inject=". Returns 0, or -1 with one line in err
@@ -301,6 +305,9 @@ __u64 ei_session_lost_targets(struct ei_session *s);
 /* Calls a path= rule could not decide: the path was not readable (from a
  * kprobe: a page not yet in memory); neither failed nor counted. */
 __u64 ei_session_undecided(struct ei_session *s);
+/* Calls a site= rule could not decide: no frame of the caller's stack
+ * could be found (seccomp); neither failed nor counted. */
+__u64 ei_session_unwind_failed(struct ei_session *s);
 /* Broken invariants the kernel side met (a bug in errinj; each call ran
  * untouched), and in *thrown how many of them threw a BPF exception. */
 __u64 ei_session_failed_checks(struct ei_session *s, __u64 *thrown);

@@ -30,6 +30,14 @@
  *  - no_new_privs is set for the command (the kernel requires it of an
  *    unprivileged filter): setuid programs do not gain privileges under
  *    this backend.
+ * And one filter is this backend's alone: site=FUNCTION, decided by
+ * unwinding the trapped thread's user stack before the answer
+ * (lib/unwind.c). The BPF backends cannot: without frame pointers
+ * (Debian builds none) only the modules' CFI finds a caller's frame,
+ * which a BPF program cannot read; so a site= rule takes seccomp for its
+ * syscalls (lib/backends.c). A call whose stack yields no frame at all
+ * (its process made itself undumpable) is undecided, as an unreadable
+ * path.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -57,6 +65,7 @@
 #include <sys/utsname.h>
 
 #include "seccomp.h"
+#include "unwind.h"
 
 /* Newer than some headers (Debian 12's lack the last two). */
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
@@ -116,6 +125,7 @@ struct proc {
 	__u64 lineage;    /* its place in the process tree, for seed= */
 	__u64 nchildren;  /* children ranked so far */
 	__u64 *counts;    /* per counter slot (rule, syscall), targets only */
+	struct ei_stack *stack; /* its modules for site=, once a rule needed them */
 	pid_t *tids;      /* its threads in the thread table */
 	int ntids, captids, sweep_at;
 };
@@ -138,6 +148,7 @@ struct delayed {
 
 struct extra { /* the parts of a rule struct ei_rule does not hold */
 	__u64 delay_ns;
+	char site[EI_SITE_MAX];
 	__u16 poke_len[6];
 	unsigned char poke[6][EI_POKE_MAX];
 };
@@ -171,6 +182,7 @@ struct ei_sup {
 
 	struct ei_stat stats[EI_NR_SYSCALLS];
 	__u64 undecided;
+	__u64 unwind_failed; /* calls a site= rule could not decide */
 
 	struct table procs; /* struct proc by tgid */
 	struct table thrs;  /* struct thr by tid */
@@ -575,6 +587,7 @@ static void proc_free(struct ei_sup *s, struct proc *p)
 	}
 	free(p->tids);
 	free(p->counts);
+	ei_stack_free(p->stack);
 	free(p);
 }
 
@@ -828,21 +841,33 @@ static void serve_target(struct ei_sup *s, struct proc *p, const struct seccomp_
 	const struct ei_syscall_entry *e = ei_syscall_info(nr);
 	const __u64 *args = (const __u64 *)n->data.args;
 	struct path ph = { .len = -1 };
-	bool have_path = false, want_path = false;
+	bool have_path = false, want_path = false, want_site = false;
+	int nframes = 0;
 
-	/* The path first, if a rule may look at it: the call must still be
-	 * there once it is read (else its pid may be another's), and nothing
-	 * may be counted for a call that goes. */
-	for (int i = 0; i < s->nrules && !want_path; i++)
-		want_path = has_nr(s->rules[i].syscalls, nr) && (s->rules[i].filters & EI_FILTER_PATH) &&
-			    args_match(&s->rules[i], args, e);
+	/* The path and the stack first, if a rule may look at them: the
+	 * call must still be there once they are read (else its pid may be
+	 * another's), and nothing may be counted for a call that goes. */
+	for (int i = 0; i < s->nrules; i++) {
+		if (!has_nr(s->rules[i].syscalls, nr) || !args_match(&s->rules[i], args, e))
+			continue;
+		want_path |= (s->rules[i].filters & EI_FILTER_PATH) != 0;
+		want_site |= s->extra[i].site[0] != 0;
+	}
 	if (want_path) {
 		if (e && e->path_arg >= 0 && e->path_arg < 6)
 			read_path(s, (pid_t)n->pid, args[e->path_arg], &ph);
 		have_path = true;
-		if (!id_valid(s, n->id))
-			return;
 	}
+	if (want_site) {
+		/* Only the processes a site= rule looks at pay for it; their
+		 * modules are read once (lib/unwind.c). */
+		if (!p->stack)
+			p->stack = ei_stack_new(p->tgid);
+		if (p->stack)
+			nframes = ei_stack_unwind(p->stack, (pid_t)n->pid, nr);
+	}
+	if ((want_path || want_site) && !id_valid(s, n->id))
+		return;
 	s->stats[nr].seen++;
 	for (int i = 0; i < s->nrules; i++) {
 		const struct ei_rule *r = &s->rules[i];
@@ -857,6 +882,15 @@ static void serve_target(struct ei_sup *s, struct proc *p, const struct seccomp_
 				continue;
 			}
 			if (!path_matches(&ph, r))
+				continue;
+		}
+		if (s->extra[i].site[0]) {
+			if (!nframes) {
+				/* No stack at all: undecided, as an unreadable path. */
+				s->unwind_failed++;
+				continue;
+			}
+			if (!ei_stack_has(p->stack, s->extra[i].site))
 				continue;
 		}
 		/* Every rule counts every call it selects, fired or not. */
@@ -942,6 +976,20 @@ static void serve(struct ei_sup *s)
 	int nr = n->data.nr;
 	struct proc *p;
 
+	if (n->data.arch == AUDIT_ARCH_X86_64 && (nr == SYS_execve || nr == SYS_execveat)) {
+		/* The modules site= knows of the caller's process are about
+		 * to be another program's. */
+		struct thr *t = (struct thr *)tab_find(&s->thrs, (pid_t)n->pid);
+		struct proc *ex = t ? t->p : NULL;
+		pid_t tgid, ppid;
+		/* A thread not seen before: its process may be known. */
+		if (!ex && !read_status((pid_t)n->pid, &tgid, &ppid))
+			ex = proc_find(s, tgid);
+		if (ex && ex->stack) {
+			ei_stack_free(ex->stack);
+			ex->stack = NULL;
+		}
+	}
 	if (n->data.arch != AUDIT_ARCH_X86_64 || !has_nr(s->serve, nr)) {
 		send_continue(s, n->id); /* execve, execveat: see the top */
 		return;
@@ -1051,6 +1099,7 @@ struct ei_sup *ei_sup_new(const struct ei_sup_options *o, char *err, size_t len)
 			s->extra[i].delay_ns = o->specs[i].delay_ns;
 			memcpy(s->extra[i].poke_len, o->specs[i].poke_len, sizeof(s->extra[i].poke_len));
 			memcpy(s->extra[i].poke, o->specs[i].poke, sizeof(s->extra[i].poke));
+			memcpy(s->extra[i].site, o->specs[i].site, sizeof(s->extra[i].site));
 		}
 		for (int w = 0; w < EI_NR_SYSCALLS / 64; w++)
 			s->serve[w] |= r->syscalls[w] & o->trap[w];
@@ -1360,6 +1409,11 @@ int ei_sup_stat(struct ei_sup *s, int nr, struct ei_stat *out)
 __u64 ei_sup_undecided(struct ei_sup *s)
 {
 	return s ? s->undecided : 0;
+}
+
+__u64 ei_sup_unwind_failed(struct ei_sup *s)
+{
+	return s ? s->unwind_failed : 0;
 }
 
 void ei_sup_free(struct ei_sup *s)

@@ -59,6 +59,8 @@ bool ei_sup_alive(struct ei_sup *s);
 int ei_sup_stat(struct ei_sup *s, int nr, struct ei_stat *out);
 /* Calls a path= rule could not decide (the path could not be read). */
 __u64 ei_sup_undecided(struct ei_sup *s);
+/* Calls a site= rule could not decide (no frame of the stack was found). */
+__u64 ei_sup_unwind_failed(struct ei_sup *s);
 /* Closes the listener (processes still holding the filter then get ENOSYS
  * from trapped calls: the kernel's answer without a supervisor) and frees. */
 void ei_sup_free(struct ei_sup *s);

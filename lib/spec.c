@@ -93,7 +93,7 @@ static bool parse_prob(const char *s, double *out)
 
 static const char *const keys[] = { "error", "retval", "signal",     "when",      "prob",
 				    "seed",  "max",    "path",       "fd",        "delay_enter",
-				    "poke_enter", "delay_exit", "poke_exit", "syscall" };
+				    "poke_enter", "delay_exit", "poke_exit", "syscall", "site" };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
 static void add_syscall(struct ei_spec *sp, int nr, bool named)
@@ -347,6 +347,16 @@ static int parse_field(const char *key, const char *val, struct ei_spec *sp, cha
 		r->filters |= EI_FILTER_ARG(0);
 		r->arg_mask[0] = 0xffffffffULL;
 		r->arg_value[0] = v;
+	} else if (!strcmp(key, "site")) {
+		/* One symbol name, as the symbol table has it: what the
+		 * unwinder compares with each frame's function. */
+		if (strlen(val) >= EI_SITE_MAX)
+			return ei_fail(err, len, "site=%s: longer than %d bytes", q, EI_SITE_MAX - 1);
+		for (const char *c = val; *c; c++)
+			if (*c <= ' ' || *c >= 0x7f || *c == ',')
+				return ei_fail(err, len, "site=%s: expected one function name (a symbol: no spaces, "
+						       "no ',' and printable ASCII)", q);
+		strcpy(r->site, val);
 	} else if (!strcmp(key, "delay_enter")) {
 		if (!parse_delay(val, &r->delay_ns))
 			return ei_fail(err, len,
@@ -484,7 +494,7 @@ static int parse_spec(const char *text, struct ei_spec *sp, bool fault, char *er
 			;
 		if (k == NKEYS)
 			return ei_fail(err, len, "unknown key '%s' (expected error, retval, signal, delay_enter, "
-				    "poke_enter, when, prob, seed, max, path, fd or argK)", ei_quote(field, q, sizeof(q)));
+				    "poke_enter, when, prob, seed, max, path, fd, site or argK)", ei_quote(field, q, sizeof(q)));
 		if (seen[k])
 			return ei_fail(err, len, "duplicate key '%s'", keys[k]);
 		seen[k] = true;

@@ -30,6 +30,7 @@
 #include <sys/wait.h>
 
 #include "explore.h"
+#include "unwind.h"
 
 struct proc {
 	pid_t tgid;
@@ -207,11 +208,6 @@ static void proc_forget(struct proc *p)
 	p->attached = false;
 }
 
-static const Dwfl_Callbacks dwfl_callbacks = {
-	.find_elf = dwfl_linux_proc_find_elf,
-	.find_debuginfo = dwfl_standard_find_debuginfo,
-};
-
 /* The process's modules as they are now (a library mapped since the last
  * stop is reported; those already known are kept with what was read of
  * them), attached for unwinding. */
@@ -220,14 +216,13 @@ static Dwfl *proc_dwfl(struct proc *p)
 	if (!p->dwfl) {
 		char path[64];
 		ssize_t n;
-		if (!(p->dwfl = dwfl_begin(&dwfl_callbacks)))
+		if (!(p->dwfl = ei_dwfl_begin()))
 			return NULL;
 		snprintf(path, sizeof(path), "/proc/%d/exe", (int)p->tgid);
 		n = readlink(path, p->exe, sizeof(p->exe) - 1);
 		p->exe[n > 0 ? n : 0] = 0;
 	}
-	dwfl_report_begin(p->dwfl);
-	if (dwfl_linux_proc_report(p->dwfl, p->tgid) || dwfl_report_end(p->dwfl, NULL, NULL)) {
+	if (ei_dwfl_report(p->dwfl, p->tgid)) {
 		proc_forget(p);
 		return NULL;
 	}
@@ -252,12 +247,10 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
 {
 	struct unwind *u = arg;
 	Dwarf_Addr pc;
-	bool activation;
 
-	if (!dwfl_frame_pc(state, &pc, &activation))
+	if (!ei_frame_pc(state, &pc))
 		return DWARF_CB_ABORT;
-	/* A return address points after the call: look up the call itself. */
-	u->pcs[u->n++] = activation ? pc : pc - 1;
+	u->pcs[u->n++] = pc;
 	return u->n < EI_EXPLORE_MAX_FRAMES ? DWARF_CB_OK : DWARF_CB_ABORT;
 }
 

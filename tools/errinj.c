@@ -2,7 +2,7 @@
 /*
  * errinj: make chosen syscalls of chosen processes fail, from the kernel.
  * strace's -e inject= semantics (error=, retval=, signal=, when=,
- * delay_enter=, poke_enter=) plus prob=, seed=, max=, several rules per
+ * delay_enter=, poke_enter=) plus prob=, seed=, max=, site=, several rules per
  * syscall, follow-forks, -p and --cgroup targets, text or JSON events and
  * a summary table; served by fmod_ret, kprobe or seccomp, whichever is
  * cheapest of those this kernel and user allow.
@@ -115,9 +115,11 @@ static const char usage_text[] =
 	"  fd=N            only calls whose first argument is descriptor N\n"
 	"  argK=V, argK&MASK=V  only calls whose argument K (0..5) is V, or has the\n"
 	"                  bits V under MASK (decimal, 0x hex, 0 octal)\n"
+	"  site=FUNCTION   only calls made with FUNCTION (a symbol of the program or a\n"
+	"                  library) anywhere in the caller's stack (seccomp)\n"
 	"SET may hold %file, %desc, %net, %process, %memory, /REGEX (on names) and\n"
 	"all; a leading '!' takes the complement, '?NAME' may name nothing.\n"
-	"Filters are checked in the kernel before counting: when= counts what passes.\n"
+	"Filters are checked before counting: when= counts what passes.\n"
 	"Several rules may name the same syscall: the first that fires wins, and\n"
 	"every rule counts every call of its syscalls.\n"
 	"\n"
@@ -139,6 +141,7 @@ static const char usage_text[] =
 	"  errinj -e inject=read:delay_enter=200ms:when=1 -- cat /etc/hostname\n"
 	"  errinj --json -c -e inject=close:error=EIO:fd=1 -- echo hello\n"
 	"  errinj --backend=seccomp -e 'inject=openat:error=EACCES:path=/etc/host*' -- cat /etc/hostname\n"
+	"  errinj -e inject=openat:error=ENOENT:site=opendir -- ls /etc   # opendir(3)'s only\n"
 	"  errinj -p $$ -d 60 -e inject=connect:error=ECONNREFUSED &   # root: this shell, 60 s\n"
 	"  errinj --cgroup /sys/fs/cgroup/user.slice -d 10 -e inject=mkdir:error=EDQUOT   # root\n"
 	"  errinj --check -e inject=dup:error=EIO:when=2+2   # parse only: exit 0 or 2\n"
@@ -229,7 +232,7 @@ static int print_names(const char *kind)
 {
 	static const char *const keys[] = { "error", "retval", "signal", "when", "prob", "seed", "max",
 					    "path", "fd", "arg0", "arg1", "arg2", "arg3", "arg4", "arg5",
-					    "delay_enter", "poke_enter" };
+					    "delay_enter", "poke_enter", "site" };
 	static const char *const classes[] = { "%file", "%desc", "%net", "%process", "%memory", "all" };
 	char q[64];
 	size_t i;
@@ -490,16 +493,17 @@ static int validate(void)
 	/* What no backend could serve, said before anything is loaded. */
 	for (int i = 0; i < env.nspecs; i++) {
 		const struct ei_spec *sp = &env.specs[i];
-		const char *what = sp->actions & EI_ACT_DELAY ? "delay_enter=" : "poke_enter=";
-		if (!(sp->actions & (EI_ACT_DELAY | EI_ACT_POKE)))
+		const char *what = sp->site[0] ? "site=" : sp->actions & EI_ACT_DELAY ? "delay_enter=" : "poke_enter=";
+		if (!(sp->actions & (EI_ACT_DELAY | EI_ACT_POKE)) && !sp->site[0])
 			continue;
 		if (env.npids || env.cgroup)
 			ei_usage_error("rule %d: %s is served only by the seccomp backend, which serves only a "
 				       "command errinj starts (not -p or --cgroup)", i + 1, what);
 		if (env.backend != EI_BACKEND_AUTO && env.backend != EI_BACKEND_SECCOMP)
 			ei_usage_error("rule %d: %s needs the seccomp backend: a BPF program cannot %s", i + 1, what,
-				       sp->actions & EI_ACT_DELAY ? "hold a call for a given time"
-								  : "write the caller's memory before the call");
+				       sp->site[0] ? "unwind a caller's stack that has no frame pointers"
+				       : sp->actions & EI_ACT_DELAY ? "hold a call for a given time"
+								    : "write the caller's memory before the call");
 	}
 	if (env.backend == EI_BACKEND_SECCOMP && (env.npids || env.cgroup))
 		ei_usage_error("--backend=seccomp cannot serve %s: a process installs a seccomp filter on itself, so "
@@ -829,6 +833,10 @@ static void report(void)
 	if ((n = ei_session_undecided(R.s)))
 		ei_msg("%llu calls were neither failed nor counted by a path= rule: their path could not be read "
 		       "(from a kprobe: a page not yet in memory; use fmod_ret or seccomp, which read it)",
+		       (unsigned long long)n);
+	if ((n = ei_session_unwind_failed(R.s)))
+		ei_msg("%llu calls were neither failed nor counted by a site= rule: no frame of their stack could "
+		       "be read",
 		       (unsigned long long)n);
 	if ((n = ei_session_failed_checks(R.s, &thrown)))
 		ei_msg("%llu calls met a broken invariant in errinj's kernel side and ran untouched (%llu thrown as "

@@ -154,6 +154,13 @@ specs=(
     "write:poke_enter=@arg2=|even number of hex digits"
     "write:poke_enter=@arg2=$(printf '00%.0s' $(seq 1025))|more than 1024 bytes"
     "write:poke_enter=@arg2=00:poke_enter=@arg3=00|duplicate key 'poke_enter'"
+    "openat:error=ENOENT:site=|empty value for 'site'"
+    "openat:error=ENOENT:site=$(printf 'f%.0s' $(seq 256))|longer than 255 bytes"
+    "openat:error=ENOENT:site=func_a,func_b|expected one function name"
+    "openat:error=ENOENT:site=func a|expected one function name"
+    $'openat:error=ENOENT:site=f\xc3\xa9|expected one function name'
+    "openat:error=ENOENT:site=main:site=main|duplicate key 'site'"
+    "openat:error=ENOENT:Site=main|unknown key 'Site'"
 )
 
 bad_spec() { # SPEC FRAGMENT
@@ -201,6 +208,10 @@ args=(
     "rule 2: poke_enter= is served only by the seccomp backend|-p 1 -e inject=dup:error=EIO -e inject=read:poke_enter=@arg2=00"
     "rule 1: delay_enter= needs the seccomp backend|--backend=kprobe -e inject=read:delay_enter=1ms -- true"
     "rule 1: poke_enter= needs the seccomp backend|--backend=fmod_ret -e inject=read:poke_enter=@arg2=00 -- true"
+    "rule 1: site= is served only by the seccomp backend|-p 1 -e inject=openat:error=ENOENT:site=main"
+    "rule 2: site= is served only by the seccomp backend|--cgroup /sys/fs/cgroup -e inject=dup:error=EIO -e inject=openat:error=ENOENT:site=main"
+    "rule 1: site= needs the seccomp backend: a BPF program cannot unwind a caller's stack that has no frame pointers|--backend=kprobe -e inject=openat:error=ENOENT:site=main -- true"
+    "rule 1: site= needs the seccomp backend|--backend=fmod_ret -e fault=openat:site=main -- true"
     "rule 1: retval=0 cannot be served by fmod_ret|--backend=fmod_ret -e inject=read:retval=0 -- true"
     "--features takes no other arguments|--features -e inject=dup:error=EIO"
 )

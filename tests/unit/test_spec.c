@@ -415,6 +415,42 @@ static void test_delay_poke(void)
 	}
 }
 
+/* site=: one symbol name, kept as given; no filter bit (the BPF side
+ * never sees it), and any syscall takes it. */
+static void test_site(void)
+{
+	static const struct bad_spec bad[] = {
+		{ "openat:error=EIO:site=", "empty value for 'site'" },
+		{ "openat:error=EIO:site=a,b", "expected one function name" },
+		{ "openat:error=EIO:site=a b", "expected one function name" },
+		{ "openat:error=EIO:site=a\tb", "expected one function name" },
+		{ "openat:error=EIO:site=\xc3\xa9", "expected one function name" },
+		{ "openat:error=EIO:site=f:site=g", "duplicate key 'site'" },
+	};
+	char spec[600];
+
+	if (ok("openat:error=ENOENT:site=func_a:when=2")) {
+		ASSERT(!strcmp(sp.site, "func_a"), "site '%s'", sp.site);
+		ASSERT_EQ(sp.filters, 0);
+		ASSERT_EQ(sp.first, 2);
+	}
+	if (ok("dup,getppid:error=EIO:site=_ZN3foo3barEv"))
+		ASSERT(!strcmp(sp.site, "_ZN3foo3barEv"), "site '%s'", sp.site);
+	if (ASSERT(ei_fault_parse("openat:site=__libc_start_main@@GLIBC_2.34", &sp, err, sizeof(err)) == 0,
+		   "fault= with site= rejected: %s", err))
+		ASSERT(!strcmp(sp.site, "__libc_start_main@@GLIBC_2.34"), "site '%s'", sp.site);
+	if (ok("openat:error=EIO:path=/x")) /* none unless given */
+		ASSERT(!sp.site[0], "site '%s'", sp.site);
+	/* 255 bytes are taken, 256 are not. */
+	snprintf(spec, sizeof(spec), "openat:error=EIO:site=%0255d", 0);
+	if (ok(spec))
+		ASSERT_EQ(strlen(sp.site), EI_SITE_MAX - 1);
+	snprintf(spec, sizeof(spec), "openat:error=EIO:site=%0256d", 0);
+	ASSERT(ei_spec_parse(spec, &sp, err, sizeof(err)) && strstr(err, "longer than 255 bytes"), "256 bytes: '%s'",
+	       err);
+	REJECTED(ei_spec_parse, bad);
+}
+
 int main(void)
 {
 	SUBTEST(error_field);
@@ -430,5 +466,6 @@ int main(void)
 	SUBTEST(fault);
 	SUBTEST(set_syntax);
 	SUBTEST(delay_poke);
+	SUBTEST(site);
 	return t_failed ? 1 : 0;
 }
