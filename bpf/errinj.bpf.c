@@ -545,7 +545,7 @@ static __always_inline __u64 count_call(__u32 tgid, __u32 slot, __u64 *lineage, 
 /* The k-th rule that names the call's syscall against the call in the
  * scratch space: filters, counting, when=, prob=, max=; the first rule
  * that fires is noted in sc->fired. A bpf_loop step, so that the verifier
- * checks one rule, not all sixteen unrolled. */
+ * checks one rule, not all of them unrolled. */
 static __always_inline long do_rule_step(__u32 k, const bool sleepable, struct ei_scratch *sc, struct ei_target *t)
 {
 	const volatile struct ei_rule *r;

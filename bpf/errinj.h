@@ -7,7 +7,7 @@
 #ifndef ERRINJ_BPF_SHARED_H
 #define ERRINJ_BPF_SHARED_H
 
-#define EI_MAX_RULES 16
+#define EI_MAX_RULES 128 /* a power of two: the kernel side masks rule indices */
 #define EI_NR_SYSCALLS 512 /* syscall numbers below this can be injected */
 #define EI_COMM_LEN 16
 #define EI_PATH_MAX 256    /* bytes of a path argument that are compared */
@@ -49,6 +49,8 @@
 /* Counters a target process can hold: one per (rule, syscall) pair of
  * the rules that count calls (when= other than 1+, or a seeded prob=). */
 #define EI_MAX_SLOTS (EI_MAX_RULES * EI_NR_SYSCALLS)
+/* But a target holds at most this many (ei_target.counts: 64 KiB). */
+#define EI_MAX_COUNTERS 8192
 
 /* Results of the add-target iterator (errinj_add). */
 #define EI_ADD_NONE 0   /* no process with that pid in errinj's pid namespace */

@@ -397,6 +397,14 @@ static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_
 				rules[i].syscalls[nr / 64] &= ~(1ULL << (nr % 64));
 	}
 	nslots = assign_slots(rules, o->nspecs, slot);
+	/* A target's counters are one allocation when it joins (at fork,
+	 * where it may not sleep): at most EI_MAX_COUNTERS of them, 64 KiB,
+	 * as many as 16 counting rules on every syscall. */
+	if (nslots > EI_MAX_COUNTERS)
+		return ei_fail(err, len,
+			       "the rules count the calls of %u (rule, syscall) pairs, more than the %d counters errinj "
+			       "keeps per process: name fewer syscalls in the rules with when= or seed=",
+			       nslots, EI_MAX_COUNTERS);
 	value_size = sizeof(struct ei_target) + nslots * sizeof(__u64);
 
 	s->skel = errinj_bpf__open();

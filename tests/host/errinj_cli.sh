@@ -43,7 +43,7 @@ subtest errinj_path_on_read  bad "path= does not apply to read, which takes no p
 subtest errinj_fd_on_socket  bad "fd= does not apply to socket" -e inject=socket:error=EIO:fd=3
 subtest errinj_long_pattern  bad "longer than 127 bytes" -e inject=openat:error=EIO:path=/$(printf 'x%.0s' $(seq 130))
 subtest errinj_bad_class     bad "unknown class '%fil'" -e inject=%fil:error=EIO
-subtest errinj_too_many      bad "too many inject rules" $(for i in $(seq 17); do printf "%s\n" -e inject=dup:error=EIO; done)
+subtest errinj_too_many      bad "too many inject rules" $(for i in $(seq 129); do printf "%s\n" -e inject=dup:error=EIO; done)
 
 errinj_help() {
     run "$BIN/errinj" --help

@@ -126,7 +126,7 @@ names_classes_match_parser() {
 subtest names_classes_match_parser names_classes_match_parser
 
 # Every name of every kind is accepted where the completion offers it,
-# sixteen rules (the most) at a time.
+# sixteen rules at a time.
 names_parse() {
     local kind name args=() bad=
     flush() {
