@@ -564,6 +564,7 @@ static void rfinding(const struct ei_explore_opts *o, const struct ei_trace *t, 
 	r->others = others(t, c->proc, c->nr, c->n);
 	r->picked = j->picked;
 	r->sanitizer = j->sanitizer;
+	r->failed = j->oc.injected;
 	r->site_key = s->key;
 	r->frames = s->frames;
 	r->nframes = s->nframes;

@@ -154,8 +154,8 @@ static void json_report(FILE *f, const struct ei_rhead *h, const struct ei_rfind
 		fputs(",\"process\":", f);
 		ei_json_string(f, r->process, 4096);
 		fprintf(f, ",\"when\":%llu,\"other_processes\":%d,\"process_picked\":%s,\"sanitizer\":%s,\"call\":%d,"
-			"\"run\":%d,\"site_key\":", r->when, r->others, r->picked ? "true" : "false",
-			r->sanitizer ? "true" : "false", r->call, r->run);
+			"\"run\":%d,\"failed_calls\":%llu,\"site_key\":", r->when, r->others, r->picked ? "true" : "false",
+			r->sanitizer ? "true" : "false", r->call, r->run, r->failed);
 		ei_json_string(f, r->site_key, 65536);
 		fputs(",\"site\":", f);
 		if (r->site)
@@ -391,6 +391,7 @@ static int read_findings(struct reader *rd, struct shard_report *r, int planned)
 		f->others = (int)field_int(rd, v, "other_processes", 0, 0x7fffffff);
 		f->picked = field_bool(rd, v, "process_picked");
 		f->sanitizer = field_bool(rd, v, "sanitizer");
+		f->failed = (unsigned long long)field_int(rd, v, "failed_calls", 0, 0x7fffffffffffffffLL);
 		f->call = (int)field_int(rd, v, "call", 0, 0x7fffffff);
 		f->run = (int)field_int(rd, v, "run", 0, planned - 1);
 		f->site_key = field_str(rd, v, "site_key", false);

@@ -34,6 +34,7 @@ struct ei_rfinding {
 	unsigned long long when;
 	int others;
 	bool picked, sanitizer;
+	unsigned long long failed;  /* calls its first run failed: 1 unless others were hit too */
 	const char *site_key;      /* (module build-id or path + offset) frames, syscall */
 	struct ei_frame *frames;
 	int nframes;
