@@ -9,20 +9,32 @@
  *   read     a 4 KiB pread64(2) at offset 0 of FILE (in the page cache)
  * Through libc's wrappers, which do not cache any of these, so that
  * LD_PRELOAD injectors (libfiu) see the calls too.
- * syscall_cost hold READY STOP: makes the directory READY, then waits
- * until STOP exists: a target for the bystander scenarios that makes none
- * of the calls above (a shell would need openat to start).
+ * syscall_cost hold READY: makes the directory READY and in it one named
+ * by its pid, then sleeps until SIGUSR1: a target for the bystander
+ * scenarios that makes none of the calls above (a shell would need openat
+ * to start) and takes no CPU meanwhile (a target that woke up to poll
+ * would slow the measured process: under TCG the vCPUs run in turns on
+ * one host thread).
  * syscall_cost block: waits for a signal, making no call and taking no
  * CPU meanwhile (the many idle targets of the scaling scenario).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
+
+static volatile sig_atomic_t released;
+
+static void on_release(int sig)
+{
+	(void)sig;
+	released = 1;
+}
 
 int main(int argc, char **argv)
 {
@@ -37,11 +49,20 @@ int main(int argc, char **argv)
 		pause();
 		return 0;
 	}
-	if (!strcmp(op, "hold") && argc == 4) {
-		if (mkdir(argv[2], 0700))
+	if (!strcmp(op, "hold") && argc == 3) {
+		struct sigaction sa = { .sa_handler = on_release };
+		sigset_t usr1, old;
+		char d[4096];
+
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		sigprocmask(SIG_BLOCK, &usr1, &old);
+		sigaction(SIGUSR1, &sa, NULL);
+		snprintf(d, sizeof(d), "%s/%d", argv[2], (int)getpid());
+		if (mkdir(argv[2], 0700) || mkdir(d, 0700))
 			return 1;
-		while (access(argv[3], F_OK))
-			usleep(20000);
+		while (!released)
+			sigsuspend(&old);
 		return 0;
 	}
 	kind = !strcmp(op, "getppid") ? 0 : !strcmp(op, "open") ? 1 : !strcmp(op, "read") ? 2 : -1;

@@ -4,6 +4,7 @@
 # reproduction line reproduces it with plain errinj; the correct paths
 # give no finding; the JSON report is read back; bad input exits 2; a
 # SIGTERM in the middle leaves no process, program or link behind.
+# boots: main 6.12
 # backends: auto seccomp
 . "$(dirname "$0")/../lib.sh"
 
