@@ -25,6 +25,14 @@ bench_small() {
     done
     [ -s "$T/bench/plot.png" ] && [ "$(wc -l <"$T/bench/raw.tsv")" -gt 40 ] ||
         { why "no plot or too few raw rows in $T/bench"; return 1; }
+    # The programs' own time per call, as the kernel counts it, for each
+    # BPF backend: errinj's as bystander and unmatched, and the floor's.
+    local row
+    for b in "kprobe, getppid" "fmod_ret, open"; do
+        row=$(awk -F' *\\| *' -v b="$b" '$2 == b { print $3, $4, $5 }' "$T/bench/table.md")
+        [[ $row =~ ^[0-9.]+\ [0-9.]+\ [0-9.]+$ ]] ||
+            { why "no program time for $b ('$row') in: $(cat "$T/bench/table.md")"; return 1; }
+    done
     # Attaching every syscall: one kprobe.multi link beats a kprobe each.
     local multi single
     multi=$(awk -F' *\\| *' '$2 == "kprobe.multi, every syscall" { print $3 }' "$T/bench/table.md")
