@@ -20,6 +20,7 @@
  */
 #include <elf.h>
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -235,7 +236,12 @@ static const Dwfl_Thread_Callbacks thread_callbacks = {
 };
 
 /* The thread's stack pointer and pc while it is blocked in syscall nr,
- * from /proc/PID/task/TID/syscall: "NR ARG1..ARG6 SP PC" in hex. */
+ * from /proc/PID/task/TID/syscall: "NR ARG1..ARG6 SP PC" in hex. The
+ * notification reaches the supervisor before the thread has gone to
+ * sleep waiting for its answer: until it has, the file says "running".
+ * It will (it waits for us), so that is read again, for at most 2 s (a
+ * thread killed meanwhile never sleeps there: the caller then finds the
+ * notification gone). */
 static int read_regs(struct ei_stack *st, pid_t tid, int nr)
 {
 	char path[64], buf[256];
@@ -245,14 +251,22 @@ static int read_regs(struct ei_stack *st, pid_t tid, int nr)
 	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", (int)st->tgid, (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
+	for (int tries = 0;; tries++) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -1;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			return -1;
+		buf[n] = 0;
+		if (strncmp(buf, "running", 7) || tries == 2000)
+			break;
+		if (tries < 10)
+			sched_yield();
+		else
+			usleep(1000);
+	}
 	if (sscanf(buf, "%ld %llx %llx %llx %llx %llx %llx %llx %llx", &got_nr, &v[0], &v[1], &v[2], &v[3], &v[4],
 		   &v[5], &v[6], &v[7]) != 9 ||
 	    got_nr != nr)

@@ -41,7 +41,7 @@ site_case() {
     run_site "$n" "$spec" "$thread"
     assert_eq "exit status" "$RC" 0 &&
         assert_eq "stdout" "$OUT" "$(expect "$n" $failed)" &&
-        assert_eq "events" "$(lines "$ERR")" "$nfail" &&
+        { assert_eq "events" "$(lines "$ERR")" "$nfail" || { why "stderr: $ERR"; return 1; }; } &&
         { [ "$nfail" = 0 ] ||
             assert_eq "events" "$(printf '%s\n' "$ERR" | grep -Ecv '^\[pid [0-9]+\] openat\("'"$T"'/d"\) = -1 ENOENT \(INJECTED\)$')" 0; }
 }
