@@ -675,8 +675,10 @@ static __always_inline bool decide(struct pt_regs *regs, __u32 nr, long *ret, co
 	sc->fired = EI_MAX_RULES;
 	sc->have_path = 0;
 	sc->failed = 0;
-	sc->job = t->job;
-	sc->x_err = 0;
+	if (explore_mode) {
+		sc->job = t->job;
+		sc->x_err = 0;
+	}
 	/* Only the rules that name this syscall. */
 	nrules = sys_nrules[nr & (EI_NR_SYSCALLS - 1)];
 	/* One rule, the usual case: decided here, with the entry in hand,

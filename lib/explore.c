@@ -53,6 +53,7 @@ struct job {
 	int sig;
 	/* Running */
 	int slot;   /* its job number in the shared injector, 1-based */
+	bool kept;  /* the shared injector served it */
 	pid_t worker;
 	int rfd, ofd, efd;
 };
@@ -64,8 +65,6 @@ static volatile sig_atomic_t stopping;
  * says the one call it fails. NULL: each run loads its own (seccomp, or
  * a syscall that only a run of its own can fail). */
 static struct ei_session *shared;
-static int shared_runs;  /* runs it served */
-static int shared_main;  /* of the exploration's runs (not the confirmations) */
 /* What a run fails, for the shared injector. */
 struct xrun {
 	int nr; /* -1: nothing (the control run) */
@@ -306,7 +305,7 @@ static int start_job(const struct ei_explore_opts *o, const struct ei_trace *t, 
 	} else if (j->call < 0 && shared) {
 		use = slot;
 	}
-	shared_runs += use && j->call >= 0;
+	j->kept = use && j->call >= 0;
 
 	j->ofd = memfd_create("explore-out", MFD_CLOEXEC);
 	j->efd = memfd_create("explore-err", MFD_CLOEXEC);
@@ -763,16 +762,15 @@ int ei_explore(const struct ei_explore_opts *o)
 			       control.oc.error[0] ? control.oc.error : "the command does not do the same each run");
 	}
 	t0 = now();
-	shared_runs = 0;
 	if (run_jobs(o, jp, nrun, &t, ref_hash, 0))
 		goto stopped;
-	shared_main = shared_runs;
 	{
 		double secs = now() - t0;
 		struct ei_rhead h = { 0 };
 		for (int i = 0; i < nrun; i++) {
 			struct job *j = jp[i];
 			int site = t.calls[j->call].site, k;
+			h.shared_runs += j->kept;
 			if (++counts[j->cls] == 1 && j->cls == C_ERROR)
 				ei_msg("a run could not be made (%s): %s", j->spec, j->oc.error);
 			if (j->cls > C_LOST)
@@ -827,7 +825,6 @@ int ei_explore(const struct ei_explore_opts *o)
 		h.runs = runs;
 		h.nruns = nrun;
 		h.seconds = secs;
-		h.shared_runs = shared_main;
 		memcpy(h.counts, counts, sizeof(counts));
 		ei_report(o->out, o->json, &h, rf, nf);
 		ret = 0;
