@@ -41,14 +41,14 @@ VMLINUX_BTF ?= $(if $(wildcard /sys/kernel/btf/vmlinux),/sys/kernel/btf/vmlinux,
 LIB_SRCS  := $(wildcard lib/*.c)
 LIB       := $(BUILD)/liberrinj.a
 GEN       := $(BUILD)/errno_table.h $(BUILD)/syscall_table.h $(BUILD)/signal_table.h
-SKELS     := $(BUILD)/errinj.skel.h $(BUILD)/errinj_kf.skel.h $(BUILD)/err_injector.skel.h $(BUILD)/bench/floor.skel.h \
+SKELS     := $(BUILD)/errinj.skel.h $(BUILD)/errinj_kf.skel.h $(BUILD)/err_injector.skel.h $(BUILD)/bench/floor.skel.h $(BUILD)/bench/ladder.skel.h \
              $(patsubst samples/%.bpf.c,$(BUILD)/samples/%.skel.h,$(wildcard samples/*.bpf.c))
 
 TOOLS     := $(BUILD)/loader $(BUILD)/userapp $(BUILD)/errinj
 SAMPLES   := $(BUILD)/samples/hello $(BUILD)/samples/hello_trigger \
              $(BUILD)/samples/map_test $(BUILD)/samples/tracex5
 TEST_PROGS := $(patsubst tests/progs/%.c,$(BUILD)/tests/%,$(wildcard tests/progs/*.c))
-BENCH     := $(BUILD)/bench/syscall_cost $(BUILD)/bench/syscall_cost_dyn $(BUILD)/bench/floor
+BENCH     := $(BUILD)/bench/syscall_cost $(BUILD)/bench/syscall_cost_dyn $(BUILD)/bench/floor $(BUILD)/bench/ladder
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 
 # For make check: the unit tests and the tools again under AddressSanitizer
@@ -207,6 +207,9 @@ $(BUILD)/bench/syscall_cost_dyn: $(BUILD)/obj/bench/syscall_cost.o
 	$(link) $^ $(LDLIBS) -o $@
 # The mechanisms' floors (bench/floor.bpf.c).
 $(BUILD)/bench/floor: $(BUILD)/obj/bench/floor.o
+	$(link) $^ $(EI_LDLIBS) $(LDLIBS) -o $@
+# The steps from the floor to errinj's program (bench/ladder.bpf.c).
+$(BUILD)/bench/ladder: $(BUILD)/obj/bench/ladder.o
 	$(link) $^ $(EI_LDLIBS) $(LDLIBS) -o $@
 # The guest's / is read-only: it writes the results to /run/vmrun/out,
 # which vm-run copies to $(BUILD)/bench.

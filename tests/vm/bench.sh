@@ -33,6 +33,15 @@ bench_small() {
         [[ $row =~ ^[0-9.]+\ [0-9.]+\ [0-9.]+$ ]] ||
             { why "no program time for $b ('$row') in: $(cat "$T/bench/table.md")"; return 1; }
     done
+    # The steps from the floor to errinj's program (bench/ladder): each
+    # one priced on both BPF backends, and errinj's own next to them.
+    local k
+    for k in 0 1 2 3 4 5 6 errinj; do
+        row=$(awk -F' *\\| *' -v k="$k" 'index($2, k " ") == 1 && $2 ~ /^([0-6] (the floor|\+ )|errinj \(unmatched\))/ { print $3, $4 }' \
+            "$T/bench/table.md")
+        [[ $row =~ ^[0-9.]+\ [0-9.]+$ ]] ||
+            { why "no ladder row '$k' ('$row') in: $(cat "$T/bench/table.md")"; return 1; }
+    done
     # Attaching every syscall: one kprobe.multi link beats a kprobe each.
     local multi single
     multi=$(awk -F' *\\| *' '$2 == "kprobe.multi, every syscall" { print $3 }' "$T/bench/table.md")

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The steps between a mechanism's floor (bench/floor.bpf.c) and errinj's
+ * program on a target's call that no rule fails, one program per step,
+ * each doing what the one before does and one thing more, in the order
+ * errinj's program (bpf/errinj.bpf.c, decide) does them. bench/ladder.c
+ * attaches them all to one syscall at once; the kernel times each
+ * program's runs (BPF statistics), so one loop of calls prices every step.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "errinj.h"
+
+const volatile __u32 target = 0; /* tgid */
+const volatile __u32 nr_slots = 1;
+const volatile struct ei_rule rule = {};
+
+__u64 sink = 0;
+__u64 maybe_target[EI_PID_LIMIT / 64] = {};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 65536);
+	__uint(key_size, sizeof(__u32));
+	/* As errinj's: a target's entry with its counters (one here). */
+	__uint(value_size, sizeof(struct ei_target) + sizeof(__u64));
+} targets SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, EI_NR_SYSCALLS);
+	__type(key, __u32);
+	__type(value, struct ei_stat);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ei_scratch);
+} scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct ei_scratch);
+} task_scratch SEC(".maps");
+
+/* Steps (cumulative):
+ *  0 the floor: the caller against the target
+ *  1 the syscall number (kprobe: the attach cookie; fmod_ret: orig_ax,
+ *    read as errinj reads it) and the may-be-a-target bit
+ *  2 the targets map lookup
+ *  3 the leader's start time against the entry's, and its state
+ *  4 the scratch space (kprobe: per-CPU array; fmod_ret: task storage)
+ *  5 the per-syscall statistics (per-CPU; fmod_ret adds atomically)
+ *  6 the call noted in the scratch space, the rule read, its counter
+ *    incremented (atomic) and when= tested: errinj's whole path
+ */
+static __always_inline int step(void *ctx, struct pt_regs *regs, const int level, const bool sleepable)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32, nr = 0, zero = 0;
+	struct ei_target *t;
+	struct ei_scratch *sc;
+	struct ei_stat *st;
+	__u64 n, start;
+
+	if (tgid != target || level < 1)
+		return 0;
+	if (sleepable)
+		nr = (__u32)regs->orig_ax;
+	else
+		nr = (__u32)bpf_get_attach_cookie(ctx);
+	if (!(maybe_target[(tgid / 64) & (EI_PID_LIMIT / 64 - 1)] & (1ULL << (tgid & 63))) || level < 2)
+		return 0;
+	t = bpf_map_lookup_elem(&targets, &tgid);
+	if (!t || level < 3)
+		return 0;
+	/* (The entry's start is 0 here: the leader's is read all the same.) */
+	start = bpf_get_current_task_btf()->group_leader->start_time;
+	if ((t->start && t->start != start) || t->state != EI_TARGET_ACTIVE || level < 4)
+		return 0;
+	if (sleepable)
+		sc = bpf_task_storage_get(&task_scratch, bpf_get_current_task_btf(), 0,
+					  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	else
+		sc = bpf_map_lookup_elem(&scratch, &zero);
+	if (!sc || level < 5)
+		return 0;
+	nr &= EI_NR_SYSCALLS - 1;
+	st = bpf_map_lookup_elem(&stats, &nr);
+	if (st && sleepable)
+		__sync_fetch_and_add(&st->seen, 1);
+	else if (st)
+		st->seen++;
+	if (level < 6)
+		return 0;
+	sc->regs = (__u64)regs;
+	sc->have_args = 0;
+	sc->tgid = tgid;
+	sc->nr = nr;
+	sc->fired = EI_MAX_RULES;
+	sc->have_path = 0;
+	sc->failed = 0;
+	if (rule.filters)
+		return 0;
+	n = __sync_fetch_and_add(&t->counts[0], 1) + 1;
+	if (n >= rule.first && (!rule.last || n <= rule.last))
+		sink += n;
+	return 0;
+}
+
+#define KPROBE_STEP(L)                                        \
+	SEC("kprobe.multi")                                   \
+	int ladder_k##L(struct pt_regs *ctx)                  \
+	{                                                     \
+		return step(ctx, (struct pt_regs *)PT_REGS_PARM1(ctx), L, false); \
+	}
+#define FMOD_STEP(L)                                          \
+	SEC("fmod_ret.s/__x64_sys_openat")                    \
+	long ladder_f##L(__u64 *ctx)                          \
+	{                                                     \
+		if (ctx[1])                                   \
+			return ctx[1];                        \
+		return step(ctx, (struct pt_regs *)ctx[0], L, true); \
+	}
+
+KPROBE_STEP(0)
+KPROBE_STEP(1)
+KPROBE_STEP(2)
+KPROBE_STEP(3)
+KPROBE_STEP(4)
+KPROBE_STEP(5)
+KPROBE_STEP(6)
+FMOD_STEP(0)
+FMOD_STEP(1)
+FMOD_STEP(2)
+FMOD_STEP(3)
+FMOD_STEP(4)
+FMOD_STEP(5)
+FMOD_STEP(6)
+
+char LICENSE[] SEC("license") = "GPL";

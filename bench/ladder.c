@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ladder kprobe|fmod_ret SYSCALL -- CMD [ARGS...]: attaches the steps of
+ * bench/ladder.bpf.c (floor to errinj's whole unmatched path, one program
+ * each) to SYSCALL's entry with CMD as the target, runs CMD, and prints
+ * one line per step, "STEP RUNS NS-PER-RUN", from the kernel's own
+ * statistics of each program (bpf_enable_stats, for as long as this
+ * runs). LADDER_STEP=K: only step K. Exits with CMD's status; 1 if a
+ * step could not be measured.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "errinj.h"
+#include "ladder.skel.h"
+
+#define STEPS 7
+
+static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct ladder_bpf *skel = NULL;
+	struct bpf_link *links[STEPS] = {};
+	struct bpf_program *progs[STEPS];
+	int go[2] = { -1, -1 }, status = 0, ret = 1, stats_fd = -1;
+	char fn[96], c = 'g';
+	pid_t pid = -1;
+	const char *only = getenv("LADDER_STEP");
+	bool kprobe;
+
+	if (argc < 5 || strcmp(argv[3], "--") || (strcmp(argv[1], "kprobe") && strcmp(argv[1], "fmod_ret"))) {
+		fprintf(stderr, "usage: ladder kprobe|fmod_ret SYSCALL -- CMD [ARGS...]\n");
+		return 2;
+	}
+	kprobe = !strcmp(argv[1], "kprobe");
+	snprintf(fn, sizeof(fn), "__x64_sys_%s", argv[2]);
+	libbpf_set_print(quiet);
+	if (pipe(go))
+		return 1;
+	/* The child waits until the programs are attached, then execs. */
+	pid = fork();
+	if (pid < 0)
+		return 1;
+	if (pid == 0) {
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(127);
+		execvp(argv[4], argv + 4);
+		_exit(127);
+	}
+	close(go[0]);
+	skel = ladder_bpf__open();
+	if (!skel)
+		goto cleanup;
+	skel->rodata->target = (__u32)pid;
+	skel->rodata->rule.first = ~0ULL >> 1; /* a when= that never comes */
+	skel->rodata->rule.last = ~0ULL >> 1;
+	{
+		struct bpf_program *k[STEPS] = { skel->progs.ladder_k0, skel->progs.ladder_k1, skel->progs.ladder_k2,
+						 skel->progs.ladder_k3, skel->progs.ladder_k4, skel->progs.ladder_k5,
+						 skel->progs.ladder_k6 };
+		struct bpf_program *f[STEPS] = { skel->progs.ladder_f0, skel->progs.ladder_f1, skel->progs.ladder_f2,
+						 skel->progs.ladder_f3, skel->progs.ladder_f4, skel->progs.ladder_f5,
+						 skel->progs.ladder_f6 };
+		for (int i = 0; i < STEPS; i++) {
+			progs[i] = kprobe ? k[i] : f[i];
+			bpf_program__set_autoload(kprobe ? f[i] : k[i], false);
+			if (only && atoi(only) != i) {
+				bpf_program__set_autoload(progs[i], false);
+				progs[i] = NULL;
+				continue;
+			}
+			if (!kprobe && bpf_program__set_attach_target(f[i], 0, fn))
+				goto cleanup;
+		}
+	}
+	skel->bss->maybe_target[((__u32)pid / 64) % (EI_PID_LIMIT / 64)] |= 1ULL << ((__u32)pid & 63);
+	if (ladder_bpf__load(skel))
+		goto cleanup;
+	{
+		/* The target's entry, as errinj makes it (state ACTIVE). */
+		__u32 key = (__u32)pid;
+		char value[bpf_map__value_size(skel->maps.targets)];
+		memset(value, 0, sizeof(value));
+		if (bpf_map__update_elem(skel->maps.targets, &key, sizeof(key), value, sizeof(value), BPF_ANY))
+			goto cleanup;
+	}
+	stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	if (stats_fd < 0) {
+		fprintf(stderr, "ladder: cannot enable the BPF statistics: %s\n", strerror(errno));
+		goto cleanup;
+	}
+	for (int i = 0; i < STEPS; i++) {
+		if (!progs[i])
+			continue;
+		links[i] = kprobe ? bpf_program__attach_kprobe_multi_opts(progs[i], fn, NULL)
+				  : bpf_program__attach_trace(progs[i]);
+		if (!links[i]) {
+			fprintf(stderr, "ladder: cannot attach step %d to %s: %s\n", i, fn, strerror(errno));
+			goto cleanup;
+		}
+	}
+	if (write(go[1], &c, 1) != 1)
+		goto cleanup;
+	close(go[1]);
+	go[1] = -1;
+	if (waitpid(pid, &status, 0) != pid)
+		goto cleanup;
+	pid = -1;
+	ret = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	for (int i = 0; i < STEPS; i++) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		if (!progs[i])
+			continue;
+		if (bpf_obj_get_info_by_fd(bpf_program__fd(progs[i]), &info, &len) || !info.run_cnt) {
+			fprintf(stderr, "ladder: step %d made no run\n", i);
+			ret = 1;
+			continue;
+		}
+		printf("%d %llu %.1f\n", i, (unsigned long long)info.run_cnt,
+		       (double)info.run_time_ns / (double)info.run_cnt);
+	}
+cleanup:
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	if (go[1] >= 0)
+		close(go[1]);
+	for (int i = 0; i < STEPS; i++)
+		bpf_link__destroy(links[i]);
+	if (stats_fd >= 0)
+		close(stats_fd);
+	ladder_bpf__destroy(skel);
+	return ret;
+}
