@@ -36,36 +36,21 @@ struct {
 	__type(value, struct ei_stat);
 } stats SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct ei_scratch);
-} scratch SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct ei_scratch);
-} task_scratch SEC(".maps");
-
 /* Steps (cumulative):
  *  0 the floor: the caller against the target
  *  1 the syscall number (kprobe: the attach cookie; fmod_ret: orig_ax,
  *    read as errinj reads it) and the may-be-a-target bit
  *  2 the targets map lookup
  *  3 the leader's start time against the entry's, and its state
- *  4 the scratch space (kprobe: per-CPU array; fmod_ret: task storage)
- *  5 the per-syscall statistics (per-CPU; fmod_ret adds atomically)
- *  6 the call noted in the scratch space, the rule read, its counter
- *    incremented (atomic) and when= tested: errinj's whole path
+ *  4 the per-syscall statistics (per-CPU; fmod_ret adds atomically)
+ *  5 the call noted on the stack, the rule read, its counter incremented
+ *    (atomic) and when= tested: errinj's whole path
  */
 static __always_inline int step(void *ctx, struct pt_regs *regs, const int level, const bool sleepable)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32, nr = 0, zero = 0;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32, nr = 0;
+	struct ei_kcall c = {};
 	struct ei_target *t;
-	struct ei_scratch *sc;
 	struct ei_stat *st;
 	__u64 n, start;
 
@@ -84,33 +69,23 @@ static __always_inline int step(void *ctx, struct pt_regs *regs, const int level
 	start = bpf_get_current_task_btf()->group_leader->start_time;
 	if ((t->start && t->start != start) || t->state != EI_TARGET_ACTIVE || level < 4)
 		return 0;
-	if (sleepable)
-		sc = bpf_task_storage_get(&task_scratch, bpf_get_current_task_btf(), 0,
-					  BPF_LOCAL_STORAGE_GET_F_CREATE);
-	else
-		sc = bpf_map_lookup_elem(&scratch, &zero);
-	if (!sc || level < 5)
-		return 0;
 	nr &= EI_NR_SYSCALLS - 1;
 	st = bpf_map_lookup_elem(&stats, &nr);
 	if (st && sleepable)
 		__sync_fetch_and_add(&st->seen, 1);
 	else if (st)
 		st->seen++;
-	if (level < 6)
+	if (level < 5)
 		return 0;
-	sc->regs = (__u64)regs;
-	sc->have_args = 0;
-	sc->tgid = tgid;
-	sc->nr = nr;
-	sc->fired = EI_MAX_RULES;
-	sc->have_path = 0;
-	sc->failed = 0;
+	c.regs = (__u64)regs;
+	c.tgid = tgid;
+	c.nr = nr;
+	c.fired = EI_MAX_RULES;
 	if (rule.filters)
 		return 0;
 	n = __sync_fetch_and_add(&t->counts[0], 1) + 1;
 	if (n >= rule.first && (!rule.last || n <= rule.last))
-		sink += n;
+		sink += n + c.fired;
 	return 0;
 }
 
@@ -135,13 +110,11 @@ KPROBE_STEP(2)
 KPROBE_STEP(3)
 KPROBE_STEP(4)
 KPROBE_STEP(5)
-KPROBE_STEP(6)
 FMOD_STEP(0)
 FMOD_STEP(1)
 FMOD_STEP(2)
 FMOD_STEP(3)
 FMOD_STEP(4)
 FMOD_STEP(5)
-FMOD_STEP(6)
 
 char LICENSE[] SEC("license") = "GPL";

@@ -19,7 +19,7 @@
 #include "errinj.h"
 #include "ladder.skel.h"
 
-#define STEPS 7
+#define STEPS 6
 
 static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -66,11 +66,9 @@ int main(int argc, char **argv)
 	skel->rodata->rule.last = ~0ULL >> 1;
 	{
 		struct bpf_program *k[STEPS] = { skel->progs.ladder_k0, skel->progs.ladder_k1, skel->progs.ladder_k2,
-						 skel->progs.ladder_k3, skel->progs.ladder_k4, skel->progs.ladder_k5,
-						 skel->progs.ladder_k6 };
+						 skel->progs.ladder_k3, skel->progs.ladder_k4, skel->progs.ladder_k5 };
 		struct bpf_program *f[STEPS] = { skel->progs.ladder_f0, skel->progs.ladder_f1, skel->progs.ladder_f2,
-						 skel->progs.ladder_f3, skel->progs.ladder_f4, skel->progs.ladder_f5,
-						 skel->progs.ladder_f6 };
+						 skel->progs.ladder_f3, skel->progs.ladder_f4, skel->progs.ladder_f5 };
 		for (int i = 0; i < STEPS; i++) {
 			progs[i] = kprobe ? k[i] : f[i];
 			bpf_program__set_autoload(kprobe ? f[i] : k[i], false);

@@ -68,7 +68,7 @@ extern int bpf_copy_from_user_str(void *dst, __u32 dst__sz, const void *unsafe_p
 #endif
 const volatile bool have_copy_str = false;
 const volatile bool have_throw = false; /* set by user space: bpf_throw is in the kernel's BTF */
-/* Tests only (ERRINJ_TEST_FAIL_CHECK): the scratch-space check fails for
+/* Tests only (ERRINJ_TEST_FAIL_CHECK): an invariant check fails for
  * every call a rule's syscall makes in a target. */
 const volatile bool test_fail_check = false;
 /* errinj explore: a target's call fails only as its run (xjobs) says;
@@ -170,10 +170,10 @@ struct {
 	__type(value, struct ei_stat);
 } stats SEC(".maps");
 
-/* The call being decided. Per CPU for the kprobe program, which runs
+/* A path filter's buffers. Per CPU for the kprobe program, which runs
  * with preemption off; per task for the sleepable fmod_ret program, which
  * may sleep (a page fault in bpf_copy_from_user) while another task runs
- * on the same CPU. */
+ * on the same CPU. Only a call a path filter looks at touches them. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -188,12 +188,14 @@ struct {
 	__type(value, struct ei_scratch);
 } task_scratch SEC(".maps");
 
+/* NULL only if a task's could not be made (memory ran out). */
 static __always_inline struct ei_scratch *get_scratch(const bool sleepable)
 {
 	__u32 zero = 0;
 
 	if (sleepable)
-		return bpf_task_storage_get(&task_scratch, bpf_get_current_task_btf(), 0, 0);
+		return bpf_task_storage_get(&task_scratch, bpf_get_current_task_btf(), 0,
+					    BPF_LOCAL_STORAGE_GET_F_CREATE);
 	return bpf_map_lookup_elem(&scratch, &zero);
 }
 
@@ -325,19 +327,19 @@ static __always_inline struct ei_target *current_target(__u32 tgid)
 
 /* The syscall's own arguments, from the struct pt_regs * that the
  * __x64_sys_* entry functions take. */
-static __always_inline void read_args(struct ei_scratch *sc)
+static __always_inline void read_args(struct ei_kcall *c)
 {
-	struct pt_regs *regs = (struct pt_regs *)sc->regs;
+	struct pt_regs *regs = (struct pt_regs *)c->regs;
 
-	if (sc->have_args)
+	if (c->have_args)
 		return;
-	sc->args[0] = BPF_CORE_READ(regs, di);
-	sc->args[1] = BPF_CORE_READ(regs, si);
-	sc->args[2] = BPF_CORE_READ(regs, dx);
-	sc->args[3] = BPF_CORE_READ(regs, r10);
-	sc->args[4] = BPF_CORE_READ(regs, r8);
-	sc->args[5] = BPF_CORE_READ(regs, r9);
-	sc->have_args = 1;
+	c->args[0] = BPF_CORE_READ(regs, di);
+	c->args[1] = BPF_CORE_READ(regs, si);
+	c->args[2] = BPF_CORE_READ(regs, dx);
+	c->args[3] = BPF_CORE_READ(regs, r10);
+	c->args[4] = BPF_CORE_READ(regs, r8);
+	c->args[5] = BPF_CORE_READ(regs, r9);
+	c->have_args = 1;
 }
 
 /* Reads the path argument into sc->path: its first EI_PATH_MAX - 1
@@ -345,7 +347,8 @@ static __always_inline void read_args(struct ei_scratch *sc)
  * page in: a path on a page not yet resident reads as an error (len -1).
  * A sleepable program can: bpf_copy_from_user of one byte brings the
  * page in (and the next one, for a path that crosses into it). */
-static __always_inline void read_path(struct ei_scratch *sc, const volatile struct ei_sysinfo *si, const bool sleepable)
+static __always_inline void read_path(struct ei_kcall *call, struct ei_scratch *sc, const volatile struct ei_sysinfo *si,
+				      const bool sleepable)
 {
 	const char *p;
 	long n;
@@ -355,8 +358,8 @@ static __always_inline void read_path(struct ei_scratch *sc, const volatile stru
 	sc->truncated = 0;
 	if (!si || si->path_arg >= 6)
 		return;
-	read_args(sc);
-	p = (const char *)sc->args[si->path_arg & 7];
+	read_args(call);
+	p = (const char *)call->args[si->path_arg & 7];
 	if (sleepable && have_copy_str) {
 		/* Linux 6.12: one copy that faults pages in as it goes. */
 		n = bpf_copy_from_user_str(sc->path, EI_PATH_MAX, p, 0);
@@ -456,9 +459,10 @@ static __always_inline bool path_matches(struct ei_scratch *sc, const volatile s
 }
 
 static __always_inline void emit(__u64 id, __u32 nr, __u32 rule, const volatile struct ei_rule *r,
-				 struct ei_scratch *sc, const volatile struct ei_sysinfo *si, bool have_path, const bool sleepable)
+				 struct ei_kcall *c, const volatile struct ei_sysinfo *si, const bool sleepable)
 {
 	struct ei_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	struct ei_scratch *sc;
 
 	if (!e) {
 		__sync_fetch_and_add(&dropped_events, 1);
@@ -472,14 +476,19 @@ static __always_inline void emit(__u64 id, __u32 nr, __u32 rule, const volatile 
 	e->actions = r->actions;
 	e->signal = r->signal;
 	e->result = r->actions & EI_ACT_ERROR ? -(__s64)r->error : r->retval;
-	read_args(sc);
-	__builtin_memcpy(e->args, sc->args, sizeof(e->args));
-	if (!have_path)
-		read_path(sc, si, sleepable);
-	e->path_len = sc->len;
-	e->path_truncated = sc->truncated;
-	if (sc->len >= 0)
-		bpf_probe_read_kernel(e->path, EI_PATH_MAX, sc->path);
+	read_args(c);
+	__builtin_memcpy(e->args, c->args, sizeof(e->args));
+	e->path_len = -1;
+	e->path_truncated = 0;
+	sc = si && si->path_arg < 6 ? get_scratch(sleepable) : NULL;
+	if (sc) {
+		if (!c->have_path)
+			read_path(c, sc, si, sleepable);
+		e->path_len = sc->len;
+		e->path_truncated = sc->truncated;
+		if (sc->len >= 0)
+			bpf_probe_read_kernel(e->path, EI_PATH_MAX, sc->path);
+	}
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	e->backend = sleepable ? EI_BACKEND_FMOD_RET : EI_BACKEND_KPROBE;
 	e->pad = 0;
@@ -488,16 +497,16 @@ static __always_inline void emit(__u64 id, __u32 nr, __u32 rule, const volatile 
 }
 
 /* argK=: only the bits the kernel uses of the argument (an int is 32). */
-static __always_inline bool args_match(const volatile struct ei_rule *r, struct ei_scratch *sc,
+static __always_inline bool args_match(const volatile struct ei_rule *r, struct ei_kcall *c,
 				       const volatile struct ei_sysinfo *si)
 {
 	if (!(r->filters & (EI_FILTER_ARG(6) - 1)))
 		return true;
-	read_args(sc);
+	read_args(c);
 	for (int k = 0; k < 6; k++) {
 		__u64 bits = si ? si->arg_bits[k] : ~0ULL;
 		if ((r->filters & EI_FILTER_ARG(k)) &&
-		    (sc->args[k] & r->arg_mask[k] & bits) != (r->arg_value[k] & bits))
+		    (c->args[k] & r->arg_mask[k] & bits) != (r->arg_value[k] & bits))
 			return false;
 	}
 	return true;
@@ -514,10 +523,10 @@ static __always_inline void check_failed(const bool may_throw)
 }
 
 /* In a bpf_loop callback: counted, and left for the program to throw. */
-static __always_inline void check_failed_in_step(struct ei_scratch *sc)
+static __always_inline void check_failed_in_step(struct ei_kcall *c)
 {
 	__sync_fetch_and_add(&failed_checks, 1);
-	sc->failed = 1;
+	c->failed = 1;
 }
 
 #define EI_NO_COUNT (~0ULL) /* count_call: the rule counts, but could not */
@@ -542,36 +551,42 @@ static __always_inline __u64 count_call(__u32 tgid, __u32 slot, __u64 *lineage, 
 	return __sync_fetch_and_add(&t->counts[idx], 1) + 1;
 }
 
-/* The k-th rule that names the call's syscall against the call in the
- * scratch space: filters, counting, when=, prob=, max=; the first rule
- * that fires is noted in sc->fired. A bpf_loop step, so that the verifier
- * checks one rule, not all of them unrolled. */
-static __always_inline long do_rule_step(__u32 k, const bool sleepable, struct ei_scratch *sc, struct ei_target *t)
+/* The k-th rule that names the call's syscall against the call c:
+ * filters, counting, when=, prob=, max=; the first rule that fires is
+ * noted in c->fired. A bpf_loop step, so that the verifier checks one
+ * rule, not all of them unrolled. */
+static __always_inline long do_rule_step(__u32 k, const bool sleepable, struct ei_kcall *c, struct ei_target *t)
 {
 	const volatile struct ei_rule *r;
 	const volatile struct ei_sysinfo *si;
+	struct ei_scratch *sc;
 	__u64 n, *hits, lineage = 0;
 	__u32 nr, i;
 
-	if (!sc)
-		return 1;
-	nr = sc->nr & (EI_NR_SYSCALLS - 1);
+	nr = c->nr & (EI_NR_SYSCALLS - 1);
 	k &= EI_MAX_RULES - 1;
 	i = sys_rule[nr][k];
 	if (i >= nr_rules || i >= EI_MAX_RULES) {
 		/* User space lists only rules it wrote. */
-		check_failed_in_step(sc);
+		check_failed_in_step(c);
 		return 1;
 	}
 	r = &rules[i];
 	si = &sysinfo[nr];
 	/* Filters first: when= counts the calls that pass them. */
-	if (!args_match(r, sc, si))
+	if (!args_match(r, c, si))
 		return 0;
 	if (r->filters & EI_FILTER_PATH) {
-		if (!sc->have_path) {
-			read_path(sc, si, sleepable);
-			sc->have_path = 1;
+		/* Per CPU it is always there; per task, unless memory ran
+		 * out. */
+		sc = get_scratch(sleepable);
+		if (!sc) {
+			check_failed_in_step(c);
+			return 1;
+		}
+		if (!c->have_path) {
+			read_path(c, sc, si, sleepable);
+			c->have_path = 1;
 		}
 		if (sc->len < 0) {
 			/* Not decidable here: neither failed nor counted, and
@@ -584,23 +599,23 @@ static __always_inline long do_rule_step(__u32 k, const bool sleepable, struct e
 	}
 	/* Every rule counts every call it selects, fired or not (a seeded
 	 * rule always counts: its draw needs the number and the lineage). */
-	n = count_call(sc->tgid, sys_slot[nr][k], &lineage, t);
+	n = count_call(c->tgid, sys_slot[nr][k], &lineage, t);
 	if (n == EI_NO_COUNT) {
-		check_failed_in_step(sc);
+		check_failed_in_step(c);
 		return 1;
 	}
 	if (explore_mode) {
 		/* The one rule counts; the call fails if it is the one the
 		 * caller's run fails. */
-		struct ei_xjob *x = &xjobs[(sc->job - 1) & (EI_MAX_JOBS - 1)];
-		if (sc->job && x->nr == nr && x->n == n && x->lineage == lineage && sc->fired >= EI_MAX_RULES) {
-			sc->x_err = x->error;
-			sc->fired = i;
+		struct ei_xjob *x = &xjobs[(c->job - 1) & (EI_MAX_JOBS - 1)];
+		if (c->job && x->nr == nr && x->n == n && x->lineage == lineage && c->fired >= EI_MAX_RULES) {
+			c->x_err = x->error;
+			c->fired = i;
 			__sync_fetch_and_add(&x->hits, 1);
 		}
 		return 0;
 	}
-	if (sc->fired < EI_MAX_RULES || (n && !when_matches(r, n)))
+	if (c->fired < EI_MAX_RULES || (n && !when_matches(r, n)))
 		return 0;
 	if (r->prob < (1ULL << 32)) {
 		__u64 x = r->has_seed ? mix(r->seed ^ mix(((__u64)i << 48) ^ ((__u64)nr << 32) ^ n) ^ lineage)
@@ -613,18 +628,18 @@ static __always_inline long do_rule_step(__u32 k, const bool sleepable, struct e
 		return 0;
 	if (!r->max)
 		__sync_fetch_and_add(hits, 1);
-	sc->fired = i;
+	c->fired = i;
 	return 0;
 }
 
-static long rule_step(__u32 i, void *unused)
+static long rule_step(__u32 i, struct ei_kcall *c)
 {
-	return do_rule_step(i, false, get_scratch(false), NULL);
+	return do_rule_step(i, false, c, NULL);
 }
 
-static long rule_step_s(__u32 i, void *unused)
+static long rule_step_s(__u32 i, struct ei_kcall *c)
 {
-	return do_rule_step(i, true, get_scratch(true), NULL);
+	return do_rule_step(i, true, c, NULL);
 }
 
 /* The decision for a call of syscall nr, whose struct pt_regs is regs:
@@ -634,8 +649,8 @@ static long rule_step_s(__u32 i, void *unused)
 static __always_inline bool decide(struct pt_regs *regs, __u32 nr, long *ret, const bool sleepable)
 {
 	__u64 id = bpf_get_current_pid_tgid();
+	struct ei_kcall c = {};
 	__u32 fired, nrules;
-	struct ei_scratch *sc;
 	struct ei_target *t;
 	struct ei_stat *st;
 	const volatile struct ei_rule *r;
@@ -650,14 +665,7 @@ static __always_inline bool decide(struct pt_regs *regs, __u32 nr, long *ret, co
 		__sync_fetch_and_add(&refused_calls, 1);
 		return false;
 	}
-	if (sleepable)
-		sc = bpf_task_storage_get(&task_scratch, bpf_get_current_task_btf(), 0,
-					  BPF_LOCAL_STORAGE_GET_F_CREATE);
-	else
-		sc = get_scratch(false);
-	if (!sc || test_fail_check) {
-		/* Per CPU it is always there; per task, unless memory ran
-		 * out. */
+	if (test_fail_check) {
 		check_failed(sleepable);
 		return false;
 	}
@@ -668,26 +676,21 @@ static __always_inline bool decide(struct pt_regs *regs, __u32 nr, long *ret, co
 		__sync_fetch_and_add(&st->seen, 1);
 	else if (st)
 		st->seen++;
-	sc->regs = (__u64)regs;
-	sc->have_args = 0;
-	sc->tgid = id >> 32;
-	sc->nr = nr;
-	sc->fired = EI_MAX_RULES;
-	sc->have_path = 0;
-	sc->failed = 0;
-	if (explore_mode) {
-		sc->job = t->job;
-		sc->x_err = 0;
-	}
+	c.regs = (__u64)regs;
+	c.tgid = id >> 32;
+	c.nr = nr;
+	c.fired = EI_MAX_RULES;
+	if (explore_mode)
+		c.job = t->job;
 	/* Only the rules that name this syscall. */
 	nrules = sys_nrules[nr & (EI_NR_SYSCALLS - 1)];
 	/* One rule, the usual case: decided here, with the entry in hand,
 	 * without a loop's calls and lookups. */
 	if (nrules == 1)
-		do_rule_step(0, sleepable, sc, t);
+		do_rule_step(0, sleepable, &c, t);
 	else
-		bpf_loop(nrules < EI_MAX_RULES ? nrules : EI_MAX_RULES, sleepable ? rule_step_s : rule_step, NULL, 0);
-	if (sc->failed) {
+		bpf_loop(nrules < EI_MAX_RULES ? nrules : EI_MAX_RULES, sleepable ? rule_step_s : rule_step, &c, 0);
+	if (c.failed) {
 		/* Counted by the step; thrown here (a callback may not). */
 		if (sleepable && have_throw) {
 			__sync_fetch_and_add(&thrown_checks, 1);
@@ -695,12 +698,12 @@ static __always_inline bool decide(struct pt_regs *regs, __u32 nr, long *ret, co
 		}
 		return false;
 	}
-	fired = sc->fired;
+	fired = c.fired;
 	if (fired >= EI_MAX_RULES)
 		return false;
 	r = &rules[fired];
 	if (explore_mode) {
-		*ret = -(long)sc->x_err;
+		*ret = -(long)c.x_err;
 		act = true;
 	} else if (r->actions & EI_ACT_ERROR) {
 		*ret = -(long)r->error;
@@ -716,7 +719,7 @@ static __always_inline bool decide(struct pt_regs *regs, __u32 nr, long *ret, co
 	else if (st)
 		st->injected++;
 	if (emit_events && !explore_mode)
-		emit(id, nr, fired, r, sc, &sysinfo[nr & (EI_NR_SYSCALLS - 1)], sc->have_path, sleepable);
+		emit(id, nr, fired, r, &c, &sysinfo[nr & (EI_NR_SYSCALLS - 1)], sleepable);
 	return act;
 }
 

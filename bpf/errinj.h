@@ -88,23 +88,28 @@ struct ei_sysinfo {
 	__u64 arg_bits[6];
 };
 
-/* Per-CPU scratch space of the kernel side (too big for its stack). */
+/* The call being decided, on the program's stack (the per-rule step,
+ * a bpf_loop callback, gets a pointer to it). */
+struct ei_kcall {
+	__u64 args[6];   /* the syscall's arguments, read when needed */
+	__u64 regs;      /* the call's struct pt_regs *, for reading them */
+	__u32 tgid;
+	__u32 nr;
+	__u32 fired;     /* the rule that fires, EI_MAX_RULES if none yet */
+	__u32 have_args; /* args holds the call's arguments */
+	__u32 have_path; /* the scratch space holds the call's path argument */
+	__u32 failed;    /* a per-rule step found an invariant broken */
+	__u32 job;       /* explore: the calling target's run (ei_target.job) */
+	__s32 x_err;     /* explore: the errno its run fails the call with */
+};
+
+/* Scratch space of the kernel side for a path filter (too big for its
+ * stack): per CPU for kprobe, per task for the sleepable fmod_ret. */
 struct ei_scratch {
-	__u64 args[6];   /* the syscall's arguments, read once per call */
 	char path[EI_PATH_MAX];
 	char pat[EI_PATTERN_MAX];
 	__s32 len;       /* bytes of path read, without the NUL; -1: unreadable */
 	__u32 truncated; /* the path may go on past what was read */
-	/* The call being decided, for the per-rule step (bpf_loop). */
-	__u32 tgid;
-	__u32 nr;
-	__u32 fired;     /* the rule that fires, EI_MAX_RULES if none yet */
-	__u32 have_path; /* path and len hold the call's path argument */
-	__u32 failed;    /* a per-rule step found an invariant broken */
-	__u32 job;       /* explore: the calling target's run (ei_target.job) */
-	__s32 x_err;     /* explore: the errno its run fails the call with */
-	__u32 have_args; /* args holds the call's arguments (read when needed) */
-	__u64 regs;      /* the call's struct pt_regs *, for reading them */
 };
 
 /* The targets map's value: a process (by global tgid) and its call

@@ -4,7 +4,7 @@
 # one leaves the call untouched, is counted and said at exit; where the
 # kernel has BPF exceptions (bpf_throw, Linux 6.7 and later) the fmod_ret
 # program throws and the kernel unwinds it. ERRINJ_TEST_FAIL_CHECK (tests
-# only) breaks the scratch-space check at every call a rule selects.
+# only) breaks an invariant check at every call a rule selects.
 # boots: main 6.12
 . "$(dirname "$0")/../lib.sh"
 
