@@ -212,9 +212,11 @@ $(BUILD)/bench/floor: $(BUILD)/obj/bench/floor.o
 $(BUILD)/bench/ladder: $(BUILD)/obj/bench/ladder.o
 	$(link) $^ $(EI_LDLIBS) $(LDLIBS) -o $@
 # The guest's / is read-only: it writes the results to /run/vmrun/out,
-# which vm-run copies to $(BUILD)/bench.
+# which vm-run copies to $(BUILD)/bench. Then strace's cost per injected
+# call against a native one on the host's own kernel (host.md).
 bench: all
 	VM_OUT=$(BUILD)/bench scripts/vm-run --timeout 2400 env BENCH_OUT=/run/vmrun/out bench/run $(BENCH_ARGS)
+	bench/strace-bound | tee $(BUILD)/bench/host.md
 
 # errinj in PREFIX/bin; loader and userapp (which errinj and the loader
 # run by default) side by side in PREFIX/libexec/errinj; the bash
