@@ -42,9 +42,10 @@ struct {
  *    read as errinj reads it) and the may-be-a-target bit
  *  2 the targets map lookup
  *  3 the leader's start time against the entry's, and its state
- *  4 the per-syscall statistics (per-CPU; fmod_ret adds atomically)
- *  5 the call noted on the stack, the rule read, its counter incremented
+ *  4 the call noted on the stack, the rule read, its counter incremented
  *    (atomic) and when= tested: errinj's whole path
+ *  5 the per-syscall statistics (per-CPU; fmod_ret adds atomically):
+ *    errinj's path with --summary
  */
 static __always_inline int step(void *ctx, struct pt_regs *regs, const int level, const bool sleepable)
 {
@@ -70,13 +71,11 @@ static __always_inline int step(void *ctx, struct pt_regs *regs, const int level
 	if ((t->start && t->start != start) || t->state != EI_TARGET_ACTIVE || level < 4)
 		return 0;
 	nr &= EI_NR_SYSCALLS - 1;
-	st = bpf_map_lookup_elem(&stats, &nr);
+	st = level >= 5 ? bpf_map_lookup_elem(&stats, &nr) : NULL;
 	if (st && sleepable)
 		__sync_fetch_and_add(&st->seen, 1);
 	else if (st)
 		st->seen++;
-	if (level < 5)
-		return 0;
 	c.regs = (__u64)regs;
 	c.tgid = tgid;
 	c.nr = nr;

@@ -74,6 +74,8 @@ const volatile bool test_fail_check = false;
 /* errinj explore: a target's call fails only as its run (xjobs) says;
  * the session's one rule counts the calls and never fires itself. */
 const volatile bool explore_mode = false;
+/* Calls seen and injected per syscall (stats), for --summary only. */
+const volatile bool count_stats = false;
 
 /* Read by user space at exit. */
 __u64 failed_checks = 0; /* invariants found broken */
@@ -440,9 +442,16 @@ static long glob_step_s(__u32 i, struct glob_state *g)
 	return do_glob_step(g, true);
 }
 
+/* Always 0, but not known to the verifier: see path_matches. */
+__s32 glob_origin = 0;
+
 static __always_inline bool path_matches(struct ei_scratch *sc, const volatile struct ei_rule *r, const bool sleepable)
 {
-	struct glob_state g = { .star_p = -1, .result = 0 };
+	/* The matcher's positions start from a value the verifier cannot
+	 * know, so that a step's state is the same at every step: a verifier
+	 * that checks a bpf_loop callback until its states converge (6.7+)
+	 * otherwise walks every position, one state each, past its limits. */
+	struct glob_state g = { .p = glob_origin, .s = glob_origin, .star_p = -1, .result = 0 };
 
 	if (sc->len < 0)
 		return false;
@@ -669,7 +678,7 @@ static __always_inline bool decide(struct pt_regs *regs, __u32 nr, long *ret, co
 		check_failed(sleepable);
 		return false;
 	}
-	st = bpf_map_lookup_elem(&stats, &nr);
+	st = count_stats ? bpf_map_lookup_elem(&stats, &nr) : NULL;
 	/* Per CPU; a sleepable program may be preempted by another task's
 	 * run on this CPU, so it adds atomically. */
 	if (st && sleepable)

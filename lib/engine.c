@@ -441,6 +441,7 @@ static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_
 	s->skel->rodata->cgroup_mode = o->cgroup_fd >= 0;
 	s->skel->rodata->emit_events = with_events && !o->explore;
 	s->skel->rodata->explore_mode = o->explore;
+	s->skel->rodata->count_stats = o->stats;
 	if (o->cgroup_fd >= 0 && cgroup_id(o->cgroup_fd, (__u64 *)&s->skel->rodata->cgroup_id))
 		return ei_fail(err, len, "cannot read the cgroup's id: %s", strerror(errno));
 	struct ei_owner own = ei_owner_get();
@@ -768,7 +769,7 @@ int ei_session_stat(struct ei_session *s, int nr, struct ei_stat *out)
 		return -1;
 	if (s->plan.backend[nr] == EI_BACKEND_SECCOMP)
 		return s->sup ? ei_sup_stat(s->sup, nr, out) : -1;
-	if (!s->skel || ncpu <= 0)
+	if (!s->skel || ncpu <= 0 || !s->skel->rodata->count_stats)
 		return -1;
 	per = calloc(ncpu, sizeof(*per));
 	if (!per)

@@ -233,6 +233,9 @@ struct ei_options {
 				      * only; the first rule counts the calls and never
 				      * fires, each run says the one call it fails
 				      * (ei_session_explore_set); no events */
+	bool stats;                  /* count calls seen and injected per syscall
+				      * (ei_session_stat): a BPF backend's per-CPU
+				      * lookup and add at every call of a target */
 };
 
 /* ---- backends: which one serves each syscall of the rules ---- */
@@ -311,6 +314,8 @@ __u64 ei_session_unwind_failed(struct ei_session *s);
 /* Broken invariants the kernel side met (a bug in errinj; each call ran
  * untouched), and in *thrown how many of them threw a BPF exception. */
 __u64 ei_session_failed_checks(struct ei_session *s, __u64 *thrown);
+/* Calls of syscall nr seen and injected in targets (ei_options.stats on
+ * a BPF backend: counted only when asked); 0, or -1. */
 int ei_session_stat(struct ei_session *s, int nr, struct ei_stat *out);
 /* Whether syscall nr is attached: some rule of the session can fail it. */
 bool ei_session_attached(struct ei_session *s, int nr);

@@ -652,6 +652,7 @@ static int open_session(void)
 	R.o.nspecs = env.nspecs;
 	R.o.follow = !env.no_follow;
 	R.o.verbose = env.verbose;
+	R.o.stats = env.summary;
 	/* For tests and old-kernel comparisons: the per-syscall kprobe path
 	 * even where kprobe.multi exists. */
 	R.o.single_kprobes = getenv("ERRINJ_SINGLE_KPROBES") != NULL;
