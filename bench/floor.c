@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <bpf/libbpf.h>
 #include "floor.skel.h"
+#include "held.h"
 
 static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -25,10 +26,10 @@ int main(int argc, char **argv)
 {
 	struct floor_bpf *skel = NULL;
 	struct bpf_link *link = NULL;
-	int go[2], status = 0, ret = 1;
+	struct held h = { -1, -1 };
+	int ret = 1;
 	bool kprobe, fire, bystander;
-	char fn[96], c = 'g';
-	pid_t pid = -1;
+	char fn[96];
 
 	if (argc < 6 || strcmp(argv[4], "--") || (strcmp(argv[1], "kprobe") && strcmp(argv[1], "fmod_ret")) ||
 	    (strcmp(argv[3], "fire") && strcmp(argv[3], "compare") && strcmp(argv[3], "bystander"))) {
@@ -40,24 +41,13 @@ int main(int argc, char **argv)
 	bystander = !strcmp(argv[3], "bystander");
 	snprintf(fn, sizeof(fn), "__x64_sys_%s", argv[2]);
 	libbpf_set_print(quiet);
-	if (pipe(go))
-		return 1;
 	/* The child waits until the program is attached, then execs. */
-	pid = fork();
-	if (pid < 0)
+	if (held_start(&h, argv + 5))
 		return 1;
-	if (pid == 0) {
-		close(go[1]);
-		if (read(go[0], &c, 1) != 1)
-			_exit(127);
-		execvp(argv[5], argv + 5);
-		_exit(127);
-	}
-	close(go[0]);
 	skel = floor_bpf__open();
 	if (!skel)
 		goto cleanup;
-	skel->rodata->target = bystander ? 1 : (__u32)pid;
+	skel->rodata->target = bystander ? 1 : (__u32)h.pid;
 	skel->rodata->fire = fire;
 	bpf_program__set_autoload(kprobe ? skel->progs.floor_fmod : skel->progs.floor_kprobe, false);
 	if (!kprobe && bpf_program__set_attach_target(skel->progs.floor_fmod, 0, fn))
@@ -70,21 +60,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "floor: cannot attach to %s: %s\n", fn, strerror(errno));
 		goto cleanup;
 	}
-	if (write(go[1], &c, 1) != 1)
-		goto cleanup;
-	close(go[1]);
-	go[1] = -1;
-	if (waitpid(pid, &status, 0) == pid) {
-		pid = -1;
-		ret = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	}
+	ret = held_run(&h);
+	if (ret < 0)
+		ret = 1;
 cleanup:
-	if (pid > 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-	}
-	if (go[1] >= 0)
-		close(go[1]);
+	held_end(&h);
 	bpf_link__destroy(link);
 	floor_bpf__destroy(skel);
 	return ret;

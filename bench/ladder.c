@@ -18,6 +18,7 @@
 #include <bpf/libbpf.h>
 #include "errinj.h"
 #include "ladder.skel.h"
+#include "held.h"
 
 #define STEPS 6
 
@@ -31,9 +32,9 @@ int main(int argc, char **argv)
 	struct ladder_bpf *skel = NULL;
 	struct bpf_link *links[STEPS] = {};
 	struct bpf_program *progs[STEPS];
-	int go[2] = { -1, -1 }, status = 0, ret = 1, stats_fd = -1;
-	char fn[96], c = 'g';
-	pid_t pid = -1;
+	struct held h = { -1, -1 };
+	int ret = 1, stats_fd = -1;
+	char fn[96];
 	const char *only = getenv("LADDER_STEP");
 	bool kprobe;
 
@@ -44,24 +45,13 @@ int main(int argc, char **argv)
 	kprobe = !strcmp(argv[1], "kprobe");
 	snprintf(fn, sizeof(fn), "__x64_sys_%s", argv[2]);
 	libbpf_set_print(quiet);
-	if (pipe(go))
-		return 1;
 	/* The child waits until the programs are attached, then execs. */
-	pid = fork();
-	if (pid < 0)
+	if (held_start(&h, argv + 4))
 		return 1;
-	if (pid == 0) {
-		close(go[1]);
-		if (read(go[0], &c, 1) != 1)
-			_exit(127);
-		execvp(argv[4], argv + 4);
-		_exit(127);
-	}
-	close(go[0]);
 	skel = ladder_bpf__open();
 	if (!skel)
 		goto cleanup;
-	skel->rodata->target = (__u32)pid;
+	skel->rodata->target = (__u32)h.pid;
 	skel->rodata->rule.first = ~0ULL >> 1; /* a when= that never comes */
 	skel->rodata->rule.last = ~0ULL >> 1;
 	{
@@ -81,12 +71,12 @@ int main(int argc, char **argv)
 				goto cleanup;
 		}
 	}
-	skel->bss->maybe_target[((__u32)pid / 64) % (EI_PID_LIMIT / 64)] |= 1ULL << ((__u32)pid & 63);
+	skel->bss->maybe_target[((__u32)h.pid / 64) % (EI_PID_LIMIT / 64)] |= 1ULL << ((__u32)h.pid & 63);
 	if (ladder_bpf__load(skel))
 		goto cleanup;
 	{
 		/* The target's entry, as errinj makes it (state ACTIVE). */
-		__u32 key = (__u32)pid;
+		__u32 key = (__u32)h.pid;
 		char value[bpf_map__value_size(skel->maps.targets)];
 		memset(value, 0, sizeof(value));
 		if (bpf_map__update_elem(skel->maps.targets, &key, sizeof(key), value, sizeof(value), BPF_ANY))
@@ -107,14 +97,11 @@ int main(int argc, char **argv)
 			goto cleanup;
 		}
 	}
-	if (write(go[1], &c, 1) != 1)
+	ret = held_run(&h);
+	if (ret < 0) {
+		ret = 1;
 		goto cleanup;
-	close(go[1]);
-	go[1] = -1;
-	if (waitpid(pid, &status, 0) != pid)
-		goto cleanup;
-	pid = -1;
-	ret = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	}
 	for (int i = 0; i < STEPS; i++) {
 		struct bpf_prog_info info = {};
 		__u32 len = sizeof(info);
@@ -129,12 +116,7 @@ int main(int argc, char **argv)
 		       (double)info.run_time_ns / (double)info.run_cnt);
 	}
 cleanup:
-	if (pid > 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-	}
-	if (go[1] >= 0)
-		close(go[1]);
+	held_end(&h);
 	for (int i = 0; i < STEPS; i++)
 		bpf_link__destroy(links[i]);
 	if (stats_fd >= 0)
