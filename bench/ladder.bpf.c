@@ -4,8 +4,8 @@
  * program on a target's call that no rule fails, one program per step,
  * each doing what the one before does and one thing more, in the order
  * errinj's program (bpf/errinj.bpf.c, decide) does them. bench/ladder.c
- * attaches them all to one syscall at once; the kernel times each
- * program's runs (BPF statistics), so one loop of calls prices every step.
+ * attaches them to one syscall (all at once, or one: bench/run prices
+ * each alone); the kernel times each program's runs (BPF statistics).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -14,7 +14,6 @@
 #include "errinj.h"
 
 const volatile __u32 target = 0; /* tgid */
-const volatile __u32 nr_slots = 1;
 const volatile struct ei_rule rule = {};
 
 __u64 sink = 0;
@@ -42,15 +41,14 @@ struct {
  *    read as errinj reads it) and the may-be-a-target bit
  *  2 the targets map lookup
  *  3 the leader's start time against the entry's, and its state
- *  4 the call noted on the stack, the rule read, its counter incremented
- *    (atomic) and when= tested: errinj's whole path
+ *  4 the call counted in the entry (an atomic add) and when= tested
+ *    (against the one rule, read-only data set before load)
  *  5 the per-syscall statistics (per-CPU; fmod_ret adds atomically):
  *    errinj's path with --summary
  */
 static __always_inline int step(void *ctx, struct pt_regs *regs, const int level, const bool sleepable)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32, nr = 0;
-	struct ei_kcall c = {};
 	struct ei_target *t;
 	struct ei_stat *st;
 	__u64 n, start;
@@ -76,15 +74,11 @@ static __always_inline int step(void *ctx, struct pt_regs *regs, const int level
 		__sync_fetch_and_add(&st->seen, 1);
 	else if (st)
 		st->seen++;
-	c.regs = (__u64)regs;
-	c.tgid = tgid;
-	c.nr = nr;
-	c.fired = EI_MAX_RULES;
 	if (rule.filters)
 		return 0;
 	n = __sync_fetch_and_add(&t->counts[0], 1) + 1;
 	if (n >= rule.first && (!rule.last || n <= rule.last))
-		sink += n + c.fired;
+		sink += n;
 	return 0;
 }
 
