@@ -84,18 +84,20 @@ $(BUILD)/errno_table.h: lib/gen-tables.sh
 	$(call msg,GEN,$@)
 	$(Q)mkdir -p $(@D) && lib/gen-tables.sh errno $(CC) > $@.tmp && mv $@.tmp $@
 # The syscall table comes from the kernel's own sources (numbers, entry
-# points, prototypes), extracted once from Debian's linux-source-6.1.
-KSRC_TARBALL ?= /usr/src/linux-source-6.1.tar.xz
+# points, prototypes), extracted once from Debian's linux-source-6.12, and
+# strace's classes of each syscall (lib/syscall-classes).
+KSRC_VERSION ?= 6.12
+KSRC_TARBALL ?= /usr/src/linux-source-$(KSRC_VERSION).tar.xz
 KSRC_FILES := include/linux/syscalls.h arch/x86/entry/syscalls/syscall_64.tbl
-$(BUILD)/ksrc/.stamp:
-	@test -r $(KSRC_TARBALL) || { echo "$(KSRC_TARBALL) is missing: install linux-source-6.1 (scripts/setup)" >&2; exit 1; }
+$(BUILD)/ksrc/.stamp-$(KSRC_VERSION):
+	@test -r $(KSRC_TARBALL) || { echo "$(KSRC_TARBALL) is missing: install linux-source-$(KSRC_VERSION) (scripts/setup)" >&2; exit 1; }
 	$(call msg,EXTRACT,$(KSRC_TARBALL))
 	$(Q)mkdir -p $(BUILD)/ksrc
-	$(Q)tar -xJf $(KSRC_TARBALL) -C $(BUILD)/ksrc --strip-components=1 $(addprefix linux-source-6.1/,$(KSRC_FILES))
+	$(Q)tar -xJf $(KSRC_TARBALL) -C $(BUILD)/ksrc --strip-components=1 $(addprefix linux-source-$(KSRC_VERSION)/,$(KSRC_FILES))
 	$(Q)touch $@
-$(BUILD)/syscall_table.h: lib/gen-syscalls.awk $(BUILD)/ksrc/.stamp
+$(BUILD)/syscall_table.h: lib/gen-syscalls.awk lib/syscall-classes $(BUILD)/ksrc/.stamp-$(KSRC_VERSION)
 	$(call msg,GEN,$@)
-	$(Q)awk -f lib/gen-syscalls.awk $(addprefix $(BUILD)/ksrc/,$(KSRC_FILES)) > $@.tmp && mv $@.tmp $@
+	$(Q)awk -f lib/gen-syscalls.awk lib/syscall-classes $(addprefix $(BUILD)/ksrc/,$(KSRC_FILES)) > $@.tmp && mv $@.tmp $@
 $(BUILD)/signal_table.h: lib/gen-tables.sh
 	$(call msg,GEN,$@)
 	$(Q)mkdir -p $(@D) && lib/gen-tables.sh signal $(CC) > $@.tmp && mv $@.tmp $@

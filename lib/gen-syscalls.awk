@@ -1,12 +1,13 @@
 # Generate errinj's syscall table from the kernel's own sources (Debian's
-# linux-source-6.1): arch/x86/entry/syscalls/syscall_64.tbl gives each
+# linux-source-6.12): arch/x86/entry/syscalls/syscall_64.tbl gives each
 # x86_64 syscall's number, name and entry point (sys_newfstat for fstat);
 # include/linux/syscalls.h gives the entry point's prototype, from which
-# the argument that is a path, whether the first argument is a file
-# descriptor, and the classes (%file, %desc, %net, %process, %memory) are
-# derived by the rules below.
+# the argument that is a path and whether the first argument is a file
+# descriptor are derived by the rules below. The classes are strace's,
+# which no header holds: lib/syscall-classes lists them, and every syscall
+# of the table must be there.
 #
-#   awk -f gen-syscalls.awk include/linux/syscalls.h syscall_64.tbl > syscall_table.h
+#   awk -f gen-syscalls.awk syscall-classes include/linux/syscalls.h syscall_64.tbl > syscall_table.h
 
 function trim(s) { gsub(/^[ \t]+|[ \t]+$/, "", s); return s }
 
@@ -23,13 +24,13 @@ function argname(a,   n, t) {
     return t[n]
 }
 
-function is_path(a, name, section) {
+function is_path(a, name, fn) {
     if (a !~ /char __user \*/)
         return 0
     if (name ~ /^(filename|path|pathname|oldname|new|specialfile|dir_name|new_root|library|special)$/)
         return 1
     # acct(name) and umount(name) take paths; xattr and key names do not.
-    return name == "name" && (section == "kernel/acct.c" || section == "fs/namespace.c")
+    return name == "name" && fn ~ /^sys_(acct|umount)$/
 }
 
 # A descriptor passed by value (not a pointer to some).
@@ -54,20 +55,36 @@ function argbytes(a, name,   t) {
     return 8
 }
 
+function fail(msg) { print "gen-syscalls.awk: " msg > "/dev/stderr"; bad = 1; exit 1 }
+
+BEGIN {
+    split("%desc DESC %file FILE %net NET %process PROCESS %memory MEMORY %signal SIGNAL %ipc IPC " \
+          "%creds CREDS %clock CLOCK %pure PURE %stat STAT %lstat LSTAT %fstat FSTAT %%stat STAT_LIKE " \
+          "%statfs STATFS %fstatfs FSTATFS %%statfs STATFS_LIKE", cm, " ")
+    for (i = 1; i in cm; i += 2)
+        macro[cm[i]] = "EI_CLASS_" cm[i + 1]
+}
+
 FNR == 1 { file++ }
 
-# ---- pass 1: prototypes ----
-# A section comment names the source file of the block below it; a blank
-# line ends the block (later additions to the header have no comment).
-file == 1 && /^$/ && !inproto { section = ""; next }
-file == 1 && /^\/\* [a-z].*(\.c|^\/\* mm\/)/ {
-    section = $0
-    sub(/^\/\* (obsolete: )?/, "", section)
-    sub(/[ ,].*$/, "", section)
+# ---- pass 0: strace's classes of each syscall ----
+file == 1 && (/^#/ || NF == 0) { next }
+file == 1 {
+    if ($1 in classes)
+        fail(FILENAME ": " $1 " is listed twice")
+    c = ""
+    for (i = 2; i <= NF; i++) {
+        if (!($i in macro))
+            fail(FILENAME ": unknown class " $i " of " $1)
+        c = c (c == "" ? "" : "|") macro[$i]
+    }
+    classes[$1] = c == "" ? "0" : c
     next
 }
-file == 1 && /^asmlinkage long sys_/ { proto = ""; inproto = 1 }
-file == 1 && inproto {
+
+# ---- pass 1: prototypes ----
+file == 2 && /^asmlinkage long sys_/ { proto = ""; inproto = 1 }
+file == 2 && inproto {
     proto = proto " " $0
     if (proto !~ /\);/)
         next
@@ -80,7 +97,7 @@ file == 1 && inproto {
     sub(/\);.*$/, "", args)
     args = trim(args)
     n = args == "void" || args == "" ? 0 : split(args, av, ",")
-    p = -1; fdfirst = 0; anyfd = 0; bytes = ""
+    p = -1; fdfirst = 0; bytes = ""
     for (i = 1; i <= 6; i++) {
         if (i > n) {
             bytes = bytes (i > 1 ? ", " : "") "8"
@@ -88,44 +105,33 @@ file == 1 && inproto {
         }
         nm = argname(av[i])
         bytes = bytes (i > 1 ? ", " : "") argbytes(av[i], nm)
-        if (p < 0 && is_path(av[i], nm, section))
+        if (p < 0 && is_path(av[i], nm, fn))
             p = i - 1
-        if (is_fd(av[i], nm)) {
-            anyfd = 1
-            # fd= means the descriptor operated on, not a directory (dfd).
-            if (i == 1 && nm !~ /(^|_)dfd$|^(old|new)dfd$/)
-                fdfirst = 1
-        }
+        # fd= means the descriptor operated on, not a directory (dfd).
+        if (is_fd(av[i], nm) && i == 1 && nm !~ /(^|_)dfd$|^(old|new)dfd$/)
+            fdfirst = 1
     }
     # Socket calls leave their parameters unnamed: the first one is the
-    # socket, except for the calls that create sockets.
-    if ((section == "net/socket.c" || fn ~ /^sys_(accept4|recvmmsg|sendmmsg)$/) && n > 0 && fn !~ /^sys_socket/)
-        fdfirst = anyfd = 1
+    # socket, except for the calls that create sockets. (Since 6.12 the
+    # header has no comment naming net/socket.c: they are listed.)
+    if (fn ~ /^sys_(bind|connect|listen|accept|accept4|getsockname|getpeername|sendto|send|recvfrom|recv|setsockopt|getsockopt|shutdown|sendmsg|recvmsg|recvmmsg|sendmmsg)$/ && n > 0)
+        fdfirst = 1
     argb[fn] = bytes
-    nargs[fn] = n; patharg[fn] = p; fd1[fn] = fdfirst; hasfd[fn] = anyfd; sect[fn] = section
+    nargs[fn] = n; patharg[fn] = p; fd1[fn] = fdfirst
     next
 }
 
 # ---- pass 2: the x86_64 table ----
-file == 2 && /^[0-9]/ && $2 != "x32" {
+file == 3 && /^[0-9]/ && $2 != "x32" {
     nr = $1; name = $3; entry = NF >= 4 ? $4 : "sys_ni_syscall"
     if (entry == "sys_ni_syscall")
         next
     base = entry
     sub(/^sys_/, "", base)
-    s = (entry in sect) ? sect[entry] : ""
-    c = ""
-    if ((entry in patharg) && patharg[entry] >= 0) c = c "|EI_CLASS_FILE"
-    if (hasfd[entry] || s ~ /^fs\/(pipe|eventfd|eventpoll|signalfd|timerfd|inotify_user)\.c$/ ||
-        name ~ /^(memfd_create|userfaultfd|perf_event_open)$/)
-        c = c "|EI_CLASS_DESC"
-    if (s == "net/socket.c" || name ~ /^(accept4|recvmmsg|sendmmsg)$/) c = c "|EI_CLASS_NET"
-    if (s ~ /^kernel\/(exit|fork)\.c$/ || name ~ /^(exec|clone|fork|vfork|wait)/ ||
-        name ~ /^(kill|tkill|tgkill|pidfd_send_signal|rt_sigqueueinfo|rt_tgsigqueueinfo)$/)
-        c = c "|EI_CLASS_PROCESS"
-    if (s ~ /^mm\// || name ~ /^(mmap|brk|munmap|mprotect|mremap|madvise)$/) c = c "|EI_CLASS_MEMORY"
-    sub(/^\|/, "", c)
-    if (c == "") c = "0"
+    if (!(name in classes))
+        fail(name " (" nr ") is not in " ARGV[1] ": list it there with its classes")
+    c = classes[name]
+    listed[name] = 1
     out[nr + 0] = sprintf("\t{ \"%s\", %d, \"%s\", %d, %d, %d, %s, { %s } },", name, nr, base,
         (entry in patharg) ? patharg[entry] : -1, (entry in fd1) ? fd1[entry] : 0,
         (entry in nargs) ? nargs[entry] : -1, c, (entry in argb) ? argb[entry] : "8, 8, 8, 8, 8, 8")
@@ -133,7 +139,12 @@ file == 2 && /^[0-9]/ && $2 != "x32" {
 }
 
 END {
-    print "/* Generated by lib/gen-syscalls.awk from the kernel's syscall_64.tbl and syscalls.h. */"
+    if (bad)
+        exit 1
+    for (n in classes)
+        if (!(n in listed))
+            fail(ARGV[1] ": " n " is not a syscall of " ARGV[3])
+    print "/* Generated by lib/gen-syscalls.awk from the kernel's syscall_64.tbl and syscalls.h and lib/syscall-classes. */"
     print "static const struct ei_syscall_entry ei_syscall_table[] = {"
     for (i = 0; i <= max; i++)
         if (i in out)

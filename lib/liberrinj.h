@@ -36,12 +36,25 @@ int ei_errno_parse(const char *s);
 const char *ei_errno_name(int err);
 
 /* ---- syscalls of x86_64 (table generated from the kernel's syscall_64.tbl
- * and syscalls.h by lib/gen-syscalls.awk) ---- */
-#define EI_CLASS_FILE 1    /* %file: takes a path */
-#define EI_CLASS_DESC 2    /* %desc: takes or makes a file descriptor */
-#define EI_CLASS_NET 4     /* %net: sockets */
-#define EI_CLASS_PROCESS 8 /* %process: process lifetime and signals to processes */
-#define EI_CLASS_MEMORY 16 /* %memory: address space */
+ * and syscalls.h, and strace's classes from lib/syscall-classes, by
+ * lib/gen-syscalls.awk) ---- */
+#define EI_CLASS_FILE (1 << 0)         /* %file: takes a path */
+#define EI_CLASS_DESC (1 << 1)         /* %desc: takes or makes a file descriptor */
+#define EI_CLASS_NET (1 << 2)          /* %net, %network: sockets */
+#define EI_CLASS_PROCESS (1 << 3)      /* %process: process lifetime */
+#define EI_CLASS_MEMORY (1 << 4)       /* %memory: address space */
+#define EI_CLASS_SIGNAL (1 << 5)       /* %signal */
+#define EI_CLASS_IPC (1 << 6)          /* %ipc: SysV IPC */
+#define EI_CLASS_CREDS (1 << 7)        /* %creds: user and group ids, capabilities */
+#define EI_CLASS_CLOCK (1 << 8)        /* %clock: read or set clocks */
+#define EI_CLASS_PURE (1 << 9)         /* %pure: getters without arguments that never fail */
+#define EI_CLASS_STAT (1 << 10)        /* %stat */
+#define EI_CLASS_LSTAT (1 << 11)       /* %lstat */
+#define EI_CLASS_FSTAT (1 << 12)       /* %fstat */
+#define EI_CLASS_STAT_LIKE (1 << 13)   /* %%stat: every stat variant */
+#define EI_CLASS_STATFS (1 << 14)      /* %statfs */
+#define EI_CLASS_FSTATFS (1 << 15)     /* %fstatfs */
+#define EI_CLASS_STATFS_LIKE (1 << 16) /* %%statfs: every statfs variant */
 
 struct ei_syscall_entry {
 	const char *name;  /* as in <asm/unistd_64.h> */
@@ -59,8 +72,10 @@ struct ei_syscall_entry {
 int ei_syscall_nr(const char *name);          /* -1 if unknown */
 const char *ei_syscall_name(int nr);          /* NULL if unknown */
 const struct ei_syscall_entry *ei_syscall_info(int nr); /* NULL if unknown */
-/* "%file" -> EI_CLASS_FILE..., 0 if unknown. */
+/* "%file" (or strace's legacy "file") -> EI_CLASS_FILE..., 0 if unknown. */
 int ei_class_parse(const char *name);
+/* The i-th class name strace accepts ("%desc"...), NULL past the last. */
+const char *ei_class_name(size_t i);
 int ei_syscall_max(void);                     /* highest number + 1 */
 /* The known syscall name closest to name (edit distance), or NULL. */
 const char *ei_syscall_suggest(const char *name);

@@ -105,81 +105,138 @@ static void add_syscall(struct ei_spec *sp, int nr, bool named)
 		sp->named[nr / 64] |= 1ULL << (nr % 64);
 }
 
-/* SET: names, %classes, /regexes (POSIX extended, on names) and all, as
- * strace: a leading '!' takes the complement of the whole set, and a
- * '?' before an element lets it name nothing (an unknown syscall, say). */
+/* The class names for messages: "%desc, %file, ... or %clock". */
+static const char *class_list(char *buf, size_t len)
+{
+	const char *c, *last = NULL;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; (c = ei_class_name(i)); i++) {
+		if (c[0] != '%')
+			continue;
+		if (last)
+			n += snprintf(buf + n, n < len ? len - n : 0, "%s%s", n ? ", " : "", last);
+		last = c;
+	}
+	if (last)
+		snprintf(buf + n, n < len ? len - n : 0, " or %s", last);
+	return buf;
+}
+
+/* One element of SET, as strace's qualify_syscall reads it: leading '?'s
+ * (then selecting nothing is no error), a personality suffix (@64), then
+ * a number, a /regex, a class (%desc, or a legacy name: desc), all or a
+ * name. Returns 0 or -1 after an error message. */
+static int parse_element(char *name, struct ei_spec *sp, char *err, size_t len)
+{
+	const struct ei_syscall_entry *e;
+	bool optional = false;
+	char q[80], *at;
+	int cls;
+
+	for (; *name == '?'; name++)
+		optional = true;
+	ei_quote(name, q, sizeof(q));
+	if ((at = strrchr(name, '@'))) {
+		if (!strcmp(at, "@32") || !strcmp(at, "@x32"))
+			return ei_fail(err, len, "'%s': errinj injects only x86_64 syscalls (@64), not i386's or x32's", q);
+		if (strcmp(at, "@64"))
+			return ei_fail(err, len, "'%s': unknown personality '%s' (expected @64)", q, at + 1);
+		*at = '\0';
+	}
+	if (name[0] >= '0' && name[0] <= '9') {
+		/* A number, decimal as strace's: one of the table's. */
+		char *end;
+		unsigned long v;
+
+		errno = 0;
+		v = strtoul(name, &end, 10);
+		e = !*end && !errno && v < EI_NR_SYSCALLS ? ei_syscall_info((int)v) : NULL;
+		if (!e && optional)
+			return 0;
+		if (!e)
+			return ei_fail(err, len, "unknown syscall number '%s' (x86_64 has %d)", q, ei_syscall_max() - 1);
+		add_syscall(sp, e->nr, true);
+		return 0;
+	}
+	if (name[0] == '/') {
+		regex_t re;
+		int n = 0;
+		/* glibc's regcomp copies the operand of '+' and of {n,m}:
+		 * stacked, they take exponential memory (found by the
+		 * fuzzer). Names need neither braces nor many '+'. */
+		int plus = 0;
+		for (const char *c = name + 1; *c; c++)
+			plus += *c == '+';
+		if (strlen(name) > 128 || strchr(name, '{') || plus > 4)
+			return ei_fail(err, len, "regular expression '%s' too complex: at most 128 bytes, "
+					      "4 '+' and no '{'", q);
+		if (!name[1] || regcomp(&re, name + 1, REG_EXTENDED | REG_NOSUB))
+			return ei_fail(err, len, "invalid regular expression '%s'", q);
+		for (size_t i = 0; (e = ei_syscall_at(i)); i++)
+			if (e->nr < EI_NR_SYSCALLS && !regexec(&re, e->name, 0, NULL, 0)) {
+				add_syscall(sp, e->nr, false);
+				n++;
+			}
+		regfree(&re);
+		if (!n && !optional)
+			return ei_fail(err, len, "regular expression '%s' matches no syscall", q);
+		return 0;
+	}
+	if (!strcmp(name, "all") || (cls = ei_class_parse(name))) {
+		bool all = !strcmp(name, "all");
+		for (size_t i = 0; (e = ei_syscall_at(i)); i++)
+			if ((all || (e->classes & cls)) && e->nr < EI_NR_SYSCALLS)
+				add_syscall(sp, e->nr, false);
+		return 0;
+	}
+	int nr = ei_syscall_nr(name);
+	if (nr < 0 && optional)
+		return 0;
+	if (nr < 0 && name[0] == '%') {
+		char list[512];
+		return ei_fail(err, len, "unknown class '%s' (expected %s)", q, class_list(list, sizeof(list)));
+	}
+	if (nr < 0) {
+		const char *hint = ei_syscall_suggest(name);
+		if (hint)
+			return ei_fail(err, len, "unknown syscall '%s' (did you mean '%s'?)", q, hint);
+		return ei_fail(err, len, "unknown syscall '%s'", q);
+	}
+	if (nr >= EI_NR_SYSCALLS)
+		return ei_fail(err, len, "syscall '%s' (%d) is beyond the %d that errinj can inject", q, nr,
+			       EI_NR_SYSCALLS);
+	add_syscall(sp, nr, true);
+	return 0;
+}
+
+/* SET, as strace's -e trace= reads it: each leading '!' complements what
+ * follows; none, all, or a comma-separated list of elements (empty ones
+ * skipped, as strace's strtok does). A set that selects nothing (none,
+ * !all, ?unknown) is no error: the rule then fails no call, as strace's. */
 static int parse_set(char *set, struct ei_spec *sp, char *err, size_t len)
 {
 	const struct ei_syscall_entry *e;
 	char q[80];
 	char *name, *save = NULL;
-	bool negate = set[0] == '!';
+	bool negate = false, any = false;
 
-	if (negate)
-		set++;
-	if (!*set)
-		return ei_fail(err, len, "empty syscall set (expected SET:error=... with SET a list of syscalls)");
-	if (set[strlen(set) - 1] == ',' || set[0] == ',' || strstr(set, ",,"))
-		return ei_fail(err, len, "empty syscall name in set '%s'", ei_quote(set, q, sizeof(q)));
-	for (name = strtok_r(set, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
-		bool optional = name[0] == '?';
-		if (optional && !*++name)
-			return ei_fail(err, len, "empty syscall name after '?'");
-		ei_quote(name, q, sizeof(q));
-		if (!strcmp(name, "all")) {
-			for (size_t i = 0; (e = ei_syscall_at(i)); i++)
-				if (e->nr < EI_NR_SYSCALLS)
-					add_syscall(sp, e->nr, false);
-			continue;
+	for (; *set == '!'; set++)
+		negate = !negate;
+	if (!strcmp(set, "all")) {
+		set = "none";
+		negate = !negate;
+	}
+	if (strcmp(set, "none")) {
+		for (name = strtok_r(set, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+			any = true;
+			if (parse_element(name, sp, err, len))
+				return -1;
 		}
-		if (name[0] == '%') {
-			int cls = ei_class_parse(name);
-			if (!cls && optional)
-				continue;
-			if (!cls)
-				return ei_fail(err, len, "unknown class '%s' (expected %%file, %%desc, %%net, %%process or %%memory)", q);
-			for (size_t i = 0; (e = ei_syscall_at(i)); i++)
-				if ((e->classes & cls) && e->nr < EI_NR_SYSCALLS)
-					add_syscall(sp, e->nr, false);
-			continue;
-		}
-		if (name[0] == '/') {
-			regex_t re;
-			int n = 0;
-			/* glibc's regcomp copies the operand of '+' and of {n,m}:
-			 * stacked, they take exponential memory (found by the
-			 * fuzzer). Names need neither braces nor many '+'. */
-			int plus = 0;
-			for (const char *c = name + 1; *c; c++)
-				plus += *c == '+';
-			if (strlen(name) > 128 || strchr(name, '{') || plus > 4)
-				return ei_fail(err, len, "regular expression '%s' too complex: at most 128 bytes, "
-						      "4 '+' and no '{'", q);
-			if (!name[1] || regcomp(&re, name + 1, REG_EXTENDED | REG_NOSUB))
-				return ei_fail(err, len, "invalid regular expression '%s'", q);
-			for (size_t i = 0; (e = ei_syscall_at(i)); i++)
-				if (e->nr < EI_NR_SYSCALLS && !regexec(&re, e->name, 0, NULL, 0)) {
-					add_syscall(sp, e->nr, false);
-					n++;
-				}
-			regfree(&re);
-			if (!n && !optional)
-				return ei_fail(err, len, "regular expression '%s' matches no syscall", q);
-			continue;
-		}
-		int nr = ei_syscall_nr(name);
-		if (nr < 0 && optional)
-			continue;
-		if (nr < 0) {
-			const char *hint = ei_syscall_suggest(name);
-			if (hint)
-				return ei_fail(err, len, "unknown syscall '%s' (did you mean '%s'?)", q, hint);
-			return ei_fail(err, len, "unknown syscall '%s'", q);
-		}
-		if (nr >= EI_NR_SYSCALLS)
-			return ei_fail(err, len, "syscall '%s' (%d) is beyond the %d that errinj can inject", q,
-				    nr, EI_NR_SYSCALLS);
-		add_syscall(sp, nr, true);
+		if (!any)
+			return ei_fail(err, len, "empty syscall set '%s' (expected SET:error=... with SET a list of "
+					      "syscalls)", ei_quote(set, q, sizeof(q)));
 	}
 	if (negate) {
 		/* Every syscall errinj knows but those: none named one by one,
@@ -193,8 +250,6 @@ static int parse_set(char *set, struct ei_spec *sp, char *err, size_t len)
 			if (e->nr < EI_NR_SYSCALLS && !(had[e->nr / 64] & (1ULL << (e->nr % 64))))
 				add_syscall(sp, e->nr, false);
 	}
-	if (!sp->nsyscalls)
-		return ei_fail(err, len, "the syscall set selects no syscall");
 	return 0;
 }
 
@@ -412,7 +467,7 @@ static int check_filters(struct ei_spec *sp, char *err, size_t len)
 {
 	struct ei_spec *r = sp;
 
-	if (!(r->filters))
+	if (!(r->filters) || !sp->nsyscalls)
 		return 0;
 	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
 		const struct ei_syscall_entry *e;

@@ -77,20 +77,50 @@ const char *ei_syscall_name(int nr)
 	return e ? e->name : NULL;
 }
 
+/* strace's class names (basic_filters.c of strace 6.1), case-sensitive as
+ * there: the %names, then the legacy ones without '%' that it still takes. */
+static const struct {
+	const char *name;
+	int cls;
+} classes[] = {
+	{ "%desc", EI_CLASS_DESC },
+	{ "%file", EI_CLASS_FILE },
+	{ "%memory", EI_CLASS_MEMORY },
+	{ "%process", EI_CLASS_PROCESS },
+	{ "%creds", EI_CLASS_CREDS },
+	{ "%signal", EI_CLASS_SIGNAL },
+	{ "%ipc", EI_CLASS_IPC },
+	{ "%net", EI_CLASS_NET },
+	{ "%network", EI_CLASS_NET },
+	{ "%stat", EI_CLASS_STAT },
+	{ "%lstat", EI_CLASS_LSTAT },
+	{ "%fstat", EI_CLASS_FSTAT },
+	{ "%%stat", EI_CLASS_STAT_LIKE },
+	{ "%statfs", EI_CLASS_STATFS },
+	{ "%fstatfs", EI_CLASS_FSTATFS },
+	{ "%%statfs", EI_CLASS_STATFS_LIKE },
+	{ "%pure", EI_CLASS_PURE },
+	{ "%clock", EI_CLASS_CLOCK },
+	{ "desc", EI_CLASS_DESC },
+	{ "file", EI_CLASS_FILE },
+	{ "memory", EI_CLASS_MEMORY },
+	{ "process", EI_CLASS_PROCESS },
+	{ "signal", EI_CLASS_SIGNAL },
+	{ "ipc", EI_CLASS_IPC },
+	{ "network", EI_CLASS_NET },
+};
+
 int ei_class_parse(const char *name)
 {
-	static const struct {
-		const char *name;
-		int cls;
-	} classes[] = {
-		{ "%file", EI_CLASS_FILE },	  { "%desc", EI_CLASS_DESC },
-		{ "%net", EI_CLASS_NET },	  { "%network", EI_CLASS_NET },
-		{ "%process", EI_CLASS_PROCESS }, { "%memory", EI_CLASS_MEMORY },
-	};
 	for (size_t i = 0; i < ARRAY_SIZE(classes); i++)
 		if (!strcmp(name, classes[i].name))
 			return classes[i].cls;
 	return 0;
+}
+
+const char *ei_class_name(size_t i)
+{
+	return i < ARRAY_SIZE(classes) ? classes[i].name : NULL;
 }
 
 int ei_syscall_max(void)

@@ -103,6 +103,8 @@ static void parse_set(struct ei_explore_opts *o, const char *set)
 	snprintf(spec, sizeof(spec), "%s:error=EIO", set);
 	if (ei_spec_parse(spec, &sp, err, sizeof(err)))
 		ei_usage_error("invalid -s '%s': %s", ei_quote(set, q, sizeof(q)), err);
+	if (!sp.nsyscalls)
+		ei_usage_error("invalid -s '%s': it selects no syscall", ei_quote(set, q, sizeof(q)));
 	memcpy(o->set, sp.syscalls, sizeof(o->set));
 	o->set_text = set;
 }

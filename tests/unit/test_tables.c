@@ -65,6 +65,10 @@ static void test_syscall_numbers(void)
 	ASSERT_STR(ei_syscall_name(SYS_write), "write");
 	ASSERT(ei_syscall_name(-1) == NULL, "-1 has a name");
 	ASSERT(ei_syscall_max() > SYS_close_range, "max %d", ei_syscall_max());
+	/* The table is Linux 6.12's, past the 6.1 headers of the build host. */
+	ASSERT(ei_syscall_nr("fchmodat2") > SYS_set_mempolicy_home_node, "fchmodat2 %d", ei_syscall_nr("fchmodat2"));
+	ASSERT(ei_syscall_nr("mseal") > SYS_set_mempolicy_home_node, "mseal %d", ei_syscall_nr("mseal"));
+	ASSERT_STR(ei_syscall_name(ei_syscall_nr("cachestat")), "cachestat");
 }
 
 /* Argument widths from the kernel's prototypes: what argK= compares. */
