@@ -94,7 +94,8 @@ static const char usage_text[] =
 	"                         nothing, run nothing\n"
 	"      --names=KIND       print the names errinj knows, one a line (for shell\n"
 	"                         completion): syscalls (with classes and all),\n"
-	"                         errnos, signals, keys (of SPEC), options, backends\n"
+	"                         errnos, signals, keys (of SPEC), options, backends;\n"
+	"                         set:SET, the syscalls that SET selects\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          print errinj's version\n"
 	"\n"
@@ -117,8 +118,10 @@ static const char usage_text[] =
 	"                  bits V under MASK (decimal, 0x hex, 0 octal)\n"
 	"  site=FUNCTION   only calls made with FUNCTION (a symbol of the program or a\n"
 	"                  library) anywhere in the caller's stack (seccomp)\n"
-	"SET may hold %file, %desc, %net, %process, %memory, /REGEX (on names) and\n"
-	"all; a leading '!' takes the complement, '?NAME' may name nothing.\n"
+	"SET holds syscall names and numbers, strace's classes (%file, %desc, %net,\n"
+	"%process, %memory, %signal, %ipc, %creds, %clock, %pure, %%stat...),\n"
+	"/REGEX (on names), or is all or none; each leading '!' takes the\n"
+	"complement, '?NAME' may name nothing (--names=set:SET shows the syscalls).\n"
 	"Filters are checked before counting: when= counts what passes.\n"
 	"Several rules may name the same syscall: the first that fires wins, and\n"
 	"every rule counts every call of its syscalls.\n"
@@ -233,16 +236,32 @@ static int print_names(const char *kind)
 	static const char *const keys[] = { "error", "retval", "signal", "when", "prob", "seed", "max",
 					    "path", "fd", "arg0", "arg1", "arg2", "arg3", "arg4", "arg5",
 					    "delay_enter", "poke_enter", "site" };
-	static const char *const classes[] = { "%file", "%desc", "%net", "%process", "%memory", "all" };
+	const struct ei_syscall_entry *e;
+	const char *c;
 	char q[64];
 	size_t i;
 
 	if (!strcmp(kind, "syscalls")) {
-		const struct ei_syscall_entry *e;
 		for (i = 0; (e = ei_syscall_at(i)); i++)
 			puts(e->name);
-		for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
-			puts(classes[i]);
+		for (i = 0; (c = ei_class_name(i)); i++)
+			puts(c);
+		puts("all");
+		puts("none");
+	} else if (!strncmp(kind, "set:", 4)) {
+		/* The set as a rule reads it: what the classes hold here. */
+		char spec[4200], err[512];
+		struct ei_spec sp;
+
+		if (strlen(kind + 4) > 4000 || strchr(kind + 4, ':'))
+			ei_usage_error("--names=set:SET: SET '%s' is too long or holds ':'",
+				       ei_quote(kind + 4, q, sizeof(q)));
+		snprintf(spec, sizeof(spec), "%s:error=EIO", kind + 4);
+		if (ei_spec_parse(spec, &sp, err, sizeof(err)))
+			ei_usage_error("--names=set:SET: %s", err);
+		for (i = 0; (e = ei_syscall_at(i)); i++)
+			if (e->nr < EI_NR_SYSCALLS && (sp.syscalls[e->nr / 64] & (1ULL << (e->nr % 64))))
+				puts(e->name);
 	} else if (!strcmp(kind, "errnos")) {
 		for (i = 0; i < sizeof(ei_errno_canon) / sizeof(ei_errno_canon[0]); i++)
 			puts(ei_errno_canon[i].name);
@@ -265,7 +284,8 @@ static int print_names(const char *kind)
 		for (int b = 0; b < EI_NR_BACKENDS; b++)
 			puts(ei_backend_name(b));
 	} else {
-		ei_usage_error("unknown --names kind '%s' (expected syscalls, errnos, signals, keys, options or backends)",
+		ei_usage_error("unknown --names kind '%s' (expected syscalls, errnos, signals, keys, options, backends "
+			       "or set:SET)",
 			       ei_quote(kind, q, sizeof(q)));
 	}
 	return fflush(stdout) ? EI_EXIT_FAIL : 0;
