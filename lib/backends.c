@@ -249,6 +249,13 @@ static bool can_serve(const struct ei_options *o, int b, int nr, const struct ne
 	if (n->seccomp_only)
 		return ei_fail(why, len, "rule %d: delay_enter= and poke_enter= need the seccomp backend", n->rule + 1),
 		       false;
+	if (ei_kernel_has_syscall(nr) == 0) {
+		struct utsname u;
+		uname(&u);
+		return ei_fail(why, len, "this kernel (%s) has no %s syscall: only the seccomp backend can fail it, "
+				       "before the kernel sees the call", u.release, name),
+		       false;
+	}
 	if (ei_syscall_injectable(nr) == 0)
 		return ei_fail(why, len, "the kernel does not allow overriding %s (it is not on its error injection list)",
 			       name),

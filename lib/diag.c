@@ -219,6 +219,43 @@ int ei_syscall_injectable(int nr)
 	return found;
 }
 
+int ei_kernel_has_syscall(int nr)
+{
+	/* Read once: the entry points of the table's syscalls that the
+	 * kernel has (kallsyms shows names to anyone, addresses or not). */
+	static signed char has[EI_NR_SYSCALLS];
+	static int state; /* 0 not read, 1 read, -1 unreadable */
+	const struct ei_syscall_entry *e;
+	char line[512];
+	FILE *f;
+
+	if (!state) {
+		state = -1;
+		if ((f = fopen("/proc/kallsyms", "re"))) {
+			while (fgets(line, sizeof(line), f)) {
+				char *sym = strstr(line, " __x64_sys_");
+				size_t n;
+
+				if (!sym)
+					continue;
+				sym += strlen(" __x64_sys_");
+				n = strcspn(sym, " \t\n");
+				for (size_t i = 0; (e = ei_syscall_at(i)); i++)
+					if (e->nr < EI_NR_SYSCALLS && strlen(e->entry) == n && !strncmp(sym, e->entry, n))
+						has[e->nr] = 1;
+			}
+			/* A kernel with none is one whose symbols are hidden. */
+			for (int i = 0; i < EI_NR_SYSCALLS && state < 0; i++)
+				if (has[i])
+					state = 1;
+			fclose(f);
+		}
+	}
+	if (state < 0 || nr < 0 || nr >= EI_NR_SYSCALLS || !ei_syscall_info(nr))
+		return -1;
+	return has[nr];
+}
+
 bool ei_forward_signal(int si_code, pid_t cmd)
 {
 	return si_code != SI_KERNEL || getpgid(cmd) != getpgrp();

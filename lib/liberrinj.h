@@ -194,6 +194,10 @@ bool ei_kprobe_multi_supported(void);
 /* Whether the kernel lets us override syscall nr's return (error injection
  * list), 1 yes, 0 no, -1 unknown (no debugfs). */
 int ei_syscall_injectable(int nr);
+/* 1 if the running kernel has syscall nr (its __x64_sys_ entry point is
+ * in /proc/kallsyms), 0 if not (a syscall newer than the kernel), -1 if
+ * unknown. */
+int ei_kernel_has_syscall(int nr);
 
 /* ---- output: injection events and the summary, text or JSON Lines ---- */
 #include <stdio.h>

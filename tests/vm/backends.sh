@@ -111,6 +111,42 @@ fmod_ret_refuses() { # SPEC REGEX
 }
 subtest backends_fmod_ret_no_btf fmod_ret_refuses getppid:error=EPERM '^errinj: getppid: its entry function has no BTF, which fmod_ret needs$'
 
+# A syscall of errinj's table (Linux 6.12's) that the booted kernel may
+# lack: fchmodat2 (6.6). perl's syscall(2) makes it: ENOENT (2) for a
+# missing directory where the kernel has it, ENOSYS (38) where not. Every
+# backend that can fails it with EROFS (30); where the kernel lacks it,
+# seccomp still does (before the kernel looks, as strace's injection
+# would), and the BPF backends, which act on the kernel's entry point, say
+# in one sentence that there is none.
+missing_syscall() {
+    local p='my $p = "/nonexistent/x"; my $r = syscall(452, -100, $p, 0644, 0); print "$r ", $!+0, "\n"'
+    local native b bs=fmod_ret
+    [ $OVERRIDE = yes ] && bs="fmod_ret kprobe"
+    native=$(perl -e "$p")
+    for b in auto seccomp; do
+        run "$E" -q --backend=$b -e inject=fchmodat2:error=EROFS -- perl -e "$p"
+        assert_eq "$b: exit status" "$RC" 0 && assert_eq "$b: fchmodat2" "$OUT" "-1 30" || return 1
+    done
+    case $native in
+    "-1 2")
+        for b in $bs; do
+            run "$E" -q --backend=$b -e inject=fchmodat2:error=EROFS -- perl -e "$p"
+            assert_eq "$b: exit status" "$RC" 0 && assert_eq "$b: fchmodat2" "$OUT" "-1 30" || return 1
+        done
+        ;;
+    "-1 38")
+        for b in $bs; do
+            run "$E" -q --backend=$b -e inject=fchmodat2:error=EROFS -- perl -e "$p"
+            assert_eq "$b: exit status" "$RC" 1 && assert_eq "$b: stderr lines" "$(lines "$ERR")" 1 &&
+                assert_match "$b: stderr" "$ERR" "^errinj: this kernel \($(uname -r | sed 's/[.+]/\\&/g')\) has no fchmodat2 syscall: only the seccomp backend can fail it" &&
+                assert_eq "$b: left attached" "$(ours)" "" || return 1
+        done
+        ;;
+    *) why "fchmodat2 without errinj: '$native'"; return 1 ;;
+    esac
+}
+subtest backends_missing_syscall missing_syscall
+
 # SIGKILL errinj while its fmod_ret programs are attached and firing:
 # the kernel detaches them, and the command runs on, its calls untouched.
 killed_fmod_ret() {
