@@ -161,8 +161,11 @@ package_completion() {
         expect_completion "$e dup EN" ENOENT ENOSPC &&
         expect_completion "$e -e inject=ope" openat &&
         expect_completion "$e -e inject=openat,cl" openat,close &&
-        expect_completion "$e -e inject=%" %file %desc %net %process %memory &&
-        expect_only "$e -e inject=!%f" !%file &&
+        expect_completion "$e -e inject=%" %file %desc %net %process %memory %signal %ipc %creds %clock %pure \
+            %%stat %%statfs &&
+        expect_only "$e -e inject=!%f" !%file !%fstat !%fstatfs &&
+        expect_only "$e -e inject=?%%s" ?%%stat ?%%statfs &&
+        expect_completion "$e -e inject=no" none &&
         expect_completion "$e -e inject=al" all &&
         expect_completion "$e -e inject=openat:error=EN" ENOENT &&
         expect_only "$e -e inject=openat:error=ENOE" ENOENT ENOEXEC &&
