@@ -228,9 +228,14 @@ EOF2
 subtest shards_max_runs shards_max_runs
 
 # The correct program: every run ends, none crashes, hangs or loses output.
+# Its descriptor and path calls: strace's %desc holds mmap too, whose
+# first failure crashes the dynamic loader (before main; glibc's, not the
+# program's).
 clean() {
+    local set
     echo "hello" >"$T/input"
-    RUN_TIMEOUT=600 run "$E" explore --json -j2 --timeout $TMO -s %file,%desc -- "$P" "$T/input" clean
+    set=$("$E" --names=set:%file,%desc | grep -vx mmap | paste -sd,)
+    RUN_TIMEOUT=600 run "$E" explore --json -j2 --timeout $TMO -s "$set" -- "$P" "$T/input" clean
     assert_eq "exit status" "$RC" 0 || return 1
     printf '%s\n' "$OUT" >"$T/report.json"
     local g
