@@ -234,6 +234,11 @@ static bool can_serve(const struct ei_options *o, int b, int nr, const struct ne
 	if (b == EI_BACKEND_SECCOMP) {
 		if (!o->command)
 			return ei_fail(why, len, "it serves only a command errinj starts (not -p or --cgroup)"), false;
+		/* Linux 6.14 lets uretprobe past every seccomp filter (only
+		 * the kernel's uretprobe trampoline makes it). */
+		if (name && !strcmp(name, "uretprobe"))
+			return ei_fail(why, len, "seccomp cannot fail uretprobe: the kernel lets it past seccomp filters"),
+			       false;
 		/* Automatic choice: a BPF backend is cheaper for every process
 		 * but the trapped ones, and its "all" means what the kernel
 		 * lets it fail. */

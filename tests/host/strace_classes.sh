@@ -6,7 +6,10 @@
 # (build/tests/everycall). Compared over the syscalls that strace knows
 # (the ones it names under trace=all); the newer ones it shows as
 # syscall_0xNNN are errinj's table's alone. lib/syscall-classes is the
-# data this checks.
+# data this checks. And errinj fails what --names=set: says: the same
+# program under errinj -e inject=SET:error=ENOTRECOVERABLE:site=make_call
+# (its calls of the table, not the dynamic loader's) reports each call
+# that failed so.
 . "$(dirname "$0")/../lib.sh"
 
 EC=$B/tests/everycall
@@ -46,6 +49,23 @@ same() {
         { [ "$set" = none ] || [ -n "$s" ] || { why "strace traced nothing of '$set'"; false; }; }
 }
 
+# fails SET: the calls errinj fails are --names=set:SET's, all of them
+# (the automatic choice here: seccomp, which the kernel lets fail any
+# syscall but uretprobe, which no class holds; errinj says so when it is
+# named).
+fails() {
+    local set=$1 got want
+    run "$BIN/errinj" -q -e "inject=$set:error=ENOTRECOVERABLE:site=make_call" -- "$EC" -r
+    assert_eq "exit status" "$RC" 0 && assert_eq "stderr" "$ERR" "" || return 1
+    got=$(printf '%s\n' "$OUT" | grep . | sort | tr '\n' ' ')
+    want=$("$BIN/errinj" --names=set:"$set" | grep -vx uretprobe | sort | tr '\n' ' ')
+    assert_eq "calls failed by errinj under '$set'" "$got" "$want"
+}
+uretprobe_said() {
+    run "$BIN/errinj" -q -e inject=uretprobe:error=EIO -- true
+    assert_eq "exit status" "$RC" 1 && assert_match "stderr" "$ERR" "seccomp cannot fail uretprobe"
+}
+
 subtest everycall_seen known
 K=$T/K
 trace_names all >"$K" || echo "FAIL $LAYER/strace_names: strace -e trace=all failed"
@@ -56,9 +76,12 @@ trace_names all >"$K" || echo "FAIL $LAYER/strace_names: strace -e trace=all fai
 classes=$("$BIN/errinj" --names=syscalls | grep -vxF -f <(cut -d' ' -f2 "$T/table"))
 for c in $classes; do
     subtest "class_$c" same "$c"
+    subtest "fails_$c" fails "$c"
 done
 # strace's set syntax on top of the classes (strace 6.1's basic_filters.c).
 for set in '!%desc' '!!%file' '/^(get|set)' '51,?nosuch,%%stat' '?%nosuch,%pure' 'read,all' '!%net,%signal'; do
     subtest "set_$set" same "$set"
+    subtest "fails_$set" fails "$set"
 done
+subtest uretprobe_refused uretprobe_said
 done_testing

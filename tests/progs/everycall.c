@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * everycall: make every syscall of errinj's table once, with arguments
- * that make it fail or do nothing (-1 everywhere, or what the kernel
- * refuses at once), then print "NR NAME" for each on stdout. For
+ * everycall [-r]: make every syscall of errinj's table once, with
+ * arguments that make it fail or do nothing (-1 everywhere, or what the
+ * kernel refuses at once), then print "NR NAME" for each on stdout; with
+ * -r, print instead the name of each call that failed with
+ * ENOTRECOVERABLE (what the test has errinj inject), as it returns. For
  * tests/host/strace_classes.sh: what strace -e trace=%CLASS shows of it
- * is strace's class, to compare with errinj's. The calls that end, stop
- * or split the caller (exit, rt_sigreturn, vfork, pause, setsid...) are
- * made in a child of their own.
+ * is strace's class, what errinj fails of it errinj's. The calls that
+ * end, stop or split the caller (exit, rt_sigreturn, vfork, pause,
+ * setsid...) are made in a child of their own. Each call of the table is
+ * made by make_call, and only there: errinj's site=make_call fails those
+ * and none of the dynamic loader's, fork's or the report's.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,9 +27,18 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+static int report; /* -r */
+
+/* -r: the call's name if errinj failed it (unbuffered: children too). */
+static void said(const struct ei_syscall_entry *e, long r)
+{
+	if (report && r == -1 && errno == ENOTRECOVERABLE)
+		dprintf(1, "%s\n", e->name);
+}
+
 /* vfork's child shares the stack: it exits in the same asm block,
  * without touching memory. */
-static void vfork_and_exit(void)
+static long vfork_and_exit(void)
 {
 	long r;
 
@@ -38,7 +52,26 @@ static void vfork_and_exit(void)
 			 : "=a"(r)
 			 : "0"((long)SYS_vfork), [exit] "i"(SYS_exit)
 			 : "rdi", "rcx", "r11", "memory");
-	(void)r;
+	if (r < 0) {
+		errno = (int)-r;
+		r = -1;
+	}
+	return r;
+}
+
+/* The table's call, on the stack for site= under its own name (never a
+ * tail call, never a clone renamed make_call.constprop.0 by gcc). */
+#if defined(__GNUC__) && !defined(__clang__)
+#define SITE __attribute__((noipa))
+#else
+#define SITE __attribute__((noinline))
+#endif
+static SITE long make_call(const struct ei_syscall_entry *e, long a0, long a1, long a2)
+{
+	long r = e->nr == SYS_vfork ? vfork_and_exit() : syscall(e->nr, a0, a1, a2, -1L, -1L, -1L);
+
+	__asm__ volatile("" ::: "memory");
+	return r;
 }
 
 /* The calls made in a child: it may end there (exit, a signal). */
@@ -51,39 +84,41 @@ static void in_child(const struct ei_syscall_entry *e)
 		exit(1);
 	}
 	if (pid == 0) {
+		long r;
+
 		if (e->nr == SYS_fork) {
-			if (syscall(SYS_fork) == 0)
+			if ((r = make_call(e, -1L, -1L, -1L)) == 0)
 				_exit(0);
-		} else if (e->nr == SYS_vfork) {
-			vfork_and_exit();
 		} else if (e->nr == SYS_pause) {
 			/* SIGALRM's default action ends the pause and the child. */
 			struct itimerval t = { .it_value = { .tv_usec = 10000 } };
 			setitimer(ITIMER_REAL, &t, NULL);
-			syscall(SYS_pause);
+			r = make_call(e, -1L, -1L, -1L);
 		} else if (e->nr == SYS_vhangup) {
 			/* Without a controlling terminal, nothing to hang up. */
-			syscall(SYS_setsid);
-			syscall(SYS_vhangup);
+			setsid();
+			r = make_call(e, -1L, -1L, -1L);
 		} else if (e->nr == SYS_exit || e->nr == SYS_exit_group) {
-			syscall(e->nr, 0);
+			r = make_call(e, 0L, -1L, -1L);
 		} else {
-			/* setsid, set_tid_address, rt_sigreturn (SIGSEGV),
-			 * uretprobe (SIGILL outside a uretprobe). */
-			syscall(e->nr, -1L, -1L, -1L, -1L, -1L, -1L);
+			/* vfork, setsid, set_tid_address, rt_sigreturn
+			 * (SIGSEGV), uretprobe (SIGILL outside a uretprobe). */
+			r = make_call(e, -1L, -1L, -1L);
 		}
+		said(e, r);
 		_exit(0);
 	}
 	while (waitpid(pid, NULL, 0) < 0)
 		;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	/* rt_sigreturn and uretprobe kill their child: no core file. */
 	struct rlimit core = { 0, 0 };
 	size_t i;
 
+	report = argc > 1 && !strcmp(argv[1], "-r");
 	setrlimit(RLIMIT_CORE, &core);
 	for (i = 0; i < ARRAY_SIZE(ei_syscall_table); i++) {
 		const struct ei_syscall_entry *e = &ei_syscall_table[i];
@@ -94,14 +129,16 @@ int main(void)
 		    e->nr == SYS_vhangup || e->nr == SYS_set_tid_address || !strcmp(n, "uretprobe"))
 			in_child(e);
 		else if (e->nr == SYS_msgget) /* IPC_CREAT would make a queue */
-			syscall(e->nr, -1L, 0L);
+			said(e, make_call(e, -1L, 0L, -1L));
 		else if (e->nr == SYS_kill) /* no such process, no such signal */
-			syscall(e->nr, 0x7fffffffL, -1L);
+			said(e, make_call(e, 0x7fffffffL, -1L, -1L));
 		else if (e->nr == SYS_init_module) /* a length the kernel refuses unread */
-			syscall(e->nr, -1L, 0L, -1L);
+			said(e, make_call(e, -1L, 0L, -1L));
 		else
-			syscall(e->nr, -1L, -1L, -1L, -1L, -1L, -1L);
+			said(e, make_call(e, -1L, -1L, -1L));
 	}
+	if (report)
+		return 0;
 	for (i = 0; i < ARRAY_SIZE(ei_syscall_table); i++)
 		printf("%d %s\n", ei_syscall_table[i].nr, ei_syscall_table[i].name);
 	return fflush(stdout) ? 1 : 0;
