@@ -156,7 +156,8 @@ static int parse_element(char *name, struct ei_spec *sp, char *err, size_t len)
 		if (!e && optional)
 			return 0;
 		if (!e)
-			return ei_fail(err, len, "unknown syscall number '%s' (x86_64 has %d)", q, ei_syscall_max() - 1);
+			return ei_fail(err, len, "unknown syscall number '%s' (not in errinj's x86_64 table, 0..%d)", q,
+				       ei_syscall_max() - 1);
 		add_syscall(sp, e->nr, true);
 		return 0;
 	}
