@@ -57,9 +57,11 @@ fails() {
     local set=$1 got want
     run "$BIN/errinj" -q -e "inject=$set:error=ENOTRECOVERABLE:site=make_call" -- "$EC" -r
     assert_eq "exit status" "$RC" 0 && assert_eq "stderr" "$ERR" "" || return 1
-    got=$(printf '%s\n' "$OUT" | grep . | sort | tr '\n' ' ')
-    want=$("$BIN/errinj" --names=set:"$set" | grep -vx uretprobe | sort | tr '\n' ' ')
-    assert_eq "calls failed by errinj under '$set'" "$got" "$want"
+    printf '%s\n' "$OUT" | grep . | sort >"$T/got"
+    "$BIN/errinj" --names=set:"$set" | grep -vx uretprobe | sort >"$T/want"
+    assert_eq "calls of '$set' errinj did not fail" "$(comm -13 "$T/got" "$T/want" | tr '\n' ' ')" "" &&
+        assert_eq "calls errinj failed outside '$set'" "$(comm -23 "$T/got" "$T/want" | tr '\n' ' ')" "" &&
+        assert_eq "calls failed twice" "$(uniq -d "$T/got" | tr '\n' ' ')" ""
 }
 uretprobe_said() {
     run "$BIN/errinj" -q -e inject=uretprobe:error=EIO -- true

@@ -13,12 +13,12 @@
  * and none of the dynamic loader's, fork's or the report's.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
-#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -74,6 +74,41 @@ static SITE long make_call(const struct ei_syscall_entry *e, long a0, long a1, l
 	return r;
 }
 
+/* A pause that nobody fails sleeps for good: the child is killed once
+ * it sleeps in the kernel's pause, never while errinj holds the call (a
+ * timer could end it there, before the failure it waits for). */
+static void end_pause(pid_t pid)
+{
+	char path[64], w[128];
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/wchan", (int)pid);
+	for (i = 0; i < 10000; i++) {
+		FILE *f;
+		size_t n = 0;
+
+		if (waitpid(pid, NULL, WNOHANG) == pid) /* failed, said, exited */
+			return;
+		if ((f = fopen(path, "re"))) {
+			n = fread(w, 1, sizeof(w) - 1, f);
+			fclose(f);
+		}
+		w[n] = '\0';
+		if (strstr(w, "pause")) {
+			kill(pid, SIGKILL);
+			break;
+		}
+		usleep(1000);
+	}
+	if (i == 10000) {
+		fprintf(stderr, "everycall: pause's child is in neither pause nor exit after 10 s (wchan '%s')\n", w);
+		kill(pid, SIGKILL);
+		exit(1);
+	}
+	while (waitpid(pid, NULL, 0) < 0)
+		;
+}
+
 /* The calls made in a child: it may end there (exit, a signal). */
 static void in_child(const struct ei_syscall_entry *e)
 {
@@ -89,11 +124,6 @@ static void in_child(const struct ei_syscall_entry *e)
 		if (e->nr == SYS_fork) {
 			if ((r = make_call(e, -1L, -1L, -1L)) == 0)
 				_exit(0);
-		} else if (e->nr == SYS_pause) {
-			/* SIGALRM's default action ends the pause and the child. */
-			struct itimerval t = { .it_value = { .tv_usec = 10000 } };
-			setitimer(ITIMER_REAL, &t, NULL);
-			r = make_call(e, -1L, -1L, -1L);
 		} else if (e->nr == SYS_vhangup) {
 			/* Without a controlling terminal, nothing to hang up. */
 			setsid();
@@ -108,8 +138,11 @@ static void in_child(const struct ei_syscall_entry *e)
 		said(e, r);
 		_exit(0);
 	}
-	while (waitpid(pid, NULL, 0) < 0)
-		;
+	if (e->nr == SYS_pause)
+		end_pause(pid);
+	else
+		while (waitpid(pid, NULL, 0) < 0)
+			;
 }
 
 int main(int argc, char **argv)
