@@ -125,6 +125,11 @@ bool ei_rule_counts(const struct ei_rule *r);
 __u64 ei_arg_bits(int bytes);
 /* Writes a one-line message into err; returns -1 (for "return ei_fail(...)"). */
 int ei_fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A decimal number as strace reads one (strtoll's syntax: white space
+ * and a sign may come first; -0 is 0, any other negative is refused) up
+ * to max; then the end of s, or with endings a character of endings,
+ * where *end (if not NULL) points. */
+bool ei_read_decimal(const char *s, __u64 max, const char *endings, const char **end, __u64 *out);
 /* Copies s into buf for a message: printable ASCII as is, other bytes as
  * \xNN, cut to fit with "...". Returns buf. */
 char *ei_quote(const char *s, char *buf, size_t len);

@@ -27,12 +27,25 @@ static void test_errno_numbers(void)
 
 static void test_errno_rejects(void)
 {
-	const char *bad[] = { "0", "4096", "99999", "-1", "+1", "022", "", "EFOO",
-			      "einval", "EINVAL ", " 22", "22x", "0x16", "1e3",
-			      "99999999999999999999" };
+	/* As strace reads error=: "+1", "022" (22), " 22" and "einval" are
+	 * numbers and names (test_errno_strace). */
+	const char *bad[] = { "0", "-0", "4096", "99999", "-1", "", "EFOO", "EINVAL ", "22x", "0x16",
+			      "1e3", "99999999999999999999" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		ASSERT(ei_errno_parse(bad[i]) == -1, "'%s' accepted", bad[i]);
 	ASSERT(ei_errno_parse(NULL) == -1, "NULL accepted");
+}
+
+/* strace 6.1's error=: strtoll's decimal (sign and white space may lead,
+ * 010 is ten), names in any case. */
+static void test_errno_strace(void)
+{
+	ASSERT_EQ(ei_errno_parse("+1"), 1);
+	ASSERT_EQ(ei_errno_parse("022"), 22);
+	ASSERT_EQ(ei_errno_parse(" 22"), 22);
+	ASSERT_EQ(ei_errno_parse("einval"), EINVAL);
+	ASSERT_EQ(ei_errno_parse("eNoEnT"), ENOENT);
+	ASSERT_EQ(ei_errno_parse("enotsup"), EOPNOTSUPP);
 }
 
 static void test_errno_canonical_name(void)
@@ -117,6 +130,7 @@ int main(void)
 	SUBTEST(errno_names);
 	SUBTEST(errno_numbers);
 	SUBTEST(errno_rejects);
+	SUBTEST(errno_strace);
 	SUBTEST(errno_canonical_name);
 	SUBTEST(errno_roundtrip);
 	SUBTEST(syscall_numbers);
