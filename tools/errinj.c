@@ -185,6 +185,15 @@ static void add_spec(const char *text, bool fault)
 		ei_usage_error("bad %s spec '%s': %s", fault ? "fault" : "inject", ei_quote(text, q, sizeof(q)),
 			       err);
 	}
+	/* As strace warns: a return value the caller reads as -errno. */
+	if ((env.specs[env.nspecs].actions & EI_ACT_RETVAL) && env.specs[env.nspecs].retval < 0 &&
+	    env.specs[env.nspecs].retval >= -EI_ERRNO_MAX) {
+		const struct ei_spec *sp = &env.specs[env.nspecs];
+		const char *name = ei_errno_name((int)-sp->retval);
+		ei_msg("warning: retval=%llu is %lld, which the caller reads as error %s%s%d%s",
+		       (unsigned long long)sp->retval, (long long)sp->retval, name ? name : "", name ? " (" : "",
+		       (int)-sp->retval, name ? ")" : "");
+	}
 	env.nspecs++;
 }
 

@@ -144,6 +144,11 @@ static void test_strace_numbers(void)
 		{ "dup:delay_enter=+1", 1000 },           { "dup:delay_enter= 1", 1000 },
 		{ "dup:delay_enter=-0", 0 },              { "dup:delay_enter=.5", 500 },
 		{ "dup:delay_enter=1.5e-3s", 1500000 },   { "dup:delay_enter=010ms", 10000000 },
+		/* strace's delay.test: its four spellings of 0.8 s and 1.6 s */
+		{ "dup:delay_enter=800000", 800000000 },  { "dup:delay_enter=8e5", 800000000 },
+		{ "dup:delay_enter=800ms", 800000000 },   { "dup:delay_enter=1600000", 1600000000 },
+		{ "dup:delay_enter=1.6s", 1600000000 },   { "dup:delay_enter=1.6e+6us", 1600000000 },
+		{ "dup:delay_enter=.16E7", 1600000000 },
 	}, argvals[] = {
 		{ "write:error=EIO:arg2=010", 8 }, { "write:error=EIO:arg2=-1", ~0ULL }, { "write:error=EIO:arg2= 0x10", 16 },
 	};
