@@ -109,6 +109,16 @@ int ei_spec_parse(const char *text, struct ei_spec *spec, char *err, size_t errl
 /* The text after "fault=" (strace's): as inject=, error=ENOSYS unless
  * error= is given, and no retval= or signal=. */
 int ei_fault_parse(const char *text, struct ei_spec *spec, char *err, size_t errlen);
+/* Whether a rule has strace's keys only (no prob=, seed=, max=, path=,
+ * fd=, argK= or site=). */
+bool ei_spec_strace_only(const struct ei_spec *sp);
+/* strace's precedence: a later -e inject= replaces an earlier one for the
+ * syscalls both name. Between two rules with strace's keys only, takes
+ * later's syscalls out of earlier (which may be left with none: it then
+ * never acts); returns how many. Rules with errinj's own keys keep their
+ * syscalls: a call goes through the rules in order, the first that fires
+ * acts. */
+int ei_spec_supersede(struct ei_spec *earlier, const struct ei_spec *later);
 /* when=first[..last][+[step]]; returns 0 or -1 with a message. */
 int ei_when_parse(const char *s, __u64 *first, __u64 *last, __u64 *step, char *err,
 		  size_t errlen);

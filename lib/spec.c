@@ -525,6 +525,27 @@ int ei_fault_parse(const char *text, struct ei_spec *sp, char *err, size_t len)
 	return parse_spec(text, sp, true, err, len);
 }
 
+bool ei_spec_strace_only(const struct ei_spec *sp)
+{
+	return !sp->filters && sp->prob >= 1 && !sp->has_seed && !sp->max && !sp->site[0];
+}
+
+int ei_spec_supersede(struct ei_spec *earlier, const struct ei_spec *later)
+{
+	int n = 0;
+
+	if (!ei_spec_strace_only(earlier) || !ei_spec_strace_only(later))
+		return 0;
+	for (int w = 0; w < EI_NR_SYSCALLS / 64; w++) {
+		__u64 both = earlier->syscalls[w] & later->syscalls[w];
+		n += __builtin_popcountll(both);
+		earlier->syscalls[w] &= ~both;
+		earlier->named[w] &= ~both;
+	}
+	earlier->nsyscalls -= n;
+	return n;
+}
+
 void ei_rule_encode(const struct ei_spec *sp, struct ei_rule *r)
 {
 	size_t n = strlen(sp->pattern);

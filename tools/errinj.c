@@ -194,6 +194,9 @@ static void add_spec(const char *text, bool fault)
 		       (unsigned long long)sp->retval, (long long)sp->retval, name ? name : "", name ? " (" : "",
 		       (int)-sp->retval, name ? ")" : "");
 	}
+	/* As strace: this rule replaces the earlier ones for its syscalls. */
+	for (int i = 0; i < env.nspecs; i++)
+		ei_spec_supersede(&env.specs[i], &env.specs[env.nspecs]);
 	env.nspecs++;
 }
 

@@ -186,6 +186,38 @@ static void test_strace_numbers(void)
 	ASSERT(ei_fault_parse("dup:", &sp, err, sizeof(err)) == 0 && sp.error == ENOSYS, "fault=dup: %s", err);
 }
 
+/* strace's precedence: a later rule replaces an earlier one for the
+ * syscalls both name, between rules with strace's keys only. */
+static void test_supersede(void)
+{
+	struct ei_spec a, b;
+
+	if (!ASSERT(!ei_spec_parse("dup,getppid:error=EIO", &a, err, sizeof(err)) &&
+			    !ei_spec_parse("dup:retval=2:when=2", &b, err, sizeof(err)),
+		    "%s", err))
+		return;
+	ASSERT_EQ(ei_spec_supersede(&a, &b), 1);
+	ASSERT(!has(&a, SYS_dup) && has(&a, SYS_getppid) && a.nsyscalls == 1, "dup left in the earlier rule");
+	ASSERT(!(a.named[SYS_dup / 64] & (1ULL << (SYS_dup % 64))), "dup still named");
+	ASSERT(has(&b, SYS_dup), "the later rule lost dup");
+	ASSERT_EQ(ei_spec_supersede(&b, &a), 0); /* no syscall in common now */
+	/* Left with none: it never acts. */
+	if (!ei_spec_parse("getppid:signal=USR1", &b, err, sizeof(err)))
+		ASSERT(ei_spec_supersede(&a, &b) == 1 && a.nsyscalls == 0, "nsyscalls %d", a.nsyscalls);
+	/* errinj's own keys, on either side: first fires, as given. */
+	static const char *const own[] = { "dup:error=EIO:prob=0.5", "dup:error=EIO:max=1", "write:error=EIO:fd=1",
+					   "openat:error=EIO:path=/x", "write:error=EIO:arg2=0",
+					   "dup:error=EIO:site=main" };
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
+		struct ei_spec x, y;
+		ASSERT(!ei_spec_parse(own[i], &x, err, sizeof(err)), "%s: %s", own[i], err);
+		ASSERT(!ei_spec_strace_only(&x), "%s taken for strace's", own[i]);
+		ASSERT(!ei_spec_parse("dup,write,openat:error=EPERM", &y, err, sizeof(err)), "%s", err);
+		ASSERT(ei_spec_supersede(&x, &y) == 0 && x.nsyscalls == 1, "%s lost its syscall", own[i]);
+		ASSERT(ei_spec_supersede(&y, &x) == 0 && y.nsyscalls == 3, "%s took a syscall", own[i]);
+	}
+}
+
 struct bad_spec {
 	const char *text, *msg;
 };
@@ -561,5 +593,6 @@ int main(void)
 	SUBTEST(delay_poke);
 	SUBTEST(site);
 	SUBTEST(strace_numbers);
+	SUBTEST(supersede);
 	return t_failed ? 1 : 0;
 }
