@@ -440,6 +440,41 @@ static int check_filters(struct ei_spec *sp, char *err, size_t len)
 	return 0;
 }
 
+/* poke_enter= of an argument a syscall named in SET does not take is
+ * refused (strace pokes nothing there and says "has only N arguments" at
+ * every call). Syscalls a class, a regular expression or all brought in
+ * stay: their other actions act, and the supervisor pokes only the
+ * arguments each call has. Argument counts are the kernel's prototypes'
+ * (syscalls.h, at build time); where unknown, any argument is taken. */
+static int check_poke(struct ei_spec *sp, char *err, size_t len)
+{
+	int top = -1;
+	bool any = false;
+
+	for (int k = 0; k < 6; k++)
+		if (sp->poke_len[k])
+			top = k;
+	if (top < 0)
+		return 0;
+	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
+		const struct ei_syscall_entry *e;
+
+		if (!(sp->syscalls[nr / 64] & (1ULL << (nr % 64))))
+			continue;
+		e = ei_syscall_info(nr);
+		if (!e || e->nargs < 0 || e->nargs > top) {
+			any = true;
+			continue;
+		}
+		if (sp->named[nr / 64] & (1ULL << (nr % 64)))
+			return ei_fail(err, len, "poke_enter=@arg%d: %s has only %d argument%s", top + 1, e->name,
+				       e->nargs, e->nargs == 1 ? "" : "s");
+	}
+	if (!any)
+		return ei_fail(err, len, "poke_enter=@arg%d: no syscall of the set takes argument %d", top + 1, top + 1);
+	return 0;
+}
+
 /* fault: strace's -e fault=, inject= with error=ENOSYS unless given, and
  * no retval= or signal=. */
 static int parse_spec(const char *text, struct ei_spec *sp, bool fault, char *err, size_t len)
@@ -512,6 +547,8 @@ static int parse_spec(const char *text, struct ei_spec *sp, bool fault, char *er
 	if (sp->has_seed && sp->prob >= 1)
 		return ei_fail(err, len, "seed= needs prob= (it seeds the probabilistic choice)");
 	sp->fd_filter = seen[8];
+	if (check_poke(sp, err, len))
+		return -1;
 	return check_filters(sp, err, len);
 }
 

@@ -180,6 +180,10 @@ static void test_strace_numbers(void)
 		if (ok(argvals[i].spec))
 			ASSERT(sp.arg_value[2] == argvals[i].got, "%s: %llu", argvals[i].spec,
 			       (unsigned long long)sp.arg_value[2]);
+	/* A class or all keeps its syscalls with fewer arguments: the
+	 * supervisor pokes only the arguments a call has. */
+	if (ok("all:poke_enter=@arg3=00"))
+		ASSERT(has(&sp, SYS_chdir) && has(&sp, SYS_write), "all lost syscalls");
 	/* Empty fields are skipped, as strace's strtok_r skips them. */
 	if (ok("dup::error=EIO::when=2:"))
 		ASSERT(sp.error == EIO && sp.first == 2, "error %d first %llu", sp.error, (unsigned long long)sp.first);
@@ -310,6 +314,11 @@ static void test_rejects(void)
 		{ "dup:delay_enter=1e30s", "at most 2^64-1 ns" },
 		{ "dup:delay_enter=18446744073709552s", "delay_enter=18446744073709552s" },
 		{ "write:poke_enter=@arg2=0x41", "'x' is not a hex digit" },
+		/* strace: "has only 1 arguments", at every call */
+		{ "chdir:poke_enter=@arg2=00", "poke_enter=@arg2: chdir has only 1 argument" },
+		{ "chdir,write:poke_enter=@arg1=00,@arg3=00", "poke_enter=@arg3: chdir has only 1 argument" },
+		{ "getppid:poke_enter=@arg1=00", "getppid has only 0 arguments" },
+		{ "/^getppid$:poke_enter=@arg1=00", "no syscall of the set takes argument 1" },
 		{ "openat:error=EIO:path=", "empty value for 'path'" },
 		{ "%foo:error=EIO", "unknown class '%foo'" },
 		{ "/(:error=EIO", "invalid regular expression" },
