@@ -46,6 +46,12 @@ static void test_errno_strace(void)
 	ASSERT_EQ(ei_errno_parse("einval"), EINVAL);
 	ASSERT_EQ(ei_errno_parse("eNoEnT"), ENOENT);
 	ASSERT_EQ(ei_errno_parse("enotsup"), EOPNOTSUPP);
+	/* The kernel's own names, from its include/linux/errno.h (strace's
+	 * errnoent has them). */
+	ASSERT_EQ(ei_errno_parse("ERESTARTSYS"), 512);
+	ASSERT_EQ(ei_errno_parse("erestart_restartblock"), 516);
+	ASSERT_EQ(ei_errno_parse("ENOTSUPP"), 524);
+	ASSERT_STR(ei_errno_name(512), "ERESTARTSYS");
 }
 
 static void test_errno_canonical_name(void)
