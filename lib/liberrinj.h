@@ -110,7 +110,7 @@ int ei_spec_parse(const char *text, struct ei_spec *spec, char *err, size_t errl
  * error= is given, and no retval= or signal=. */
 int ei_fault_parse(const char *text, struct ei_spec *spec, char *err, size_t errlen);
 /* Whether a rule has strace's keys only (no prob=, seed=, max=, path=,
- * fd=, argK= or site=). */
+ * fd=, argK= or site=) and values strace takes (when= below 65535). */
 bool ei_spec_strace_only(const struct ei_spec *sp);
 /* strace's precedence: a later -e inject= replaces an earlier one for the
  * syscalls both name. Between two rules with strace's keys only, takes

@@ -564,7 +564,9 @@ int ei_fault_parse(const char *text, struct ei_spec *sp, char *err, size_t len)
 
 bool ei_spec_strace_only(const struct ei_spec *sp)
 {
-	return !sp->filters && sp->prob >= 1 && !sp->has_seed && !sp->max && !sp->site[0];
+	/* strace's when= stops at 65535 (and takes 65535 for "no last"). */
+	return !sp->filters && sp->prob >= 1 && !sp->has_seed && !sp->max && !sp->site[0] && sp->first <= 65535 &&
+	       sp->last < 65535 && sp->step <= 65535;
 }
 
 int ei_spec_supersede(struct ei_spec *earlier, const struct ei_spec *later)

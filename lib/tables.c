@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* errno and syscall lookups over the tables generated at build time. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -173,9 +174,16 @@ int ei_signal_parse(const char *s)
 
 const char *ei_signal_name(int sig)
 {
+	static char rt[33][sizeof("SIGRT_32")];
+
 	/* Sorted so that the canonical name of a number comes first. */
 	for (size_t i = 0; i < ARRAY_SIZE(ei_signal_table); i++)
 		if (ei_signal_table[i].value == sig)
 			return ei_signal_table[i].name;
-	return NULL;
+	/* The real-time signals as strace names them (ei_signal_parse). */
+	if (sig < 32 || sig > 64)
+		return NULL;
+	if (!rt[sig - 32][0])
+		snprintf(rt[sig - 32], sizeof(rt[0]), sig == 32 ? "SIGRTMIN" : "SIGRT_%d", sig - 32);
+	return rt[sig - 32];
 }

@@ -211,7 +211,8 @@ static void test_supersede(void)
 	/* errinj's own keys, on either side: first fires, as given. */
 	static const char *const own[] = { "dup:error=EIO:prob=0.5", "dup:error=EIO:max=1", "write:error=EIO:fd=1",
 					   "openat:error=EIO:path=/x", "write:error=EIO:arg2=0",
-					   "dup:error=EIO:site=main" };
+					   "dup:error=EIO:site=main", "dup:error=EIO:when=65536",
+					   "dup:error=EIO:when=1..65535", "dup:error=EIO:when=1+65536" };
 	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
 		struct ei_spec x, y;
 		ASSERT(!ei_spec_parse(own[i], &x, err, sizeof(err)), "%s: %s", own[i], err);

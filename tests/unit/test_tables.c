@@ -54,6 +54,29 @@ static void test_errno_strace(void)
 	ASSERT_STR(ei_errno_name(512), "ERESTARTSYS");
 }
 
+/* strace's signal names: SIG optional, any case, RTMIN (32) and RT_N. */
+static void test_signals(void)
+{
+	static const struct {
+		const char *s;
+		int sig;
+	} cases[] = { { "SIGUSR1", 10 }, { "USR1", 10 },   { "usr1", 10 },   { "sIgTeRm", 15 }, { "10", 10 },
+		      { "010", 10 },     { "64", 64 },     { "RTMIN", 32 },  { "sigrtmin", 32 }, { "RT_1", 33 },
+		      { "SIGRT_32", 64 }, { "RT_33", -1 }, { "RT_0", -1 },   { "RT_01", -1 },   { "RTMIN+2", -1 },
+		      { "0", -1 },       { "65", -1 },     { "+10", -1 },    { " 10", -1 },     { "SIG", -1 },
+		      { "0x0a", -1 },    { "SIGRTMAX", -1 }, { "", -1 } };
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		ASSERT(ei_signal_parse(cases[i].s) == cases[i].sig, "'%s': %d, want %d", cases[i].s,
+		       ei_signal_parse(cases[i].s), cases[i].sig);
+	ASSERT_STR(ei_signal_name(10), "SIGUSR1");
+	ASSERT_STR(ei_signal_name(32), "SIGRTMIN");
+	ASSERT_STR(ei_signal_name(34), "SIGRT_2");
+	ASSERT_STR(ei_signal_name(64), "SIGRT_32");
+	ASSERT(ei_signal_name(65) == NULL, "65 has a name");
+	for (int sig = 1; sig <= 64; sig++) /* every name reads back */
+		ASSERT(ei_signal_name(sig) && ei_signal_parse(ei_signal_name(sig)) == sig, "signal %d", sig);
+}
+
 static void test_errno_canonical_name(void)
 {
 	ASSERT_STR(ei_errno_name(EINVAL), "EINVAL");
@@ -137,6 +160,7 @@ int main(void)
 	SUBTEST(errno_numbers);
 	SUBTEST(errno_rejects);
 	SUBTEST(errno_strace);
+	SUBTEST(signals);
 	SUBTEST(errno_canonical_name);
 	SUBTEST(errno_roundtrip);
 	SUBTEST(syscall_numbers);
