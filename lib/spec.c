@@ -179,8 +179,8 @@ static int parse_set(char *set, struct ei_spec *sp, char *err, size_t len)
  * us or ns (us without one). As strace: one made of digits and '+' only
  * is a decimal integer (ei_read_decimal); one with '.', 'e' or '-' too is
  * a floating point number as strtod reads it, and must not be negative
- * ("-0" is 0). Past what 64 bits of nanoseconds hold is refused (strace
- * would wrap). */
+ * ("-0" is 0). Past 2^63-1 ns (292 years) is refused (strace would
+ * wrap). */
 static bool parse_delay(const char *s, __u64 *ns)
 {
 	static const struct {
@@ -207,11 +207,11 @@ static bool parse_delay(const char *s, __u64 *ns)
 			continue;
 		if (flen > ilen) {
 			f *= (double)units[i].scale;
-			if (f >= 9.2e18)
+			if (f >= 9.2e18) /* about INT64_MAX: a due time must not wrap */
 				return false;
 			*ns = (__u64)f;
 		} else {
-			if (n > UINT64_MAX / units[i].scale)
+			if (n > INT64_MAX / units[i].scale)
 				return false;
 			*ns = n * units[i].scale;
 		}
@@ -356,7 +356,7 @@ static int parse_field(const char *key, const char *val, struct ei_spec *sp, cha
 		if (!parse_delay(val, &r->delay_ns))
 			return ei_fail(err, len,
 				       "delay_enter=%s: expected a time: a number and s, ms, us or ns (us without one), "
-				       "at most 2^64-1 ns", q);
+				       "at most 2^63-1 ns", q);
 		r->actions |= EI_ACT_DELAY;
 	} else if (!strcmp(key, "poke_enter")) {
 		return parse_poke(val, sp, err, len);

@@ -143,6 +143,7 @@ static void test_strace_numbers(void)
 		{ "dup:delay_enter=+8e8ns", 800000000 }, { "dup:delay_enter=8e8ns", 800000000 },
 		{ "dup:delay_enter=+1", 1000 },           { "dup:delay_enter= 1", 1000 },
 		{ "dup:delay_enter=-0", 0 },              { "dup:delay_enter=.5", 500 },
+		{ "dup:delay_enter=9223372036854775807ns", 9223372036854775807ULL },
 		{ "dup:delay_enter=1.5e-3s", 1500000 },   { "dup:delay_enter=010ms", 10000000 },
 		/* strace's delay.test: its four spellings of 0.8 s and 1.6 s */
 		{ "dup:delay_enter=800000", 800000000 },  { "dup:delay_enter=8e5", 800000000 },
@@ -312,8 +313,10 @@ static void test_rejects(void)
 		{ "dup:delay_enter=1MS", "delay_enter=1MS" },
 		{ "dup:delay_enter=0x10", "delay_enter=0x10" },
 		{ "dup:delay_enter=1s2", "delay_enter=1s2" },
-		{ "dup:delay_enter=1e30s", "at most 2^64-1 ns" },
+		{ "dup:delay_enter=1e30s", "at most 2^63-1 ns" },
 		{ "dup:delay_enter=18446744073709552s", "delay_enter=18446744073709552s" },
+		{ "dup:delay_enter=9223372036854775808ns", "at most 2^63-1 ns" },
+		{ "dup:delay_enter=9223372036854776us", "at most 2^63-1 ns" },
 		{ "write:poke_enter=@arg2=0x41", "'x' is not a hex digit" },
 		/* strace: "has only 1 arguments", at every call */
 		{ "chdir:poke_enter=@arg2=00", "poke_enter=@arg2: chdir has only 1 argument" },
