@@ -101,6 +101,15 @@ $(BUILD)/syscall_table.h: lib/gen-syscalls.awk lib/syscall-classes $(BUILD)/ksrc
 $(BUILD)/signal_table.h: lib/gen-tables.sh
 	$(call msg,GEN,$@)
 	$(Q)mkdir -p $(@D) && lib/gen-tables.sh signal $(CC) > $@.tmp && mv $@.tmp $@
+# strace's error= also takes the kernel's own errno names (ERESTARTSYS,
+# ENOTSUPP, ...): the errno table gets them from the kernel source's
+# include/linux/errno.h.
+$(BUILD)/errno_table.h: $(BUILD)/kernel-errno.h
+$(BUILD)/errno_table.h: export EI_KERNEL_ERRNO_H = $(BUILD)/kernel-errno.h
+$(BUILD)/kernel-errno.h:
+	@test -r $(KSRC_TARBALL) || { echo "$(KSRC_TARBALL) is missing (scripts/setup installs it)" >&2; exit 1; }
+	$(call msg,EXTRACT,$@)
+	$(Q)mkdir -p $(@D) && tar -xJOf $(KSRC_TARBALL) --wildcards '*/include/linux/errno.h' > $@.tmp && mv $@.tmp $@
 $(BUILD)/vmlinux.h:
 	$(call msg,GEN,$@)
 	$(Q)mkdir -p $(@D) && $(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@

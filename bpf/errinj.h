@@ -27,6 +27,7 @@
 #define EI_ACT_DELAY 8u  /* delay_enter=: hold the call that long before it runs or fails */
 #define EI_ACT_POKE 16u  /* poke_enter=: write bytes where pointer arguments point, first */
 #define EI_POKE_MAX 1024 /* bytes per poke_enter= argument, as strace */
+#define EI_ACT_POKE_FAILED 32u /* in an event only: a poke_enter= could not be written */
 
 /* Backends: what serves a syscall's rules (ei_event.backend). */
 #define EI_BACKEND_KPROBE 0   /* kprobe or kprobe.multi + bpf_override_return */

@@ -344,7 +344,9 @@ int ei_plan_make(const struct ei_options *o, struct ei_plan *p, char *err, size_
 		bool any = false;
 		for (int w = 0; w < EI_NR_SYSCALLS / 64; w++)
 			any |= p->syscalls[i][w] != 0;
-		/* A set that selects nothing (none, ?unknown) fails nothing. */
+		/* A set that selects nothing (none, ?unknown), or a rule that later
+		 * ones replaced for all its syscalls (ei_spec_supersede), fails
+		 * nothing. */
 		if (!any && o->specs[i].nsyscalls) {
 			/* Say why for the first of its syscalls. */
 			for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)

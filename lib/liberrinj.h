@@ -124,6 +124,16 @@ int ei_spec_parse(const char *text, struct ei_spec *spec, char *err, size_t errl
 /* The text after "fault=" (strace's): as inject=, error=ENOSYS unless
  * error= is given, and no retval= or signal=. */
 int ei_fault_parse(const char *text, struct ei_spec *spec, char *err, size_t errlen);
+/* Whether a rule has strace's keys only (no prob=, seed=, max=, path=,
+ * fd=, argK= or site=) and values strace takes (when= below 65535). */
+bool ei_spec_strace_only(const struct ei_spec *sp);
+/* strace's precedence: a later -e inject= replaces an earlier one for the
+ * syscalls both name. Between two rules with strace's keys only, takes
+ * later's syscalls out of earlier (which may be left with none: it then
+ * never acts); returns how many. Rules with errinj's own keys keep their
+ * syscalls: a call goes through the rules in order, the first that fires
+ * acts. */
+int ei_spec_supersede(struct ei_spec *earlier, const struct ei_spec *later);
 /* when=first[..last][+[step]]; returns 0 or -1 with a message. */
 int ei_when_parse(const char *s, __u64 *first, __u64 *last, __u64 *step, char *err,
 		  size_t errlen);
@@ -140,6 +150,11 @@ bool ei_rule_counts(const struct ei_rule *r);
 __u64 ei_arg_bits(int bytes);
 /* Writes a one-line message into err; returns -1 (for "return ei_fail(...)"). */
 int ei_fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A decimal number as strace reads one (strtoll's syntax: white space
+ * and a sign may come first; -0 is 0, any other negative is refused) up
+ * to max; then the end of s, or with endings a character of endings,
+ * where *end (if not NULL) points. */
+bool ei_read_decimal(const char *s, __u64 max, const char *endings, const char **end, __u64 *out);
 /* Copies s into buf for a message: printable ASCII as is, other bytes as
  * \xNN, cut to fit with "...". Returns buf. */
 char *ei_quote(const char *s, char *buf, size_t len);

@@ -145,8 +145,11 @@ static void json_event(FILE *f, const struct ei_event *e, long long realtime_off
 		fprintf(f, ",\"delay_ns\":%llu", (unsigned long long)e->delay_ns);
 	else
 		fprintf(f, ",\"delay_ns\":null");
-	fprintf(f, ",\"poke\":%s,\"backend\":\"%s\"}\n", e->actions & EI_ACT_POKE ? "true" : "false",
-		ei_backend_name((int)e->backend));
+	/* "poke": all written; "poke_failed": one or more could not be. */
+	fprintf(f, ",\"poke\":%s,", (e->actions & EI_ACT_POKE) && !(e->actions & EI_ACT_POKE_FAILED) ? "true" : "false");
+	if (e->actions & EI_ACT_POKE_FAILED)
+		fputs("\"poke_failed\":true,", f);
+	fprintf(f, "\"backend\":\"%s\"}\n", ei_backend_name((int)e->backend));
 }
 
 static void text_event(FILE *f, const struct ei_event *e, const char *sig)
@@ -178,7 +181,7 @@ static void text_event(FILE *f, const struct ei_event *e, const char *sig)
 	if (e->actions & EI_ACT_DELAY)
 		fprintf(f, " delay_enter=%lluus", (unsigned long long)(e->delay_ns / 1000));
 	if (e->actions & EI_ACT_POKE)
-		fputs(" poke_enter", f);
+		fputs(e->actions & EI_ACT_POKE_FAILED ? " poke_enter failed" : " poke_enter", f);
 	fprintf(f, "%s%s)\n", sig ? " " : "", sig ? sig : "");
 }
 

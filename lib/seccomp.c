@@ -141,7 +141,7 @@ struct delayed {
 	__u64 id;
 	__u64 received;  /* when the call was received */
 	pid_t tgid, tid;
-	int rule;
+	int nr, rule;
 	__u64 args[6];
 	struct ei_event ev;
 };
@@ -722,10 +722,48 @@ static void send_continue(struct ei_sup *s, __u64 id)
 	send_resp(s, id, 0, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
 }
 
+/* poke_enter=: each argument's bytes where it points. As strace: with
+ * process_vm_writev, and where that cannot (a read-only private page,
+ * such as a string literal's) through /proc/TID/mem, which writes it as
+ * ptrace does (a private copy of the page). An argument the syscall does
+ * not take is not poked: a class, a regular expression or all may bring
+ * such syscalls in (strace says "has only N arguments"). Whether every
+ * poke was written. */
+static bool poke(pid_t tid, int nr, const struct extra *x, const __u64 *args)
+{
+	const struct ei_syscall_entry *e = ei_syscall_info(nr);
+	bool all = true;
+	int mem = -1;
+
+	for (int k = 0; k < 6; k++) {
+		size_t n = x->poke_len[k];
+		if (!n)
+			continue;
+		if (e && e->nargs >= 0 && k >= e->nargs) {
+			all = false;
+			continue;
+		}
+		struct iovec l = { (void *)x->poke[k], n };
+		struct iovec rm = { (void *)(uintptr_t)args[k], n };
+		if (process_vm_writev(tid, &l, 1, &rm, 1, 0) == (ssize_t)n)
+			continue;
+		if (mem < 0) {
+			char path[32];
+			snprintf(path, sizeof(path), "/proc/%d/mem", (int)tid);
+			mem = open(path, O_RDWR | O_CLOEXEC);
+		}
+		if (mem < 0 || args[k] > (__u64)INT64_MAX || pwrite(mem, x->poke[k], n, (off_t)args[k]) != (ssize_t)n)
+			all = false;
+	}
+	if (mem >= 0)
+		close(mem);
+	return all;
+}
+
 /* Carries out what rule i decided for the call: poke, signal, answer,
  * event. */
-static void answer(struct ei_sup *s, __u64 id, pid_t tgid, pid_t tid, int i, const __u64 *args, __u64 received,
-		   struct ei_event *ev)
+static void answer(struct ei_sup *s, __u64 id, pid_t tgid, pid_t tid, int nr, int i, const __u64 *args,
+		   __u64 received, struct ei_event *ev)
 {
 	const struct ei_rule *r = &s->rules[i];
 	const struct extra *x = &s->extra[i];
@@ -733,15 +771,9 @@ static void answer(struct ei_sup *s, __u64 id, pid_t tgid, pid_t tid, int i, con
 
 	if (r->actions & (EI_ACT_POKE | EI_ACT_SIGNAL))
 		live = id_valid(s, id); /* else tid may be another's now */
-	if ((r->actions & EI_ACT_POKE) && live) {
-		for (int k = 0; k < 6; k++) {
-			if (!x->poke_len[k])
-				continue;
-			struct iovec l = { (void *)x->poke[k], x->poke_len[k] };
-			struct iovec rm = { (void *)(uintptr_t)args[k], x->poke_len[k] };
-			process_vm_writev(tid, &l, 1, &rm, 1, 0); /* not fatal */
-		}
-	}
+	/* A poke not made is said in the event, not claimed. */
+	if ((r->actions & EI_ACT_POKE) && (!live || !poke(tid, nr, x, args)) && ev)
+		ev->actions |= EI_ACT_POKE_FAILED;
 	/* Pending when the call returns, as bpf_send_signal_thread's: sent
 	 * while the caller waits, which (WAIT_KILLABLE_RECV) a signal that
 	 * does not kill cannot interrupt. Without it, the signal would
@@ -824,7 +856,7 @@ static void fire_due(struct ei_sup *s, bool all)
 
 	while (s->nheap && (all || s->heap[0]->due <= now)) {
 		struct delayed *d = heap_pop(s);
-		answer(s, d->id, d->tgid, d->tid, d->rule, d->args, d->received, s->fn ? &d->ev : NULL);
+		answer(s, d->id, d->tgid, d->tid, d->nr, d->rule, d->args, d->received, s->fn ? &d->ev : NULL);
 		free(d);
 		popped = true;
 	}
@@ -953,18 +985,19 @@ static void serve_target(struct ei_sup *s, struct proc *p, const struct seccomp_
 		d->received = received;
 		d->tgid = p->tgid;
 		d->tid = (pid_t)n->pid;
+		d->nr = nr;
 		d->rule = fired;
 		memcpy(d->args, args, sizeof(d->args));
 		if (heap_push(s, d)) {
 			free(d);
-			answer(s, n->id, p->tgid, (pid_t)n->pid, fired, args, received, ev);
+			answer(s, n->id, p->tgid, (pid_t)n->pid, nr, fired, args, received, ev);
 			return;
 		}
 		if (s->heap[0] == d)
 			arm_timer(s);
 		return;
 	}
-	answer(s, n->id, p->tgid, (pid_t)n->pid, fired, args, received, ev);
+	answer(s, n->id, p->tgid, (pid_t)n->pid, nr, fired, args, received, ev);
 }
 
 /* A received notification (s->req), from a process past the command's
@@ -1424,7 +1457,7 @@ void ei_sup_free(struct ei_sup *s)
 	 * caller may be tearing down what its callback uses). */
 	while (s->listener >= 0 && s->nheap) {
 		struct delayed *d = heap_pop(s);
-		answer(s, d->id, d->tgid, d->tid, d->rule, d->args, d->received, NULL);
+		answer(s, d->id, d->tgid, d->tid, d->nr, d->rule, d->args, d->received, NULL);
 		free(d);
 	}
 	/* Then the listener: a call still trapped gets ENOSYS from the

@@ -17,59 +17,36 @@
 
 #define SPEC_MAX_LEN 4096
 
-/* Strict unsigned decimal: digits only, no sign, no overflow past max. */
-static bool parse_uint(const char *s, size_t n, __u64 max, __u64 *out)
-{
-	__u64 v = 0;
-
-	if (!n)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		unsigned d = s[i] - '0';
-		if (v > (max - d) / 10)
-			return false;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return true;
-}
-
+/* strace's grammar and number syntax (ei_read_decimal: 010 is ten, white
+ * space and '+' may lead each number): first, first+, first+step,
+ * first..last, first..last+, first..last+step. Numbers up to 2^32-1,
+ * where strace stops at 65535: an extension. */
 int ei_when_parse(const char *s, __u64 *first, __u64 *last, __u64 *step, char *err, size_t len)
 {
 	char q[80];
-	size_t n = strspn(s, "0123456789");
-	const char *p = s + n;
+	const char *p;
 
 	ei_quote(s, q, sizeof(q));
 	*last = 0;
 	*step = 0;
-	if (!parse_uint(s, n, UINT32_MAX, first) || *first == 0)
+	if (!ei_read_decimal(s, UINT32_MAX, "+.", &p, first) || *first == 0)
 		return ei_fail(err, len, "when=%s: expected first[..last][+[step]] with first in 1..%u", q,
 			    UINT32_MAX);
-	if (p[0] == '.' && p[1] == '.') {
-		p += 2;
-		n = strspn(p, "0123456789");
-		if (!parse_uint(p, n, UINT32_MAX, last) || *last == 0)
+	if (p[0] == '.') {
+		if (p[1] != '.')
+			return ei_fail(err, len, "when=%s: unexpected '.' (expected first..last)", q);
+		if (!ei_read_decimal(p + 2, UINT32_MAX, "+", &p, last) || *last == 0)
 			return ei_fail(err, len, "when=%s: expected a number 1..%u after '..'", q, UINT32_MAX);
 		if (*last < *first)
 			return ei_fail(err, len, "when=%s: last (%llu) is before first (%llu)", q,
 				    (unsigned long long)*last, (unsigned long long)*first);
-		p += n;
 		*step = 1;
 	}
 	if (*p == '+') {
-		p++;
-		n = strspn(p, "0123456789");
 		*step = 1;
-		if (n && (!parse_uint(p, n, UINT32_MAX, step) || *step == 0))
+		if (p[1] && (!ei_read_decimal(p + 1, UINT32_MAX, NULL, NULL, step) || *step == 0))
 			return ei_fail(err, len, "when=%s: step must be in 1..%u", q, UINT32_MAX);
-		p += n;
 	}
-	if (*p)
-		return ei_fail(err, len, "when=%s: unexpected '%c' (expected first[..last][+[step]])", q,
-			    *p >= 0x20 && *p < 0x7f ? *p : '?');
 	return 0;
 }
 
@@ -254,31 +231,46 @@ static int parse_set(char *set, struct ei_spec *sp, char *err, size_t len)
 	return 0;
 }
 
-/* strace's time specification: a decimal floating point number (as
- * strtod reads it) with an optional unit s, ms, us or ns; microseconds
- * without one. */
+/* strace's time specification (delay_enter=): a number and a unit s, ms,
+ * us or ns (us without one). As strace: one made of digits and '+' only
+ * is a decimal integer (ei_read_decimal); one with '.', 'e' or '-' too is
+ * a floating point number as strtod reads it, and must not be negative
+ * ("-0" is 0). Past 2^63-1 ns (292 years) is refused (strace would
+ * wrap). */
 static bool parse_delay(const char *s, __u64 *ns)
 {
 	static const struct {
 		const char *suffix;
-		double scale;
-	} units[] = { { "", 1e3 }, { "s", 1e9 }, { "ms", 1e6 }, { "us", 1e3 }, { "ns", 1 } };
-	char *end;
-	double v;
+		__u64 scale;
+	} units[] = { { "", 1000 }, { "s", 1000000000 }, { "ms", 1000000 }, { "us", 1000 }, { "ns", 1 } };
+	size_t flen = strspn(s, "eE.-+0123456789"), ilen = strspn(s, "+0123456789");
+	const char *end;
+	double f = 0;
+	__u64 n = 0;
 
-	if (!*s || strchr(" \t+-", *s))
+	if (flen > ilen) {
+		char *e;
+		errno = 0;
+		f = strtod(s, &e);
+		if (e == s || errno || f != f || f < 0)
+			return false;
+		end = e;
+	} else if (!ei_read_decimal(s, INT64_MAX, "smun", &end, &n)) {
 		return false;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || v != v || v < 0)
-		return false;
+	}
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		if (strcmp(end, units[i].suffix))
 			continue;
-		v *= units[i].scale;
-		if (v >= 9.2e18) /* past what a 64-bit count of nanoseconds holds */
-			return false;
-		*ns = (__u64)v;
+		if (flen > ilen) {
+			f *= (double)units[i].scale;
+			if (f >= 9.2e18) /* about INT64_MAX: a due time must not wrap */
+				return false;
+			*ns = (__u64)f;
+		} else {
+			if (n > INT64_MAX / units[i].scale)
+				return false;
+			*ns = n * units[i].scale;
+		}
 		return true;
 	}
 	return false;
@@ -290,7 +282,7 @@ static int hexval(char c)
 }
 
 /* poke_enter=@argN=HEX[,@argM=HEX]...: N 1-based as strace's, HEX an even
- * number of hex digits (an optional 0x), at most EI_POKE_MAX bytes. */
+ * number of hex digits, at most EI_POKE_MAX bytes. */
 static int parse_poke(const char *val, struct ei_spec *sp, char *err, size_t len)
 {
 	char q[80];
@@ -309,12 +301,12 @@ static int parse_poke(const char *val, struct ei_spec *sp, char *err, size_t len
 			return ei_fail(err, len, "poke_enter=%s: x86_64 syscalls have 6 arguments (@arg1..@arg6)",
 				       ei_quote(val, q, sizeof(q)));
 		hex = p + 6;
-		if (hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X'))
-			hex += 2;
 		n = strcspn(hex, ",");
+		/* No 0x: strace reads the pairs alone, "0x" as a zero byte. */
 		for (size_t i = 0; i < n; i++)
 			if (hexval(hex[i]) < 0)
-				return ei_fail(err, len, "poke_enter=%s: '%c' is not a hex digit",
+				return ei_fail(err, len, "poke_enter=%s: '%c' is not a hex digit (HEX is the bytes' "
+					       "digits, two a byte, with no 0x)",
 					       ei_quote(val, q, sizeof(q)), hex[i] >= 0x20 && hex[i] < 0x7f ? hex[i] : '?');
 		if (!n || n % 2)
 			return ei_fail(err, len, "poke_enter=%s: expected an even number of hex digits after @arg%d=",
@@ -334,22 +326,20 @@ static int parse_poke(const char *val, struct ei_spec *sp, char *err, size_t len
 	return 0;
 }
 
-/* An integer argument value or mask: decimal, 0x hex or 0 octal (as C),
- * or negative decimal (two's complement, for AT_FDCWD and the like). */
-static bool parse_argval(const char *s, __u64 *out)
+/* An integer in C notation as strace reads retval= (strtoull, base 0):
+ * decimal, 0x hex or 0 octal (010 is eight), white space and a sign may
+ * lead; a negative one is its two's complement (-1 is 2^64-1). */
+static bool parse_c_integer(const char *s, __u64 *out)
 {
+	unsigned long long v;
 	char *end;
 
-	if (!*s || strchr(" \t+", *s))
-		return false;
 	errno = 0;
-	if (s[0] == '-') {
-		long long v = strtoll(s, &end, 10);
-		*out = (__u64)v;
-	} else {
-		*out = strtoull(s, &end, 0);
-	}
-	return !errno && *end == '\0';
+	v = strtoull(s, &end, 0);
+	if (end == s || *end || (v == ULLONG_MAX && errno))
+		return false;
+	*out = v;
+	return true;
 }
 
 static int parse_field(const char *key, const char *val, struct ei_spec *sp, char *err, size_t len)
@@ -362,18 +352,23 @@ static int parse_field(const char *key, const char *val, struct ei_spec *sp, cha
 	ei_quote(val, q, sizeof(q));
 	if (!strcmp(key, "error")) {
 		if ((x = ei_errno_parse(val)) < 0)
-			return ei_fail(err, len, "error=%s: expected an errno name (EINVAL) or a number 1..%d",
+			return ei_fail(err, len, "error=%s: expected an errno name (EINVAL, einval) or a number 1..%d",
 				    q, EI_ERRNO_MAX);
 		r->actions |= EI_ACT_ERROR;
 		r->error = x;
 	} else if (!strcmp(key, "retval")) {
-		if (!parse_uint(val, strlen(val), LONG_MAX, &v))
-			return ei_fail(err, len, "retval=%s: expected an integer 0..%ld", q, LONG_MAX);
+		if (!parse_c_integer(val, &v))
+			return ei_fail(err, len, "retval=%s: expected an integer (decimal, 0x hex or 0 octal) "
+				       "0..%llu", q, (unsigned long long)UINT64_MAX);
 		r->actions |= EI_ACT_RETVAL;
 		r->retval = (__s64)v;
 	} else if (!strcmp(key, "signal")) {
-		if ((x = ei_signal_parse(val)) < 0)
-			return ei_fail(err, len, "signal=%s: expected a signal name (SIGUSR1) or a number 1..64", q);
+		if ((x = ei_signal_parse(val)) < 0 && strcasestr(val, "RTMIN+"))
+			return ei_fail(err, len, "signal=%s: RTMIN+N is ambiguous (the kernel's SIGRTMIN is 32, "
+				       "glibc's 34): write RT_N for 32+N, as strace, or the number", q);
+		if (x < 0)
+			return ei_fail(err, len, "signal=%s: expected a signal name (USR1, SIGUSR1, usr1; RTMIN, "
+				       "RT_1..RT_32 for 33..64) or a number 1..64", q);
 		r->actions |= EI_ACT_SIGNAL;
 		r->signal = x;
 	} else if (!strcmp(key, "when")) {
@@ -382,12 +377,12 @@ static int parse_field(const char *key, const char *val, struct ei_spec *sp, cha
 		if (!parse_prob(val, &sp->prob))
 			return ei_fail(err, len, "prob=%s: expected a probability P with 0 < P <= 1 (e.g. 0.25)", q);
 	} else if (!strcmp(key, "seed")) {
-		if (!parse_uint(val, strlen(val), UINT64_MAX, &r->seed))
+		if (!ei_read_decimal(val, UINT64_MAX, NULL, NULL, &r->seed))
 			return ei_fail(err, len, "seed=%s: expected an integer 0..%llu", q,
 				    (unsigned long long)UINT64_MAX);
 		r->has_seed = 1;
 	} else if (!strcmp(key, "max")) {
-		if (!parse_uint(val, strlen(val), UINT64_MAX, &r->max) || r->max == 0)
+		if (!ei_read_decimal(val, UINT64_MAX, NULL, NULL, &r->max) || r->max == 0)
 			return ei_fail(err, len, "max=%s: expected a positive integer", q);
 	} else if (!strcmp(key, "path")) {
 		if (strlen(val) >= EI_PATTERN_MAX)
@@ -395,7 +390,7 @@ static int parse_field(const char *key, const char *val, struct ei_spec *sp, cha
 		r->filters |= EI_FILTER_PATH;
 		strcpy(r->pattern, val);
 	} else if (!strcmp(key, "fd")) {
-		if (!parse_uint(val, strlen(val), INT_MAX, &v))
+		if (!ei_read_decimal(val, INT_MAX, NULL, NULL, &v))
 			return ei_fail(err, len, "fd=%s: expected a descriptor 0..%d", q, INT_MAX);
 		if (r->filters & EI_FILTER_ARG(0))
 			return ei_fail(err, len, "fd= and arg0 both test the first argument");
@@ -416,7 +411,8 @@ static int parse_field(const char *key, const char *val, struct ei_spec *sp, cha
 	} else if (!strcmp(key, "delay_enter")) {
 		if (!parse_delay(val, &r->delay_ns))
 			return ei_fail(err, len,
-				       "delay_enter=%s: expected a time: a number and s, ms, us or ns (us without one)", q);
+				       "delay_enter=%s: expected a time: a number and s, ms, us or ns (us without one), "
+				       "at most 2^63-1 ns", q);
 		r->actions |= EI_ACT_DELAY;
 	} else if (!strcmp(key, "poke_enter")) {
 		return parse_poke(val, sp, err, len);
@@ -446,11 +442,11 @@ static int parse_arg_filter(const char *key, const char *val, struct ei_spec *sp
 	if (key[3] < '0' || key[3] > '5' || (key[4] && key[4] != '&'))
 		return ei_fail(err, len, "unknown key '%s' (arguments are arg0..arg5)", kq);
 	k = key[3] - '0';
-	if (amp && (!parse_argval(amp + 1, &mask) || !mask))
+	if (amp && (!parse_c_integer(amp + 1, &mask) || !mask))
 		return ei_fail(err, len, "%s: expected argK&MASK=VALUE with a non-zero integer MASK", kq);
 	if (sp->filters & EI_FILTER_ARG(k))
 		return ei_fail(err, len, k ? "duplicate filter on arg%d" : "duplicate filter on arg%d (fd= tests it too)", k);
-	if (!parse_argval(val, &v))
+	if (!parse_c_integer(val, &v))
 		return ei_fail(err, len, "%s=%s: expected an integer (decimal, 0x hex or 0 octal)", kq,
 			    ei_quote(val, q, sizeof(q)));
 	if (v & ~mask)
@@ -500,6 +496,41 @@ static int check_filters(struct ei_spec *sp, char *err, size_t len)
 	return 0;
 }
 
+/* poke_enter= of an argument a syscall named in SET does not take is
+ * refused (strace pokes nothing there and says "has only N arguments" at
+ * every call). Syscalls a class, a regular expression or all brought in
+ * stay: their other actions act, and the supervisor pokes only the
+ * arguments each call has. Argument counts are the kernel's prototypes'
+ * (syscalls.h, at build time); where unknown, any argument is taken. */
+static int check_poke(struct ei_spec *sp, char *err, size_t len)
+{
+	int top = -1;
+	bool any = false;
+
+	for (int k = 0; k < 6; k++)
+		if (sp->poke_len[k])
+			top = k;
+	if (top < 0)
+		return 0;
+	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
+		const struct ei_syscall_entry *e;
+
+		if (!(sp->syscalls[nr / 64] & (1ULL << (nr % 64))))
+			continue;
+		e = ei_syscall_info(nr);
+		if (!e || e->nargs < 0 || e->nargs > top) {
+			any = true;
+			continue;
+		}
+		if (sp->named[nr / 64] & (1ULL << (nr % 64)))
+			return ei_fail(err, len, "poke_enter=@arg%d: %s has only %d argument%s", top + 1, e->name,
+				       e->nargs, e->nargs == 1 ? "" : "s");
+	}
+	if (!any)
+		return ei_fail(err, len, "poke_enter=@arg%d: no syscall of the set takes argument %d", top + 1, top + 1);
+	return 0;
+}
+
 /* fault: strace's -e fault=, inject= with error=ENOSYS unless given, and
  * no retval= or signal=. */
 static int parse_spec(const char *text, struct ei_spec *sp, bool fault, char *err, size_t len)
@@ -523,14 +554,11 @@ static int parse_spec(const char *text, struct ei_spec *sp, bool fault, char *er
 		*colon = '\0';
 	if (parse_set(buf, sp, err, len))
 		return -1;
-	if (fault && colon && !colon[1])
-		return ei_fail(err, len, "empty field in '%s'", ei_quote(text, q, sizeof(q)));
-	if ((!colon || !colon[1]) && !fault)
+	/* Empty fields (dup::error=EIO, a trailing ':') are skipped, as
+	 * strace's strtok_r skips them. */
+	if (!fault && (!colon || !colon[1 + strspn(colon + 1, ":")]))
 		return ei_fail(err, len, "'%s' says what to fail but not how: add :error=ERRNO, :retval=N or :signal=SIG",
 			    ei_quote(text, q, sizeof(q)));
-	/* strtok_r below would skip empty fields: find them first. */
-	if (colon && (colon[1] == ':' || strstr(colon + 1, "::") || colon[strlen(colon + 1)] == ':'))
-		return ei_fail(err, len, "empty field in '%s'", ei_quote(text, q, sizeof(q)));
 
 	for (field = colon ? strtok_r(colon + 1, ":", &save) : NULL; field; field = strtok_r(NULL, ":", &save)) {
 		char *eq = strchr(field, '=');
@@ -551,7 +579,8 @@ static int parse_spec(const char *text, struct ei_spec *sp, bool fault, char *er
 		if (k == NKEYS)
 			return ei_fail(err, len, "unknown key '%s' (expected error, retval, signal, delay_enter, "
 				    "poke_enter, when, prob, seed, max, path, fd, site or argK)", ei_quote(field, q, sizeof(q)));
-		if (seen[k])
+		/* strace takes the last when=; the other keys it refuses twice. */
+		if (seen[k] && strcmp(keys[k], "when"))
 			return ei_fail(err, len, "duplicate key '%s'", keys[k]);
 		seen[k] = true;
 		if (!eq[1])
@@ -574,6 +603,8 @@ static int parse_spec(const char *text, struct ei_spec *sp, bool fault, char *er
 	if (sp->has_seed && sp->prob >= 1)
 		return ei_fail(err, len, "seed= needs prob= (it seeds the probabilistic choice)");
 	sp->fd_filter = seen[8];
+	if (check_poke(sp, err, len))
+		return -1;
 	return check_filters(sp, err, len);
 }
 
@@ -585,6 +616,29 @@ int ei_spec_parse(const char *text, struct ei_spec *sp, char *err, size_t len)
 int ei_fault_parse(const char *text, struct ei_spec *sp, char *err, size_t len)
 {
 	return parse_spec(text, sp, true, err, len);
+}
+
+bool ei_spec_strace_only(const struct ei_spec *sp)
+{
+	/* strace's when= stops at 65535 (and takes 65535 for "no last"). */
+	return !sp->filters && sp->prob >= 1 && !sp->has_seed && !sp->max && !sp->site[0] && sp->first <= 65535 &&
+	       sp->last < 65535 && sp->step <= 65535;
+}
+
+int ei_spec_supersede(struct ei_spec *earlier, const struct ei_spec *later)
+{
+	int n = 0;
+
+	if (!ei_spec_strace_only(earlier) || !ei_spec_strace_only(later))
+		return 0;
+	for (int w = 0; w < EI_NR_SYSCALLS / 64; w++) {
+		__u64 both = earlier->syscalls[w] & later->syscalls[w];
+		n += __builtin_popcountll(both);
+		earlier->syscalls[w] &= ~both;
+		earlier->named[w] &= ~both;
+	}
+	earlier->nsyscalls -= n;
+	return n;
 }
 
 void ei_rule_encode(const struct ei_spec *sp, struct ei_rule *r)

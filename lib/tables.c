@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* errno and syscall lookups over the tables generated at build time. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "liberrinj.h"
 #include "errno_table.h"
@@ -21,25 +23,22 @@ static bool all_digits(const char *s)
 	return true;
 }
 
+/* As strace reads error=: a decimal number 1..4095 (ei_read_decimal),
+ * else a name in any case. */
 int ei_errno_parse(const char *s)
 {
 	size_t i;
+	__u64 v;
 
 	if (!s)
 		return -1;
-	if (all_digits(s)) {
-		/* At most 4 digits: longer strings are out of range anyway and
-		 * must not overflow. Leading zeros are not allowed. */
-		if (strlen(s) > 4 || s[0] == '0')
-			return -1;
-		int v = atoi(s);
-		return v >= 1 && v <= EI_ERRNO_MAX ? v : -1;
-	}
+	if (ei_read_decimal(s, EI_ERRNO_MAX, NULL, NULL, &v))
+		return v >= 1 ? (int)v : -1;
 	for (i = 0; i < ARRAY_SIZE(ei_errno_canon); i++)
-		if (!strcmp(s, ei_errno_canon[i].name))
+		if (!strcasecmp(s, ei_errno_canon[i].name))
 			return ei_errno_canon[i].value;
 	for (i = 0; i < ARRAY_SIZE(ei_errno_alias); i++)
-		if (!strcmp(s, ei_errno_alias[i].name))
+		if (!strcasecmp(s, ei_errno_alias[i].name))
 			return ei_errno_alias[i].value;
 	return -1;
 }
@@ -178,27 +177,43 @@ const char *ei_syscall_suggest(const char *name)
 	return best;
 }
 
+/* As strace reads signal=: a decimal number if it starts with a digit;
+ * else a name in any case, SIG optional: the kernel's (RTMIN is 32, not
+ * glibc's 34) and RT_1..RT_32 for 33..64, as strace names them. */
 int ei_signal_parse(const char *s)
 {
+	__u64 v;
+
 	if (!s)
 		return -1;
-	if (all_digits(s)) {
-		if (strlen(s) > 2 || s[0] == '0')
-			return -1;
-		int v = atoi(s);
-		return v >= 1 && v <= 64 ? v : -1;
+	if (*s >= '0' && *s <= '9')
+		return ei_read_decimal(s, 255, NULL, NULL, &v) && v >= 1 && v <= 64 ? (int)v : -1;
+	if (!strncasecmp(s, "SIG", 3))
+		s += 3;
+	if (!strcasecmp(s, "RTMIN"))
+		return 32;
+	if (!strncasecmp(s, "RT_", 3) && s[3] >= '1' && s[3] <= '9' && all_digits(s + 3) && strlen(s) <= 5) {
+		int n = atoi(s + 3);
+		return n <= 32 ? 32 + n : -1;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(ei_signal_table); i++)
-		if (!strcmp(s, ei_signal_table[i].name))
+		if (!strcasecmp(s, ei_signal_table[i].name + 3))
 			return ei_signal_table[i].value;
 	return -1;
 }
 
 const char *ei_signal_name(int sig)
 {
+	static char rt[33][sizeof("SIGRT_32")];
+
 	/* Sorted so that the canonical name of a number comes first. */
 	for (size_t i = 0; i < ARRAY_SIZE(ei_signal_table); i++)
 		if (ei_signal_table[i].value == sig)
 			return ei_signal_table[i].name;
-	return NULL;
+	/* The real-time signals as strace names them (ei_signal_parse). */
+	if (sig < 32 || sig > 64)
+		return NULL;
+	if (!rt[sig - 32][0])
+		snprintf(rt[sig - 32], sizeof(rt[0]), sig == 32 ? "SIGRTMIN" : "SIGRT_%d", sig - 32);
+	return rt[sig - 32];
 }

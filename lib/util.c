@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Small helpers: the library's one-line messages, whole files. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,4 +62,35 @@ char *ei_read_whole(int fd, size_t *len)
 		*len = (size_t)end;
 	buf[*len] = 0;
 	return buf;
+}
+
+/* The decimal numbers of strace's specs (when=, error=, signal numbers,
+ * -e read= descriptors) are read as strtoll(s, &end, 10) reads them:
+ * leading white space and a sign allowed, leading zeros ignored (010 is
+ * ten), a negative value refused but -0. A number past max is refused,
+ * not clipped. */
+bool ei_read_decimal(const char *s, __u64 max, const char *endings, const char **end, __u64 *out)
+{
+	bool neg = false, digits = false;
+	__u64 v = 0;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s == '+' || *s == '-')
+		neg = *s++ == '-';
+	for (; *s >= '0' && *s <= '9'; s++) {
+		unsigned d = (unsigned)(*s - '0');
+		if (v > (max - d) / 10)
+			return false;
+		v = v * 10 + d;
+		digits = true;
+	}
+	if (!digits || (neg && v))
+		return false;
+	if (*s && (!endings || !strchr(endings, *s)))
+		return false;
+	if (end)
+		*end = s;
+	*out = v;
+	return true;
 }

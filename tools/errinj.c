@@ -101,7 +101,7 @@ static const char usage_text[] =
 	"\n"
 	"SPEC is SET:key=value[:key=value]..., SET a comma-separated list of syscalls:\n"
 	"  error=ERRNO     fail with ERRNO (a name such as ENOENT, or 1..4095)\n"
-	"  retval=N        do not run the syscall, return N >= 0\n"
+	"  retval=N        do not run the syscall, return N (C notation: 0x10, 010)\n"
 	"  signal=SIG      also send SIG to the calling thread (alone: the call runs)\n"
 	"  delay_enter=T   hold the call T (us, or a unit: 1.5ms, 2s) first (seccomp)\n"
 	"  poke_enter=@argN=HEX[,@argM=HEX]  first write bytes where argument N\n"
@@ -123,8 +123,9 @@ static const char usage_text[] =
 	"/REGEX (on names), or is all or none; each leading '!' takes the\n"
 	"complement, '?NAME' may name nothing (--names=set:SET shows the syscalls).\n"
 	"Filters are checked before counting: when= counts what passes.\n"
-	"Several rules may name the same syscall: the first that fires wins, and\n"
-	"every rule counts every call of its syscalls.\n"
+	"Several rules may name the same syscall: as strace, a later rule replaces an\n"
+	"earlier one for it, unless either has prob=, seed=, max=, path=, fd=, argK=\n"
+	"or site=: then the first that fires wins (every rule counts every call).\n"
 	"\n"
 	"Exit status: CMD's (128+N if killed by signal N); 2 for bad input; 1 when\n"
 	"errinj itself fails (missing root or kernel support, say).\n"
@@ -188,6 +189,18 @@ static void add_spec(const char *text, bool fault)
 		ei_usage_error("bad %s spec '%s': %s", fault ? "fault" : "inject", ei_quote(text, q, sizeof(q)),
 			       err);
 	}
+	/* As strace warns: a return value the caller reads as -errno. */
+	if ((env.specs[env.nspecs].actions & EI_ACT_RETVAL) && env.specs[env.nspecs].retval < 0 &&
+	    env.specs[env.nspecs].retval >= -EI_ERRNO_MAX) {
+		const struct ei_spec *sp = &env.specs[env.nspecs];
+		const char *name = ei_errno_name((int)-sp->retval);
+		ei_msg("warning: retval=%llu is %lld, which the caller reads as error %s%s%d%s",
+		       (unsigned long long)sp->retval, (long long)sp->retval, name ? name : "", name ? " (" : "",
+		       (int)-sp->retval, name ? ")" : "");
+	}
+	/* As strace: this rule replaces the earlier ones for its syscalls. */
+	for (int i = 0; i < env.nspecs; i++)
+		ei_spec_supersede(&env.specs[i], &env.specs[env.nspecs]);
 	env.nspecs++;
 }
 

@@ -22,7 +22,7 @@ subtest errinj_unknown_short bad "^errinj: unknown option '-x'" -x dup EIO
 subtest errinj_missing_value bad "^errinj: option '-p' needs a value$" -p
 subtest errinj_e_not_inject  bad "^errinj: unsupported -e expression 'trace=dup'" -e trace=dup
 subtest errinj_bad_when      bad "last \(3\) is before first \(5\)" -e inject=dup:error=EIO:when=5..3
-subtest errinj_dup_key       bad "duplicate key 'when'" -e inject=dup:error=EIO:when=1:when=2
+subtest errinj_dup_key       bad "duplicate key 'error'" -e inject=dup:error=EIO:error=EIO
 subtest errinj_bad_prob      bad "prob=1.5" --inject=dup:error=EIO:prob=1.5
 subtest errinj_no_command    bad "^errinj: missing command after '--'$" dup EIO --
 subtest errinj_bad_pid       bad "^errinj: invalid pid 'abc'" -p abc -e inject=dup:error=EIO

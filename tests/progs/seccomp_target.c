@@ -18,6 +18,9 @@
  *   sleep:MS                        clock_nanosleep
  *   poke                            write "hello" from a stack buffer to a pipe,
  *                                   print what the buffer and the pipe then hold
+ *   pokero                          the same from a string literal (read-only
+ *                                   memory), then what the literal holds
+ *   pokefault                       write 5 bytes from address 8 (unmapped)
  *   catch:SIG                       install a handler for SIG
  *   sigdup                          dup, and whether the handler had run
  *                                   when dup returned
@@ -262,6 +265,23 @@ static void run(const char *op)
 			out("poke: write = %ld buf=%s pipe=%s\n", r, buf, got);
 		close(p[0]);
 		close(p[1]);
+	} else if (!strcmp(op, "pokero")) {
+		static const char lit[] = "hello"; /* .rodata */
+		char got[6] = "";
+		int p[2];
+		if (pipe(p)) {
+			out("pokero: pipe failed\n");
+			return;
+		}
+		r = ret(syscall(SYS_write, p[1], lit, 5));
+		if (r > 0 && read(p[0], got, 5) != r)
+			got[0] = 0;
+		out("pokero: write = %ld lit=%s pipe=%s\n", r, lit, got);
+		close(p[0]);
+		close(p[1]);
+	} else if (!strcmp(op, "pokefault")) {
+		r = ret(syscall(SYS_write, 1, (void *)8, 5));
+		out("pokefault: write = %ld\n", r);
 	} else if (!strncmp(op, "catch:", 6)) {
 		struct sigaction sa = { .sa_handler = on_signal };
 		int sig = atoi(arg);

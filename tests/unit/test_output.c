@@ -95,6 +95,20 @@ static void test_json_retval_and_signal(void)
 	       "%s", s);
 }
 
+/* A poke that was not written is said, not claimed. */
+static void test_poke_failed(void)
+{
+	struct ei_event e = ev(SYS_write, EI_ACT_POKE, 0);
+
+	e.args[0] = 1;
+	ASSERT_STR(event(&e, EI_TEXT, 0), "[pid 41] write(1) = ? (INJECTED poke_enter)\n");
+	ASSERT(strstr(event(&e, EI_JSON, 0), "\"poke\":true,\"backend\""), "%s", event(&e, EI_JSON, 0));
+	e.actions |= EI_ACT_POKE_FAILED;
+	ASSERT_STR(event(&e, EI_TEXT, 0), "[pid 41] write(1) = ? (INJECTED poke_enter failed)\n");
+	ASSERT(strstr(event(&e, EI_JSON, 0), "\"poke\":false,\"poke_failed\":true,\"backend\""), "%s",
+	       event(&e, EI_JSON, 0));
+}
+
 static void test_json_utf8_kept(void)
 {
 	/* 2, 3 and 4-byte sequences, as they are */
@@ -150,6 +164,7 @@ int main(void)
 	SUBTEST(text_retval_signal_unnamed_errno);
 	SUBTEST(json_event);
 	SUBTEST(json_retval_and_signal);
+	SUBTEST(poke_failed);
 	SUBTEST(json_utf8_kept);
 	SUBTEST(json_invalid_bytes_escaped);
 	SUBTEST(json_controls_and_quotes);

@@ -500,6 +500,35 @@ static void test_poke(void)
 	ASSERT_STR(R.out, "poke: write = 5 buf=HELLO pipe=HELLO\n");
 }
 
+/* Into read-only memory (a string literal) too, through /proc/PID/mem as
+ * strace's ptrace does; a poke that cannot be written (an unmapped
+ * address) is said in the event, not claimed; an argument the syscall
+ * does not take (getppid, brought in by a regular expression) is not
+ * poked. */
+static void test_poke_ro_and_failed(void)
+{
+	if (session(RULES("write:poke_enter=@arg2=48454c4c4f"), OPS("pokero"), NULL, &R)) {
+		exited_ok(&R);
+		ASSERT_STR(R.out, "pokero: write = 5 lit=HELLO pipe=HELLO\n");
+		if (ASSERT_EQ(R.nev, 1))
+			ASSERT_EQ(R.ev[0].actions, EI_ACT_POKE);
+	}
+	if (session(RULES("write:poke_enter=@arg2=48454c4c4f"), OPS("pokefault"), NULL, &R)) {
+		exited_ok(&R);
+		ASSERT_STR(R.out, "pokefault: write = -14\n");
+		if (ASSERT_EQ(R.nev, 1))
+			ASSERT_EQ(R.ev[0].actions, EI_ACT_POKE | EI_ACT_POKE_FAILED);
+	}
+	if (session(RULES("/^(getppid|write)$:poke_enter=@arg2=48454c4c4f"), OPS("getppid", "poke"), NULL, &R)) {
+		exited_ok(&R);
+		ASSERT(strstr(R.out, "poke: write = 5 buf=HELLO pipe=HELLO\n") != NULL, "output: %s", R.out);
+		ASSERT_EQ(R.nev, 2);
+		for (int i = 0; i < R.nev; i++)
+			ASSERT(R.ev[i].actions == (R.ev[i].nr == SYS_getppid ? EI_ACT_POKE | EI_ACT_POKE_FAILED : EI_ACT_POKE),
+			       "%s: actions %#x", ei_syscall_name((int)R.ev[i].nr), R.ev[i].actions);
+	}
+}
+
 /* One thread's call is held while the other's are answered at once. */
 static void test_delay(void)
 {
@@ -875,6 +904,7 @@ int main(void)
 	SUBTEST(path_unreadable);
 	SUBTEST(path_truncated);
 	SUBTEST(poke);
+	SUBTEST(poke_ro_and_failed);
 	SUBTEST(delay);
 	SUBTEST(killed_while_held);
 	SUBTEST(arg_int_bits);

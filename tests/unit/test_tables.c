@@ -27,12 +27,54 @@ static void test_errno_numbers(void)
 
 static void test_errno_rejects(void)
 {
-	const char *bad[] = { "0", "4096", "99999", "-1", "+1", "022", "", "EFOO",
-			      "einval", "EINVAL ", " 22", "22x", "0x16", "1e3",
-			      "99999999999999999999" };
+	/* As strace reads error=: "+1", "022" (22), " 22" and "einval" are
+	 * numbers and names (test_errno_strace). */
+	const char *bad[] = { "0", "-0", "4096", "99999", "-1", "", "EFOO", "EINVAL ", "22x", "0x16",
+			      "1e3", "99999999999999999999" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		ASSERT(ei_errno_parse(bad[i]) == -1, "'%s' accepted", bad[i]);
 	ASSERT(ei_errno_parse(NULL) == -1, "NULL accepted");
+}
+
+/* strace 6.1's error=: strtoll's decimal (sign and white space may lead,
+ * 010 is ten), names in any case. */
+static void test_errno_strace(void)
+{
+	ASSERT_EQ(ei_errno_parse("+1"), 1);
+	ASSERT_EQ(ei_errno_parse("022"), 22);
+	ASSERT_EQ(ei_errno_parse(" 22"), 22);
+	ASSERT_EQ(ei_errno_parse("einval"), EINVAL);
+	ASSERT_EQ(ei_errno_parse("eNoEnT"), ENOENT);
+	ASSERT_EQ(ei_errno_parse("enotsup"), EOPNOTSUPP);
+	/* The kernel's own names, from its include/linux/errno.h (strace's
+	 * errnoent has them). */
+	ASSERT_EQ(ei_errno_parse("ERESTARTSYS"), 512);
+	ASSERT_EQ(ei_errno_parse("erestart_restartblock"), 516);
+	ASSERT_EQ(ei_errno_parse("ENOTSUPP"), 524);
+	ASSERT_STR(ei_errno_name(512), "ERESTARTSYS");
+}
+
+/* strace's signal names: SIG optional, any case, RTMIN (32) and RT_N. */
+static void test_signals(void)
+{
+	static const struct {
+		const char *s;
+		int sig;
+	} cases[] = { { "SIGUSR1", 10 }, { "USR1", 10 },   { "usr1", 10 },   { "sIgTeRm", 15 }, { "10", 10 },
+		      { "010", 10 },     { "64", 64 },     { "RTMIN", 32 },  { "sigrtmin", 32 }, { "RT_1", 33 },
+		      { "SIGRT_32", 64 }, { "RT_33", -1 }, { "RT_0", -1 },   { "RT_01", -1 },   { "RTMIN+2", -1 },
+		      { "0", -1 },       { "65", -1 },     { "+10", -1 },    { " 10", -1 },     { "SIG", -1 },
+		      { "0x0a", -1 },    { "SIGRTMAX", -1 }, { "", -1 } };
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		ASSERT(ei_signal_parse(cases[i].s) == cases[i].sig, "'%s': %d, want %d", cases[i].s,
+		       ei_signal_parse(cases[i].s), cases[i].sig);
+	ASSERT_STR(ei_signal_name(10), "SIGUSR1");
+	ASSERT_STR(ei_signal_name(32), "SIGRTMIN");
+	ASSERT_STR(ei_signal_name(34), "SIGRT_2");
+	ASSERT_STR(ei_signal_name(64), "SIGRT_32");
+	ASSERT(ei_signal_name(65) == NULL, "65 has a name");
+	for (int sig = 1; sig <= 64; sig++) /* every name reads back */
+		ASSERT(ei_signal_name(sig) && ei_signal_parse(ei_signal_name(sig)) == sig, "signal %d", sig);
 }
 
 static void test_errno_canonical_name(void)
@@ -121,6 +163,8 @@ int main(void)
 	SUBTEST(errno_names);
 	SUBTEST(errno_numbers);
 	SUBTEST(errno_rejects);
+	SUBTEST(errno_strace);
+	SUBTEST(signals);
 	SUBTEST(errno_canonical_name);
 	SUBTEST(errno_roundtrip);
 	SUBTEST(syscall_numbers);

@@ -94,13 +94,21 @@ per_syscall_counters() {
 }
 subtest per_syscall_counters per_syscall_counters
 
-# Two rules on one syscall: the first that fires wins, and rule 2 counts
-# call 2 although rule 1 fired on it.
+# Two rules on one syscall, one with errinj's own keys (max=): the first
+# that fires wins, and rule 2 counts call 2 although rule 1 fired on it.
 two_rules_one_syscall() {
-    run "$E" -q -e inject=dup:error=EPERM:when=2 -e inject=dup:error=EIO:when=2..3 -- "$C" repeat:4:dup
+    run "$E" -q -e inject=dup:error=EPERM:when=2:max=1 -e inject=dup:error=EIO:when=2..3 -- "$C" repeat:4:dup
     assert_eq "stdout" "$OUT" "$(printf 'dup = 3\ndup = -1 EPERM\ndup = -1 EIO\ndup = 3')"
 }
 subtest two_rules_one_syscall two_rules_one_syscall
+
+# With strace's keys only, the later rule replaces the earlier one for
+# dup, as strace's -e inject= does.
+later_rule_replaces() {
+    run "$E" -q -e inject=dup:error=EPERM:when=2 -e inject=dup:error=EIO:when=2..3 -- "$C" repeat:4:dup
+    assert_eq "stdout" "$OUT" "$(printf 'dup = 3\ndup = -1 EIO\ndup = -1 EIO\ndup = 3')"
+}
+subtest later_rule_replaces later_rule_replaces
 
 seed_reproducible() {
     local spec=dup:error=EIO:prob=0.5:seed=42 a b c

@@ -35,6 +35,19 @@ cases=(
     "getpid:error=EPERM:when=1..2|$C repeat:2:getpid"
     "fault=dup:when=2|$C repeat:3:dup"
     "fault=dup,socket:error=EACCES:when=2+|$C dup socket dup socket"
+    # Values as strace reads them (#23): C notation, strtoll's decimal,
+    # names in any case, the last when=.
+    "dup:retval=010|$C dup"
+    "dup:retval=0x7fffffff|$C dup"
+    "dup:error=einval:when=+2|$C repeat:3:dup"
+    "dup:error=EIO:when=3:when=2|$C repeat:3:dup"
+    "dup:error=ENOSPC:signal=usr2|$C catch:SIGUSR2 dup"
+    # A later -e inject= replaces an earlier one for the syscalls both
+    # name, as strace's (qual_fault-exit_group's case 3, on dup).
+    "getppid:retval=1 -e inject=getppid:retval=2|$C getppid getppid"
+    "dup:error=EIO -e inject=dup:error=EPERM:when=2|$C repeat:3:dup"
+    "dup,getppid:error=EIO -e inject=dup:error=EPERM:when=2|$C dup dup getppid"
+    "fault=dup:error=EIO -e fault=dup,socket:when=2|$C dup dup socket socket"
 )
 
 compare() {
