@@ -1,0 +1,298 @@
+#!/usr/bin/env bash
+# tests/strace/suite.sh [full|vm]: strace 6.1's injection tests, ported
+# (tests/strace/README says which, and how each case differs): every case
+# runs its program under `strace -f -qq -o LOG [-e trace=...] -e SPEC`
+# (the reference, /usr/bin/strace) and under `errinj -o LOG -e SPEC`, and
+# the two runs must give the same exit status, program stdout and stderr
+# (strace's and errinj's own "name: " lines left out), and the same calls
+# changed (per syscall: strace's INJECTED and DELAYED lines, errinj's
+# events but those of a signal alone, which strace does not mark). A case
+# is
+#   agree     PASS
+#   refused   PASS, when errinj exits 2 with one line that names a
+#             difference the man page documents (the table below); the
+#             program does not run under strace then
+#   disagree  FAIL, with what differed
+# and a case whose strace run does not give what strace's own test expects
+# fails too (the port would be wrong). Last a summary line, `strace cases:
+# N agree, N refused (reasons), N disagree`. ERRINJ_BACKEND (tests/boots)
+# chooses errinj's backend. full: qual_fault's matrices whole (host); vm:
+# a subset of them (TCG is slow), the other tests whole. Run on its own,
+# or sourced by a test file (tests/host/strace_suite.sh,
+# tests/vm/strace_suite.sh) with STRACE_MODE set: it ends the file.
+[ -n "${TOP:-}" ] || . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+set -f # specs hold ?, * and ( )
+P=$B/tests/strace
+mode=${STRACE_MODE:-${1:-full}}
+nagree=0 nrefused=0 ndisagree=0
+declare -A why_refused
+
+# The differences errinj documents (doc/errinj.1) and refuses with exit 2:
+# its message, and the reason the summary gives.
+refusals=(
+    'syscall= runs another syscall@syscall= (ptrace)'
+    'delay_exit= acts after the call@delay_exit= (ptrace)'
+    'poke_exit= acts after the call@poke_exit= (ptrace)'
+    'retval=0 cannot be served by fmod_ret@retval=0 on fmod_ret'
+    'delay_enter= needs the seccomp backend@delay_enter= on a BPF backend'
+    'poke_enter= needs the seccomp backend@poke_enter= on a BPF backend'
+)
+
+# The calls a run changed, "NAMExCOUNT ..." in order of name, into CH:
+# from strace's log ($1 strace) or errinj's events ($1 errinj). In bash
+# (no pipeline of tools): there are thousands of cases.
+changed() {
+    local -a lines
+    local -A n=()
+    local l name
+    CH=
+    [ -f "$2" ] || return 0
+    mapfile -t lines <"$2"
+    for l in "${lines[@]}"; do
+        if [ "$1" = strace ]; then
+            [[ $l =~ \((INJECTED|DELAYED) ]] || continue
+            l=${l#* }
+            l=${l#"${l%%[! ]*}"}
+            [[ $l =~ ^\<\.\.\.\ ([a-z0-9_]+)\ resumed\> ]] && l="${BASH_REMATCH[1]}("
+        else
+            [[ $l == *"(INJECTED"* ]] || continue
+            # A signal alone, which strace does not mark.
+            [[ $l =~ \ =\ \?\ \(INJECTED\ SIG[A-Z0-9+]*\)$ ]] && continue
+            l=${l#\[pid*\] }
+        fi
+        name=${l%%(*}
+        n[$name]=$((${n[$name]:-0} + 1))
+    done
+    for name in $(printf '%s\n' "${!n[@]}" | sort); do CH+="${CH:+ }${name}x${n[$name]}"; done
+}
+
+# joined FILE: its lines joined by ";", into J.
+joined() {
+    local -a lines
+    mapfile -t lines <"$1"
+    local IFS=';'
+    J="${lines[*]}"
+}
+
+# kase ID SARGS EARGS PROG EXPECT [SWRAP [EWRAP]]: one case. SARGS are
+# strace's options, EARGS errinj's, PROG the command line (in tests/strace/
+# of build/), run in a scratch directory ($T/c/w, where chdir("..") stays
+# in $T); EXPECT an ERE that strace's stdout (lines joined by ";")
+# followed by "exit=STATUS" must match, as strace's own test expects.
+# SWRAP and EWRAP: a command each run goes through (poke-ptrace's strace
+# that fails process_vm_writev).
+mkdir -p "$T/c/w"
+kase() {
+    local id=$1 sargs=$2 eargs=$3 prog=$4 expect=$5 swrap=${6:-} ewrap=${7:-} d=$T/c er sr r what= desc
+    local -a err
+    : >"$d/e.log"
+    (cd "$d/w" && exec timeout -k 5 60 $ewrap "$BIN/errinj" -o "$d/e.log" $eargs -- $P/$prog) \
+        >"$d/e.out" 2>"$d/e.err" </dev/null
+    er=$?
+    desc="$eargs"
+    [ "$sargs" = "$eargs" ] || desc="$eargs (strace: $sargs)"
+    mapfile -t err <"$d/e.err"
+    if [ "$er" = 2 ] && [ ! -s "$d/e.out" ] && [ "${#err[@]}" = 1 ]; then
+        for r in "${refusals[@]}"; do
+            if [[ ${err[0]} =~ ${r%%@*} ]]; then
+                nrefused=$((nrefused + 1))
+                why_refused[${r#*@}]=$((${why_refused[${r#*@}]:-0} + 1))
+                echo "PASS $LAYER/strace/$id: refused, ${r#*@}: $desc"
+                return
+            fi
+        done
+        ndisagree=$((ndisagree + 1))
+        echo "FAIL $LAYER/strace/$id: errinj refuses what strace runs: ${err[0]}; $desc"
+        return
+    fi
+    (cd "$d/w" && exec timeout -k 5 60 $swrap strace -f -qq -o "$d/s.log" $sargs $P/$prog) \
+        >"$d/s.out" 2>"$d/s.err" </dev/null
+    sr=$?
+    joined "$d/s.out"
+    local sout=$J
+    if ! [[ "${sout:+$sout;}exit=$sr" =~ $expect ]]; then
+        ndisagree=$((ndisagree + 1))
+        echo "FAIL $LAYER/strace/$id: strace's run is not what its test expects (/$expect/):" \
+            "${sout:0:300};exit=$sr; $(grep -v '^strace: ' "$d/s.err" | head -3 | paste -sd';')"
+        return
+    fi
+    [ "$er" = "$sr" ] || what+="exit status $er, strace's $sr; "
+    joined "$d/e.out"
+    [ "$J" = "$sout" ] || what+="stdout '${J:0:300}', strace's '${sout:0:300}'; "
+    # The program's stderr: the tools' own lines left out.
+    local eerr serr
+    eerr=$(grep -v '^errinj: ' "$d/e.err")
+    serr=$(grep -v '^strace: ' "$d/s.err")
+    [ "$eerr" = "$serr" ] || what+="stderr '${eerr:0:200}', strace's '${serr:0:200}'; "
+    local ce
+    changed errinj "$d/e.log"
+    ce=$CH
+    changed strace "$d/s.log"
+    [ "$ce" = "$CH" ] || what+="changed calls '$ce', strace's '$CH'; "
+    if [ -z "$what" ]; then
+        nagree=$((nagree + 1))
+        echo "PASS $LAYER/strace/$id: agree: $desc"
+    else
+        ndisagree=$((ndisagree + 1))
+        echo "FAIL $LAYER/strace/$id: ${what%; }; $desc"
+    fi
+}
+
+# ---- qual_fault.test and qual_fault-syscall.test (SUFFIX :syscall=gettid):
+# writev's calls failed by when=, in 1 or 4 processes of 100 calls each.
+# strace's test traces only writev (-e trace=writev), and strace injects
+# only into traced calls; errinj, which traces nothing, narrows the set
+# desc,51 to the same calls with fd=100 (the program's writev fd, on which
+# it makes no other call); writev alone needs nothing.
+qf() { # SUFFIX ERR SET FIRST LAST STEP PROCS [EXTRA...]
+    local suffix=$1 err=$2 set=$3 first=$4 last=$5 step=$6 procs=$7 when= error= num=38 eset
+    shift 7
+    if [ -z "$first$last$step" ]; then
+        first=1 last=-1 step=1
+    elif [ -z "$last" ]; then
+        case $step in
+        '') when=":when=$first" step=1 last=$first ;;
+        +) when=":when=$first+" step=1 last=-1 ;;
+        *) when=":when=$first+$step" last=-1 ;;
+        esac
+    else
+        case $step in
+        '') when=":when=$first..$last" step=1 ;;
+        +) when=":when=$first..$last+" step=1 ;;
+        *) when=":when=$first..$last+$step" ;;
+        esac
+    fi
+    [ -n "$err" ] && error=":error=$err"
+    case $err in 22 | einval) num=22 ;; esac
+    eset=$set
+    [ "$set" = writev ] || eset="$set:fd=100"
+    qfn=$((qfn + 1))
+    kase "qual_fault${suffix:+-syscall}.$qfn" "-e trace=writev -e fault=$set$when$error$suffix $*" \
+        "-e fault=$eset$when$error$suffix $*" "fault 100 $procs $first $last $step $num" \
+        "^(proc [0-9]: writev: [^;]*\(what strace.s test expects\);)+exit=0$"
+}
+
+# The matrix of qual_fault.test: for each error and set, when= of every
+# form over these firsts, lasts and steps, in 1 and 4 processes. In the VM
+# (mode vm) the same forms for fewer numbers.
+qual_fault() { # SUFFIX
+    local err set F L S Fs="1 2 3 7" Ls="1 2 5 11" Ss="1 2 3 7" SLs="1 2 7 11"
+    [ "$mode" = vm ] && Fs="2" Ls="5" Ss="3" SLs="11"
+    qfn=0
+    for err in '' ENOSYS 22 einval; do
+        for set in writev desc,51; do
+            qf "$1" "$err" $set '' '' '' 1 -e fault=chdir
+            qf "$1" "$err" $set '' '' '' 1 -e fault=chdir -e fault=none
+            for F in $Fs; do
+                qf "$1" "$err" $set "$F" '' '' 1
+                qf "$1" "$err" $set "$F" '' + 1
+                for L in $Ls; do
+                    [ "$L" -ge "$F" ] || continue
+                    qf "$1" "$err" $set "$F" "$L" '' 1
+                    qf "$1" "$err" $set "$F" "$L" + 1
+                done
+                for S in $Ss; do
+                    qf "$1" "$err" $set "$F" '' "$S" 1
+                    qf "$1" "$err" $set "$F" '' "$S" 4
+                    for L in $SLs; do
+                        [ "$L" -ge "$F" ] || continue
+                        qf "$1" "$err" $set "$F" "$L" "$S" 1
+                        qf "$1" "$err" $set "$F" "$L" "$S" 4
+                    done
+                done
+            done
+        done
+    done
+}
+
+qual_fault ''
+qual_fault :syscall=gettid
+
+# ---- qual_inject-retval.test, qual_inject-signal.test,
+# qual_inject-error-signal.test and their -syscall variants: one chdir("..").
+for suffix in '' :syscall=gettid; do
+    v=${suffix:+-syscall}
+    for rv in 0 42; do
+        kase "qual_inject-retval$v.$rv" "-e trace=chdir -e inject=chdir:retval=$rv$suffix" \
+            "-e inject=chdir:retval=$rv$suffix" "chdir .." "^chdir\(\.\.\) = $rv, cwd unchanged;exit=0$"
+    done
+    kase "qual_inject-signal$v" "-e trace=chdir,exit_group -e inject=chdir:signal=USR1$suffix" \
+        "-e inject=chdir:signal=USR1$suffix" "chdir .." \
+        "^chdir\(\.\.\) = 0, cwd changed;SIGUSR1 x1, si_code=SI_KERNEL, before chdir returned;exit=0$"
+    kase "qual_inject-error-signal$v" "-e trace=chdir,exit_group -e inject=chdir:error=ENOENT:signal=USR1$suffix" \
+        "-e inject=chdir:error=ENOENT:signal=USR1$suffix" "chdir .." \
+        "^chdir\(\.\.\) = -1 ENOENT, cwd unchanged;SIGUSR1 x1, si_code=SI_KERNEL, before chdir returned;exit=0$"
+done
+
+# ---- qual_fault-exit_group.test: exit_group(0xbadc0ded0000002a) failed,
+# exit() then exits 42. strace's test traces exit and exit_group only; the
+# program makes no other call, so errinj takes the specs as they are.
+eg=0
+for extra in '' '-e fault=!process:error=1' '-e fault=!%desc,%file,%memory,%process,%signal,%network,%ipc:error=1'; do
+    eg=$((eg + 1))
+    kase "qual_fault-exit_group.$eg" "-e trace=exit,exit_group -e fault=exit_group:error=ENOSYS $extra" \
+        "-e fault=exit_group:error=ENOSYS $extra" answer '^exit=42$'
+done
+kase "qual_fault-exit_group.4" "-e trace=exit,exit_group -e fault=all:error=ENOSYS -e fault=exit:error=1:when=2+" \
+    "-e fault=all:error=ENOSYS -e fault=exit:error=1:when=2+" answer '^exit=42$'
+
+# ---- inject-nf.test: retval= on geteuid, which never fails, read from the
+# return register (the test's values, each once).
+for rv in 0 1 0x7fffffff 0x80000000 0xfffff000 0xfffffffe 0xffffffff 0x100000000 \
+    0x7fffffffffffffff 0x8000000000000000 0xfffffffffffff000 0xfffffffffffffffe 0xffffffffffffffff; do
+    kase "inject-nf.$rv" "-e trace=/^geteuid(32)?\$ -e inject=/^geteuid(32)?\$:retval=$rv" \
+        "-e inject=/^geteuid(32)?\$:retval=$rv" "nf $rv" '^geteuid\(\) = [0-9]+ \([0-9a-fx]+\);as injected;exit=0$'
+done
+
+# ---- delay.test: its four spellings of delay_enter= and delay_exit=
+# (errinj refuses delay_exit=), then the enter part of each alone, on one
+# gettimeofday call (delay.c checks four processes).
+dn=0
+while read -r denter dexit; do
+    dn=$((dn + 1))
+    kase "delay.$dn" "-e trace=gettimeofday -e inject=gettimeofday:delay_enter=$denter:delay_exit=$dexit" \
+        "-e inject=gettimeofday:delay_enter=$denter:delay_exit=$dexit" "delay 2400000" \
+        '^gettimeofday\(\) = 0, held at least 2400000 us: yes, [^;]*: yes;exit=0$'
+    kase "delay.$dn-enter" "-e trace=gettimeofday -e inject=gettimeofday:delay_enter=$denter" \
+        "-e inject=gettimeofday:delay_enter=$denter" "delay 800000" \
+        '^gettimeofday\(\) = 0, held at least 800000 us: yes, [^;]*: yes;exit=0$'
+done <<'EOF'
+800000 1600000
+8e5 1.6s
+800ms 1.6e+6us
++8e8ns .16E7
+EOF
+
+# ---- poke.test, poke-ptrace.test (process_vm_writev fails: strace falls
+# back to ptrace), poke-unaligned.test, poke-range.test, poke-sendfile.
+pv='strace -qq -o /dev/null -e signal=none -e trace=process_vm_writev -e fault=process_vm_writev'
+pokes="-e inject=chdir:poke_enter=@arg1=3f5354524143457374726163653f00 -e inject=getcwd:poke_exit=@arg1=5374726163652100"
+poke_want='^chdir\(aligned\) = -1 ENOENT, bytes 3f5354524143457374726163653f002f;chdir\(unaligned\) = -1 ENOENT, bytes 2f3f5354524143457374726163653f00;[^;]*EFAULT, bytes inaccessible;[^;]*EFAULT, bytes inaccessible;chdir\(1 byte accessible\) = -1 EFAULT, bytes 3f;chdir\(8 bytes accessible\) = -1 EFAULT, bytes 3f53545241434573;'
+kase poke "-e trace=chdir,getcwd $pokes" "$pokes" poke "${poke_want}getcwd\\(\\) = [0-9]+, \"Strace!\";exit=0$"
+kase poke-ptrace "-e trace=chdir,getcwd $pokes" "$pokes" poke "${poke_want}getcwd\\(\\) = [0-9]+, \"Strace!\";exit=0$" \
+    "$pv" "$pv -f"
+# Their poke_enter= part alone, on the same calls.
+poke1="-e inject=chdir:poke_enter=@arg1=3f5354524143457374726163653f00"
+poke_want+='exit=0$'
+kase poke.enter "-e trace=chdir,getcwd $poke1" "$poke1" "poke enter" "$poke_want"
+# errinj under the outer strace with -f: its supervisor may be a thread.
+kase poke-ptrace.enter "-e trace=chdir,getcwd $poke1" "$poke1" "poke enter" "$poke_want" "$pv" "$pv -f"
+kase poke-unaligned "-e trace=chdir -e inject=chdir:poke_enter=@arg1=53747261636521" \
+    "-e inject=chdir:poke_enter=@arg1=53747261636521" "poke enter" \
+    '^chdir\(aligned\) = -1 ENAMETOOLONG, bytes 537472616365212f[^;]*;chdir\(unaligned\) [^;]*, bytes 2f537472616365212f' \
+    "$pv" "$pv -f"
+kase poke-range "-e trace=chdir -e inject=chdir:when=2+:poke_enter=@arg2=5374726163653f00" \
+    "-e inject=chdir:when=2+:poke_enter=@arg2=5374726163653f00" "chdir NULL . ." \
+    '^chdir\(NULL\) = -1 EFAULT, cwd unchanged;chdir\(\.\) = 0, cwd unchanged;chdir\(\.\) = 0, cwd unchanged;exit=0$'
+# strace's -e trace=/sendfile narrows its set, all, to sendfile.
+kase poke-sendfile "-e trace=/sendfile -e inject=all:poke_enter=@arg3=0000000000000000:poke_exit=@arg3=ffffffffffffffff" \
+    "-e inject=/sendfile:poke_enter=@arg3=0000000000000000:poke_exit=@arg3=ffffffffffffffff" sendfile \
+    '^sendfile\([0-9]+ bytes\) = [0-9]+ \(all\), offset 0xffffffffffffffff;exit=0$'
+kase poke-sendfile.enter "-e trace=/sendfile -e inject=all:poke_enter=@arg3=0000000000000000" \
+    "-e inject=/sendfile:poke_enter=@arg3=0000000000000000" sendfile \
+    '^sendfile\(([0-9]+) bytes\) = [0-9]+ \(all\), offset 0x[0-9a-f]+;exit=0$'
+
+reasons=
+for r in "${!why_refused[@]}"; do reasons+="${reasons:+, }$r: ${why_refused[$r]}"; done
+echo "strace cases: $nagree agree, $nrefused refused${reasons:+ ($reasons)}, $ndisagree disagree"
+done_testing
