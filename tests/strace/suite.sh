@@ -24,8 +24,11 @@
 set -f # specs hold ?, * and ( )
 P=$B/tests/strace
 mode=${STRACE_MODE:-${1:-full}}
-nagree=0 nrefused=0 ndisagree=0
-declare -A why_refused
+# The cases are queued by kase and run at the end by STRACE_JOBS workers
+# (2: the suite has thousands of cases of a few tens of milliseconds).
+jobs=${STRACE_JOBS:-2}
+ncases=0
+declare -a C_ID C_S C_E C_P C_X C_SW C_EW
 
 # The differences errinj documents (doc/errinj.1) and refuses with exit 2:
 # its message, and the reason the summary gives.
@@ -74,16 +77,23 @@ joined() {
     J="${lines[*]}"
 }
 
-# kase ID SARGS EARGS PROG EXPECT [SWRAP [EWRAP]]: one case. SARGS are
-# strace's options, EARGS errinj's, PROG the command line (in tests/strace/
-# of build/), run in a scratch directory ($T/c/w, where chdir("..") stays
-# in $T); EXPECT an ERE that strace's stdout (lines joined by ";")
-# followed by "exit=STATUS" must match, as strace's own test expects.
-# SWRAP and EWRAP: a command each run goes through (poke-ptrace's strace
-# that fails process_vm_writev).
-mkdir -p "$T/c/w"
+# kase ID SARGS EARGS PROG EXPECT [SWRAP [EWRAP]]: queues one case. SARGS
+# are strace's options, EARGS errinj's, PROG the command line (in
+# tests/strace/ of build/), run in a scratch directory (DIR/w, where
+# chdir("..") stays in the scratch space); EXPECT an ERE that strace's
+# stdout (lines joined by ";") followed by "exit=STATUS" must match, as
+# strace's own test expects. SWRAP and EWRAP: a command each run goes
+# through (poke-ptrace's strace that fails process_vm_writev).
 kase() {
-    local id=$1 sargs=$2 eargs=$3 prog=$4 expect=$5 swrap=${6:-} ewrap=${7:-} d=$T/c er sr r what= desc
+    C_ID[ncases]=$1 C_S[ncases]=$2 C_E[ncases]=$3 C_P[ncases]=$4 C_X[ncases]=$5
+    C_SW[ncases]=${6:-} C_EW[ncases]=${7:-}
+    ncases=$((ncases + 1))
+}
+
+# run_case I DIR: runs case I in scratch directory DIR; prints its line.
+run_case() {
+    local i=$1 d=$2 id=${C_ID[$1]} sargs=${C_S[$1]} eargs=${C_E[$1]} prog=${C_P[$1]} expect=${C_X[$1]}
+    local swrap=${C_SW[$1]} ewrap=${C_EW[$1]} er sr r what= desc
     local -a err
     : >"$d/e.log"
     (cd "$d/w" && exec timeout -k 5 60 $ewrap "$BIN/errinj" -o "$d/e.log" $eargs -- $P/$prog) \
@@ -95,13 +105,10 @@ kase() {
     if [ "$er" = 2 ] && [ ! -s "$d/e.out" ] && [ "${#err[@]}" = 1 ]; then
         for r in "${refusals[@]}"; do
             if [[ ${err[0]} =~ ${r%%@*} ]]; then
-                nrefused=$((nrefused + 1))
-                why_refused[${r#*@}]=$((${why_refused[${r#*@}]:-0} + 1))
                 echo "PASS $LAYER/strace/$id: refused, ${r#*@}: $desc"
                 return
             fi
         done
-        ndisagree=$((ndisagree + 1))
         echo "FAIL $LAYER/strace/$id: errinj refuses what strace runs: ${err[0]}; $desc"
         return
     fi
@@ -111,7 +118,6 @@ kase() {
     joined "$d/s.out"
     local sout=$J
     if ! [[ "${sout:+$sout;}exit=$sr" =~ $expect ]]; then
-        ndisagree=$((ndisagree + 1))
         echo "FAIL $LAYER/strace/$id: strace's run is not what its test expects (/$expect/):" \
             "${sout:0:300};exit=$sr; $(grep -v '^strace: ' "$d/s.err" | head -3 | paste -sd';')"
         return
@@ -130,12 +136,35 @@ kase() {
     changed strace "$d/s.log"
     [ "$ce" = "$CH" ] || what+="changed calls '$ce', strace's '$CH'; "
     if [ -z "$what" ]; then
-        nagree=$((nagree + 1))
         echo "PASS $LAYER/strace/$id: agree: $desc"
     else
-        ndisagree=$((ndisagree + 1))
         echo "FAIL $LAYER/strace/$id: ${what%; }; $desc"
     fi
+}
+
+# run_queue: the queued cases, by $jobs workers (worker j runs the cases
+# j, j+jobs, ...), each line kept in $T/res/I; then the lines in queue
+# order, and the summary counted from them.
+run_queue() {
+    local j i r
+    mkdir -p "$T/res"
+    for ((j = 0; j < jobs; j++)); do
+        mkdir -p "$T/c$j/w"
+        (for ((i = j; i < ncases; i += jobs)); do run_case $i "$T/c$j" >"$T/res/$i"; done) &
+    done
+    wait
+    for ((i = 0; i < ncases; i++)); do
+        if [ -s "$T/res/$i" ]; then cat "$T/res/$i"; else echo "FAIL $LAYER/strace/${C_ID[$i]}: no result"; fi
+    done >"$T/all"
+    cat "$T/all"
+    local reasons=
+    for r in "${refusals[@]}"; do
+        r=${r#*@}
+        j=$(grep -cF ": refused, $r: " "$T/all")
+        [ "$j" = 0 ] || reasons+="${reasons:+, }$r: $j"
+    done
+    echo "strace cases: $(grep -c '^PASS .*: agree: ' "$T/all") agree," \
+        "$(grep -c '^PASS .*: refused, ' "$T/all") refused${reasons:+ ($reasons)}, $(grep -c '^FAIL ' "$T/all") disagree"
 }
 
 # ---- qual_fault.test and qual_fault-syscall.test (SUFFIX :syscall=gettid):
@@ -298,7 +327,5 @@ kase poke-sendfile.enter "-e trace=/sendfile -e inject=all:poke_enter=@arg3=0000
     "-e inject=/sendfile:poke_enter=@arg3=0000000000000000" sendfile \
     '^sendfile\(([0-9]+) bytes\) = [0-9]+ \(all\), offset 0x[0-9a-f]+;exit=0$'
 
-reasons=
-for r in "${!why_refused[@]}"; do reasons+="${reasons:+, }$r: ${why_refused[$r]}"; done
-echo "strace cases: $nagree agree, $nrefused refused${reasons:+ ($reasons)}, $ndisagree disagree"
+run_queue
 done_testing
