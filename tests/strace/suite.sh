@@ -274,6 +274,47 @@ for suffix in '' :syscall=gettid; do
         "^chdir\(\.\.\) = -1 ENOENT, cwd unchanged;SIGUSR1 x1, si_code=SI_KERNEL, before chdir returned;exit=0$"
 done
 
+# ---- gen_tests.in: its cases that inject (each spec once), with the
+# trace= that names the same calls; prctl-success.sh's retval=$((V)) and
+# error= at when=256+ for every value the prctl and arch_prctl cases
+# list (in the VM: error=, 0, 42 and the largest).
+gt() { # ID SPEC CALLS N WANT
+    kase "gen_tests.$1" "-e trace=${3} -e inject=$2" "-e inject=$2" "gen $3 $4" "$5"
+}
+gt bpf-success bpf:retval=42 bpf 3 '^bpf: 42 1-3;exit=0$'
+gt clone3-success clone3:retval=42 clone3 3 '^clone3: 42 1-3;exit=0$'
+gt io_uring_register-success io_uring_register:retval=42 io_uring_register 3 '^io_uring_register: 42 1-3;exit=0$'
+gt ioctl_seccomp-success ioctl:when=256+:retval=42 ioctl 258 '^ioctl: -1 EBADF 1-255, 42 256-258;exit=0$'
+gt landlock_create_ruleset-success landlock_create_ruleset:retval=7 landlock_create_ruleset 3 \
+    '^landlock_create_ruleset: 7 1-3;exit=0$'
+gt memfd_secret-success memfd_secret:retval=7 memfd_secret 3 '^memfd_secret: 7 1-3;exit=0$'
+gt net-tpacket_stats-success getsockopt:retval=42 getsockopt 3 '^getsockopt: 42 1-3;exit=0$'
+gt prctl-sched-core-success--pidns-translation prctl:when=256+:retval=0 prctl 258 '^prctl: -1 EINVAL 1-255, 0 256-258;exit=0$'
+# The dynamic loader makes one prlimit64 and one arch_prctl call, which
+# both count.
+gt prlimit64-success prlimit64:retval=42:when=256+ prlimit64 258 '^prlimit64: -1 EINVAL 1-25[45], 42 25[56]-258;exit=0$'
+gt quotactl-success quotactl:retval=42 quotactl 3 '^quotactl: 42 1-3;exit=0$'
+gt seccomp_get_notif_sizes-success seccomp:retval=42 seccomp 3 '^seccomp: 42 1-3;exit=0$'
+gt sockopt-sol_socket-success getsockopt,setsockopt:retval=42 getsockopt,setsockopt 3 \
+    '^getsockopt: 42 1-3;setsockopt: 42 1-3;exit=0$'
+prctl_vals="error=ENOTTY 0 1 2 3 4 5 6 7 8 13 16 30 32 35 42 255 256 511 0xdead 0x10000 0x4ea57 0x20000 0xba9000
+    0xba90000 0xdec0ded 0xbeef 0x57ae57f4 0xbeef0"
+arch_vals="0 1 2 3 0x20 0xc0 0xdead 0x20000 0x40000 0x60000 0x687ff 0x97800 0x789abcde"
+if [ "$mode" = vm ]; then
+    prctl_vals="error=ENOTTY 0 42 0x57ae57f4" arch_vals="0 42 0x789abcde"
+fi
+for call in prctl arch_prctl; do
+    vals=$prctl_vals
+    [ "$call" = arch_prctl ] && vals=$arch_vals
+    for v in $vals; do
+        case $v in
+        error=*) inj=$v want="-1 ${v#error=}" ;;
+        *) inj="retval=$((v))" want=$((v)) ;;
+        esac
+        gt "$call-success.$v" "$call:$inj:when=256+" $call 258 "^$call: -1 EINVAL 1-25[45], $want 25[56]-258;exit=0\$"
+    done
+done
+
 # ---- qual_fault-exit_group.test: exit_group(0xbadc0ded0000002a) failed,
 # exit() then exits 42. strace's test traces exit and exit_group only; the
 # program makes no other call, so errinj takes the specs as they are.
