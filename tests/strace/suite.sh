@@ -155,20 +155,33 @@ run_case() {
 }
 
 # run_queue: the queued cases, by $jobs workers (worker j runs the cases
-# j, j+jobs, ...), each line kept in $T/res/I; then the lines in queue
-# order, and the summary counted from them.
+# j, j+jobs, ...), each line kept in $T/res/I and printed in queue order
+# as it comes (a slow guest shows its progress); then the summary,
+# counted from the lines.
 run_queue() {
-    local j i r
+    local j i r alive
+    local -a pids=()
     mkdir -p "$T/res"
     for ((j = 0; j < jobs; j++)); do
         mkdir -p "$T/c$j/w"
-        (for ((i = j; i < ncases; i += jobs)); do run_case $i "$T/c$j" >"$T/res/$i"; done) &
+        (for ((i = j; i < ncases; i += jobs)); do
+            run_case $i "$T/c$j" >"$T/res/$i.tmp"
+            mv "$T/res/$i.tmp" "$T/res/$i"
+        done) &
+        pids+=($!)
     done
-    wait
     for ((i = 0; i < ncases; i++)); do
+        # A worker that died leaves its cases without a result.
+        while [ ! -e "$T/res/$i" ]; do
+            alive=
+            for j in "${pids[@]}"; do kill -0 "$j" 2>/dev/null && alive=1; done
+            # Its result may have come just before its worker ended.
+            [ -n "$alive" ] || [ -e "$T/res/$i" ] || break
+            sleep 0.05
+        done
         if [ -s "$T/res/$i" ]; then cat "$T/res/$i"; else echo "FAIL $LAYER/strace/${C_ID[$i]}: no result"; fi
-    done >"$T/all"
-    cat "$T/all"
+    done | tee "$T/all"
+    wait
     local reasons=
     for r in "${refusals[@]}"; do
         r=${r#*@}
