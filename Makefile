@@ -48,6 +48,8 @@ TOOLS     := $(BUILD)/loader $(BUILD)/userapp $(BUILD)/errinj
 SAMPLES   := $(BUILD)/samples/hello $(BUILD)/samples/hello_trigger \
              $(BUILD)/samples/map_test $(BUILD)/samples/tracex5
 TEST_PROGS := $(patsubst tests/progs/%.c,$(BUILD)/tests/%,$(wildcard tests/progs/*.c))
+# The programs of the port of strace's injection tests (tests/strace/).
+STRACE_PROGS := $(patsubst tests/strace/%.c,$(BUILD)/tests/strace/%,$(wildcard tests/strace/*.c))
 BENCH     := $(BUILD)/bench/syscall_cost $(BUILD)/bench/syscall_cost_dyn $(BUILD)/bench/floor $(BUILD)/bench/ladder
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 
@@ -60,7 +62,7 @@ ASAN_TOOLS := $(BUILD)/asan/bin/errinj $(BUILD)/asan/bin/loader $(BUILD)/asan/bi
 SANITIZE   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZER     := $(BUILD)/fuzz_spec
 
-all: $(TOOLS) $(SAMPLES) $(TEST_PROGS) $(BENCH) $(UNIT_TESTS)
+all: $(TOOLS) $(SAMPLES) $(TEST_PROGS) $(STRACE_PROGS) $(BENCH) $(UNIT_TESTS)
 
 # Everything tests/run needs.
 tests: all $(ASAN_TESTS) $(ASAN_TOOLS) $(FUZZER)
@@ -183,6 +185,12 @@ $(BUILD)/samples/hello_trigger: $(BUILD)/obj/samples/hello_trigger.o
 # ---- tests ----
 $(BUILD)/tests/%: $(BUILD)/obj/tests/progs/%.o
 	$(link) -pthread $^ $(LDLIBS) -o $@
+$(BUILD)/tests/strace/%: $(BUILD)/obj/tests/strace/%.o
+	$(link) $^ $(LDLIBS) -o $@
+# answer makes no system call but its two exits: no libc, no start-up.
+$(BUILD)/obj/tests/strace/answer.o: EI_CFLAGS += -ffreestanding -fno-stack-protector -fno-pie
+$(BUILD)/tests/strace/answer: $(BUILD)/obj/tests/strace/answer.o
+	$(link) -nostdlib -static -no-pie $^ -o $@
 $(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(LIB)
 	$(link) $^ $(EI_LDLIBS) $(LDLIBS) -o $@
 $(BUILD)/asan/%: $(BUILD)/asan/obj/tests/unit/%.o $(ASAN_LIB)
