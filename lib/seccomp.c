@@ -63,6 +63,7 @@
 #include <sys/timerfd.h>
 #include <sys/uio.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 
 #include "seccomp.h"
 #include "unwind.h"
@@ -100,6 +101,13 @@ struct shared {
 	int state;       /* 0: not yet; 1: listener published; -errno: the filter failed */
 	int fd;          /* the listener's number in the child */
 	int no_killable; /* the kernel refused SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV */
+	/* For the keeper (below), written by errinj: the ids of the calls it
+	 * received (the kernel numbers them in sequence per filter) and may
+	 * not have answered lie in [lo, hi + 1]: hi the last id received (one
+	 * more may have been received but not yet written here), lo the
+	 * first received since no delayed answer was held. */
+	__u64 lo, hi;
+	int received;    /* lo and hi are set */
 };
 
 /* The head of an entry of a table by pid (a process's or a thread's). */
@@ -174,7 +182,8 @@ struct ei_sup {
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
 	int listener, epfd, timerfd, pidfd; /* pidfd: the command's, until its proc owns it */
-	pid_t child, self;
+	int keeper_fd;  /* the keeper's pipe: it takes over when this closes */
+	pid_t child, self, keeper;
 	bool killable; /* the filter has WAIT_KILLABLE_RECV */
 	bool hup;      /* no process holds the filter any more */
 	long pagesize;
@@ -1012,7 +1021,14 @@ static int recv_notif(struct ei_sup *s)
 	do
 		r = ioctl(s->listener, SECCOMP_IOCTL_NOTIF_RECV, s->req);
 	while (r && errno == EINTR);
-	return r ? -1 : 0;
+	if (r)
+		return -1;
+	/* For the keeper, before the call is served. */
+	if (!s->nheap || !s->sh->received)
+		__atomic_store_n(&s->sh->lo, s->req->id, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->sh->hi, s->req->id, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->sh->received, 1, __ATOMIC_RELEASE);
+	return 0;
 }
 
 /* The listener hung up: no process holds the filter. Calls still held
@@ -1082,7 +1098,7 @@ struct ei_sup *ei_sup_new(const struct ei_sup_options *o, char *err, size_t len)
 		ei_fail(err, len, "out of memory");
 		return NULL;
 	}
-	s->listener = s->epfd = s->timerfd = s->pidfd = -1;
+	s->listener = s->epfd = s->timerfd = s->pidfd = s->keeper_fd = -1;
 	s->nrules = o->nrules;
 	s->follow = o->follow;
 	s->fn = o->fn;
@@ -1245,6 +1261,89 @@ static int take_listener(struct ei_sup *s, int report_fd, int *exec_errno, char 
 	return 0;
 }
 
+/* ---- the keeper ---- */
+
+/* The filter outlives errinj: once the last listener closes, the kernel
+ * fails every trapped call with ENOSYS, for as long as a process holds
+ * the filter (a daemon of the command's, say). So a process of its own
+ * session, that no signal but SIGKILL stops and that no kill of errinj's
+ * process group reaches, holds the listener too and, once errinj has gone
+ * (its pipe's write end closes however errinj stops, SIGKILL included),
+ * lets every call run: first those errinj had received and not answered,
+ * then every new one, until no process holds the filter. It receives
+ * nothing while errinj lives. */
+static void __attribute__((noreturn)) keeper(struct ei_sup *s, int pipe_rd)
+{
+	struct pollfd pf = { .fd = pipe_rd, .events = POLLIN };
+	sigset_t all;
+	char c;
+	int fd;
+
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	setsid();
+	prctl(PR_SET_NAME, "errinj-keeper", 0, 0, 0);
+	if (chdir("/")) {
+		/* holding errinj's directory would only keep it busy */
+	}
+	/* errinj's descriptors but two: a pipe's reader would never see EOF
+	 * while the keeper held a writer, nor a file system be unmounted. */
+	fd = open("/dev/null", O_RDWR);
+	for (int i = 0; i < 3; i++)
+		if (fd >= 0 && fd != i)
+			dup2(fd, i);
+	if ((fd = fcntl(s->listener, F_DUPFD_CLOEXEC, 10)) < 0 || dup2(fd, 3) != 3)
+		_exit(1);
+	if ((fd = fcntl(pipe_rd, F_DUPFD_CLOEXEC, 10)) < 0 || dup2(fd, 4) != 4)
+		_exit(1);
+	s->listener = 3;
+	pf.fd = 4;
+	syscall(SYS_close_range, 5U, ~0U, 0U);
+	while (poll(&pf, 1, -1) < 0 || !(pf.revents & (POLLIN | POLLHUP | POLLERR)))
+		;
+	if (read(pf.fd, &c, 1) == 1)
+		_exit(0); /* errinj says: no process holds the filter */
+	if (__atomic_load_n(&s->sh->received, __ATOMIC_ACQUIRE)) {
+		__u64 lo = __atomic_load_n(&s->sh->lo, __ATOMIC_RELAXED);
+		__u64 hi = __atomic_load_n(&s->sh->hi, __ATOMIC_RELAXED);
+		/* An id not pending fails with ENOENT, one not yet received
+		 * with EINPROGRESS (it comes below). */
+		for (__u64 id = lo; id != hi + 2; id++)
+			send_continue(s, id);
+	}
+	pf.fd = s->listener;
+	for (;;) {
+		if (poll(&pf, 1, -1) < 0)
+			continue;
+		if (pf.revents & POLLIN) {
+			memset(s->req, 0, s->sizes.seccomp_notif);
+			if (!ioctl(s->listener, SECCOMP_IOCTL_NOTIF_RECV, s->req))
+				send_continue(s, s->req->id);
+		} else if (pf.revents & (POLLHUP | POLLERR)) {
+			_exit(0);
+		}
+	}
+}
+
+static int start_keeper(struct ei_sup *s, char *err, size_t len)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC))
+		return ei_fail(err, len, "cannot start the seccomp keeper: pipe: %s", strerror(errno));
+	s->keeper = fork();
+	if (s->keeper < 0) {
+		close(p[0]);
+		close(p[1]);
+		return ei_fail(err, len, "cannot start the seccomp keeper: fork: %s", strerror(errno));
+	}
+	if (s->keeper == 0)
+		keeper(s, p[0]);
+	close(p[0]);
+	s->keeper_fd = p[1];
+	return 0;
+}
+
 int ei_sup_start(struct ei_sup *s, pid_t child, int report_fd, int *exec_errno, char *err, size_t len)
 {
 	int state = 0, e = 0, r; /* state: 0 until the report, 1 exec'd, 2 failed */
@@ -1259,6 +1358,8 @@ int ei_sup_start(struct ei_sup *s, pid_t child, int report_fd, int *exec_errno, 
 	r = take_listener(s, report_fd, exec_errno, err, len);
 	if (r)
 		return r < 0 ? -1 : 0;
+	if (start_keeper(s, err, len))
+		return -1;
 	/* Many processes mean many pidfds: as many as we may. */
 	struct rlimit rl;
 	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
@@ -1427,8 +1528,18 @@ void ei_sup_free(struct ei_sup *s)
 		answer(s, d->id, d->tgid, d->tid, d->rule, d->args, d->received, NULL);
 		free(d);
 	}
-	/* Then the listener: a call still trapped gets ENOSYS from the
-	 * kernel rather than waiting for us. */
+	/* Then the listener: the keeper lets the calls still to come run
+	 * (it ends at once if no process holds the filter: none will). */
+	if (s->keeper_fd >= 0 && s->listener >= 0 && !s->hup)
+		ei_sup_alive(s);
+	if (s->keeper_fd >= 0) {
+		if (s->hup && write(s->keeper_fd, "", 1) != 1) {
+			/* it takes over, and finds no process */
+		}
+		close(s->keeper_fd);
+		if (s->hup)
+			waitpid(s->keeper, NULL, 0);
+	}
 	if (s->listener >= 0)
 		close(s->listener);
 	for (size_t b = 0; b < s->procs.nb; b++)
