@@ -192,6 +192,8 @@ struct ei_sup {
 	struct ei_stat stats[EI_NR_SYSCALLS];
 	__u64 undecided;
 	__u64 unwind_failed; /* calls a site= rule could not decide */
+	__u64 unfollowed;    /* calls of processes that could not be followed */
+	int unfollowed_errno;
 
 	struct table procs; /* struct proc by tgid */
 	struct table thrs;  /* struct thr by tid */
@@ -408,17 +410,37 @@ static int pidfd_open(pid_t pid)
 	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
+/* A descriptor held in reserve: out of descriptors (the command's many
+ * processes each take a pidfd), it is given up for the moment a /proc
+ * file is read, so that a process is still followed (unwatched: its pid
+ * is not known to be gone) rather than let run untouched. */
+static int spare_fd = -1;
+
 static ssize_t read_file(const char *path, char *buf, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), e;
+	bool spent = false;
+	ssize_t n = -1;
 
-	if (fd < 0)
-		return -1;
-	do
-		n = read(fd, buf, len);
-	while (n < 0 && errno == EINTR);
-	close(fd);
+	if (fd < 0 && (errno == EMFILE || errno == ENFILE) && spare_fd >= 0) {
+		close(spare_fd);
+		spare_fd = -1;
+		spent = true;
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if (fd >= 0) {
+		do
+			n = read(fd, buf, len);
+		while (n < 0 && errno == EINTR);
+		e = errno;
+		close(fd);
+		errno = e;
+	}
+	if (spent) {
+		e = errno;
+		spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		errno = e;
+	}
 	return n;
 }
 
@@ -686,13 +708,20 @@ static struct proc *proc_of(struct ei_sup *s, pid_t tid)
 			}
 	}
 	if (read_status(tid, &tgid, &ppid))
-		return NULL;
+		goto lost;
 	p = proc_find(s, tgid);
 	if (!p)
 		p = proc_new(s, tgid, ppid);
 	if (!p || thr_add(s, tid, p))
-		return NULL;
+		goto lost;
 	return p;
+lost:
+	/* Gone (its call with it), or not followed: counted, and said. */
+	if (errno != ESRCH && errno != ENOENT) {
+		s->unfollowed++;
+		s->unfollowed_errno = errno;
+	}
+	return NULL;
 }
 
 static __u64 count_call(struct ei_sup *s, struct proc *p, int i, int nr, __u64 *lineage)
@@ -1155,6 +1184,8 @@ struct ei_sup *ei_sup_new(const struct ei_sup_options *o, char *err, size_t len)
 		ei_fail(err, len, "cannot set up the seccomp supervisor: %s", strerror(errno));
 		goto fail;
 	}
+	if (spare_fd < 0)
+		spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (getrandom(&s->rng, sizeof(s->rng), GRND_NONBLOCK) != sizeof(s->rng))
 		s->rng = now_ns() ^ ((__u64)s->self << 32);
 	return s;
@@ -1515,6 +1546,13 @@ __u64 ei_sup_undecided(struct ei_sup *s)
 __u64 ei_sup_unwind_failed(struct ei_sup *s)
 {
 	return s ? s->unwind_failed : 0;
+}
+
+__u64 ei_sup_unfollowed(struct ei_sup *s, int *err)
+{
+	if (s && err)
+		*err = s->unfollowed_errno;
+	return s ? s->unfollowed : 0;
 }
 
 void ei_sup_free(struct ei_sup *s)

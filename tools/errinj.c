@@ -924,6 +924,7 @@ static int event_loop(void)
 static void report(void)
 {
 	__u64 n, thrown;
+	int e;
 
 	ei_session_consume(R.s);
 	if ((n = ei_session_dropped(R.s)))
@@ -937,6 +938,9 @@ static void report(void)
 		ei_msg("%llu new processes were not followed: the targets table (errinj's, in the kernel) "
 		       "was full",
 		       (unsigned long long)n);
+	if ((n = ei_session_unfollowed(R.s, &e)))
+		ei_msg("%llu calls ran untouched: errinj could not follow their processes (%s)",
+		       (unsigned long long)n, strerror(e));
 	if ((n = ei_session_undecided(R.s)))
 		ei_msg("%llu calls were neither failed nor counted by a path= rule: their path could not be read "
 		       "(from a kprobe: a page not yet in memory; use fmod_ret or seccomp, which read it)",

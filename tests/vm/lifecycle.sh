@@ -127,4 +127,25 @@ EOF
     assert_eq "terminal output (the echoed ^C aside)" "$(sed 's/\^C//g' "$T/pty")" "$(printf 'signals\nstatus 0')"
 }
 subtest tty_interrupt tty_interrupt
+# Out of descriptors (a pidfd per process of the command's): 200 live
+# children under a limit of 64, soft and hard; every one is followed (53
+# ran untouched, unsaid). And the command keeps its own limits: errinj
+# raises its own soft limit to the hard one.
+fd_limit() {
+    run bash -c 'ulimit -n 64 && exec "$@"' - "$E" -c -e inject=dup:error=EIO -- "$B/tests/scenario" children:200
+    assert_eq "exit status" "$RC" 0 &&
+        assert_eq "stdout" "$OUT" "children: 200 of 200 failed" &&
+        assert_match "summary" "$ERR" '^dup +200 +200$' &&
+        assert_no_match "stderr" "$ERR" 'untouched'
+}
+subtest fd_limit fd_limit
+
+own_limits() {
+    local native
+    native=$(bash -c 'ulimit -Sn 64 && exec bash -c "ulimit -Sn; ulimit -Hn"')
+    run bash -c 'ulimit -Sn 64 && exec "$@"' - "$E" "${NEVER[@]}" -- bash -c 'ulimit -Sn; ulimit -Hn'
+    assert_eq "exit status" "$RC" 0 &&
+        assert_eq "the command's limits" "$OUT" "$native"
+}
+subtest own_limits own_limits
 done_testing
