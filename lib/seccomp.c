@@ -59,6 +59,7 @@
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/uio.h>
@@ -182,7 +183,7 @@ struct ei_sup {
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
 	int listener, epfd, timerfd, pidfd; /* pidfd: the command's, until its proc owns it */
-	int keeper_fd;  /* the keeper's pipe: it takes over when this closes */
+	int keeper_fd;  /* the keeper's socket: it takes over when this closes */
 	pid_t child, self, keeper;
 	bool killable; /* the filter has WAIT_KILLABLE_RECV */
 	bool hup;      /* no process holds the filter any more */
@@ -1299,13 +1300,13 @@ static int take_listener(struct ei_sup *s, int report_fd, int *exec_errno, char 
  * the filter (a daemon of the command's, say). So a process of its own
  * session, that no signal but SIGKILL stops and that no kill of errinj's
  * process group reaches, holds the listener too and, once errinj has gone
- * (its pipe's write end closes however errinj stops, SIGKILL included),
+ * (its socket closes however errinj stops, SIGKILL included),
  * lets every call run: first those errinj had received and not answered,
  * then every new one, until no process holds the filter. It receives
  * nothing while errinj lives. */
-static void __attribute__((noreturn)) keeper(struct ei_sup *s, int pipe_rd)
+static void __attribute__((noreturn)) keeper(struct ei_sup *s, int sock)
 {
-	struct pollfd pf = { .fd = pipe_rd, .events = POLLIN };
+	struct pollfd pf = { .fd = sock, .events = POLLIN };
 	sigset_t all;
 	char c;
 	int fd;
@@ -1325,7 +1326,7 @@ static void __attribute__((noreturn)) keeper(struct ei_sup *s, int pipe_rd)
 			dup2(fd, i);
 	if ((fd = fcntl(s->listener, F_DUPFD_CLOEXEC, 10)) < 0 || dup2(fd, 3) != 3)
 		_exit(1);
-	if ((fd = fcntl(pipe_rd, F_DUPFD_CLOEXEC, 10)) < 0 || dup2(fd, 4) != 4)
+	if ((fd = fcntl(sock, F_DUPFD_CLOEXEC, 10)) < 0 || dup2(fd, 4) != 4)
 		_exit(1);
 	s->listener = 3;
 	pf.fd = 4;
@@ -1360,8 +1361,10 @@ static int start_keeper(struct ei_sup *s, char *err, size_t len)
 {
 	int p[2];
 
-	if (pipe2(p, O_CLOEXEC))
-		return ei_fail(err, len, "cannot start the seccomp keeper: pipe: %s", strerror(errno));
+	/* A socket, not a pipe: sending on it once the keeper is gone (a
+	 * caller's own clean-up killed it) raises no SIGPIPE. */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p))
+		return ei_fail(err, len, "cannot start the seccomp keeper: socketpair: %s", strerror(errno));
 	s->keeper = fork();
 	if (s->keeper < 0) {
 		close(p[0]);
@@ -1571,7 +1574,7 @@ void ei_sup_free(struct ei_sup *s)
 	if (s->keeper_fd >= 0 && s->listener >= 0 && !s->hup)
 		ei_sup_alive(s);
 	if (s->keeper_fd >= 0) {
-		if (s->hup && write(s->keeper_fd, "", 1) != 1) {
+		if (s->hup && send(s->keeper_fd, "", 1, MSG_NOSIGNAL) != 1) {
 			/* it takes over, and finds no process */
 		}
 		close(s->keeper_fd);
