@@ -23,10 +23,14 @@
  *    in: a path on a page never touched reads fine (the kernel side
  *    counts it undecided). Unreadable is an unmapped address, or a target
  *    the user may not ptrace (one that made itself undumpable).
- *  - The filter also traps execve and execveat whatever the rules: the
- *    listener is close-on-exec, so the command must stay in its execve
- *    until errinj holds the listener. Those calls are answered "continue"
- *    (uncounted) unless a rule serves them.
+ *  - The listener is close-on-exec: the launcher, once its filter is in
+ *    place, waits on a futex in the shared memory until errinj holds the
+ *    listener, and then execs. execve and execveat are trapped only when
+ *    a rule serves them or a site= rule needs to know that a process's
+ *    modules change (then answered "continue", uncounted, unless a rule
+ *    serves them): a trapped call can fail with EINTR until errinj has
+ *    received it (the kernel's wait is interruptible until then), which
+ *    an execve never does natively.
  *  - no_new_privs is set for the command (the kernel requires it of an
  *    unprivileged filter): setuid programs do not gain privileges under
  *    this backend.
@@ -52,6 +56,7 @@
 #include <unistd.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/futex.h>
 #include <linux/seccomp.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
@@ -109,6 +114,7 @@ struct shared {
 	 * first received since no delayed answer was held. */
 	__u64 lo, hi;
 	int received;    /* lo and hi are set */
+	int taken;       /* errinj holds the listener: the launcher may exec (a futex) */
 };
 
 /* The head of an entry of a table by pid (a process's or a thread's). */
@@ -170,6 +176,7 @@ struct ei_sup {
 	__u32 slot[EI_MAX_RULES][EI_NR_SYSCALLS]; /* 1 + counter index, 0: none */
 	__u32 nslots;
 	bool follow;
+	bool trap_exec; /* a site= rule: execve and execveat are trapped */
 	__u64 *rule_hits;
 	__u64 own_hits[EI_MAX_RULES]; /* when the options give none */
 	ei_event_fn fn;
@@ -374,7 +381,7 @@ static int build_filter(struct ei_sup *s, char *err, size_t len)
 	int n = 0, pc = 0, size;
 
 	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
-		if (has_nr(s->serve, nr) || nr == SYS_execve || nr == SYS_execveat)
+		if (has_nr(s->serve, nr) || ((nr == SYS_execve || nr == SYS_execveat) && s->trap_exec))
 			a[n++] = (__u32)nr;
 	size = 6 + tree_size(n);
 	if (size > BPF_MAXINSNS)
@@ -1146,6 +1153,7 @@ struct ei_sup *ei_sup_new(const struct ei_sup_options *o, char *err, size_t len)
 			memcpy(s->extra[i].poke_len, o->specs[i].poke_len, sizeof(s->extra[i].poke_len));
 			memcpy(s->extra[i].poke, o->specs[i].poke, sizeof(s->extra[i].poke));
 			memcpy(s->extra[i].site, o->specs[i].site, sizeof(s->extra[i].site));
+			s->trap_exec |= s->extra[i].site[0] != 0;
 		}
 		for (int w = 0; w < EI_NR_SYSCALLS / 64; w++)
 			s->serve[w] |= r->syscalls[w] & o->trap[w];
@@ -1212,10 +1220,12 @@ int ei_sup_child(struct ei_sup *s)
 	}
 	if (fd < 0)
 		goto fail;
-	/* From here on, no syscall but the execve (trapped: it waits for the
-	 * parent to hold the listener). */
+	/* From here on, only the futex and the execve: both may be trapped,
+	 * and the futex's wait ends once the parent holds the listener. */
 	s->sh->fd = (int)fd;
 	__atomic_store_n(&s->sh->state, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&s->sh->taken, __ATOMIC_ACQUIRE))
+		syscall(SYS_futex, &s->sh->taken, FUTEX_WAIT, 0, NULL, NULL, 0);
 	return 0;
 fail:
 	e = errno;
@@ -1285,6 +1295,9 @@ static int take_listener(struct ei_sup *s, int report_fd, int *exec_errno, char 
 				       strerror(e));
 		return ei_fail(err, len, "cannot take the command's seccomp listener (pidfd_getfd: %s)", strerror(e));
 	}
+	/* The launcher may exec now. */
+	__atomic_store_n(&s->sh->taken, 1, __ATOMIC_RELEASE);
+	syscall(SYS_futex, &s->sh->taken, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 	/* The caller's wake-up on our CPU and ours on its (6.6+). */
 	__u64 flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
 	ioctl(s->listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, flags);

@@ -10,6 +10,10 @@
  *                   errno name of fork or execve)
  *   dups DIR        dup, "dup1=R"; waits for DIR/go; dup, dup, fork+execve of
  *                   /bin/true: "dup2=R dup3=R exec=S"
+ *   stopexec        stops its parent (errinj) with SIGSTOP, forks and execs
+ *                   /bin/true, waits up to 3 s for it, continues errinj:
+ *                   "stopexec: exec ran, status 0" if the exec did not
+ *                   wait for errinj
  *   orphan          a grandchild whose parent exits: "orphan ppid=P", P
  *                   its getppid() once its parent has gone
  *   signals DIR     counts the signals a shell user may send (a handler
@@ -147,6 +151,29 @@ int main(int argc, char **argv)
 		dup_result(r2, sizeof(r2));
 		exec_result(r3, sizeof(r3));
 		out("dup2=%s dup3=%s exec=%s\n", r1, r2, r3);
+		return 0;
+	}
+	if (argc >= 2 && !strcmp(argv[1], "stopexec")) {
+		pid_t sup = getppid(), pid;
+		int st, waited = 1;
+		kill(sup, SIGSTOP);
+		pid = fork();
+		if (pid == 0) {
+			execl("/bin/true", "true", (char *)NULL);
+			_exit(127);
+		}
+		/* Up to 3 s for the child's exec and exit with errinj stopped. */
+		for (int i = 0; i < 1500; i++) {
+			if (waitpid(pid, &st, WNOHANG) == pid) {
+				waited = 0;
+				break;
+			}
+			nap();
+		}
+		kill(sup, SIGCONT);
+		if (waited)
+			waitpid(pid, &st, 0);
+		out("stopexec: %s, status %d\n", waited ? "exec waited for errinj" : "exec ran", WEXITSTATUS(st));
 		return 0;
 	}
 	if (argc >= 2 && !strcmp(argv[1], "orphan")) {

@@ -127,6 +127,16 @@ EOF
     assert_eq "terminal output (the echoed ^C aside)" "$(sed 's/\^C//g' "$T/pty")" "$(printf 'signals\nstatus 0')"
 }
 subtest tty_interrupt tty_interrupt
+# An execve no rule serves is not trapped: it runs while errinj is
+# stopped (trapped, it could also fail with EINTR before errinj received
+# it, which an execve never does natively).
+exec_untrapped() {
+    run "$E" "${NEVER[@]}" -- "$L" stopexec
+    assert_eq "exit status" "$RC" 0 &&
+        assert_eq "stdout" "$OUT" "stopexec: exec ran, status 0"
+}
+subtest exec_untrapped exec_untrapped
+
 # Out of descriptors (a pidfd per process of the command's): 200 live
 # children under a limit of 64, soft and hard; every one is followed (53
 # ran untouched, unsaid). And the command keeps its own limits: errinj
