@@ -1009,7 +1009,7 @@ int main(int argc, char **argv)
 	if (event_loop())
 		goto cleanup;
 	ret = R.cmd_pid <= 0 ? 0 : WIFSIGNALED(R.status) ? 128 + WTERMSIG(R.status) : WEXITSTATUS(R.status);
-	if (R.stop_sig && (ei_session_serving(R.s) || (!env.no_follow && ei_session_has_targets(R.s))))
+	if (R.stop_sig && R.cmd_pid > 0 && (ei_session_serving(R.s) || (!env.no_follow && ei_session_has_targets(R.s))))
 		ei_msg("stopped by SIG%s: the processes it still followed run on untouched", sigabbrev_np(R.stop_sig) ?
 		       sigabbrev_np(R.stop_sig) : "?");
 	report();
