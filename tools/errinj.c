@@ -1009,9 +1009,14 @@ int main(int argc, char **argv)
 	if (event_loop())
 		goto cleanup;
 	ret = R.cmd_pid <= 0 ? 0 : WIFSIGNALED(R.status) ? 128 + WTERMSIG(R.status) : WEXITSTATUS(R.status);
-	if (R.stop_sig && R.cmd_pid > 0 && (ei_session_serving(R.s) || (!env.no_follow && ei_session_has_targets(R.s))))
-		ei_msg("stopped by SIG%s: the processes it still followed run on untouched", sigabbrev_np(R.stop_sig) ?
-		       sigabbrev_np(R.stop_sig) : "?");
+	if (R.stop_sig && R.cmd_pid > 0 && (ei_session_serving(R.s) || (!env.no_follow && ei_session_has_targets(R.s)))) {
+		char name[16];
+		if (sigabbrev_np(R.stop_sig))
+			snprintf(name, sizeof(name), "SIG%s", sigabbrev_np(R.stop_sig));
+		else
+			snprintf(name, sizeof(name), "signal %d", R.stop_sig);
+		ei_msg("stopped by %s: the processes it still followed run on untouched", name);
+	}
 	report();
 
 cleanup:
