@@ -74,6 +74,26 @@ orphan_parent() {
 }
 subtest orphan_parent orphan_parent
 
+# Without being their parent, errinj still waits for the processes it
+# follows: it ends when the command's daemon does, not with the command.
+waits_for_daemon() {
+    "$E" "${NEVER[@]}" -- "$L" daemon "$T" >"$T/out" 2>"$T/err" &
+    local ep=$! i
+    wait_file "$T/pid" || return 1
+    for i in $(seq 100); do grep -q started "$T/out" && break; sleep 0.05; done
+    sleep 0.5
+    kill -0 "$ep" 2>/dev/null || { why "errinj ended before the daemon: $(cat "$T/err")"; return 1; }
+    touch "$T/go"
+    wait_file "$T/result" || return 1
+    for i in $(seq 100); do kill -0 "$ep" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$ep" 2>/dev/null && { why "errinj still runs 10 s after the daemon ended"; kill "$ep"; return 1; }
+    wait "$ep"
+    assert_eq "exit status" "$?" 0 &&
+        assert_eq "daemon's calls" "$(cat "$T/result")" "dup=3 exec=0" &&
+        assert_eq "stderr" "$(cat "$T/err")" ""
+}
+subtest waits_for_daemon waits_for_daemon
+
 # Signals to errinj's process group (which the command shares) reach the
 # command once, from the sender; those sent to errinj alone are passed
 # on, once. A real-time signal queues: each sent copy is counted.
