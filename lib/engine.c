@@ -749,6 +749,12 @@ __u64 ei_session_undecided(struct ei_session *s)
 	       (s->sup ? ei_sup_undecided(s->sup) : 0);
 }
 
+__u64 ei_session_unfollowed(struct ei_session *s, int *err)
+{
+	*err = 0;
+	return s->sup ? ei_sup_unfollowed(s->sup, err) : 0;
+}
+
 __u64 ei_session_unwind_failed(struct ei_session *s)
 {
 	return s->sup ? ei_sup_unwind_failed(s->sup) : 0;

@@ -339,6 +339,9 @@ __u64 ei_session_dropped(struct ei_session *s); /* events lost to a full ring bu
 __u64 ei_session_refused(struct ei_session *s);
 /* Processes not followed because the targets table was full. */
 __u64 ei_session_lost_targets(struct ei_session *s);
+/* Calls the seccomp backend let run untouched: their process could not be
+ * followed (*err: why, an errno). */
+__u64 ei_session_unfollowed(struct ei_session *s, int *err);
 /* Calls a path= rule could not decide: the path was not readable (from a
  * kprobe: a page not yet in memory); neither failed nor counted. */
 __u64 ei_session_undecided(struct ei_session *s);

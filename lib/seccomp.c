@@ -23,10 +23,14 @@
  *    in: a path on a page never touched reads fine (the kernel side
  *    counts it undecided). Unreadable is an unmapped address, or a target
  *    the user may not ptrace (one that made itself undumpable).
- *  - The filter also traps execve and execveat whatever the rules: the
- *    listener is close-on-exec, so the command must stay in its execve
- *    until errinj holds the listener. Those calls are answered "continue"
- *    (uncounted) unless a rule serves them.
+ *  - The listener is close-on-exec: the launcher, once its filter is in
+ *    place, waits on a futex in the shared memory until errinj holds the
+ *    listener, and then execs. execve and execveat are trapped only when
+ *    a rule serves them or a site= rule needs to know that a process's
+ *    modules change (then answered "continue", uncounted, unless a rule
+ *    serves them): a trapped call can fail with EINTR until errinj has
+ *    received it (the kernel's wait is interruptible until then), which
+ *    an execve never does natively.
  *  - no_new_privs is set for the command (the kernel requires it of an
  *    unprivileged filter): setuid programs do not gain privileges under
  *    this backend.
@@ -52,6 +56,7 @@
 #include <unistd.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/futex.h>
 #include <linux/seccomp.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
@@ -59,10 +64,12 @@
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/uio.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 
 #include "seccomp.h"
 #include "unwind.h"
@@ -100,6 +107,14 @@ struct shared {
 	int state;       /* 0: not yet; 1: listener published; -errno: the filter failed */
 	int fd;          /* the listener's number in the child */
 	int no_killable; /* the kernel refused SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV */
+	/* For the keeper (below), written by errinj: the ids of the calls it
+	 * received (the kernel numbers them in sequence per filter) and may
+	 * not have answered lie in [lo, hi + 1]: hi the last id received (one
+	 * more may have been received but not yet written here), lo the
+	 * first received since no delayed answer was held. */
+	__u64 lo, hi;
+	int received;    /* lo and hi are set */
+	int taken;       /* errinj holds the listener: the launcher may exec (a futex) */
 };
 
 /* The head of an entry of a table by pid (a process's or a thread's). */
@@ -161,6 +176,7 @@ struct ei_sup {
 	__u32 slot[EI_MAX_RULES][EI_NR_SYSCALLS]; /* 1 + counter index, 0: none */
 	__u32 nslots;
 	bool follow;
+	bool trap_exec; /* a site= rule: execve and execveat are trapped */
 	__u64 *rule_hits;
 	__u64 own_hits[EI_MAX_RULES]; /* when the options give none */
 	ei_event_fn fn;
@@ -174,7 +190,8 @@ struct ei_sup {
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
 	int listener, epfd, timerfd, pidfd; /* pidfd: the command's, until its proc owns it */
-	pid_t child, self;
+	int keeper_fd;  /* the keeper's socket: it takes over when this closes */
+	pid_t child, self, keeper;
 	bool killable; /* the filter has WAIT_KILLABLE_RECV */
 	bool hup;      /* no process holds the filter any more */
 	long pagesize;
@@ -183,6 +200,8 @@ struct ei_sup {
 	struct ei_stat stats[EI_NR_SYSCALLS];
 	__u64 undecided;
 	__u64 unwind_failed; /* calls a site= rule could not decide */
+	__u64 unfollowed;    /* calls of processes that could not be followed */
+	int unfollowed_errno;
 
 	struct table procs; /* struct proc by tgid */
 	struct table thrs;  /* struct thr by tid */
@@ -362,7 +381,7 @@ static int build_filter(struct ei_sup *s, char *err, size_t len)
 	int n = 0, pc = 0, size;
 
 	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
-		if (has_nr(s->serve, nr) || nr == SYS_execve || nr == SYS_execveat)
+		if (has_nr(s->serve, nr) || ((nr == SYS_execve || nr == SYS_execveat) && s->trap_exec))
 			a[n++] = (__u32)nr;
 	size = 6 + tree_size(n);
 	if (size > BPF_MAXINSNS)
@@ -399,17 +418,37 @@ static int pidfd_open(pid_t pid)
 	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
+/* A descriptor held in reserve: out of descriptors (the command's many
+ * processes each take a pidfd), it is given up for the moment a /proc
+ * file is read, so that a process is still followed (unwatched: its pid
+ * is not known to be gone) rather than let run untouched. */
+static int spare_fd = -1;
+
 static ssize_t read_file(const char *path, char *buf, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), e;
+	bool spent = false;
+	ssize_t n = -1;
 
-	if (fd < 0)
-		return -1;
-	do
-		n = read(fd, buf, len);
-	while (n < 0 && errno == EINTR);
-	close(fd);
+	if (fd < 0 && (errno == EMFILE || errno == ENFILE) && spare_fd >= 0) {
+		close(spare_fd);
+		spare_fd = -1;
+		spent = true;
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if (fd >= 0) {
+		do
+			n = read(fd, buf, len);
+		while (n < 0 && errno == EINTR);
+		e = errno;
+		close(fd);
+		errno = e;
+	}
+	if (spent) {
+		e = errno;
+		spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		errno = e;
+	}
 	return n;
 }
 
@@ -677,13 +716,20 @@ static struct proc *proc_of(struct ei_sup *s, pid_t tid)
 			}
 	}
 	if (read_status(tid, &tgid, &ppid))
-		return NULL;
+		goto lost;
 	p = proc_find(s, tgid);
 	if (!p)
 		p = proc_new(s, tgid, ppid);
 	if (!p || thr_add(s, tid, p))
-		return NULL;
+		goto lost;
 	return p;
+lost:
+	/* Gone (its call with it), or not followed: counted, and said. */
+	if (errno != ESRCH && errno != ENOENT) {
+		s->unfollowed++;
+		s->unfollowed_errno = errno;
+	}
+	return NULL;
 }
 
 static __u64 count_call(struct ei_sup *s, struct proc *p, int i, int nr, __u64 *lineage)
@@ -1045,7 +1091,14 @@ static int recv_notif(struct ei_sup *s)
 	do
 		r = ioctl(s->listener, SECCOMP_IOCTL_NOTIF_RECV, s->req);
 	while (r && errno == EINTR);
-	return r ? -1 : 0;
+	if (r)
+		return -1;
+	/* For the keeper, before the call is served. */
+	if (!s->nheap || !s->sh->received)
+		__atomic_store_n(&s->sh->lo, s->req->id, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->sh->hi, s->req->id, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->sh->received, 1, __ATOMIC_RELEASE);
+	return 0;
 }
 
 /* The listener hung up: no process holds the filter. Calls still held
@@ -1115,7 +1168,7 @@ struct ei_sup *ei_sup_new(const struct ei_sup_options *o, char *err, size_t len)
 		ei_fail(err, len, "out of memory");
 		return NULL;
 	}
-	s->listener = s->epfd = s->timerfd = s->pidfd = -1;
+	s->listener = s->epfd = s->timerfd = s->pidfd = s->keeper_fd = -1;
 	s->nrules = o->nrules;
 	s->follow = o->follow;
 	s->fn = o->fn;
@@ -1133,6 +1186,7 @@ struct ei_sup *ei_sup_new(const struct ei_sup_options *o, char *err, size_t len)
 			memcpy(s->extra[i].poke_len, o->specs[i].poke_len, sizeof(s->extra[i].poke_len));
 			memcpy(s->extra[i].poke, o->specs[i].poke, sizeof(s->extra[i].poke));
 			memcpy(s->extra[i].site, o->specs[i].site, sizeof(s->extra[i].site));
+			s->trap_exec |= s->extra[i].site[0] != 0;
 		}
 		for (int w = 0; w < EI_NR_SYSCALLS / 64; w++)
 			s->serve[w] |= r->syscalls[w] & o->trap[w];
@@ -1172,6 +1226,8 @@ struct ei_sup *ei_sup_new(const struct ei_sup_options *o, char *err, size_t len)
 		ei_fail(err, len, "cannot set up the seccomp supervisor: %s", strerror(errno));
 		goto fail;
 	}
+	if (spare_fd < 0)
+		spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (getrandom(&s->rng, sizeof(s->rng), GRND_NONBLOCK) != sizeof(s->rng))
 		s->rng = now_ns() ^ ((__u64)s->self << 32);
 	return s;
@@ -1197,10 +1253,12 @@ int ei_sup_child(struct ei_sup *s)
 	}
 	if (fd < 0)
 		goto fail;
-	/* From here on, no syscall but the execve (trapped: it waits for the
-	 * parent to hold the listener). */
+	/* From here on, only the futex and the execve: both may be trapped,
+	 * and the futex's wait ends once the parent holds the listener. */
 	s->sh->fd = (int)fd;
 	__atomic_store_n(&s->sh->state, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&s->sh->taken, __ATOMIC_ACQUIRE))
+		syscall(SYS_futex, &s->sh->taken, FUTEX_WAIT, 0, NULL, NULL, 0);
 	return 0;
 fail:
 	e = errno;
@@ -1270,11 +1328,99 @@ static int take_listener(struct ei_sup *s, int report_fd, int *exec_errno, char 
 				       strerror(e));
 		return ei_fail(err, len, "cannot take the command's seccomp listener (pidfd_getfd: %s)", strerror(e));
 	}
+	/* The launcher may exec now. */
+	__atomic_store_n(&s->sh->taken, 1, __ATOMIC_RELEASE);
+	syscall(SYS_futex, &s->sh->taken, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 	/* The caller's wake-up on our CPU and ours on its (6.6+). */
 	__u64 flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
 	ioctl(s->listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, flags);
 	if (epoll_add(s, s->listener, TAG_LISTENER))
 		return ei_fail(err, len, "epoll: %s", strerror(errno));
+	return 0;
+}
+
+/* ---- the keeper ---- */
+
+/* The filter outlives errinj: once the last listener closes, the kernel
+ * fails every trapped call with ENOSYS, for as long as a process holds
+ * the filter (a daemon of the command's, say). So a process of its own
+ * session, that no signal but SIGKILL stops and that no kill of errinj's
+ * process group reaches, holds the listener too and, once errinj has gone
+ * (its socket closes however errinj stops, SIGKILL included),
+ * lets every call run: first those errinj had received and not answered,
+ * then every new one, until no process holds the filter. It receives
+ * nothing while errinj lives. */
+static void __attribute__((noreturn)) keeper(struct ei_sup *s, int sock)
+{
+	struct pollfd pf = { .fd = sock, .events = POLLIN };
+	sigset_t all;
+	char c;
+	int fd;
+
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	setsid();
+	prctl(PR_SET_NAME, "errinj-keeper", 0, 0, 0);
+	if (chdir("/")) {
+		/* holding errinj's directory would only keep it busy */
+	}
+	/* errinj's descriptors but two: a pipe's reader would never see EOF
+	 * while the keeper held a writer, nor a file system be unmounted. */
+	fd = open("/dev/null", O_RDWR);
+	for (int i = 0; i < 3; i++)
+		if (fd >= 0 && fd != i)
+			dup2(fd, i);
+	if ((fd = fcntl(s->listener, F_DUPFD_CLOEXEC, 10)) < 0 || dup2(fd, 3) != 3)
+		_exit(1);
+	if ((fd = fcntl(sock, F_DUPFD_CLOEXEC, 10)) < 0 || dup2(fd, 4) != 4)
+		_exit(1);
+	s->listener = 3;
+	pf.fd = 4;
+	syscall(SYS_close_range, 5U, ~0U, 0U);
+	while (poll(&pf, 1, -1) < 0 || !(pf.revents & (POLLIN | POLLHUP | POLLERR)))
+		;
+	if (read(pf.fd, &c, 1) == 1)
+		_exit(0); /* errinj says: no process holds the filter */
+	if (__atomic_load_n(&s->sh->received, __ATOMIC_ACQUIRE)) {
+		__u64 lo = __atomic_load_n(&s->sh->lo, __ATOMIC_RELAXED);
+		__u64 hi = __atomic_load_n(&s->sh->hi, __ATOMIC_RELAXED);
+		/* An id not pending fails with ENOENT, one not yet received
+		 * with EINPROGRESS (it comes below). */
+		for (__u64 id = lo; id != hi + 2; id++)
+			send_continue(s, id);
+	}
+	pf.fd = s->listener;
+	for (;;) {
+		if (poll(&pf, 1, -1) < 0)
+			continue;
+		if (pf.revents & POLLIN) {
+			memset(s->req, 0, s->sizes.seccomp_notif);
+			if (!ioctl(s->listener, SECCOMP_IOCTL_NOTIF_RECV, s->req))
+				send_continue(s, s->req->id);
+		} else if (pf.revents & (POLLHUP | POLLERR)) {
+			_exit(0);
+		}
+	}
+}
+
+static int start_keeper(struct ei_sup *s, char *err, size_t len)
+{
+	int p[2];
+
+	/* A socket, not a pipe: sending on it once the keeper is gone (a
+	 * caller's own clean-up killed it) raises no SIGPIPE. */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p))
+		return ei_fail(err, len, "cannot start the seccomp keeper: socketpair: %s", strerror(errno));
+	s->keeper = fork();
+	if (s->keeper < 0) {
+		close(p[0]);
+		close(p[1]);
+		return ei_fail(err, len, "cannot start the seccomp keeper: fork: %s", strerror(errno));
+	}
+	if (s->keeper == 0)
+		keeper(s, p[0]);
+	close(p[0]);
+	s->keeper_fd = p[1];
 	return 0;
 }
 
@@ -1292,6 +1438,8 @@ int ei_sup_start(struct ei_sup *s, pid_t child, int report_fd, int *exec_errno, 
 	r = take_listener(s, report_fd, exec_errno, err, len);
 	if (r)
 		return r < 0 ? -1 : 0;
+	if (start_keeper(s, err, len))
+		return -1;
 	/* Many processes mean many pidfds: as many as we may. */
 	struct rlimit rl;
 	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
@@ -1449,6 +1597,13 @@ __u64 ei_sup_unwind_failed(struct ei_sup *s)
 	return s ? s->unwind_failed : 0;
 }
 
+__u64 ei_sup_unfollowed(struct ei_sup *s, int *err)
+{
+	if (s && err)
+		*err = s->unfollowed_errno;
+	return s ? s->unfollowed : 0;
+}
+
 void ei_sup_free(struct ei_sup *s)
 {
 	if (!s)
@@ -1460,8 +1615,18 @@ void ei_sup_free(struct ei_sup *s)
 		answer(s, d->id, d->tgid, d->tid, d->nr, d->rule, d->args, d->received, NULL);
 		free(d);
 	}
-	/* Then the listener: a call still trapped gets ENOSYS from the
-	 * kernel rather than waiting for us. */
+	/* Then the listener: the keeper lets the calls still to come run
+	 * (it ends at once if no process holds the filter: none will). */
+	if (s->keeper_fd >= 0 && s->listener >= 0 && !s->hup)
+		ei_sup_alive(s);
+	if (s->keeper_fd >= 0) {
+		if (s->hup && send(s->keeper_fd, "", 1, MSG_NOSIGNAL) != 1) {
+			/* it takes over, and finds no process */
+		}
+		close(s->keeper_fd);
+		if (s->hup)
+			waitpid(s->keeper, NULL, 0);
+	}
 	if (s->listener >= 0)
 		close(s->listener);
 	for (size_t b = 0; b < s->procs.nb; b++)

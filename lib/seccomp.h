@@ -35,8 +35,9 @@ int ei_sup_check(char *err, size_t len);
 struct ei_sup *ei_sup_new(const struct ei_sup_options *o, char *err, size_t len);
 /* In the launched child, after fork and just before execve; only
  * async-signal-safe calls: no_new_privs, the filter with a listener, whose
- * number it publishes in the shared memory (no syscall after the filter is
- * in place). Returns 0 or -errno. */
+ * number it publishes in the shared memory, then a futex wait until the
+ * parent holds the listener (no other syscall after the filter is in
+ * place). Returns 0 or -errno. */
 int ei_sup_child(struct ei_sup *s);
 /* In the parent once the child runs: waits for the listener to be
  * published (or the child to die), takes it (pidfd_getfd), then answers
@@ -61,8 +62,13 @@ int ei_sup_stat(struct ei_sup *s, int nr, struct ei_stat *out);
 __u64 ei_sup_undecided(struct ei_sup *s);
 /* Calls a site= rule could not decide (no frame of the stack was found). */
 __u64 ei_sup_unwind_failed(struct ei_sup *s);
-/* Closes the listener (processes still holding the filter then get ENOSYS
- * from trapped calls: the kernel's answer without a supervisor) and frees. */
+/* Calls let run untouched because their process could not be followed
+ * (its state could not be had: *err says why). */
+__u64 ei_sup_unfollowed(struct ei_sup *s, int *err);
+/* Closes the listener and frees. Processes still holding the filter then
+ * have their trapped calls run untouched by the keeper, a process
+ * ei_sup_start forks that holds the listener too and takes over whenever
+ * this process stops supervising (this call, exit, any signal). */
 void ei_sup_free(struct ei_sup *s);
 
 #endif

@@ -21,6 +21,7 @@
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
@@ -496,8 +497,11 @@ static struct run {
 	pid_t cmd_pid;
 	int status;
 	bool cmd_done, pid_done, stop;
+	int stop_sig;        /* the signal that stopped errinj, if one did */
+	pid_t probe;         /* see start_probe */
+	int probe_fd;
 	struct timespec deadline;
-} R = { .o = { .cgroup_fd = -1 }, .ep = -1, .sfd = -1 };
+} R = { .o = { .cgroup_fd = -1 }, .ep = -1, .sfd = -1, .probe_fd = -1 };
 
 /* Everything the user gave that can be judged before loading anything:
  * bad input exits 2 here, a missing privilege 1. */
@@ -601,17 +605,21 @@ static int prepare_output(void)
 }
 
 /* Signals arrive through a signalfd, so that the event loop sees them in
- * order with the events; the command gets the old mask. */
+ * order with the events; the command gets the old mask. Every signal that
+ * would stop errinj or that it could pass on: not those a fault raises,
+ * nor job control's (errinj stops and goes on with its job). */
 static int prepare_signals(void)
 {
 	sigset_t mask;
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGCHLD);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGQUIT);
+	sigfillset(&mask);
+	for (int sig = 1; sig < NSIG; sig++)
+		switch (sig) {
+		case SIGKILL: case SIGSTOP: case SIGSEGV: case SIGBUS: case SIGFPE: case SIGILL: case SIGTRAP:
+		case SIGSYS: case SIGABRT: case SIGTSTP: case SIGTTIN: case SIGTTOU: case SIGCONT: case SIGWINCH:
+		case SIGURG:
+			sigdelset(&mask, sig);
+		}
 	if (sigprocmask(SIG_BLOCK, &mask, &R.oldmask)) {
 		ei_msg("sigprocmask: %s", strerror(errno));
 		return -1;
@@ -622,6 +630,98 @@ static int prepare_signals(void)
 		return -1;
 	}
 	return 0;
+}
+
+/* Whether a signal errinj got was sent to its whole process group (the
+ * terminal's Ctrl-C, kill -- -PGID, timeout's second kill) rather than to
+ * errinj alone: the kernel gives both the same siginfo. The probe, a child
+ * in errinj's group that blocks every signal and does nothing else, then
+ * has it pending: a group's members are signalled in one pass, newest
+ * first, before errinj reads its own. A signal so sent reached the
+ * command too if it is in the group, and would not have reached it
+ * without errinj if it left (setsid): errinj does not pass it on. */
+static void start_probe(void)
+{
+	int sv[2];
+	pid_t parent = getpid();
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		return;
+	R.probe = fork();
+	if (R.probe < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return;
+	}
+	if (R.probe == 0) {
+		sigset_t all, one;
+		struct timespec zero = { 0, 0 };
+		int sig, fd;
+
+		sigfillset(&all);
+		sigprocmask(SIG_SETMASK, &all, NULL);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		prctl(PR_SET_NAME, "errinj-probe", 0, 0, 0);
+		if (getppid() != parent || dup2(sv[1], 3) != 3)
+			_exit(0);
+		syscall(SYS_close_range, 4U, ~0U, 0U);
+		if ((fd = open("/dev/null", O_RDWR)) >= 0)
+			for (int i = 0; i < 3; i++)
+				if (fd != i)
+					dup2(fd, i);
+		/* errinj asks it to take a signal it has seen here. */
+		while (read(3, &sig, sizeof(sig)) == sizeof(sig)) {
+			sigemptyset(&one);
+			sigaddset(&one, sig);
+			while (sigtimedwait(&one, NULL, &zero) > 0)
+				;
+			if (write(3, &sig, 1) != 1)
+				break;
+		}
+		_exit(0);
+	}
+	close(sv[1]);
+	R.probe_fd = sv[0];
+}
+
+static bool sent_to_group(int sig)
+{
+	char path[64], line[256];
+	unsigned long long pend = 0;
+	bool found = false;
+	char c;
+	FILE *f;
+
+	if (R.probe <= 0 || R.probe_fd < 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)R.probe);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "ShdPnd: %llx", &pend) == 1) {
+			found = true;
+			break;
+		}
+	fclose(f);
+	if (!found || sig > 64 || !(pend & (1ULL << (sig - 1))))
+		return false;
+	/* Taken, so that a later one sent to errinj alone is told apart. */
+	if (write(R.probe_fd, &sig, sizeof(sig)) != sizeof(sig) || read(R.probe_fd, &c, 1) != 1) {
+		close(R.probe_fd);
+		R.probe_fd = -1;
+	}
+	return true;
+}
+
+static void stop_probe(void)
+{
+	if (R.probe_fd >= 0)
+		close(R.probe_fd);
+	R.probe_fd = -1;
+	if (R.probe > 0)
+		waitpid(R.probe, NULL, 0);
+	R.probe = 0;
 }
 
 static int watch(int fd, __u32 what)
@@ -738,12 +838,11 @@ static int start_targets(void)
 	}
 	if (env.cmd) {
 		int exec_errno;
-		/* Orphans of the command come to us: errinj waits for all of
-		 * them, injecting, as strace -f does (they are the targets). */
-		if (prctl(PR_SET_CHILD_SUBREAPER, 1)) {
-			ei_msg("prctl(PR_SET_CHILD_SUBREAPER): %s", strerror(errno));
-			return -1;
-		}
+		/* Orphans of the command go where they would without errinj
+		 * (init, or the nearest subreaper): errinj follows them by
+		 * its kernel side's targets, or the seccomp filter's holders,
+		 * not as their parent. */
+		start_probe();
 		R.cmd_pid = ei_session_launch(R.s, env.cmd, &R.oldmask, &exec_errno, err, sizeof(err));
 		if (R.cmd_pid < 0) {
 			ei_msg("%s", err);
@@ -761,12 +860,19 @@ static int start_targets(void)
 
 static void on_signal(const struct signalfd_siginfo *si)
 {
-	if (si->ssi_signo != SIGCHLD) {
+	int sig = (int)si->ssi_signo;
+
+	if (sig != SIGCHLD) {
+		/* Its own write to a reader gone (errinj's output): errinj
+		 * goes on; that output's writes fail. */
+		if (sig == SIGPIPE && (pid_t)si->ssi_pid == getpid() && si->ssi_code == SI_USER)
+			return;
 		if (R.cmd_pid > 0 && !R.cmd_done) {
-			if (ei_forward_signal(si->ssi_code, R.cmd_pid))
-				kill(R.cmd_pid, (int)si->ssi_signo);
+			if (!sent_to_group(sig))
+				kill(R.cmd_pid, sig);
 		} else {
 			R.stop = true;
+			R.stop_sig = sig;
 		}
 		return;
 	}
@@ -851,6 +957,7 @@ static int event_loop(void)
 static void report(void)
 {
 	__u64 n, thrown;
+	int e;
 
 	ei_session_consume(R.s);
 	if ((n = ei_session_dropped(R.s)))
@@ -864,6 +971,9 @@ static void report(void)
 		ei_msg("%llu new processes were not followed: the targets table (errinj's, in the kernel) "
 		       "was full",
 		       (unsigned long long)n);
+	if ((n = ei_session_unfollowed(R.s, &e)))
+		ei_msg("%llu calls ran untouched: errinj could not follow their processes (%s)",
+		       (unsigned long long)n, strerror(e));
 	if ((n = ei_session_undecided(R.s)))
 		ei_msg("%llu calls were neither failed nor counted by a path= rule: their path could not be read "
 		       "(from a kprobe: a page not yet in memory; use fmod_ret or seccomp, which read it)",
@@ -932,6 +1042,14 @@ int main(int argc, char **argv)
 	if (event_loop())
 		goto cleanup;
 	ret = R.cmd_pid <= 0 ? 0 : WIFSIGNALED(R.status) ? 128 + WTERMSIG(R.status) : WEXITSTATUS(R.status);
+	if (R.stop_sig && R.cmd_pid > 0 && (ei_session_serving(R.s) || (!env.no_follow && ei_session_has_targets(R.s)))) {
+		char name[16];
+		if (sigabbrev_np(R.stop_sig))
+			snprintf(name, sizeof(name), "SIG%s", sigabbrev_np(R.stop_sig));
+		else
+			snprintf(name, sizeof(name), "signal %d", R.stop_sig);
+		ei_msg("stopped by %s: the processes it still followed run on untouched", name);
+	}
 	report();
 
 cleanup:
@@ -945,5 +1063,6 @@ cleanup:
 		close(R.ep);
 	if (R.sfd >= 0)
 		close(R.sfd);
+	stop_probe();
 	return ret;
 }

@@ -777,19 +777,17 @@ static void test_processes_dropped(void)
 		return;
 	exited_ok(&R);
 	ASSERT_EQ(R.st[SYS_dup].injected, 30);
-	/* The epoll set, the timer, the listener, the command's pidfd and
-	 * the test's own output file. */
-	ASSERT(R.fds_at_getuid > 0 && R.fds_at_getuid <= R.fds_before + 5,
+	/* The epoll set, the timer, the listener, the command's pidfd, the
+	 * keeper's pipe and the test's own output file. */
+	ASSERT(R.fds_at_getuid > 0 && R.fds_at_getuid <= R.fds_before + 6,
 	       "%d descriptors open when the command called getuid, %d before the session", R.fds_at_getuid,
 	       R.fds_before);
 	ASSERT_EQ(count_fds(), before);
 }
 
-/* The filter traps exactly the served syscalls: once the supervisor is
- * gone (ei_sup_free closes the listener), a trapped call fails with
- * ENOSYS and any other runs. The set: nearly every syscall, as above,
- * but for those left out there and those the command needs to report
- * and to exit. */
+/* The filter traps exactly the served syscalls: those the command needs
+ * to report and to exit are left out, and getuid, getgid, getcpu and
+ * faccessat2 (which trap_nearly_all leaves out). */
 static void trap_nearly_all_but_io(struct ei_spec *sp, int n)
 {
 	static const int keep[] = { SYS_writev, SYS_exit, SYS_exit_group, SYS_clock_nanosleep, SYS_nanosleep,
@@ -800,29 +798,87 @@ static void trap_nearly_all_but_io(struct ei_spec *sp, int n)
 		sp[0].syscalls[keep[i] / 64] &= ~(1ULL << (keep[i] % 64));
 }
 
-static void test_filter_exact_set(void)
+#define EXACT_OPS(last) "dup", "sleep:800", "dup", "sys:0:-1", "sys:102", "sys:104", "sys:107", "sys:308:-1", \
+	"sys:309", "sys:310:-1", "sys:438:-1", "sys:439:-1", "sys:440:-1", last
+
+static void top_call(char *last, size_t len)
 {
-	/* Freed while the command sleeps, after its first dup. */
-	const struct opts o = { .tweak = trap_nearly_all_but_io, .free_after_ms = 200 };
-	char want[1024], last[32];
-	int top = 0;
 	const struct ei_syscall_entry *e;
+	int top = 0;
 
 	for (size_t i = 0; (e = ei_syscall_at(i)); i++)
 		if (e->nr < EI_NR_SYSCALLS && e->nr > top)
 			top = e->nr;
-	snprintf(last, sizeof(last), "sys:%d:-1", top);
-	if (!session(RULES("getppid:error=EIO", "dup:error=EIO"),
-		     OPS("dup", "sleep:800", "dup", "sys:0:-1", "sys:102", "sys:104", "sys:107", "sys:308:-1", "sys:309",
-			 "sys:310:-1", "sys:438:-1", "sys:439:-1", "sys:440:-1", last),
-		     &o, &R))
+	snprintf(last, len, "sys:%d:-1", top);
+}
+
+static void test_filter_exact_set(void)
+{
+	const struct opts o = { .tweak = trap_nearly_all_but_io };
+	static const int trapped[] = { SYS_read, SYS_geteuid, SYS_setns, SYS_process_vm_readv, SYS_pidfd_getfd,
+				       SYS_process_madvise };
+	static const int left[] = { SYS_getuid, SYS_getgid, SYS_getcpu, SYS_faccessat2, SYS_writev, SYS_nanosleep,
+				    SYS_clock_nanosleep };
+	char last[32];
+
+	top_call(last, sizeof(last));
+	if (!session(RULES("getppid:error=EIO", "dup:error=EIO"), OPS(EXACT_OPS(last)), &o, &R))
 		return;
 	exited_ok(&R);
-	snprintf(want, sizeof(want),
-		 "dup = -1 EIO\ndup = -1 ENOSYS\nsys:0:-1 = -1 ENOSYS\nsys:102 = %d\nsys:104 = %d\n"
-		 "sys:107 = -1 ENOSYS\nsys:308:-1 = -1 ENOSYS\nsys:309 = 0\nsys:310:-1 = -1 ENOSYS\n"
-		 "sys:438:-1 = -1 ENOSYS\nsys:439:-1 = -1 EFAULT\nsys:440:-1 = -1 ENOSYS\n%s = -1 ENOSYS\n",
-		 (int)getuid(), (int)getgid(), last);
+	ASSERT_EQ(R.st[SYS_dup].seen, 2);
+	for (size_t i = 0; i < sizeof(trapped) / sizeof(trapped[0]); i++)
+		ASSERT(R.st[trapped[i]].seen >= 1, "%s not trapped", ei_syscall_name(trapped[i]));
+	ASSERT(R.st[atoi(last + 4)].seen >= 1, "%s not trapped", last);
+	for (size_t i = 0; i < sizeof(left) / sizeof(left[0]); i++)
+		ASSERT_EQ(R.st[left[i]].seen, 0);
+}
+
+/* The command's output run natively, into out. */
+static void run_native(const char *const *ops, char *out, size_t len)
+{
+	char *argv[64];
+	int na = 0, fd = memfd_create("native", MFD_CLOEXEC);
+	pid_t pid;
+
+	argv[na++] = target;
+	for (int i = 0; ops[i] && na < 63; i++)
+		argv[na++] = (char *)ops[i];
+	argv[na] = NULL;
+	out[0] = 0;
+	if (fd < 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		dup2(fd, 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	waitpid(pid, NULL, 0);
+	ssize_t got = pread(fd, out, len - 1, 0);
+	out[got > 0 ? got : 0] = 0;
+	close(fd);
+}
+
+/* Once the supervisor is gone (ei_sup_free while the command sleeps,
+ * after its first dup), the keeper lets every trapped call run: each
+ * gets what it gets natively (they got ENOSYS, the kernel's answer when
+ * no supervisor listens). */
+static void test_keeper_after_free(void)
+{
+	const struct opts o = { .tweak = trap_nearly_all_but_io, .free_after_ms = 200 };
+	char last[32], native[2048], want[2048];
+	const char *rest;
+
+	top_call(last, sizeof(last));
+	run_native(OPS(EXACT_OPS(last)), native, sizeof(native));
+	/* All as natively but the first dup, injected. */
+	rest = strchr(native, '\n');
+	if (!ASSERT(!strncmp(native, "dup = 3\n", 8) && rest && strstr(native, last), "native run: %s", native))
+		return;
+	snprintf(want, sizeof(want), "dup = -1 EIO%s", rest);
+	if (!session(RULES("getppid:error=EIO", "dup:error=EIO:when=1"), OPS(EXACT_OPS(last)), &o, &R))
+		return;
+	exited_ok(&R);
 	ASSERT_STR(R.out, want);
 }
 
@@ -917,6 +973,7 @@ int main(void)
 	SUBTEST(exec_failure_report);
 	SUBTEST(filter_large_set);
 	SUBTEST(filter_exact_set);
+	SUBTEST(keeper_after_free);
 	SUBTEST(processes_dropped);
 	SUBTEST(cost);
 	return t_failed ? 1 : 0;
