@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The fidelity test (tests/host/fidelity.sh: each program natively, under
+# strace and under errinj with a rule that never fires, compared) on the
+# test kernel, where errinj serves the rule from BPF.
+# backends: auto kprobe fmod_ret
+. "$(dirname "$0")/../host/fidelity.sh"
