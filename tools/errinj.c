@@ -378,6 +378,35 @@ static void parse_args(int argc, char **argv)
 
 static FILE *out;
 static long long realtime_offset_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC */
+/* Write errors on out: the first one's errno, and the events lost. */
+static int out_errno;
+static unsigned long long out_lost;
+
+static const char *out_name(void)
+{
+	static char q[96];
+
+	return env.output ? ei_quote(env.output, q, sizeof(q)) : "standard error";
+}
+
+/* After a write to out: false, and the first error said, if it or an
+ * earlier one failed. strace 6.1 says such an error at every line it
+ * cannot write and keeps the command's exit status; errinj says the
+ * first, how many events were lost at exit, and exits 1 if the command's
+ * status is 0 (main). */
+static bool out_ok(int e)
+{
+	if (fflush(out) && !e)
+		e = errno;
+	if (!e && !ferror(out))
+		return true;
+	clearerr(out);
+	if (!out_errno) {
+		out_errno = e ? e : EIO;
+		ei_msg("cannot write to %s: %s", out_name(), strerror(out_errno));
+	}
+	return false;
+}
 
 static int on_event(const struct ei_event *e, void *ctx)
 {
@@ -387,12 +416,12 @@ static int on_event(const struct ei_event *e, void *ctx)
 	FILE *f = fmemopen(line, sizeof(line), "w");
 
 	(void)ctx;
-	if (!f)
+	if (!f || !out)
 		return 0;
 	ei_write_event(f, e, env.json ? EI_JSON : EI_TEXT, realtime_offset_ns);
 	fclose(f);
-	fputs(line, out);
-	fflush(out);
+	if (!out_ok(fputs(line, out) == EOF ? errno : 0))
+		out_lost++;
 	return 0;
 }
 
@@ -415,8 +444,11 @@ static void print_summary(struct ei_session *s)
 			continue;
 		rows[n++] = (struct ei_summary_row){ ei_syscall_name(nr), st.seen, st.injected };
 	}
+	clearerr(out);
+	errno = 0;
 	ei_write_summary(out, rows, n, env.json ? EI_JSON : EI_TEXT);
-	fflush(out);
+	if (!out_ok(ferror(out) ? errno : 0))
+		ei_msg("the summary was not written");
 }
 
 static void print_name(const char *name, void *ctx)
@@ -640,7 +672,7 @@ static void say_plan(void)
 	}
 	if (env.json) {
 		fputs("]}}\n", out);
-		fflush(out);
+		out_ok(0);
 	}
 }
 
@@ -900,6 +932,18 @@ int main(int argc, char **argv)
 		goto cleanup;
 	ret = R.cmd_pid <= 0 ? 0 : WIFSIGNALED(R.status) ? 128 + WTERMSIG(R.status) : WEXITSTATUS(R.status);
 	report();
+	if (out != stderr && fclose(out) && !out_errno) {
+		out_errno = errno;
+		ei_msg("cannot write to %s: %s", out_name(), strerror(out_errno));
+	}
+	out = NULL;
+	if (out_lost)
+		ei_msg("%llu injection event%s could not be written to %s", out_lost, out_lost == 1 ? "" : "s",
+		       out_name());
+	/* Lost output is a failure of errinj's, unless the command's own
+	 * status already says one. */
+	if (out_errno && ret == 0)
+		ret = EI_EXIT_FAIL;
 
 cleanup:
 	ei_session_close(R.s);

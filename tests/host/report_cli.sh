@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# What errinj reports beside the command's output: a write error on its
+# events or summary (said, and the exit status), the --json session line
+# (every syscall named), the calls a path= rule could not decide (the
+# backend that could not read the path named). Runs on the host and in
+# the VM (layer vm-cli).
+. "$(dirname "$0")/../lib.sh"
+
+C=$B/tests/calls
+NOSPC=$(strerror 28)
+
+# Events and the summary to a full device: said on stderr, exit 1 where
+# the command's status is 0 (strace 6.1 says it at every line and exits 0).
+output_full() {
+    run "$BIN/errinj" -c -o /dev/full dup EIO -- "$C" dup dup
+    assert_eq "exit status" "$RC" 1 &&
+        assert_eq "stdout (the injections happened)" "$OUT" $'dup = -1 EIO\ndup = -1 EIO' &&
+        assert_eq "stderr" "$ERR" "errinj: cannot write to /dev/full: $NOSPC
+errinj: the summary was not written
+errinj: 2 injection events could not be written to /dev/full"
+}
+subtest report_output_full output_full
+
+# The command's own failure is its status, the write error still said.
+output_full_status() {
+    run "$BIN/errinj" -c -o /dev/full dup EIO -- sh -c 'exit 3'
+    assert_eq "exit status" "$RC" 3 &&
+        assert_eq "stderr" "$ERR" "errinj: cannot write to /dev/full: $NOSPC
+errinj: the summary was not written"
+}
+subtest report_output_full_status output_full_status
+
+# --json: the session line is the first write.
+output_full_json() {
+    run "$BIN/errinj" --json -o /dev/full dup EIO -- "$C" dup
+    assert_eq "exit status" "$RC" 1 &&
+        assert_eq "stdout" "$OUT" "dup = -1 EIO" &&
+        assert_eq "stderr" "$ERR" "errinj: cannot write to /dev/full: $NOSPC
+errinj: 1 injection event could not be written to /dev/full"
+}
+subtest report_output_full_json output_full_json
+
+# Events on a standard error that cannot be written: nothing can be
+# said, the status says it.
+output_full_stderr() {
+    timeout -k 5 60 "$BIN/errinj" dup EIO -- "$C" dup >"$T/out" 2>/dev/full </dev/null
+    RC=$?
+    assert_eq "exit status" "$RC" 1 &&
+        assert_eq "stdout" "$(cat "$T/out")" "dup = -1 EIO"
+}
+subtest report_output_full_stderr output_full_stderr
+
+# The control: a file that takes them.
+output_file() {
+    run "$BIN/errinj" -c -o "$T/ev" dup EIO -- "$C" dup dup
+    assert_eq "exit status" "$RC" 0 &&
+        assert_eq "stderr" "$ERR" "" &&
+        assert_eq "events" "$(grep -c 'dup(0) = -1 EIO (INJECTED)' "$T/ev")" 2 &&
+        assert_match "summary" "$(cat "$T/ev")" '^dup +2 +2$'
+}
+subtest report_output_file output_file
+
+done_testing
