@@ -649,20 +649,27 @@ static void say_plan(void)
 		for (int b = 0, nb = 0; b < EI_NR_BACKENDS; b++) {
 			char line[1024];
 			int n = 0, len = 0;
+			/* -v's line says how many and names what fits; the
+			 * JSON line names them all. */
 			for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
 				if (!(set[nr / 64] & (1ULL << (nr % 64))) || ei_session_backend(R.s, nr) != b)
 					continue;
 				if (len < (int)sizeof(line) - 64)
-					len += snprintf(line + len, sizeof(line) - len, env.json ? "%s\"%s\"" : "%s%s",
-							n ? "," : "", ei_syscall_name(nr));
-				else if (len < (int)sizeof(line) - 8 && !env.json)
+					len += snprintf(line + len, sizeof(line) - len, "%s%s", n ? "," : "",
+							ei_syscall_name(nr));
+				else if (len < (int)sizeof(line) - 8)
 					len += snprintf(line + len, sizeof(line) - len, ",...");
 				n++;
 			}
 			if (!n)
 				continue;
-			if (env.json)
-				fprintf(out, "%s\"%s\":[%s]", nb++ ? "," : "", ei_backend_name(b), line);
+			if (env.json) {
+				fprintf(out, "%s\"%s\":[", nb++ ? "," : "", ei_backend_name(b));
+				for (int nr = 0, k = 0; nr < EI_NR_SYSCALLS; nr++)
+					if ((set[nr / 64] & (1ULL << (nr % 64))) && ei_session_backend(R.s, nr) == b)
+						fprintf(out, "%s\"%s\"", k++ ? "," : "", ei_syscall_name(nr));
+				fputc(']', out);
+			}
 			if (env.verbose)
 				ei_msg("rule %d: %s serves %d syscall%s: %s", i + 1, ei_backend_name(b), n, n == 1 ? "" : "s",
 				       line);

@@ -60,4 +60,24 @@ output_file() {
 }
 subtest report_output_file output_file
 
+# inject=all on seccomp: the session line names every syscall -v counts,
+# each once, each a name errinj knows.
+json_session_all() {
+    local n names
+    run "$BIN/errinj" --backend=seccomp -v --json -o "$T/j" -e inject=all:error=EIO:when=65000 -- true
+    assert_eq "exit status" "$RC" 0 || return 1
+    n=$(printf '%s\n' "$ERR" | sed -n 's/^errinj: rule 1: seccomp serves \([0-9]*\) syscalls: .*/\1/p')
+    assert_match "-v's count" "$n" '^[0-9]+$' || return 1
+    names=$(head -n 1 "$T/j" | python3 -c '
+import json, sys
+s = json.loads(sys.stdin.readline())["session"]["rules"]
+assert len(s) == 1 and list(s[0]["backends"]) == ["seccomp"], s
+print("\n".join(s[0]["backends"]["seccomp"]))') || { why "session line: $(head -c 300 "$T/j")"; return 1; }
+    assert_eq "names in the session line" "$(lines "$names")" "$n" &&
+        assert_eq "distinct names" "$(printf '%s\n' "$names" | sort -u | wc -l)" "$n" &&
+        assert_eq "names errinj does not know" \
+            "$(printf '%s\n' "$names" | grep -vxFf <("$BIN/errinj" --names=syscalls) | tr '\n' ' ')" ""
+}
+subtest report_json_session_all json_session_all
+
 done_testing
