@@ -870,9 +870,19 @@ static void report(void)
 		ei_msg("%llu new processes were not followed: the targets table (errinj's, in the kernel) "
 		       "was full",
 		       (unsigned long long)n);
-	if ((n = ei_session_undecided(R.s)))
+	/* Said per backend: what it could not read, and why. */
+	if ((n = ei_session_undecided(R.s, EI_BACKEND_KPROBE)))
 		ei_msg("%llu calls were neither failed nor counted by a path= rule: their path could not be read "
-		       "(from a kprobe: a page not yet in memory; use fmod_ret or seccomp, which read it)",
+		       "by the kprobe backend (a page not yet in memory, or a bad address; fmod_ret and seccomp "
+		       "read such a page)",
+		       (unsigned long long)n);
+	if ((n = ei_session_undecided(R.s, EI_BACKEND_FMOD_RET)))
+		ei_msg("%llu calls were neither failed nor counted by a path= rule: their path could not be read "
+		       "by the fmod_ret backend (a bad address)",
+		       (unsigned long long)n);
+	if ((n = ei_session_undecided(R.s, EI_BACKEND_SECCOMP)))
+		ei_msg("%llu calls were neither failed nor counted by a path= rule: their path could not be read "
+		       "by the seccomp backend (a bad address, or a process errinj may not read)",
 		       (unsigned long long)n);
 	if ((n = ei_session_unwind_failed(R.s)))
 		ei_msg("%llu calls were neither failed nor counted by a site= rule: no frame of their stack could "

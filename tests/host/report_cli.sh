@@ -80,4 +80,15 @@ print("\n".join(s[0]["backends"]["seccomp"]))') || { why "session line: $(head -
 }
 subtest report_json_session_all json_session_all
 
+# A path= rule on seccomp meets a path at a bad address: the message
+# names the backend that could not read it (it said "from a kprobe").
+undecided_seccomp() {
+    run "$BIN/errinj" --backend=seccomp -e inject=openat:error=EACCES:path=/x -- "$B/tests/seccomp_target" badptr
+    assert_eq "exit status" "$RC" 0 &&
+        assert_eq "stdout" "$OUT" "badptr = -1 EFAULT" &&
+        assert_eq "stderr lines" "$(lines "$ERR")" 1 &&
+        assert_match "stderr" "$ERR" '^errinj: 1 calls were neither failed nor counted by a path= rule: their path could not be read by the seccomp backend \(a bad address' &&
+        assert_no_match "stderr" "$ERR" 'kprobe|fmod_ret'
+}
+subtest report_undecided_seccomp undecided_seccomp
 done_testing
