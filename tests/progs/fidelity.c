@@ -20,8 +20,9 @@
  *   sum ROLE SHPID    prints the count and sum of the lines of stdin
  *   daemon            forks, the child calls setsid and forks the daemon,
  *                     then exits; the daemon makes 100 rounds of calls,
- *                     says "ready" into OUTDIR/ready, waits for a line in
- *                     OUTDIR/go, makes 100 rounds again
+ *                     starts a thread making a round a millisecond, says
+ *                     "ready" into OUTDIR/ready, waits for a line in
+ *                     OUTDIR/go, joins the thread, makes 100 rounds again
  *   timer             a 500 us SIGALRM interval timer, the handler
  *                     without SA_RESTART; rounds of calls on a regular
  *                     file until 200 alarms or 20000 rounds
@@ -455,6 +456,22 @@ static void tell(const char *name, const char *line)
 		close(fd);
 }
 
+static volatile int released;
+static struct tally t_busy;
+
+/* Rounds of calls, one a millisecond, until released. */
+static void *busy(void *arg)
+{
+	struct timespec ms = { 0, 1000000 };
+
+	(void)arg;
+	while (!released) {
+		round_of_calls(&t_busy);
+		clock_nanosleep(CLOCK_MONOTONIC, 0, &ms, NULL);
+	}
+	return NULL;
+}
+
 static int daemon_mode(void)
 {
 	struct tally t1 = { 0 }, t2 = { 0 };
@@ -491,11 +508,19 @@ static int daemon_mode(void)
 		for (int i = 0; i < 100; i++)
 			round_of_calls(&t1);
 		say_tally("before", &t1, 1);
+		/* Calls go on in a thread while the test does what it does
+		 * (kills the tool, say), until released. */
+		pthread_t th;
+		if (pthread_create(&th, NULL, busy, NULL))
+			die("pthread_create");
 		tell("ready", "ready\n");
 		/* Released by a line in OUTDIR/go (poll, which the rule does
-		 * not trap: the calls after are the ones that count). */
+		 * not trap). */
 		struct pollfd p = { .fd = go, .events = POLLIN };
 		say("released: %s", poll(&p, 1, 60000) == 1 ? "yes" : "no, 60 s passed");
+		released = 1;
+		pthread_join(th, NULL);
+		say_tally("during", &t_busy, 0);
 		for (int i = 0; i < 100; i++)
 			round_of_calls(&t2);
 		say_tally("after", &t2, 1);
