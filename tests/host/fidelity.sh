@@ -14,7 +14,7 @@
 # differences listed in `limits` below with their cause: for errinj, a
 # limit counts only if README.md and doc/errinj.1 both say it.
 #
-# host_fidelity_CASE_native checks that the native runs show what Linux
+# LAYER/fidelity_CASE_native checks that the native runs show what Linux
 # does (the oracle the others are held to); _strace and _errinj compare.
 # FID_RUNS=N runs every case N times (each run is compared).
 # tests/vm/fidelity.sh sources this file for the BPF backends.
@@ -91,10 +91,10 @@ waited() {
 # fifo_read FIFO: its first line, bounded (60 s).
 fifo_read() { timeout 60 head -n 1 "$1"; }
 
-# The cases: case_NAME MODE D runs the case in directory D (reports in
-# D/r, FIFOs and markers in D) and leaves the reaper's exit status in RC,
-# its stdout and stderr in D/out and D/err, and what the test saw in
-# D/seen.
+# The cases: case_NAME runs the case with the prefix TOOL in directory D
+# (reports in D/r, FIFOs and markers in D) and leaves the reaper's exit
+# status in RC, its stdout and stderr in D/out and D/err, and what the
+# test saw in D/seen.
 
 # A background run of the reaper, for cases that talk to it while it runs.
 start_reaper() {
