@@ -301,9 +301,11 @@ compare_case() {
             fi
             sed -Ei "\\|$lre|d" "$a" "$b"
         done
-        d=$(diff --unchanged-line-format= --old-line-format='native: %L' --new-line-format="$m: %L" "$a" "$b" |
-            tr '\n' '|' | sed 's/|$//')
-        [ -z "$d" ] || fails+="run $r: $d; "
+        # MODE's lines first: where it failed outright, its exit status
+        # and stderr say why before the message is cut.
+        d=$(diff --unchanged-line-format= --old-line-format= --new-line-format="$m: %L" "$a" "$b"
+            diff --unchanged-line-format= --old-line-format='native: %L' --new-line-format= "$a" "$b")
+        [ -z "$d" ] || fails+="run $r: $(printf '%s\n' "$d" | tr '\n' '|' | sed 's/|$//'); "
     done
     [ -z "$fails" ] && return 0
     why "$c under $m$([ "$m" = errinj ] && echo " (backend $EBACKEND)") differs from native: $fails"
