@@ -151,7 +151,8 @@ daemon_killed() {
     start_reaper "${TOOL[@]}" "$F" "$D" daemon
     fifo_read "$D/ready" >/dev/null
     if [ ${#TOOL[@]} -gt 0 ]; then
-        kill -"$1" "$(cat "$D/child")"
+        # (Gone already if it failed to start: its transcript says why.)
+        kill -"$1" "$(cat "$D/child")" 2>/dev/null
         # strace -o FILE blocks SIGTERM (its -I3): it may stay.
         waited "$D/child-exited" 10
     fi
