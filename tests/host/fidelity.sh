@@ -100,8 +100,14 @@ fifo_read() { timeout 60 head -n 1 "$1"; }
 
 # A background run of the reaper, for cases that talk to it while it runs.
 start_reaper() {
+    rm -f "$D/child" "$D/child-exited"
     "$F" "$D" reaper "$@" >>"$D/out" 2>>"$D/err" </dev/null 9>&- &
     RP=$!
+}
+# child_pid: the pid of the reaper's child (the tool, or the command),
+# which the reaper writes whole into D/child after its fork (10 s at most).
+child_pid() {
+    waited "$D/child" 10 && cat "$D/child"
 }
 # End of a background run: at most 60 s more.
 end_reaper() {
@@ -152,7 +158,7 @@ daemon_killed() {
     fifo_read "$D/ready" >/dev/null
     if [ ${#TOOL[@]} -gt 0 ]; then
         # (Gone already if it failed to start: its transcript says why.)
-        kill -"$1" "$(cat "$D/child")" 2>/dev/null
+        kill -"$1" "$(child_pid)" 2>/dev/null
         # strace -o FILE blocks SIGTERM (its -I3): it may stay.
         waited "$D/child-exited" 10
     fi
@@ -174,16 +180,17 @@ case_threads() { fg_reaper "${TOOL[@]}" "$F" "$D" threads 8 300; }
 # (5) a child left behind by its parent: reparented to our reaper.
 case_orphan() { fg_reaper "${TOOL[@]}" "$F" "$D" orphan; }
 
-# (6a) timeout 1.5 TOOL -- PROG, 3 times: timeout's SIGTERM, sent to its
-# child and to its process group, must reach PROG from timeout only
-# (natively once or twice: timeout sends it twice, as a process and as a
-# group). 1.5 s leaves the tool time to start on a loaded machine.
+# (6a) timeout 120 TOOL -- PROG, 3 times, timed out by hand once PROG
+# is ready (timeout acts on a SIGALRM as on its own timer's: no race with
+# the tool's start-up): timeout's SIGTERM, sent to its child and to its
+# process group, must reach PROG from timeout only (natively once or
+# twice: timeout sends it twice, as a process and as a group).
 case_sig_timeout() {
     local i
     mkfifo "$D/ready"
     for i in 1 2 3; do
-        start_reaper timeout 1.5 "${TOOL[@]}" "$F" "$D" sigwait TERM 1 senders
-        fifo_read "$D/ready" >/dev/null
+        start_reaper timeout 120 "${TOOL[@]}" "$F" "$D" sigwait TERM 1 senders
+        fifo_read "$D/ready" >/dev/null && kill -ALRM "$(child_pid)"
         end_reaper
         [ "$RC" = 0 ] || return 0
     done

@@ -332,9 +332,12 @@ static int reaper(char **cmd)
 		execvp(cmd[0], cmd);
 		die(cmd[0]);
 	}
+	/* Whole or absent: written aside, then renamed. */
+	char tmp[4200];
 	snprintf(path, sizeof(path), "%s/child", outdir);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || dprintf(fd, "%d\n", (int)child) < 0 || close(fd))
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || dprintf(fd, "%d\n", (int)child) < 0 || close(fd) || rename(tmp, path))
 		die(path);
 	while ((w = wait(&st)) > 0) {
 		if (w == child) {
