@@ -83,7 +83,10 @@ __u64 thrown_checks = 0; /* of which the program threw */
 __u64 dropped_events = 0;
 __u64 refused_calls = 0;   /* calls left alone by owner_only */
 __u64 lost_targets = 0;    /* processes not followed: the targets map was full */
-__u64 undecided_calls = 0; /* path= could not read the path (page not resident) */
+/* path= could not read the path: from a kprobe (a page not resident, or a
+ * bad address), from fmod_ret (a bad address). */
+__u64 undecided_calls = 0;
+__u64 undecided_fmod_calls = 0;
 /* Injections made per rule, for max=: in .bss, which user space maps, so
  * that a backend in user space (seccomp) shares the count atomically. */
 __u64 rule_hits[EI_MAX_RULES] = {};
@@ -600,7 +603,7 @@ static __always_inline long do_rule_step(__u32 k, const bool sleepable, struct e
 		if (sc->len < 0) {
 			/* Not decidable here: neither failed nor counted, and
 			 * said at exit. */
-			__sync_fetch_and_add(&undecided_calls, 1);
+			__sync_fetch_and_add(sleepable ? &undecided_fmod_calls : &undecided_calls, 1);
 			return 0;
 		}
 		if (!path_matches(sc, r, sleepable))

@@ -743,10 +743,18 @@ __u64 ei_session_lost_targets(struct ei_session *s)
 	return s->skel ? __atomic_load_n(&s->skel->bss->lost_targets, __ATOMIC_RELAXED) : 0;
 }
 
-__u64 ei_session_undecided(struct ei_session *s)
+__u64 ei_session_undecided(struct ei_session *s, int b)
 {
-	return (s->skel ? __atomic_load_n(&s->skel->bss->undecided_calls, __ATOMIC_RELAXED) : 0) +
-	       (s->sup ? ei_sup_undecided(s->sup) : 0);
+	switch (b) {
+	case EI_BACKEND_KPROBE:
+		return s->skel ? __atomic_load_n(&s->skel->bss->undecided_calls, __ATOMIC_RELAXED) : 0;
+	case EI_BACKEND_FMOD_RET:
+		return s->skel ? __atomic_load_n(&s->skel->bss->undecided_fmod_calls, __ATOMIC_RELAXED) : 0;
+	case EI_BACKEND_SECCOMP:
+		return s->sup ? ei_sup_undecided(s->sup) : 0;
+	default:
+		return 0;
+	}
 }
 
 __u64 ei_session_unfollowed(struct ei_session *s, int *err)

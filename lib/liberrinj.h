@@ -342,9 +342,10 @@ __u64 ei_session_lost_targets(struct ei_session *s);
 /* Calls the seccomp backend let run untouched: their process could not be
  * followed (*err: why, an errno). */
 __u64 ei_session_unfollowed(struct ei_session *s, int *err);
-/* Calls a path= rule could not decide: the path was not readable (from a
- * kprobe: a page not yet in memory); neither failed nor counted. */
-__u64 ei_session_undecided(struct ei_session *s);
+/* Calls a path= rule of backend b could not decide: the path was not
+ * readable (a bad address; from a kprobe also a page not yet in memory);
+ * neither failed nor counted. */
+__u64 ei_session_undecided(struct ei_session *s, int b);
 /* Calls a site= rule could not decide: no frame of the caller's stack
  * could be found (seccomp); neither failed nor counted. */
 __u64 ei_session_unwind_failed(struct ei_session *s);

@@ -412,6 +412,35 @@ static void parse_args(int argc, char **argv)
 
 static FILE *out;
 static long long realtime_offset_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC */
+/* Write errors on out: the first one's errno, and the events lost. */
+static int out_errno;
+static unsigned long long out_lost;
+
+static const char *out_name(void)
+{
+	static char q[96];
+
+	return env.output ? ei_quote(env.output, q, sizeof(q)) : "standard error";
+}
+
+/* After a write to out: false, and the first error said, if it or an
+ * earlier one failed. strace 6.1 says such an error at every line it
+ * cannot write and keeps the command's exit status; errinj says the
+ * first, how many events were lost at exit, and exits 1 if the command's
+ * status is 0 (main). */
+static bool out_ok(int e)
+{
+	if (fflush(out) && !e)
+		e = errno;
+	if (!e && !ferror(out))
+		return true;
+	clearerr(out);
+	if (!out_errno) {
+		out_errno = e ? e : EIO;
+		ei_msg("cannot write to %s: %s", out_name(), strerror(out_errno));
+	}
+	return false;
+}
 
 static int on_event(const struct ei_event *e, void *ctx)
 {
@@ -421,12 +450,12 @@ static int on_event(const struct ei_event *e, void *ctx)
 	FILE *f = fmemopen(line, sizeof(line), "w");
 
 	(void)ctx;
-	if (!f)
+	if (!f || !out)
 		return 0;
 	ei_write_event(f, e, env.json ? EI_JSON : EI_TEXT, realtime_offset_ns);
 	fclose(f);
-	fputs(line, out);
-	fflush(out);
+	if (!out_ok(fputs(line, out) == EOF ? errno : 0))
+		out_lost++;
 	return 0;
 }
 
@@ -449,8 +478,11 @@ static void print_summary(struct ei_session *s)
 			continue;
 		rows[n++] = (struct ei_summary_row){ ei_syscall_name(nr), st.seen, st.injected };
 	}
+	clearerr(out);
+	errno = 0;
 	ei_write_summary(out, rows, n, env.json ? EI_JSON : EI_TEXT);
-	fflush(out);
+	if (!out_ok(ferror(out) ? errno : 0))
+		ei_msg("the summary was not written");
 }
 
 static void print_name(const char *name, void *ctx)
@@ -750,20 +782,27 @@ static void say_plan(void)
 		for (int b = 0, nb = 0; b < EI_NR_BACKENDS; b++) {
 			char line[1024];
 			int n = 0, len = 0;
+			/* -v's line says how many and names what fits; the
+			 * JSON line names them all. */
 			for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
 				if (!(set[nr / 64] & (1ULL << (nr % 64))) || ei_session_backend(R.s, nr) != b)
 					continue;
 				if (len < (int)sizeof(line) - 64)
-					len += snprintf(line + len, sizeof(line) - len, env.json ? "%s\"%s\"" : "%s%s",
-							n ? "," : "", ei_syscall_name(nr));
-				else if (len < (int)sizeof(line) - 8 && !env.json)
+					len += snprintf(line + len, sizeof(line) - len, "%s%s", n ? "," : "",
+							ei_syscall_name(nr));
+				else if (len < (int)sizeof(line) - 8)
 					len += snprintf(line + len, sizeof(line) - len, ",...");
 				n++;
 			}
 			if (!n)
 				continue;
-			if (env.json)
-				fprintf(out, "%s\"%s\":[%s]", nb++ ? "," : "", ei_backend_name(b), line);
+			if (env.json) {
+				fprintf(out, "%s\"%s\":[", nb++ ? "," : "", ei_backend_name(b));
+				for (int nr = 0, k = 0; nr < EI_NR_SYSCALLS; nr++)
+					if ((set[nr / 64] & (1ULL << (nr % 64))) && ei_session_backend(R.s, nr) == b)
+						fprintf(out, "%s\"%s\"", k++ ? "," : "", ei_syscall_name(nr));
+				fputc(']', out);
+			}
 			if (env.verbose)
 				ei_msg("rule %d: %s serves %d syscall%s: %s", i + 1, ei_backend_name(b), n, n == 1 ? "" : "s",
 				       line);
@@ -773,7 +812,7 @@ static void say_plan(void)
 	}
 	if (env.json) {
 		fputs("]}}\n", out);
-		fflush(out);
+		out_ok(0);
 	}
 }
 
@@ -974,9 +1013,19 @@ static void report(void)
 	if ((n = ei_session_unfollowed(R.s, &e)))
 		ei_msg("%llu calls ran untouched: errinj could not follow their processes (%s)",
 		       (unsigned long long)n, strerror(e));
-	if ((n = ei_session_undecided(R.s)))
+	/* Said per backend: what it could not read, and why. */
+	if ((n = ei_session_undecided(R.s, EI_BACKEND_KPROBE)))
 		ei_msg("%llu calls were neither failed nor counted by a path= rule: their path could not be read "
-		       "(from a kprobe: a page not yet in memory; use fmod_ret or seccomp, which read it)",
+		       "by the kprobe backend (a page not yet in memory, or a bad address; fmod_ret and seccomp "
+		       "read such a page)",
+		       (unsigned long long)n);
+	if ((n = ei_session_undecided(R.s, EI_BACKEND_FMOD_RET)))
+		ei_msg("%llu calls were neither failed nor counted by a path= rule: their path could not be read "
+		       "by the fmod_ret backend (a bad address)",
+		       (unsigned long long)n);
+	if ((n = ei_session_undecided(R.s, EI_BACKEND_SECCOMP)))
+		ei_msg("%llu calls were neither failed nor counted by a path= rule: their path could not be read "
+		       "by the seccomp backend (a bad address, or a process errinj may not read)",
 		       (unsigned long long)n);
 	if ((n = ei_session_unwind_failed(R.s)))
 		ei_msg("%llu calls were neither failed nor counted by a site= rule: no frame of their stack could "
@@ -1051,6 +1100,18 @@ int main(int argc, char **argv)
 		ei_msg("stopped by %s: the processes it still followed run on untouched", name);
 	}
 	report();
+	if (out != stderr && fclose(out) && !out_errno) {
+		out_errno = errno;
+		ei_msg("cannot write to %s: %s", out_name(), strerror(out_errno));
+	}
+	out = NULL;
+	if (out_lost)
+		ei_msg("%llu injection event%s could not be written to %s", out_lost, out_lost == 1 ? "" : "s",
+		       out_name());
+	/* Lost output is a failure of errinj's, unless the command's own
+	 * status already says one. */
+	if (out_errno && ret == 0)
+		ret = EI_EXIT_FAIL;
 
 cleanup:
 	ei_session_close(R.s);
