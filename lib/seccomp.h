@@ -61,6 +61,9 @@ int ei_sup_stat(struct ei_sup *s, int nr, struct ei_stat *out);
 __u64 ei_sup_undecided(struct ei_sup *s);
 /* Calls a site= rule could not decide (no frame of the stack was found). */
 __u64 ei_sup_unwind_failed(struct ei_sup *s);
+/* What the command did with seccomp itself (EI_OWN_SECCOMP_* of
+ * liberrinj.h), and in *pid the first process that did. */
+unsigned ei_sup_own_seccomp(struct ei_sup *s, pid_t *pid);
 /* Closes the listener (processes still holding the filter then get ENOSYS
  * from trapped calls: the kernel's answer without a supervisor) and frees. */
 void ei_sup_free(struct ei_sup *s);
