@@ -103,6 +103,10 @@ __u32 add_result = 0;
 /* errinj's own process (global tgid), never a target: set by the first
  * run of the iterator, which runs in errinj's context. */
 __u32 self_tgid = 0;
+/* errinj's pid namespace: its level (0: the initial one, whose numbers
+ * are the global ones) and address, set by the same run. */
+__u32 self_level = 0;
+__u64 self_ns = 0;
 __u64 fence = 0;
 /* Bit tgid: that process may be a target (set before its entry is made,
  * cleared when its entry goes at exit). A clear bit spares a bystander's
@@ -379,7 +383,15 @@ static __always_inline void read_path(struct ei_kcall *call, struct ei_scratch *
 			n = bpf_probe_read_user_str(sc->path, EI_PATH_MAX, p);
 		}
 	}
-	if (n <= 0)
+	/* An empty path ("" with AT_EMPTY_PATH: glibc's fstat) reads as 0
+	 * from bpf_probe_read_user_str (strncpy_from_user_nofault counts the
+	 * NUL only after a byte before it; bpf_copy_from_user_str says 1):
+	 * read, not unreadable, which is negative. */
+	if (n == 0) {
+		sc->path[0] = 0;
+		n = 1;
+	}
+	if (n < 0)
 		return;
 	sc->len = n - 1;
 	/* A full buffer: a path of exactly EI_PATH_MAX - 1 bytes ends there
@@ -470,6 +482,33 @@ static __always_inline bool path_matches(struct ei_scratch *sc, const volatile s
 	return g.result == 1;
 }
 
+static __always_inline bool upid_at(struct task_struct *task, __u32 lvl, struct upid *up)
+{
+	struct pid *p = BPF_CORE_READ(task, thread_pid);
+
+	if (!p || lvl > 32 || BPF_CORE_READ(p, level) < lvl)
+		return false;
+	return !bpf_probe_read_kernel(up, sizeof(*up),
+				      (void *)p + bpf_core_field_offset(struct pid, numbers) +
+					      lvl * bpf_core_type_size(struct upid));
+}
+
+/* The event's ids as errinj's own pid namespace sees them, where that
+ * is not the initial one (a container's): the current thread's and its
+ * leader's numbers at errinj's level, where the namespace there is
+ * errinj's. Only an event pays for it. (A --cgroup member outside
+ * errinj's namespace has no number there: it keeps its global ids.) */
+static __always_inline void ns_ids(struct ei_event *e)
+{
+	struct task_struct *cur = bpf_get_current_task_btf();
+	struct upid up = {};
+
+	if (upid_at(cur, self_level, &up) && (__u64)up.ns == self_ns)
+		e->tid = (__u32)up.nr;
+	if (upid_at(cur->group_leader, self_level, &up) && (__u64)up.ns == self_ns)
+		e->pid = (__u32)up.nr;
+}
+
 static __always_inline void emit(__u64 id, __u32 nr, __u32 rule, const volatile struct ei_rule *r,
 				 struct ei_kcall *c, const volatile struct ei_sysinfo *si, const bool sleepable)
 {
@@ -483,6 +522,8 @@ static __always_inline void emit(__u64 id, __u32 nr, __u32 rule, const volatile 
 	e->ts_ns = bpf_ktime_get_ns();
 	e->pid = id >> 32;
 	e->tid = (__u32)id;
+	if (self_level)
+		ns_ids(e);
 	e->nr = nr;
 	e->rule = rule;
 	e->actions = r->actions;
@@ -845,17 +886,6 @@ int BPF_PROG(errinj_exit, struct task_struct *p)
 
 /* The task's pid as the pid namespace at level lvl sees it (nr, ns);
  * false if the task is not in a namespace that deep. */
-static __always_inline bool upid_at(struct task_struct *task, __u32 lvl, struct upid *up)
-{
-	struct pid *p = BPF_CORE_READ(task, thread_pid);
-
-	if (!p || lvl > 32 || BPF_CORE_READ(p, level) < lvl)
-		return false;
-	return !bpf_probe_read_kernel(up, sizeof(*up),
-				      (void *)p + bpf_core_field_offset(struct pid, numbers) +
-					      lvl * bpf_core_type_size(struct upid));
-}
-
 static long spin_step(__u32 i, void *unused)
 {
 	return 0;
@@ -873,14 +903,18 @@ int errinj_add(struct bpf_iter__task *ctx)
 	__u32 lvl, tgid;
 
 	self_tgid = BPF_CORE_READ(me, tgid);
+	/* errinj's own namespace is the deepest it is in. */
+	lvl = BPF_CORE_READ(me, thread_pid, level);
+	if (!upid_at(me, lvl, &mine))
+		return 0;
+	self_level = lvl;
+	self_ns = (__u64)mine.ns;
 	if (!task || !want_pid)
 		return 0;
 	tgid = BPF_CORE_READ(task, tgid);
 	if (BPF_CORE_READ(task, pid) != tgid)
 		return 0; /* one visit per process: its leader */
-	/* errinj's own namespace is the deepest it is in. */
-	lvl = BPF_CORE_READ(me, thread_pid, level);
-	if (!upid_at(me, lvl, &mine) || !upid_at(task, lvl, &theirs) || theirs.ns != mine.ns ||
+	if (!upid_at(task, lvl, &theirs) || theirs.ns != mine.ns ||
 	    theirs.nr != (int)want_pid)
 		return 0;
 	if (BPF_CORE_READ(task, signal, live.counter) <= 0) {

@@ -285,15 +285,44 @@ static char proc_state(pid_t pid)
 	return p && p[1] == ' ' ? p[2] : 0;
 }
 
+/* The process (thread group) of thread tid, from /proc/TID/status; 0 if
+ * unreadable. */
+static pid_t proc_tgid(pid_t tid)
+{
+	char path[64], line[128];
+	pid_t tgid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
+}
+
 int ei_pid_check(pid_t pid, char *err, size_t len)
 {
 	char mem[64], st;
+	pid_t tgid;
 	int fd;
 
 	if (pid == getpid())
 		return ei_fail(err, len, "pid %d is errinj itself", (int)pid), EI_EXIT_USAGE;
 	if (kill(pid, 0) && errno == ESRCH)
 		return ei_fail(err, len, "no process with pid %d", (int)pid), EI_EXIT_USAGE;
+	/* A thread's id passes the checks above (the kernel takes it for
+	 * kill and /proc) but names no process: strace -p TID attaches to
+	 * that one thread, errinj's targets are whole processes. The user
+	 * says which. */
+	tgid = proc_tgid(pid);
+	if (tgid > 0 && tgid != pid)
+		return ei_fail(err, len, "pid %d is a thread of process %d: errinj injects into whole processes; give -p %d",
+			       (int)pid, (int)tgid, (int)tgid),
+		       EI_EXIT_USAGE;
 	st = proc_state(pid);
 	if (st == 'Z' || st == 'X')
 		return ei_fail(err, len, "pid %d has exited (a zombie, not yet reaped): it makes no more calls",

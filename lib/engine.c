@@ -768,6 +768,12 @@ __u64 ei_session_unwind_failed(struct ei_session *s)
 	return s->sup ? ei_sup_unwind_failed(s->sup) : 0;
 }
 
+unsigned ei_session_own_seccomp(struct ei_session *s, pid_t *pid)
+{
+	*pid = 0;
+	return s->sup ? ei_sup_own_seccomp(s->sup, pid) : 0;
+}
+
 __u64 ei_session_failed_checks(struct ei_session *s, __u64 *thrown)
 {
 	*thrown = s->skel ? __atomic_load_n(&s->skel->bss->thrown_checks, __ATOMIC_RELAXED) : 0;

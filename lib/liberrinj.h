@@ -349,6 +349,14 @@ __u64 ei_session_undecided(struct ei_session *s, int b);
 /* Calls a site= rule could not decide: no frame of the caller's stack
  * could be found (seccomp); neither failed nor counted. */
 __u64 ei_session_unwind_failed(struct ei_session *s);
+/* What the command did with seccomp itself, which the seccomp backend's
+ * own filter changes (0: nothing, or another backend); *pid the first
+ * process that did. */
+#define EI_OWN_SECCOMP_GET 1u      /* prctl(PR_GET_SECCOMP): says 2 */
+#define EI_OWN_SECCOMP_FILTER 2u   /* a filter: its TRACE and LOG lose to USER_NOTIF */
+#define EI_OWN_SECCOMP_LISTENER 4u /* a filter with a listener: EBUSY */
+#define EI_OWN_SECCOMP_STRICT 8u   /* strict mode: EINVAL */
+unsigned ei_session_own_seccomp(struct ei_session *s, pid_t *pid);
 /* Broken invariants the kernel side met (a bug in errinj; each call ran
  * untouched), and in *thrown how many of them threw a BPF exception. */
 __u64 ei_session_failed_checks(struct ei_session *s, __u64 *thrown);

@@ -31,6 +31,12 @@
  *    serves them): a trapped call can fail with EINTR until errinj has
  *    received it (the kernel's wait is interruptible until then), which
  *    an execve never does natively.
+ *  - The filter also traps seccomp(2), and prctl for PR_SET_SECCOMP and
+ *    PR_GET_SECCOMP, answered "continue" (uncounted) unless a rule serves
+ *    them: the command's own use of seccomp does not get what it would
+ *    natively (a filter of its with a listener fails with EBUSY, strict
+ *    mode with EINVAL, PR_GET_SECCOMP says 2, and its filters' TRACE and
+ *    LOG actions lose to errinj's USER_NOTIF), which errinj says at exit.
  *  - no_new_privs is set for the command (the kernel requires it of an
  *    unprivileged filter): setuid programs do not gain privileges under
  *    this backend.
@@ -202,6 +208,8 @@ struct ei_sup {
 	__u64 unwind_failed; /* calls a site= rule could not decide */
 	__u64 unfollowed;    /* calls of processes that could not be followed */
 	int unfollowed_errno;
+	unsigned own_seccomp; /* EI_OWN_SECCOMP_*: what the command did with seccomp */
+	pid_t own_seccomp_pid; /* the first process that did */
 
 	struct table procs; /* struct proc by tgid */
 	struct table thrs;  /* struct thr by tid */
@@ -341,49 +349,79 @@ static void read_path(struct ei_sup *s, pid_t tid, __u64 addr, struct path *ph)
 
 /* ---- the filter: a balanced search over the trapped numbers ---- */
 
-static int tree_size(int n)
+/* prctl, when no rule names it, is trapped only for PR_SET_SECCOMP and
+ * PR_GET_SECCOMP (an argument test at its leaf), so that the command's
+ * other prctl calls pay no round trip (seccomp_seen). -1: no such test. */
+static int tree_size(const __u32 *a, int n, int cond)
 {
-	int ls;
+	int ls, extra = 0;
 
-	if (n <= LEAF)
-		return n + 2;
-	ls = tree_size(n / 2);
-	return 1 + (ls > 255) + ls + tree_size(n - n / 2);
+	if (n <= LEAF) {
+		for (int i = 0; i < n; i++)
+			extra |= (int)a[i] == cond;
+		return n + 2 + 5 * extra;
+	}
+	ls = tree_size(a, n / 2, cond);
+	return 1 + (ls > 255) + ls + tree_size(a + n / 2, n - n / 2, cond);
 }
 
 /* A subtree for the sorted numbers a[0..n): each internal node a JGE on
  * the right half's first number (and a JA when the left half is too far
  * for an 8-bit jump), each leaf a few JEQs and its own two returns, so
- * that no jump goes far and a call pays about log2(n) compares. */
-static void emit_tree(struct sock_filter *f, int *pc, const __u32 *a, int n)
+ * that no jump goes far and a call pays about log2(n) compares. The
+ * number cond, in a leaf, jumps past the returns to its argument test. */
+static void emit_tree(struct sock_filter *f, int *pc, const __u32 *a, int n, int cond)
 {
 	if (n <= LEAF) {
-		for (int i = 0; i < n; i++)
-			f[(*pc)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, a[i], (__u8)(n - i), 0);
+		bool has_cond = false;
+
+		for (int i = 0; i < n; i++) {
+			bool c = (int)a[i] == cond;
+			f[(*pc)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, a[i], (__u8)(n - i + c), 0);
+			has_cond |= c;
+		}
 		f[(*pc)++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 		f[(*pc)++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
+		if (has_cond) {
+			/* prctl's option is an int: the low word of args[0]. */
+			f[(*pc)++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0]));
+			f[(*pc)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PR_SET_SECCOMP, 2, 0);
+			f[(*pc)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PR_GET_SECCOMP, 1, 0);
+			f[(*pc)++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+			f[(*pc)++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
+		}
 		return;
 	}
-	int l = n / 2, ls = tree_size(l);
+	int l = n / 2, ls = tree_size(a, l, cond);
 	if (ls <= 255) {
 		f[(*pc)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, a[l], (__u8)ls, 0);
 	} else {
 		f[(*pc)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, a[l], 0, 1);
 		f[(*pc)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, (__u32)ls, 0, 0);
 	}
-	emit_tree(f, pc, a, l);
-	emit_tree(f, pc, a + l, n - l);
+	emit_tree(f, pc, a, l, cond);
+	emit_tree(f, pc, a + l, n - l, cond);
+}
+
+/* The command's own use of seccomp is trapped whatever the rules (and
+ * answered "continue"): under this backend it does not get what it would
+ * natively (its listener EBUSY, strict mode EINVAL, PR_GET_SECCOMP 2),
+ * which errinj says at exit. */
+static bool own_seccomp_nr(int nr)
+{
+	return nr == SYS_seccomp || nr == SYS_prctl;
 }
 
 static int build_filter(struct ei_sup *s, char *err, size_t len)
 {
 	__u32 a[EI_NR_SYSCALLS];
-	int n = 0, pc = 0, size;
+	int n = 0, pc = 0, size, cond = has_nr(s->serve, SYS_prctl) ? -1 : SYS_prctl;
 
 	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
-		if (has_nr(s->serve, nr) || ((nr == SYS_execve || nr == SYS_execveat) && s->trap_exec))
+		if (has_nr(s->serve, nr) || ((nr == SYS_execve || nr == SYS_execveat) && s->trap_exec) ||
+		    own_seccomp_nr(nr))
 			a[n++] = (__u32)nr;
-	size = 6 + tree_size(n);
+	size = 6 + tree_size(a, n, cond);
 	if (size > BPF_MAXINSNS)
 		return ei_fail(err, len, "the seccomp filter would take %d instructions (at most %d)", size, BPF_MAXINSNS);
 	s->filter = calloc((size_t)size, sizeof(*s->filter));
@@ -398,7 +436,7 @@ static int build_filter(struct ei_sup *s, char *err, size_t len)
 	f[pc++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
 	f[pc++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, __X32_SYSCALL_BIT, 0, 1);
 	f[pc++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	emit_tree(f, &pc, a, n);
+	emit_tree(f, &pc, a, n, cond);
 	s->filter_len = (unsigned short)pc;
 	return 0;
 }
@@ -1046,6 +1084,33 @@ static void serve_target(struct ei_sup *s, struct proc *p, const struct seccomp_
 	answer(s, n->id, p->tgid, (pid_t)n->pid, nr, fired, args, received, ev);
 }
 
+/* A seccomp(2) or prctl call of the command's (own_seccomp_nr): what it
+ * asks, for the report at exit; it is then answered as any call. */
+static void seccomp_seen(struct ei_sup *s, const struct seccomp_notif *n)
+{
+	__u64 a0 = n->data.args[0], a1 = n->data.args[1];
+	unsigned what = 0;
+	pid_t tgid, ppid;
+
+	if (n->data.nr == SYS_prctl) { /* option an int, the mode an unsigned long */
+		if ((int)a0 == PR_GET_SECCOMP)
+			what = EI_OWN_SECCOMP_GET;
+		else if ((int)a0 == PR_SET_SECCOMP && a1 == SECCOMP_MODE_STRICT)
+			what = EI_OWN_SECCOMP_STRICT;
+		else if ((int)a0 == PR_SET_SECCOMP && a1 == SECCOMP_MODE_FILTER)
+			what = EI_OWN_SECCOMP_FILTER;
+	} else if ((unsigned)a0 == SECCOMP_SET_MODE_STRICT) {
+		what = EI_OWN_SECCOMP_STRICT;
+	} else if ((unsigned)a0 == SECCOMP_SET_MODE_FILTER) {
+		what = (unsigned)a1 & SECCOMP_FILTER_FLAG_NEW_LISTENER ? EI_OWN_SECCOMP_LISTENER : EI_OWN_SECCOMP_FILTER;
+	} /* else a question (GET_ACTION_AVAIL, GET_NOTIF_SIZES): answered as natively */
+	if (!what)
+		return;
+	if (!s->own_seccomp)
+		s->own_seccomp_pid = read_status((pid_t)n->pid, &tgid, &ppid) ? (pid_t)n->pid : tgid;
+	s->own_seccomp |= what;
+}
+
 /* A received notification (s->req), from a process past the command's
  * execve. */
 static void serve(struct ei_sup *s)
@@ -1069,8 +1134,10 @@ static void serve(struct ei_sup *s)
 			ex->stack = NULL;
 		}
 	}
+	if (n->data.arch == AUDIT_ARCH_X86_64 && own_seccomp_nr(nr))
+		seccomp_seen(s, n);
 	if (n->data.arch != AUDIT_ARCH_X86_64 || !has_nr(s->serve, nr)) {
-		send_continue(s, n->id); /* execve, execveat: see the top */
+		send_continue(s, n->id); /* execve, execveat, seccomp, prctl: see the top */
 		return;
 	}
 	p = proc_of(s, (pid_t)n->pid);
@@ -1602,6 +1669,12 @@ __u64 ei_sup_unfollowed(struct ei_sup *s, int *err)
 	if (s && err)
 		*err = s->unfollowed_errno;
 	return s ? s->unfollowed : 0;
+}
+
+unsigned ei_sup_own_seccomp(struct ei_sup *s, pid_t *pid)
+{
+	*pid = s ? s->own_seccomp_pid : 0;
+	return s ? s->own_seccomp : 0;
 }
 
 void ei_sup_free(struct ei_sup *s)

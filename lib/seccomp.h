@@ -65,6 +65,9 @@ __u64 ei_sup_unwind_failed(struct ei_sup *s);
 /* Calls let run untouched because their process could not be followed
  * (its state could not be had: *err says why). */
 __u64 ei_sup_unfollowed(struct ei_sup *s, int *err);
+/* What the command did with seccomp itself (EI_OWN_SECCOMP_* of
+ * liberrinj.h), and in *pid the first process that did. */
+unsigned ei_sup_own_seccomp(struct ei_sup *s, pid_t *pid);
 /* Closes the listener and frees. Processes still holding the filter then
  * have their trapped calls run untouched by the keeper, a process
  * ei_sup_start forks that holds the listener too and takes over whenever

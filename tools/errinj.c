@@ -993,6 +993,34 @@ static int event_loop(void)
 }
 
 /* What the kernel side counted that the user must know. */
+/* The command used seccomp itself: what the seccomp backend's filter
+ * changed for it (measured on Linux 6.18; the precedence of actions is
+ * seccomp(2)'s), one clause per thing it did. */
+static void report_own_seccomp(void)
+{
+	char buf[1024];
+	size_t k = 0;
+	pid_t pid;
+	unsigned own = ei_session_own_seccomp(R.s, &pid);
+
+#define CLAUSE(flag, text) \
+	if ((own & (flag)) && k < sizeof(buf)) \
+		k += (size_t)snprintf(buf + k, sizeof(buf) - k, "%s" text, k ? "; " : "")
+	if (!own)
+		return;
+	CLAUSE(EI_OWN_SECCOMP_GET, "PR_GET_SECCOMP says 2 (errinj's filter) even before it installs a filter");
+	CLAUSE(EI_OWN_SECCOMP_LISTENER, "its filter with a listener fails with EBUSY (one listener to a process: "
+					"errinj's)");
+	CLAUSE(EI_OWN_SECCOMP_STRICT, "strict mode fails with EINVAL (a filter is in place)");
+	CLAUSE(EI_OWN_SECCOMP_FILTER, "its filters' SECCOMP_RET_TRACE and SECCOMP_RET_LOG give way to errinj's "
+				      "SECCOMP_RET_USER_NOTIF for the calls errinj traps, execve always (strace "
+				      "--seccomp-bpf loses track)");
+#undef CLAUSE
+	ei_msg("the command used seccomp itself (pid %d), which errinj's seccomp backend changes: %s; "
+	       "a BPF backend (--backend=kprobe or fmod_ret, as root) installs no filter",
+	       (int)pid, buf);
+}
+
 static void report(void)
 {
 	__u64 n, thrown;
@@ -1031,6 +1059,7 @@ static void report(void)
 		ei_msg("%llu calls were neither failed nor counted by a site= rule: no frame of their stack could "
 		       "be read",
 		       (unsigned long long)n);
+	report_own_seccomp();
 	if ((n = ei_session_failed_checks(R.s, &thrown)))
 		ei_msg("%llu calls met a broken invariant in errinj's kernel side and ran untouched (%llu thrown as "
 		       "BPF exceptions): a bug in errinj, please report it",

@@ -31,6 +31,29 @@ subtest errinj_pid_list_junk bad "^errinj: invalid pid 'abc'" -p "1 abc" -e inje
 subtest errinj_pid_empty     bad "^errinj: invalid pid ''" -p "" -e inject=dup:error=EIO
 subtest errinj_pid_list_gone bad "^errinj: no process with pid 2147483647$" -p "$$,2147483647" -e inject=dup:error=EIO
 subtest errinj_no_such_pid   bad "^errinj: no process with pid 2147483647$" -p 2147483647 -e inject=dup:error=EIO
+# A thread's id (#22 item 13c): strace -p TID attaches to that thread
+# alone; errinj's targets are processes, so it names the process to give.
+thread_id() {
+    local p tid i r
+    "$B/tests/seccomp_target" thread:sleep:60000 >/dev/null &
+    p=$!
+    for i in $(seq 200); do
+        tid=$(ls "/proc/$p/task" 2>/dev/null | grep -vx "$p" | head -n 1)
+        [ -n "$tid" ] && break
+        sleep 0.05
+    done
+    if [ -z "$tid" ]; then
+        why "no second thread in $p"
+        r=1
+    else
+        bad "^errinj: pid $tid is a thread of process $p: errinj injects into whole processes; give -p $p\$" \
+            -p "$tid" -e inject=dup:error=EIO
+        r=$?
+    fi
+    kill "$p" && wait "$p"
+    return $r
+}
+subtest errinj_thread_pid thread_id
 subtest errinj_two_targets   bad "give only one of" -p 1 -e inject=dup:error=EIO -- true
 subtest errinj_not_cgroup    bad "^errinj: --cgroup /: not a cgroup v2 directory$" --cgroup / -e inject=dup:error=EIO
 subtest errinj_duration_cmd  bad "^errinj: -d applies to -p and --cgroup$" -d 3 dup EIO

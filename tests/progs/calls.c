@@ -16,6 +16,7 @@
  *   waitfile:PATH                  wait until PATH exists
  *   catch:SIG                      print "caught SIG" when SIG arrives
  *   getppid                        the call itself (no arguments)
+ *   fstat:FD                       newfstatat(FD, "", AT_EMPTY_PATH), glibc's fstat
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +29,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -60,6 +62,9 @@ static long call(const char *op)
 	else if (!strncmp(op, "read:", 5)) {
 		char c;
 		r = syscall(SYS_read, atoi(arg), &c, 1);
+	} else if (!strncmp(op, "fstat:", 6)) {
+		struct stat st;
+		r = syscall(SYS_newfstatat, atoi(arg), "", &st, AT_EMPTY_PATH);
 	} else if (!strncmp(op, "write:", 6))
 		r = syscall(SYS_write, atoi(arg), "w\n", 2);
 	else {
