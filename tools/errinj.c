@@ -746,6 +746,36 @@ static bool sent_to_group(int sig)
 	return true;
 }
 
+/* Whether to keep a signal from the command: sent to the group
+ * (sent_to_group), or sent to errinj alone within GROUP_GRACE_MS of the
+ * same signal sent to the group, before or after. A sender may signal
+ * errinj and then its group (timeout(1) kills its child, then its group):
+ * natively that is one signal pending twice in the command, delivered
+ * once. So errinj waits that long before passing one on, and takes the
+ * twin of one the group got as part of it. */
+#define GROUP_GRACE_MS 100
+static bool sent_to_group_soon(int sig)
+{
+	static struct timespec group_at[65];
+	const struct timespec ms = { 0, 1000000 };
+	struct timespec now;
+	bool group = false;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (sig > 0 && sig <= 64 && (group_at[sig].tv_sec || group_at[sig].tv_nsec) &&
+	    (now.tv_sec - group_at[sig].tv_sec) * 1000 + (now.tv_nsec - group_at[sig].tv_nsec) / 1000000 <
+		    GROUP_GRACE_MS)
+		return true;
+	for (int i = 0; i <= GROUP_GRACE_MS && !group; i++) {
+		if ((group = sent_to_group(sig)) || R.probe <= 0 || R.probe_fd < 0)
+			break;
+		nanosleep(&ms, NULL);
+	}
+	if (group && sig > 0 && sig <= 64)
+		clock_gettime(CLOCK_MONOTONIC, &group_at[sig]);
+	return group;
+}
+
 static void stop_probe(void)
 {
 	if (R.probe_fd >= 0)
@@ -907,7 +937,7 @@ static void on_signal(const struct signalfd_siginfo *si)
 		if (sig == SIGPIPE && (pid_t)si->ssi_pid == getpid() && si->ssi_code == SI_USER)
 			return;
 		if (R.cmd_pid > 0 && !R.cmd_done) {
-			if (!sent_to_group(sig))
+			if (!sent_to_group_soon(sig))
 				kill(R.cmd_pid, sig);
 		} else {
 			R.stop = true;

@@ -42,6 +42,10 @@ fi
 limits=(
     'errinj|seccomp|: no_new_privs: |no_new_privs'
     "errinj|seccomp|: seccomp mode:|a seccomp filter that traps only the rules'"
+    'errinj|*|^seen: the command line returned while the daemon ran: |errinj waits for the last process it follows'
+    'errinj|*|^reaper: orphans reaped: |errinj-keeper and errinj-probe'
+    'errinj|*|^stderr: errinj: stopped by |says so if processes it followed still run'
+    'errinj|seccomp|^timer: timer [a-z]+ failed: |can fail with EINTR'
     'strace|*|^seen: the command line returned while the daemon ran: |strace -f traces the daemon and returns after the last of its tracees'
 )
 [ -z "${FID_NO_LIMITS:-}" ] || limits=()

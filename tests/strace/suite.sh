@@ -43,6 +43,7 @@ refusals=(
     '2@retval=0 cannot be served by fmod_ret@retval=0 on fmod_ret'
     '2@delay_enter= needs the seccomp backend@delay_enter= on a BPF backend'
     '2@poke_enter= needs the seccomp backend@poke_enter= on a BPF backend'
+    '2@poke_enter=@arg[0-9]: [a-z_0-9]+ has only [0-9]+ argument@poke_enter= of an argument the syscall lacks (strace says so at each call)'
     '1@its entry function has no BTF, which fmod_ret needs@fmod_ret: a syscall without BTF'
     '1@the kernel does not allow overriding .* error injection list@BPF: a syscall off the error injection list'
 )
