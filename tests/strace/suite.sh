@@ -105,7 +105,7 @@ run_case() {
     local swrap=${C_SW[$1]} ewrap=${C_EW[$1]} er sr r what= desc
     local -a err
     : >"$d/e.log"
-    (cd "$d/w" && exec timeout -k 5 60 $ewrap "$BIN/errinj" --json -o "$d/e.log" $eargs -- $P/$prog) \
+    (cd "$d/w" && exec timeout -k 5 "${RUN_TIMEOUT:-120}" $ewrap "$BIN/errinj" --json -o "$d/e.log" $eargs -- $P/$prog) \
         >"$d/e.out" 2>"$d/e.err" </dev/null
     er=$?
     desc="$eargs"
@@ -122,7 +122,7 @@ run_case() {
         done
         [ "$er" = 2 ] && echo "FAIL $LAYER/strace/$id: errinj refuses what strace runs: ${err[0]}; $desc" && return
     fi
-    (cd "$d/w" && exec timeout -k 5 60 $swrap strace -f -qq -o "$d/s.log" $sargs $P/$prog) \
+    (cd "$d/w" && exec timeout -k 5 "${RUN_TIMEOUT:-120}" $swrap strace -f -qq -o "$d/s.log" $sargs $P/$prog) \
         >"$d/s.out" 2>"$d/s.err" </dev/null
     sr=$?
     joined "$d/s.out"
