@@ -149,7 +149,7 @@ case_daemon() {
     else
         echo "the command line returned while the daemon ran: no (10 s)" >>"$D/seen"
     fi
-    timeout 10 sh -c 'echo go >"$1"' sh "$D/go"
+    timeout 60 sh -c 'echo go >"$1"' sh "$D/go"
     end_reaper
 }
 
@@ -166,7 +166,7 @@ daemon_killed() {
         # strace -o FILE blocks SIGTERM (its -I3): it may stay.
         waited "$D/child-exited" 10
     fi
-    timeout 10 sh -c 'echo go >"$1"' sh "$D/go"
+    timeout 60 sh -c 'echo go >"$1"' sh "$D/go"
     end_reaper
     # How the tool ended is the test's doing, not the program's.
     sed -i '/^command: /d' "$D/r/reaper"
