@@ -6,22 +6,8 @@
 #define ERRINJ_STRACE_PROGS_H
 
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <string.h>
-#include <unistd.h>
 
-/* An errno's name from glibc ("EIO"), or its number. */
-static inline const char *ename(int e)
-{
-	static char buf[16];
-	const char *n = strerrorname_np(e);
-
-	if (n)
-		return n;
-	snprintf(buf, sizeof(buf), "%d", e);
-	return buf;
-}
+#include "../progs/progs.h" /* ename() */
 
 /* printf to FD in one write(2), cut to the buffer; exits 3 if it fails. */
 __attribute__((format(printf, 2, 3))) static inline void say_fd(int fd, const char *fmt, ...)
