@@ -343,14 +343,22 @@ done
 # ---- qual_fault-exit_group.test: exit_group(0xbadc0ded0000002a) failed,
 # exit() then exits 42. strace's test traces exit and exit_group only; the
 # program makes no other call, so errinj takes the specs as they are.
+# On fmod_ret in the VM, #2 (!process) and #4 (all) are a program load
+# for each of about 300 syscalls (0.3 s or more each under TCG, the
+# README's Backends): past the time limit, as desc,51 above (seen: killed
+# at 120 s, exit 137). Their semantics are the host's and kprobe's cases.
+big=yes
+[ "$mode" = vm ] && [ "${ERRINJ_BACKEND:-}" = fmod_ret ] && big=
 eg=0
 for extra in '' '-e fault=!process:error=1' '-e fault=!%desc,%file,%memory,%process,%signal,%network,%ipc:error=1'; do
     eg=$((eg + 1))
+    [ "$eg" = 2 ] && [ -z "$big" ] && continue
     kase "qual_fault-exit_group.$eg" "-e trace=exit,exit_group -e fault=exit_group:error=ENOSYS $extra" \
         "-e fault=exit_group:error=ENOSYS $extra" answer '^exit=42$'
 done
-kase "qual_fault-exit_group.4" "-e trace=exit,exit_group -e fault=all:error=ENOSYS -e fault=exit:error=1:when=2+" \
-    "-e fault=all:error=ENOSYS -e fault=exit:error=1:when=2+" answer '^exit=42$'
+[ -z "$big" ] ||
+    kase "qual_fault-exit_group.4" "-e trace=exit,exit_group -e fault=all:error=ENOSYS -e fault=exit:error=1:when=2+" \
+        "-e fault=all:error=ENOSYS -e fault=exit:error=1:when=2+" answer '^exit=42$'
 
 # ---- inject-nf.test: retval= on geteuid, which never fails, read from the
 # return register (the test's values, each once).
