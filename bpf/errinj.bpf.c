@@ -482,6 +482,8 @@ static __always_inline bool path_matches(struct ei_scratch *sc, const volatile s
 	return g.result == 1;
 }
 
+/* The task's pid as the pid namespace at level lvl sees it (nr, ns);
+ * false if the task is not in a namespace that deep. */
 static __always_inline bool upid_at(struct task_struct *task, __u32 lvl, struct upid *up)
 {
 	struct pid *p = BPF_CORE_READ(task, thread_pid);
@@ -884,8 +886,6 @@ int BPF_PROG(errinj_exit, struct task_struct *p)
 	return 0;
 }
 
-/* The task's pid as the pid namespace at level lvl sees it (nr, ns);
- * false if the task is not in a namespace that deep. */
 static long spin_step(__u32 i, void *unused)
 {
 	return 0;
