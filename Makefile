@@ -14,11 +14,14 @@ PREFIX   ?= /usr/local
 CFLAGS   ?= -O2 -g
 EI_CFLAGS   := -std=gnu11 -Wall -Wextra -Werror
 EI_CPPFLAGS := -D_GNU_SOURCE -I$(BUILD) -Ilib -Ibpf
-# elfutils' libdw: the unwinder (lib/unwind.c) of explore and of site=.
-EI_LDLIBS   := -ldw -lbpf -lelf -lz
+# What each subsystem's archive needs of the system: libbpf for the
+# engine, elfutils' libdw for the unwinder (lib/unwind: explore and
+# site=). A program links only the archives it uses, and their libraries.
+BPF_LDLIBS  := -lbpf -lelf -lz
+DW_LDLIBS   := -ldw -lelf
 # Header dependencies, written by the compiler next to each object.
 DEPFLAGS    = -MMD -MP -MF $@.d
-BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Werror -I$(BUILD) -Ibpf
+BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Werror -I$(BUILD) -Ibpf -Ilib
 
 ifeq ($(V),1)
 Q :=
@@ -38,8 +41,13 @@ endif
 # by scripts/build-kernel; main whatever ERRINJ_KERNEL says).
 VMLINUX_BTF ?= $(if $(wildcard /sys/kernel/btf/vmlinux),/sys/kernel/btf/vmlinux,$(shell scripts/build-kernel --variant main)/vmlinux)
 
-LIB_SRCS  := $(wildcard lib/*.c)
-LIB       := $(BUILD)/liberrinj.a
+# The library: one archive per subsystem (lib/NAME/, header lib/NAME/NAME.h),
+# each using only those after it: explore -> engine -> seccomp -> unwind -> core.
+SUBSYS    := explore engine seccomp unwind core
+lib_objs   = $(patsubst %.c,$(1)/obj/%.o,$(wildcard lib/$(2)/*.c))
+# $(call libs,DIR,NAME...): the archives of those subsystems, in link order.
+libs       = $(foreach n,$(SUBSYS),$(if $(filter $(n),$(2)),$(1)/lib/libei-$(n).a))
+ALL_LIBS  := $(call libs,$(BUILD),$(SUBSYS))
 GEN       := $(BUILD)/errno_table.h $(BUILD)/syscall_table.h $(BUILD)/signal_table.h
 SKELS     := $(BUILD)/errinj.skel.h $(BUILD)/errinj_kf.skel.h $(BUILD)/err_injector.skel.h $(BUILD)/bench/floor.skel.h $(BUILD)/bench/ladder.skel.h \
              $(patsubst samples/%.bpf.c,$(BUILD)/samples/%.skel.h,$(wildcard samples/*.bpf.c))
@@ -56,7 +64,6 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/u
 # For make check: the unit tests and the tools again under AddressSanitizer
 # and UndefinedBehaviorSanitizer, with the library built the same way, and
 # the spec parser's fuzzer.
-ASAN_LIB   := $(BUILD)/asan/liberrinj.a
 ASAN_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/asan/%,$(wildcard tests/unit/test_*.c))
 ASAN_TOOLS := $(BUILD)/asan/bin/errinj $(BUILD)/asan/bin/loader $(BUILD)/asan/bin/userapp
 SANITIZE   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -82,12 +89,12 @@ $(BUILD)/version: FORCE
 FORCE:
 
 # ---- generated tables and headers ----
-$(BUILD)/errno_table.h: lib/gen-tables.sh
+$(BUILD)/errno_table.h: lib/core/gen-tables.sh
 	$(call msg,GEN,$@)
-	$(Q)mkdir -p $(@D) && lib/gen-tables.sh errno $(CC) > $@.tmp && mv $@.tmp $@
+	$(Q)mkdir -p $(@D) && lib/core/gen-tables.sh errno $(CC) > $@.tmp && mv $@.tmp $@
 # The syscall table comes from the kernel's own sources (numbers, entry
 # points, prototypes), extracted once from Debian's linux-source-6.12, and
-# strace's classes of each syscall (lib/syscall-classes).
+# strace's classes of each syscall (lib/core/syscall-classes).
 KSRC_VERSION ?= 6.12
 KSRC_TARBALL ?= /usr/src/linux-source-$(KSRC_VERSION).tar.xz
 KSRC_FILES := include/linux/syscalls.h arch/x86/entry/syscalls/syscall_64.tbl
@@ -97,12 +104,12 @@ $(BUILD)/ksrc/.stamp-$(KSRC_VERSION):
 	$(Q)mkdir -p $(BUILD)/ksrc
 	$(Q)tar -xJf $(KSRC_TARBALL) -C $(BUILD)/ksrc --strip-components=1 $(addprefix linux-source-$(KSRC_VERSION)/,$(KSRC_FILES))
 	$(Q)touch $@
-$(BUILD)/syscall_table.h: lib/gen-syscalls.awk lib/syscall-classes $(BUILD)/ksrc/.stamp-$(KSRC_VERSION)
+$(BUILD)/syscall_table.h: lib/core/gen-syscalls.awk lib/core/syscall-classes $(BUILD)/ksrc/.stamp-$(KSRC_VERSION)
 	$(call msg,GEN,$@)
-	$(Q)awk -f lib/gen-syscalls.awk lib/syscall-classes $(addprefix $(BUILD)/ksrc/,$(KSRC_FILES)) > $@.tmp && mv $@.tmp $@
-$(BUILD)/signal_table.h: lib/gen-tables.sh
+	$(Q)awk -f lib/core/gen-syscalls.awk lib/core/syscall-classes $(addprefix $(BUILD)/ksrc/,$(KSRC_FILES)) > $@.tmp && mv $@.tmp $@
+$(BUILD)/signal_table.h: lib/core/gen-tables.sh
 	$(call msg,GEN,$@)
-	$(Q)mkdir -p $(@D) && lib/gen-tables.sh signal $(CC) > $@.tmp && mv $@.tmp $@
+	$(Q)mkdir -p $(@D) && lib/core/gen-tables.sh signal $(CC) > $@.tmp && mv $@.tmp $@
 # strace's error= also takes the kernel's own errno names (ERESTARTSYS,
 # ENOTSUPP, ...): the errno table gets them from the kernel source's
 # include/linux/errno.h.
@@ -154,31 +161,41 @@ $(call msg,LD,$@)
 $(Q)mkdir -p $(@D) && $(CC) $(CFLAGS) $(LDFLAGS)
 endef
 
-# ---- library core ----
-$(LIB): $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
-	$(call msg,AR,$@)
-	$(Q)rm -f $@ && $(AR) rcs $@ $^
-$(ASAN_LIB): $(LIB_SRCS:%.c=$(BUILD)/asan/obj/%.o)
-	$(call msg,AR,$@)
-	$(Q)rm -f $@ && $(AR) rcs $@ $^
+# ---- the library's archives ----
+define subsys_rules
+$(BUILD)/lib/libei-$(1).a: $(call lib_objs,$(BUILD),$(1))
+	$$(call msg,AR,$$@)
+	$$(Q)mkdir -p $$(@D) && rm -f $$@ && $$(AR) rcs $$@ $$^
+$(BUILD)/asan/lib/libei-$(1).a: $(call lib_objs,$(BUILD)/asan,$(1))
+	$$(call msg,AR,$$@)
+	$$(Q)mkdir -p $$(@D) && rm -f $$@ && $$(AR) rcs $$@ $$^
+endef
+$(foreach n,$(SUBSYS),$(eval $(call subsys_rules,$(n))))
+
+# What each program links: its subsystems (the archives they need below
+# them included) and their system libraries. The loader and the samples
+# need no unwinder, so no libdw.
+ENGINE_USE  := engine seccomp unwind core
+ENGINE_LIBS := $(BPF_LDLIBS) $(DW_LDLIBS)
 
 # ---- tools ----
-$(BUILD)/loader $(BUILD)/errinj: $(BUILD)/%: $(BUILD)/obj/tools/%.o $(LIB)
-	$(link) $^ $(EI_LDLIBS) $(LDLIBS) -o $@
-# errinj explore (tools/explore.c, lib/explore.c, lib/trace.c): its
-# object comes after the library on the link line, so the library is
-# named again after it.
-$(BUILD)/errinj: $(BUILD)/obj/tools/explore.o
-$(BUILD)/errinj: EI_LDLIBS := $(LIB) $(EI_LDLIBS)
-$(BUILD)/asan/bin/errinj: $(BUILD)/asan/obj/tools/explore.o
-$(BUILD)/asan/bin/errinj: EI_LDLIBS := $(ASAN_LIB) $(EI_LDLIBS)
+ERRINJ_OBJS := tools/errinj.o tools/explore_cmd.o tools/features.o
+$(BUILD)/errinj: $(addprefix $(BUILD)/obj/,$(ERRINJ_OBJS)) $(call libs,$(BUILD),explore $(ENGINE_USE))
+	$(link) $^ $(ENGINE_LIBS) $(LDLIBS) -o $@
+$(BUILD)/asan/bin/errinj: $(addprefix $(BUILD)/asan/obj/,$(ERRINJ_OBJS)) $(call libs,$(BUILD)/asan,explore $(ENGINE_USE))
+	$(link) $(SANITIZE) $^ $(ENGINE_LIBS) $(LDLIBS) -o $@
+# The loader attaches one kprobe: the engine's probes and the core.
+$(BUILD)/loader: $(BUILD)/obj/tools/loader.o $(call libs,$(BUILD),engine core)
+	$(link) $^ $(BPF_LDLIBS) $(LDLIBS) -o $@
+$(BUILD)/asan/bin/loader: $(BUILD)/asan/obj/tools/loader.o $(call libs,$(BUILD)/asan,engine core)
+	$(link) $(SANITIZE) $^ $(BPF_LDLIBS) $(LDLIBS) -o $@
 # Static: a dynamic loader's own openat/read/close must not be failed.
 $(BUILD)/userapp: $(BUILD)/obj/tools/userapp.o
 	$(link) -static $^ $(LDLIBS) -o $@
 
 # ---- samples ----
-$(BUILD)/samples/%: $(BUILD)/obj/samples/%.o $(LIB)
-	$(link) $^ $(EI_LDLIBS) $(LDLIBS) -o $@
+$(BUILD)/samples/%: $(BUILD)/obj/samples/%.o $(call libs,$(BUILD),engine core)
+	$(link) $^ $(BPF_LDLIBS) $(LDLIBS) -o $@
 $(BUILD)/samples/hello_trigger: $(BUILD)/obj/samples/hello_trigger.o
 	$(link) $^ $(LDLIBS) -o $@
 
@@ -191,12 +208,16 @@ $(BUILD)/tests/strace/%: $(BUILD)/obj/tests/strace/%.o
 $(BUILD)/obj/tests/strace/answer.o: EI_CFLAGS += -ffreestanding -fno-stack-protector -fno-pie
 $(BUILD)/tests/strace/answer: $(BUILD)/obj/tests/strace/answer.o
 	$(link) -nostdlib -static -no-pie $^ -o $@
-$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(LIB)
-	$(link) $^ $(EI_LDLIBS) $(LDLIBS) -o $@
-$(BUILD)/asan/%: $(BUILD)/asan/obj/tests/unit/%.o $(ASAN_LIB)
-	$(link) $(SANITIZE) $^ $(EI_LDLIBS) $(LDLIBS) -o $@
-$(BUILD)/asan/bin/loader $(BUILD)/asan/bin/errinj: $(BUILD)/asan/bin/%: $(BUILD)/asan/obj/tools/%.o $(ASAN_LIB)
-	$(link) $(SANITIZE) $^ $(EI_LDLIBS) $(LDLIBS) -o $@
+# A unit test links the subsystems it tests (UNIT_USE_test_NAME, core
+# alone by default) and only their system libraries.
+UNIT_USE_test_seccomp := $(ENGINE_USE)
+unit_use  = $(or $(UNIT_USE_$(1)),core)
+unit_libs = $(if $(filter engine,$(call unit_use,$(1))),$(ENGINE_LIBS))
+.SECONDEXPANSION:
+$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $$(call libs,$(BUILD),$$(call unit_use,$$*))
+	$(link) $^ $(call unit_libs,$*) $(LDLIBS) -o $@
+$(BUILD)/asan/%: $(BUILD)/asan/obj/tests/unit/%.o $$(call libs,$(BUILD)/asan,$$(call unit_use,$$*))
+	$(link) $(SANITIZE) $^ $(call unit_libs,$*) $(LDLIBS) -o $@
 # Dynamic here: the sanitizers' runtimes do not link statically.
 $(BUILD)/asan/bin/userapp: $(BUILD)/asan/obj/tools/userapp.o
 	$(link) $(SANITIZE) $^ $(LDLIBS) -o $@
@@ -209,7 +230,7 @@ $(BUILD)/fuzz/obj/%.o: %.c | $(GEN)
 	$(call msg,CC-FUZZ,$@)
 	$(Q)mkdir -p $(@D) && $(CLANG) $(EI_CPPFLAGS) $(CPPFLAGS) -O1 -g $(EI_CFLAGS) $(FUZZ_SANITIZE) \
 		-fsanitize=fuzzer-no-link $(DEPFLAGS) -c $< -o $@
-$(FUZZER): $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,tests/fuzz/fuzz_spec.c lib/spec.c lib/tables.c lib/util.c)
+$(FUZZER): $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,tests/fuzz/fuzz_spec.c lib/core/spec.c lib/core/tables.c lib/core/util.c)
 	$(call msg,LD,$@)
 	$(Q)$(CLANG) $(LDFLAGS) $(FUZZ_SANITIZE) -fsanitize=fuzzer $^ -o $@
 fuzz: $(FUZZER)
@@ -226,10 +247,10 @@ $(BUILD)/bench/syscall_cost_dyn: $(BUILD)/obj/bench/syscall_cost.o
 	$(link) $^ $(LDLIBS) -o $@
 # The mechanisms' floors (bench/floor.bpf.c).
 $(BUILD)/bench/floor: $(BUILD)/obj/bench/floor.o
-	$(link) $^ $(EI_LDLIBS) $(LDLIBS) -o $@
+	$(link) $^ $(BPF_LDLIBS) $(LDLIBS) -o $@
 # The steps from the floor to errinj's program (bench/ladder.bpf.c).
 $(BUILD)/bench/ladder: $(BUILD)/obj/bench/ladder.o
-	$(link) $^ $(EI_LDLIBS) $(LDLIBS) -o $@
+	$(link) $^ $(BPF_LDLIBS) $(LDLIBS) -o $@
 # The guest's / is read-only: it writes the results to /run/vmrun/out,
 # which vm-run copies to $(BUILD)/bench. Then strace's cost per injected
 # call against a native one on the host's own kernel (host.md).

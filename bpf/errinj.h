@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Structures shared by the kernel side (bpf/errinj.bpf.c) and user space
- * (lib/engine.c). Plain fixed-size types only: both compilers must agree
+ * (lib/engine/session.c). Plain fixed-size types only: both compilers must agree
  * on the layout.
  */
 #ifndef ERRINJ_BPF_SHARED_H

@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 
-#include "liberrinj.h"
+#include "engine/engine.h"
 #include "../tools/cli.h"
 #include "hello.skel.h"
 

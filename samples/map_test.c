@@ -14,7 +14,7 @@
 #include <bpf/libbpf.h>
 #include <linux/types.h>
 
-#include "liberrinj.h"
+#include "engine/engine.h"
 #include "map_test.h"
 #include "map_test.skel.h"
 

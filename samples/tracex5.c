@@ -17,7 +17,7 @@
 #include <linux/seccomp.h>
 #include <bpf/libbpf.h>
 
-#include "liberrinj.h"
+#include "engine/engine.h"
 #include "tracex5.skel.h"
 
 static int on_event(void *ctx, void *data, size_t len)

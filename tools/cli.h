@@ -9,7 +9,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
-#include "liberrinj.h"
+#include <stdio.h>
+
+#include "core/core.h"
 
 /* Bad input: one line on stderr, then exit status 2. */
 static inline __attribute__((format(printf, 1, 2), noreturn)) void ei_usage_error(const char *fmt, ...)
@@ -31,5 +33,8 @@ static inline void ei_refuse_setid(void)
 		exit(EI_EXIT_FAIL);
 	}
 }
+
+/* errinj --features: what this kernel and user can use, and why not. */
+void ei_features(FILE *f);
 
 #endif

@@ -27,7 +27,8 @@
 #include <sys/vfs.h>
 #include <sys/wait.h>
 
-#include "liberrinj.h"
+#include "core/core.h"
+#include "engine/engine.h"
 #include "cli.h"
 /* The generated tables themselves, for --names (the library looks names
  * up one at a time; aliases such as EWOULDBLOCK are listed here too). */
@@ -243,7 +244,7 @@ static void add_pids(const char *arg)
 
 /* --names=KIND: what the shell completion offers, from errinj's own
  * tables, so that it never drifts from the binary. The spec's keys and the
- * classes are those lib/spec.c and ei_class_parse accept (tests/host/
+ * classes are those lib/core/spec.c and ei_class_parse accept (tests/host/
  * package.sh compares them with the parser's messages). */
 static int print_names(const char *kind)
 {
@@ -1107,7 +1108,7 @@ int main(int argc, char **argv)
 
 	ei_set_progname("errinj");
 	ei_refuse_setid();
-	/* The subcommand (tools/explore.c). */
+	/* The subcommand (tools/explore_cmd.c). */
 	if (argc > 1 && !strcmp(argv[1], "explore"))
 		return ei_explore_main(argc - 1, argv + 1);
 	/* The backend's default, for running whole test suites on one. */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* errinj explore, the subcommand (tools/explore.c). */
+/* errinj explore, the subcommand (tools/explore_cmd.c). */
 #ifndef ERRINJ_EXPLORE_CLI_H
 #define ERRINJ_EXPLORE_CLI_H
 

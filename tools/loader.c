@@ -18,7 +18,7 @@
 #include <sys/wait.h>
 #include <bpf/libbpf.h>
 
-#include "liberrinj.h"
+#include "engine/engine.h"
 #include "cli.h"
 #include "err_injector.skel.h"
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "liberrinj.h"
+#include "core/core.h"
 
 static void check_rule(const struct ei_spec *sp, int fault)
 {

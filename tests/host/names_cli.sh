@@ -107,7 +107,7 @@ help_options_in_names() {
 subtest help_options_in_names help_options_in_names
 
 # The keys and classes the completion offers are those the parser lists
-# in its own error messages (lib/spec.c), and each one parses.
+# in its own error messages (lib/core/spec.c), and each one parses.
 names_keys_match_parser() {
     local said
     run "$BIN/errinj" --check -e inject=dup:nosuchkey=1

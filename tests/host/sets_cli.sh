@@ -24,7 +24,7 @@ names_syntax() {
         names 'dup@64' dup && names none && names '!all' && names '?nosuch' &&
         names '%lstat' lstat &&
         assert_eq "legacy signal" "$("$BIN/errinj" --names=set:signal)" \
-            "$(awk '/^[a-z]/ && /[ \t]%signal( |$)/ { print $1 }' "$TOP/lib/syscall-classes")" &&
+            "$(awk '/^[a-z]/ && /[ \t]%signal( |$)/ { print $1 }' "$TOP/lib/core/syscall-classes")" &&
         assert_eq "!none" "$("$BIN/errinj" --names=set:'!none')" "$("$BIN/errinj" --names=set:all)" &&
         assert_eq "!!!dup is all but dup" "$("$BIN/errinj" --names=set:'!!!dup' | grep -c .)" \
             "$(($("$BIN/errinj" --names=set:all | grep -c .) - 1))"

@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
-#include "liberrinj.h"
+#include "core/core.h"
 #include "test.h"
 
 static char err[512];

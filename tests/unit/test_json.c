@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of lib/json.c: what errinj writes reads back (ei_json_string's
+ * Unit tests of lib/core/json.c: what errinj writes reads back (ei_json_string's
  * escapes, the lone surrogates of bytes that are not UTF-8, integers past
  * int64 as errinj explore's seeds may be), and malformed inputs are
  * refused with where and why.
  */
 #include <stdint.h>
 
-#include "liberrinj.h"
-#include "json.h"
+#include "core/core.h"
 #include "test.h"
 
 static char err[256];

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of lib/output.c on synthetic events: text lines as strace
+ * Unit tests of lib/core/output.c on synthetic events: text lines as strace
  * shows them, JSON Lines (valid UTF-8 kept, other bytes escaped without
  * loss), the summary table.
  */
 #include <sys/syscall.h>
 
-#include "liberrinj.h"
+#include "core/core.h"
 #include "test.h"
 
 static char buf[8192];

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The seccomp backend (lib/seccomp.c) end to end: this test is the
+ * The seccomp backend (lib/seccomp/supervisor.c) end to end: this test is the
  * supervisor, as errinj's engine would be (ei_sup_new, fork, ei_sup_child
  * and execvp in the child, ei_sup_start, then poll/ei_sup_handle until the
  * command is reaped and the listener hangs up), and the command is
@@ -23,8 +23,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#include "liberrinj.h"
-#include "seccomp.h"
+#include "engine/engine.h"
+#include "seccomp/seccomp.h"
 #include "test.h"
 
 #if __has_include(<valgrind/valgrind.h>)

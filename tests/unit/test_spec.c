@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Host unit tests of the inject spec parser (lib/spec.c). */
+/* Host unit tests of the inject spec parser (lib/core/spec.c). */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
 
-#include "liberrinj.h"
+#include "core/core.h"
 #include "test.h"
 
 static bool has(const struct ei_spec *s, int nr)

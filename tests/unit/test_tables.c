@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Host unit tests of the errno and syscall tables (lib/tables.c). */
+/* Host unit tests of the errno and syscall tables (lib/core/tables.c). */
 #include <errno.h>
 #include <sys/syscall.h>
 
-#include "liberrinj.h"
+#include "core/core.h"
 #include "test.h"
 
 static void test_errno_names(void)

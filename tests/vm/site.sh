@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # site=FUNCTION: only calls made with FUNCTION anywhere in the caller's
 # user stack, which the seccomp supervisor unwinds before it answers
-# (lib/unwind.c). Served by seccomp alone, also when errinj chooses (auto):
+# (lib/unwind/unwind.c). Served by seccomp alone, also when errinj chooses (auto):
 # a site= rule forces it for its syscalls. build/tests/sites opens one
 # directory from two functions, func_a (open) and func_b (opendir, through
 # open_b), alternately. The refusals (--backend=kprobe, -p) are in

@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "explore.h"
+#include "explore/explore.h"
 
 static const struct {
 	const char *name;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * User call stacks with elfutils' libdwfl (lib/unwind.c), for errinj
- * explore's reference run (lib/trace.c: a thread stopped by ptrace) and
- * the seccomp backend's site= (lib/seccomp.c: a thread blocked in a
+ * User call stacks with elfutils' libdwfl (lib/unwind/unwind.c), for errinj
+ * explore's reference run (lib/explore/trace.c: a thread stopped by ptrace) and
+ * the seccomp backend's site= (lib/seccomp/supervisor.c: a thread blocked in a
  * seccomp notification, which nothing stops or traces).
  */
 #ifndef ERRINJ_UNWIND_H

@@ -13,8 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "explore_report.h"
-#include "json.h"
+#include "explore/report.h"
 
 const char *const ei_cls_name[C_NCLASSES] = { "crashed", "hung", "lost", "absorbed", "handled", "unreached", "error" };
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * errinj explore [OPTIONS] -- CMD [ARGS...]: the command line of the
- * exploration (lib/explore.c does it).
+ * exploration (lib/explore/run.c does it).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "liberrinj.h"
-#include "explore.h"
+#include "engine/engine.h"
+#include "explore/explore.h"
 #include "cli.h"
 #include "explore_cli.h"
 

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * errinj explore: a reference run under ptrace that records every call of
- * the selected syscalls with its user call stack (lib/trace.c, libdwfl),
+ * the selected syscalls with its user call stack (lib/explore/trace.c, libdwfl),
  * then one injection run per (call site, syscall, errno) through the
- * library's session (lib/explore.c), each classified and reported.
+ * library's session (lib/explore/run.c), each classified and reported.
  */
 #ifndef ERRINJ_EXPLORE_H
 #define ERRINJ_EXPLORE_H
@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "liberrinj.h"
+#include "core/core.h"
 
 #define EI_EXPLORE_MAX_ERRNOS 8
 #define EI_EXPLORE_MAX_FRAMES 32
@@ -72,7 +72,7 @@ struct ei_trace {
 
 /* The lineage the backends give a process, for seed=: 0 for the command,
  * mix(parent's ^ mix(k)) for its parent's k-th child process (1-based),
- * as bpf/errinj.bpf.c and lib/seccomp.c compute it. */
+ * as bpf/errinj.bpf.c and lib/seccomp/supervisor.c compute it. */
 static inline __u64 ei_mix64(__u64 x)
 {
 	x += 0x9e3779b97f4a7c15ULL;
@@ -87,7 +87,7 @@ static inline __u64 ei_mix64(__u64 x)
 int ei_trace_run(char *const argv[], const __u64 *set, struct ei_trace *t, char *err, size_t len);
 void ei_trace_free(struct ei_trace *t);
 
-/* The errnos explored for syscall nr: the project's table (lib/errnos.c),
+/* The errnos explored for syscall nr: the project's table (lib/explore/errnos.c),
  * else one by its classes. Returns how many, at most EI_EXPLORE_MAX_ERRNOS. */
 int ei_explore_errnos(int nr, int *errs);
 
@@ -116,7 +116,7 @@ int ei_explore(const struct ei_explore_opts *o);
 
 /* errinj explore --merge: the JSON reports of the shards of one
  * exploration, joined into the report the unsharded exploration would
- * have written (lib/explore_report.c). Returns 0 or 3 as ei_explore, or
+ * have written (lib/explore/report.c). Returns 0 or 3 as ei_explore, or
  * EI_EXIT_USAGE (reports that are not of one exploration, a shard given
  * twice, a file that is not such a report) or EI_EXIT_FAIL after a
  * sentence on stderr. */

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "liberrinj.h"
+#include "core/core.h"
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if the
  * bytes there are not one (overlong forms and surrogates included). */

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "liberrinj.h"
+#include "core/core.h"
 #include "errno_table.h"
 #include "syscall_table.h"
 #include "signal_table.h"
@@ -216,4 +216,21 @@ const char *ei_signal_name(int sig)
 	if (!rt[sig - 32][0])
 		snprintf(rt[sig - 32], sizeof(rt[0]), sig == 32 ? "SIGRTMIN" : "SIGRT_%d", sig - 32);
 	return rt[sig - 32];
+}
+
+static const char *const names[EI_NR_BACKENDS] = { "kprobe", "fmod_ret", "seccomp" };
+
+const char *ei_backend_name(int b)
+{
+	return b >= 0 && b < EI_NR_BACKENDS ? names[b] : "none";
+}
+
+int ei_backend_parse(const char *s)
+{
+	if (!strcmp(s, "auto"))
+		return EI_BACKEND_AUTO;
+	for (int b = 0; b < EI_NR_BACKENDS; b++)
+		if (!strcmp(s, names[b]))
+			return b;
+	return -2;
 }

@@ -2,7 +2,7 @@
 /*
  * Backends: what this kernel and user can use (kprobe + override,
  * sleepable fmod_ret, seccomp user notification), and which one serves
- * each syscall of the rules (ei_plan_make). lib/engine.c then loads and
+ * each syscall of the rules (ei_plan_make). lib/engine/session.c then loads and
  * attaches what the plan says.
  */
 #include <errno.h>
@@ -15,100 +15,9 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "liberrinj.h"
-#include "seccomp.h"
+#include "engine/engine.h"
+#include "seccomp/seccomp.h"
 
-static const char *const names[EI_NR_BACKENDS] = { "kprobe", "fmod_ret", "seccomp" };
-
-const char *ei_backend_name(int b)
-{
-	return b >= 0 && b < EI_NR_BACKENDS ? names[b] : "none";
-}
-
-int ei_backend_parse(const char *s)
-{
-	if (!strcmp(s, "auto"))
-		return EI_BACKEND_AUTO;
-	for (int b = 0; b < EI_NR_BACKENDS; b++)
-		if (!strcmp(s, names[b]))
-			return b;
-	return -2;
-}
-
-/* The running kernel's BTF, loaded once (NULL if it has none). */
-static struct btf *vmlinux_btf(void)
-{
-	static struct btf *btf;
-	static bool tried;
-
-	if (!tried) {
-		tried = true;
-		btf = btf__load_vmlinux_btf();
-		if (libbpf_get_error(btf))
-			btf = NULL;
-	}
-	return btf;
-}
-
-static int entry_btf_id(const char *entry)
-{
-	char fn[128];
-	struct btf *btf = vmlinux_btf();
-
-	snprintf(fn, sizeof(fn), "__x64_sys_%s", entry);
-	return btf ? btf__find_by_name_kind(btf, fn, BTF_KIND_FUNC) : -1;
-}
-
-bool ei_fmod_ret_btf(int nr)
-{
-	const struct ei_syscall_entry *e = ei_syscall_info(nr);
-
-	return e && entry_btf_id(e->entry) > 0;
-}
-
-bool ei_kernel_has_kfunc(const char *name)
-{
-	struct btf *btf = vmlinux_btf();
-
-	return btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
-}
-
-/* BPF exceptions: bpf_throw in the kernel's BTF (6.7+), and a JIT that
- * can unwind through it (x86-64's needs the ORC unwinder), which only a
- * load tells: a sleepable syscall program that throws at once (no attach
- * target needed). Needs the privilege to load programs; false without. */
-bool ei_bpf_exceptions(void)
-{
-	static int known = -1;
-	struct btf *btf;
-	int id, fd;
-
-	if (known >= 0)
-		return known;
-	known = 0;
-	btf = vmlinux_btf();
-	id = btf ? btf__find_by_name_kind(btf, "bpf_throw", BTF_KIND_FUNC) : -1;
-	if (id > 0 && ei_has_bpf_caps()) {
-		struct bpf_insn insns[] = {
-			{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 0 },
-			{ .code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_KFUNC_CALL, .imm = id },
-			{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
-			{ .code = BPF_JMP | BPF_EXIT },
-		};
-		LIBBPF_OPTS(bpf_prog_load_opts, po, .prog_flags = BPF_F_SLEEPABLE);
-
-		fd = bpf_prog_load(BPF_PROG_TYPE_SYSCALL, "errinj_throws", "GPL", insns,
-				   sizeof(insns) / sizeof(insns[0]), &po);
-		if (fd >= 0) {
-			close(fd);
-			known = 1;
-		}
-	}
-	return known;
-}
-
-static char *kernel_config(void);
-static const char *config_value(const char *cfg, const char *opt, char *buf, size_t len);
 
 /* Loads a do-nothing sleepable fmod_ret program on close's entry and
  * attaches it for an instant (returning 0, it changes nothing): the
@@ -124,9 +33,9 @@ static int fmod_ret_probe(char *err, size_t len)
 	if (!ei_has_bpf_caps())
 		return ei_fail(err, len, "fmod_ret needs root: loading eBPF programs requires CAP_SYS_ADMIN "
 					 "(or CAP_BPF and CAP_PERFMON)");
-	if (!vmlinux_btf())
+	if (!ei_vmlinux_btf())
 		return ei_fail(err, len, "this kernel has no BTF (CONFIG_DEBUG_INFO_BTF), which fmod_ret needs");
-	id = entry_btf_id("close");
+	id = ei_entry_btf_id("close");
 	if (id <= 0)
 		return ei_fail(err, len, "this kernel's BTF has no syscall entry functions (__x64_sys_close)");
 	LIBBPF_OPTS(bpf_prog_load_opts, popts, .expected_attach_type = BPF_MODIFY_RETURN, .attach_btf_id = id,
@@ -136,8 +45,8 @@ static int fmod_ret_probe(char *err, size_t len)
 		return ei_fail(err, len, "this kernel has no bpf() system call (CONFIG_BPF_SYSCALL)");
 	if (prog < 0) {
 		int e = errno;
-		char *cfg = kernel_config(), val[64];
-		bool no_list = e == EINVAL || (cfg && !strcmp(config_value(cfg, "CONFIG_FUNCTION_ERROR_INJECTION", val,
+		char *cfg = ei_kernel_config(), val[64];
+		bool no_list = e == EINVAL || (cfg && !strcmp(ei_config_value(cfg, "CONFIG_FUNCTION_ERROR_INJECTION", val,
 									     sizeof(val)), "not set"));
 		free(cfg);
 		if (no_list)
@@ -311,7 +220,7 @@ int ei_plan_make(const struct ei_options *o, struct ei_plan *p, char *err, size_
 				snprintf(whys, sizeof(whys), "%s", why);
 			else if (wl < sizeof(whys))
 				/* Automatic: what each backend lacks. */
-				wl += snprintf(whys + wl, sizeof(whys) - wl, "%s%s: %s", wl ? "; " : "", names[b], why);
+				wl += snprintf(whys + wl, sizeof(whys) - wl, "%s%s: %s", wl ? "; " : "", ei_backend_name(b), why);
 		}
 		if (chosen < 0 && n.named && o->backend != EI_BACKEND_AUTO)
 			return ei_fail(err, len, "%s", whys);
@@ -362,110 +271,4 @@ int ei_plan_make(const struct ei_options *o, struct ei_plan *p, char *err, size_
 		}
 	}
 	return 0;
-}
-
-/* The kernel's build options, where readable: /proc/config.gz (IKCONFIG)
- * or /boot/config-RELEASE (Debian). NULL if neither. */
-static char *kernel_config(void)
-{
-	struct utsname u;
-	char cmd[512], *buf = NULL;
-	size_t cap = 0, n = 0;
-	FILE *f = NULL;
-
-	if (!access("/proc/config.gz", R_OK))
-		f = popen("gzip -dc /proc/config.gz 2>/dev/null", "re");
-	else if (!uname(&u)) {
-		snprintf(cmd, sizeof(cmd), "/boot/config-%s", u.release);
-		f = fopen(cmd, "re");
-	}
-	if (!f)
-		return NULL;
-	for (;;) {
-		if (n + 4096 + 1 > cap) {
-			char *nb = realloc(buf, cap = cap * 2 + 8192);
-			if (!nb)
-				break;
-			buf = nb;
-		}
-		size_t r = fread(buf + n, 1, 4096, f);
-		if (!r)
-			break;
-		n += r;
-	}
-	if (buf)
-		buf[n] = '\0';
-	if (!access("/proc/config.gz", R_OK))
-		pclose(f);
-	else
-		fclose(f);
-	return buf;
-}
-
-static const char *config_value(const char *cfg, const char *opt, char *buf, size_t len)
-{
-	char key[96];
-	const char *p;
-
-	if (!cfg)
-		return "unknown (no /proc/config.gz or /boot/config-*)";
-	snprintf(key, sizeof(key), "\n%s=", opt);
-	p = strstr(cfg, key);
-	if (!p)
-		return "not set";
-	p += strlen(key);
-	snprintf(buf, len, "%.*s", (int)strcspn(p, "\n"), p);
-	return buf;
-}
-
-void ei_features(FILE *f)
-{
-	static const char *const opts[] = { "CONFIG_BPF_SYSCALL",     "CONFIG_DEBUG_INFO_BTF",
-					    "CONFIG_KPROBES",         "CONFIG_FPROBE",
-					    "CONFIG_FUNCTION_ERROR_INJECTION", "CONFIG_BPF_KPROBE_OVERRIDE",
-					    "CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS", "CONFIG_SECCOMP_FILTER" };
-	static const char *const cost[EI_NR_BACKENDS] = {
-		"a kprobe on each syscall's entry: every caller pays it",
-		"a BPF trampoline on each syscall's entry: every caller pays it, less than a kprobe",
-		"a seccomp filter in the command only: a trapped call is a round trip to errinj",
-	};
-	struct utsname u;
-	char why[512], val[64], *cfg = kernel_config();
-	const char *exc = "no";
-	int n = 0;
-
-	uname(&u);
-	fprintf(f, "kernel %s, uid %d\n\nbackend   usable  \n", u.release, (int)getuid());
-	for (int b = 0; b < EI_NR_BACKENDS; b++) {
-		static const int order[] = { EI_BACKEND_FMOD_RET, EI_BACKEND_KPROBE, EI_BACKEND_SECCOMP };
-		int k = order[b];
-		bool ok = !ei_backend_check(k, why, sizeof(why));
-		fprintf(f, "%-9s %-7s %s\n", ei_backend_name(k), ok ? "yes" : "no", ok ? cost[k] : why);
-	}
-	fprintf(f, "\nkprobe.multi (one link for many syscalls): %s\n",
-		ei_has_bpf_caps() ? (ei_kprobe_multi_supported() ? "yes" : "no") : "unknown (needs root)");
-	fprintf(f, "BTF (/sys/kernel/btf/vmlinux): %s\n", vmlinux_btf() ? "yes" : "no");
-	if (ei_bpf_exceptions() && ei_kernel_has_kfunc("bpf_copy_from_user_str"))
-		exc = "yes (the fmod_ret program throws on a broken invariant)";
-	else if (ei_bpf_exceptions())
-		exc = "yes, unused (errinj's kfunc build also needs bpf_copy_from_user_str, Linux 6.12)";
-	else if (!ei_has_bpf_caps())
-		exc = "unknown (needs root)";
-	else if (vmlinux_btf() && btf__find_by_name_kind(vmlinux_btf(), "bpf_throw", BTF_KIND_FUNC) > 0)
-		exc = "no (the kernel has bpf_throw, but its JIT refused it: x86-64's needs CONFIG_UNWINDER_ORC)";
-	fprintf(f, "BPF exceptions (bpf_throw, Linux 6.7+): %s\n", exc);
-	fprintf(f, "string copies from user memory (bpf_copy_from_user_str, Linux 6.12): %s\n",
-		ei_kernel_has_kfunc("bpf_copy_from_user_str") ? "yes (fmod_ret reads paths with it)" : "no");
-	for (size_t i = 0; i < EI_NR_SYSCALLS; i++)
-		n += ei_syscall_injectable((int)i) == 1;
-	if (access("/sys/kernel/debug/error_injection/list", R_OK))
-		fprintf(f, "error injection list: unreadable (debugfs, as root)\n");
-	else
-		fprintf(f, "error injection list: %d syscalls\n", n);
-	fprintf(f, "capabilities: BPF tracing %s, ptrace any process %s\n", ei_has_bpf_caps() ? "yes" : "no",
-		ei_may_ptrace_all() ? "yes" : "no");
-	fprintf(f, "\nkernel options:\n");
-	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
-		fprintf(f, "  %-42s %s\n", opts[i], config_value(cfg, opts[i], val, sizeof(val)));
-	free(cfg);
 }

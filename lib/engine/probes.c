@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Messages, libbpf's log, and what the running kernel and user can do. */
+/* What the running kernel and user can do (privileges, kprobes, override,
+ * BTF, kernel options), libbpf's log, and attaching one kprobe. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -12,49 +13,14 @@
 #include <sys/syscall.h>
 #include <linux/capability.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <sys/utsname.h>
+#include <zlib.h>
 
-#include "liberrinj.h"
+#include "engine/engine.h"
 
-static const char *progname = "errinj";
-
-void ei_set_progname(const char *name)
-{
-	const char *slash = strrchr(name, '/');
-
-	progname = slash ? slash + 1 : name;
-}
-
-const char *ei_progname(void)
-{
-	return progname;
-}
-
-static void vmsg(const char *fmt, va_list ap)
-{
-	/* One write, so that concurrent messages do not interleave. */
-	char line[1024];
-	int n = snprintf(line, sizeof(line), "%s: ", progname);
-
-	if (n < 0)
-		return;
-	vsnprintf(line + n, sizeof(line) - n, fmt, ap);
-	fprintf(stderr, "%s\n", line);
-}
-
-void ei_msg(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg(fmt, ap);
-	va_end(ap);
-}
-
-void ei_vmsg(const char *fmt, va_list ap)
-{
-	vmsg(fmt, ap);
-}
+#define NOT_ON_LIST "the kernel does not allow overriding %s (it is not on its error injection list)"
 
 static int print_all(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -256,108 +222,181 @@ int ei_kernel_has_syscall(int nr)
 	return has[nr];
 }
 
-bool ei_forward_signal(int si_code, pid_t cmd)
+/* The running kernel's BTF, loaded once (NULL if it has none). */
+struct btf *ei_vmlinux_btf(void)
 {
-	return si_code != SI_KERNEL || getpgid(cmd) != getpgrp();
+	static struct btf *btf;
+	static bool tried;
+
+	if (!tried) {
+		tried = true;
+		btf = btf__load_vmlinux_btf();
+		if (libbpf_get_error(btf))
+			btf = NULL;
+	}
+	return btf;
 }
 
-bool ei_running_setid(void)
+int ei_entry_btf_id(const char *entry)
 {
-	return getuid() != geteuid() || getgid() != getegid();
+	char fn[128];
+	struct btf *btf = ei_vmlinux_btf();
+
+	snprintf(fn, sizeof(fn), "__x64_sys_%s", entry);
+	return btf ? btf__find_by_name_kind(btf, fn, BTF_KIND_FUNC) : -1;
 }
 
-/* Process state from /proc/PID/stat: the letter after the command name
- * (which may itself hold ") "); 0 if unreadable. */
-static char proc_state(pid_t pid)
+bool ei_fmod_ret_btf(int nr)
 {
-	char path[64], buf[512], *p;
-	FILE *f;
-	size_t n;
+	const struct ei_syscall_entry *e = ei_syscall_info(nr);
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "re");
+	return e && ei_entry_btf_id(e->entry) > 0;
+}
+
+bool ei_kernel_has_kfunc(const char *name)
+{
+	struct btf *btf = ei_vmlinux_btf();
+
+	return btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
+}
+
+/* BPF exceptions: bpf_throw in the kernel's BTF (6.7+), and a JIT that
+ * can unwind through it (x86-64's needs the ORC unwinder), which only a
+ * load tells: a sleepable syscall program that throws at once (no attach
+ * target needed). Needs the privilege to load programs; false without. */
+bool ei_bpf_exceptions(void)
+{
+	static int known = -1;
+	struct btf *btf;
+	int id, fd;
+
+	if (known >= 0)
+		return known;
+	known = 0;
+	btf = ei_vmlinux_btf();
+	id = btf ? btf__find_by_name_kind(btf, "bpf_throw", BTF_KIND_FUNC) : -1;
+	if (id > 0 && ei_has_bpf_caps()) {
+		struct bpf_insn insns[] = {
+			{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 0 },
+			{ .code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_KFUNC_CALL, .imm = id },
+			{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+			{ .code = BPF_JMP | BPF_EXIT },
+		};
+		LIBBPF_OPTS(bpf_prog_load_opts, po, .prog_flags = BPF_F_SLEEPABLE);
+
+		fd = bpf_prog_load(BPF_PROG_TYPE_SYSCALL, "errinj_throws", "GPL", insns,
+				   sizeof(insns) / sizeof(insns[0]), &po);
+		if (fd >= 0) {
+			close(fd);
+			known = 1;
+		}
+	}
+	return known;
+}
+
+/* The kernel's build options, where readable: /proc/config.gz (IKCONFIG)
+ * or /boot/config-RELEASE (Debian). NULL if neither. */
+char *ei_kernel_config(void)
+{
+	struct utsname u;
+	char path[512], *buf = NULL;
+	size_t cap = 0, n = 0;
+	gzFile f = NULL;
+
+	/* gzread reads a plain file as it is: one reader for both. */
+	if (!access("/proc/config.gz", R_OK))
+		f = gzopen("/proc/config.gz", "rb");
+	else if (!uname(&u)) {
+		snprintf(path, sizeof(path), "/boot/config-%s", u.release);
+		f = gzopen(path, "rb");
+	}
 	if (!f)
-		return 0;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : 0;
-}
-
-/* The process (thread group) of thread tid, from /proc/TID/status; 0 if
- * unreadable. */
-static pid_t proc_tgid(pid_t tid)
-{
-	char path[64], line[128];
-	pid_t tgid = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+		return NULL;
+	for (;;) {
+		if (n + 4096 + 1 > cap) {
+			char *nb = realloc(buf, cap = cap * 2 + 8192);
+			if (!nb)
+				break;
+			buf = nb;
+		}
+		int r = gzread(f, buf + n, 4096);
+		if (r <= 0)
 			break;
-	fclose(f);
-	return tgid;
+		n += r;
+	}
+	if (buf)
+		buf[n] = '\0';
+	gzclose(f);
+	return buf;
 }
 
-int ei_pid_check(pid_t pid, char *err, size_t len)
+const char *ei_config_value(const char *cfg, const char *opt, char *buf, size_t len)
 {
-	char mem[64], st;
-	pid_t tgid;
-	int fd;
+	char key[96];
+	const char *p;
 
-	if (pid == getpid())
-		return ei_fail(err, len, "pid %d is errinj itself", (int)pid), EI_EXIT_USAGE;
-	if (kill(pid, 0) && errno == ESRCH)
-		return ei_fail(err, len, "no process with pid %d", (int)pid), EI_EXIT_USAGE;
-	/* A thread's id passes the checks above (the kernel takes it for
-	 * kill and /proc) but names no process: strace -p TID attaches to
-	 * that one thread, errinj's targets are whole processes. The user
-	 * says which. */
-	tgid = proc_tgid(pid);
-	if (tgid > 0 && tgid != pid)
-		return ei_fail(err, len, "pid %d is a thread of process %d: errinj injects into whole processes; give -p %d",
-			       (int)pid, (int)tgid, (int)tgid),
-		       EI_EXIT_USAGE;
-	st = proc_state(pid);
-	if (st == 'Z' || st == 'X')
-		return ei_fail(err, len, "pid %d has exited (a zombie, not yet reaped): it makes no more calls",
-			       (int)pid),
-		       EI_EXIT_USAGE;
-	/* Only a process we could ptrace: opening its memory asks the
-	 * kernel's own ptrace access check (PTRACE_MODE_ATTACH), Yama and
-	 * LSMs included. */
-	snprintf(mem, sizeof(mem), "/proc/%d/mem", (int)pid);
-	fd = open(mem, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 && (errno == EACCES || errno == EPERM))
-		return ei_fail(err, len, "not allowed to inject into pid %d: you could not ptrace it", (int)pid),
-		       EI_EXIT_FAIL;
-	if (fd >= 0)
-		close(fd);
+	if (!cfg)
+		return "unknown (no /proc/config.gz or /boot/config-*)";
+	snprintf(key, sizeof(key), "\n%s=", opt);
+	p = strstr(cfg, key);
+	if (!p)
+		return "not set";
+	p += strlen(key);
+	snprintf(buf, len, "%.*s", (int)strcspn(p, "\n"), p);
+	return buf;
+}
+
+int ei_kprobe_check(int nr, char *err, size_t len)
+{
+	enum ei_support sup = ei_check_kprobe_override();
+
+	if (sup != EI_SUPPORTED)
+		return ei_fail(err, len, "%s", ei_support_message(sup));
+	if (ei_syscall_injectable(nr) == 0)
+		return ei_fail(err, len, NOT_ON_LIST,
+			       ei_syscall_name(nr));
 	return 0;
 }
 
-int ei_userapp_path(char *buf, size_t len)
+struct bpf_link *ei_attach_syscall(struct bpf_program *prog, int nr, __u64 cookie, bool verbose, bool *refused,
+				   char *err, size_t len)
 {
-	char self[PATH_MAX], *slash;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	LIBBPF_OPTS(bpf_ksyscall_opts, kopts, .bpf_cookie = cookie);
+	/* By entry point: fstat's kprobe is on __x64_sys_newfstat. */
+	struct bpf_link *l = bpf_program__attach_ksyscall(prog, ei_syscall_info(nr)->entry, &kopts);
 
-	if (n < 0)
-		return -1;
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	if (!slash)
-		return -1;
-	*slash = '\0';
-	/* Beside the tool in the build tree; in ../libexec/errinj once
-	 * installed (make install). */
-	if ((size_t)snprintf(buf, len, "%s/userapp", self) < len && access(buf, X_OK) == 0)
-		return 0;
-	if ((size_t)snprintf(buf, len, "%s/../libexec/errinj/userapp", self) < len && access(buf, X_OK) == 0)
-		return 0;
-	return -1;
+	*refused = !l && errno == EINVAL;
+	if (*refused)
+		/* The list was unreadable (not root): the kernel's refusal
+		 * says it. */
+		ei_fail(err, len,
+			"the kernel does not allow overriding %s (it refused the kprobe: "
+			"the syscall is not on its error injection list)",
+			ei_syscall_name(nr));
+	else if (!l)
+		ei_fail(err, len, "cannot attach to %s: %s%s", ei_syscall_name(nr), strerror(errno),
+			verbose ? "" : " (-v shows libbpf's log)");
+	return l;
+}
+
+struct ei_owner ei_owner_get(void)
+{
+	return (struct ei_owner){ .only = !ei_may_ptrace_all(), .uid = getuid(), .gid = getgid() };
+}
+
+int ei_list_injectable(void (*fn)(const char *name, void *ctx), void *ctx)
+{
+	const struct ei_syscall_entry *e;
+	int n = 0;
+
+	for (size_t i = 0; (e = ei_syscall_at(i)); i++) {
+		int r = ei_syscall_injectable(e->nr);
+		if (r < 0)
+			return -1;
+		if (r && e->nr < EI_NR_SYSCALLS) {
+			fn(e->name, ctx);
+			n++;
+		}
+	}
+	return n;
 }

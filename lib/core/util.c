@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "liberrinj.h"
+#include "core/core.h"
 
 int ei_fail(char *err, size_t len, const char *fmt, ...)
 {

@@ -42,10 +42,10 @@
  *    this backend.
  * And one filter is this backend's alone: site=FUNCTION, decided by
  * unwinding the trapped thread's user stack before the answer
- * (lib/unwind.c). The BPF backends cannot: without frame pointers
+ * (lib/unwind/unwind.c). The BPF backends cannot: without frame pointers
  * (Debian builds none) only the modules' CFI finds a caller's frame,
  * which a BPF program cannot read; so a site= rule takes seccomp for its
- * syscalls (lib/backends.c). A call whose stack yields no frame at all
+ * syscalls (lib/engine/plan.c). A call whose stack yields no frame at all
  * (its process made itself undumpable) is undecided, as an unreadable
  * path.
  */
@@ -77,8 +77,8 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
-#include "seccomp.h"
-#include "unwind.h"
+#include "seccomp/seccomp.h"
+#include "unwind/unwind.h"
 
 /* Newer than some headers (Debian 12's lack the last two). */
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
@@ -976,7 +976,7 @@ static void serve_target(struct ei_sup *s, struct proc *p, const struct seccomp_
 	}
 	if (want_site) {
 		/* Only the processes a site= rule looks at pay for it; their
-		 * modules are read once (lib/unwind.c). */
+		 * modules are read once (lib/unwind/unwind.c). */
 		if (!p->stack)
 			p->stack = ei_stack_new(p->tgid);
 		if (p->stack)
@@ -1258,7 +1258,7 @@ struct ei_sup *ei_sup_new(const struct ei_sup_options *o, char *err, size_t len)
 		for (int w = 0; w < EI_NR_SYSCALLS / 64; w++)
 			s->serve[w] |= r->syscalls[w] & o->trap[w];
 	}
-	/* Counters, as assign_slots in lib/engine.c, for the served syscalls. */
+	/* Counters, as assign_slots in lib/engine/session.c, for the served syscalls. */
 	for (int i = 0; i < o->nrules; i++)
 		for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
 			s->slot[i][nr] = ei_rule_counts(&s->rules[i]) && has_nr(s->rules[i].syscalls, nr) &&

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A small JSON reader (lib/json.h): RFC 8259's grammar by recursive
+ * A small JSON reader (lib/core/json.h): RFC 8259's grammar by recursive
  * descent, nesting bounded so that a hostile file cannot exhaust the
  * stack.
  */
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "core/json.h"
 
 #define MAX_DEPTH 256
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * User call stacks with elfutils' libdwfl: what errinj explore's tracer
- * (lib/trace.c) and the seccomp backend's site= (lib/seccomp.c) share,
+ * (lib/explore/trace.c) and the seccomp backend's site= (lib/seccomp/supervisor.c) share,
  * and the unwinder of a thread blocked in a seccomp notification.
  *
  * Such a thread is in the kernel, waiting for errinj's answer, and
@@ -28,7 +28,7 @@
 #include <unistd.h>
 #include <sys/uio.h>
 
-#include "unwind.h"
+#include "unwind/unwind.h"
 
 static const Dwfl_Callbacks dwfl_callbacks = {
 	.find_elf = dwfl_linux_proc_find_elf,
@@ -162,7 +162,7 @@ void ei_stack_free(struct ei_stack *st)
 }
 
 /* Reads len bytes at addr of the thread, cut at page boundaries (as
- * read_path in lib/seccomp.c: a read that runs into an unmapped page
+ * read_path in lib/seccomp/supervisor.c: a read that runs into an unmapped page
  * still returns what comes before it). How many bytes, -1 if none. */
 static ssize_t read_mem(struct ei_stack *st, Dwarf_Addr addr, void *buf, size_t len)
 {

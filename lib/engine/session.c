@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The injection engine: runs the plan (lib/backends.c) of which backend
+ * The injection engine: runs the plan (lib/engine/plan.c) of which backend
  * serves each syscall. The BPF backends share one load of
  * bpf/errinj.bpf.c (rules, targets, counters, events): kprobe attaches
  * its syscalls with one kprobe.multi link or one kprobe each, the
  * syscall number as BPF cookie; fmod_ret loads its program once per
  * syscall (a trampoline program is verified for one attach target),
  * every copy using the first load's maps. The seccomp backend
- * (lib/seccomp.c) serves the rest from user space. The engine keeps the
+ * (lib/seccomp/supervisor.c) serves the rest from user space. The engine keeps the
  * targets, starts the command and delivers the events.
  * Everything is held by file descriptors and nothing is pinned, so the
  * kernel detaches all of it when the process exits, however it exits.
@@ -27,12 +27,11 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "liberrinj.h"
+#include "engine/engine.h"
+#include "seccomp/seccomp.h"
 #include "errinj.skel.h"
 #include "errinj_kf.skel.h"
-#include "seccomp.h"
 
-#define NOT_ON_LIST "the kernel does not allow overriding %s (it is not on its error injection list)"
 
 struct ei_session {
 	struct ei_plan plan;
@@ -144,44 +143,6 @@ static int attach_multi(struct ei_session *s)
 		return -1;
 	s->links[s->nlinks++] = l;
 	return 0;
-}
-
-int ei_kprobe_check(int nr, char *err, size_t len)
-{
-	enum ei_support sup = ei_check_kprobe_override();
-
-	if (sup != EI_SUPPORTED)
-		return ei_fail(err, len, "%s", ei_support_message(sup));
-	if (ei_syscall_injectable(nr) == 0)
-		return ei_fail(err, len, NOT_ON_LIST,
-			       ei_syscall_name(nr));
-	return 0;
-}
-
-struct bpf_link *ei_attach_syscall(struct bpf_program *prog, int nr, __u64 cookie, bool verbose, bool *refused,
-				   char *err, size_t len)
-{
-	LIBBPF_OPTS(bpf_ksyscall_opts, kopts, .bpf_cookie = cookie);
-	/* By entry point: fstat's kprobe is on __x64_sys_newfstat. */
-	struct bpf_link *l = bpf_program__attach_ksyscall(prog, ei_syscall_info(nr)->entry, &kopts);
-
-	*refused = !l && errno == EINVAL;
-	if (*refused)
-		/* The list was unreadable (not root): the kernel's refusal
-		 * says it. */
-		ei_fail(err, len,
-			"the kernel does not allow overriding %s (it refused the kprobe: "
-			"the syscall is not on its error injection list)",
-			ei_syscall_name(nr));
-	else if (!l)
-		ei_fail(err, len, "cannot attach to %s: %s%s", ei_syscall_name(nr), strerror(errno),
-			verbose ? "" : " (-v shows libbpf's log)");
-	return l;
-}
-
-struct ei_owner ei_owner_get(void)
-{
-	return (struct ei_owner){ .only = !ei_may_ptrace_all(), .uid = getuid(), .gid = getgid() };
 }
 
 /* One kprobe per syscall, the syscall number as its cookie. The kernel
@@ -882,21 +843,4 @@ long long ei_session_explore_live(struct ei_session *s, int job)
 	struct ei_xjob *x = xjob(s, job);
 
 	return x ? __atomic_load_n(&x->live, __ATOMIC_RELAXED) : 0;
-}
-
-int ei_list_injectable(void (*fn)(const char *name, void *ctx), void *ctx)
-{
-	const struct ei_syscall_entry *e;
-	int n = 0;
-
-	for (size_t i = 0; (e = ei_syscall_at(i)); i++) {
-		int r = ei_syscall_injectable(e->nr);
-		if (r < 0)
-			return -1;
-		if (r && e->nr < EI_NR_SYSCALLS) {
-			fn(e->name, ctx);
-			n++;
-		}
-	}
-	return n;
 }

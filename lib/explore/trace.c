@@ -29,8 +29,8 @@
 #include <sys/user.h>
 #include <sys/wait.h>
 
-#include "explore.h"
-#include "unwind.h"
+#include "explore/explore.h"
+#include "unwind/unwind.h"
 
 struct proc {
 	pid_t tgid;

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "liberrinj.h"
+#include "core/core.h"
 
 #define SPEC_MAX_LEN 4096
 

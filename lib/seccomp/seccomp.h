@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The seccomp backend (inside liberrinj; lib/engine.c drives it): no BPF,
+ * The seccomp backend (inside liberrinj; lib/engine/session.c drives it): no BPF,
  * no privilege. The launched command installs, just before its execve, a
  * filter that traps the rules' syscalls with SECCOMP_RET_USER_NOTIF;
  * errinj is the supervisor and answers each trapped call: fail it, fake
@@ -11,7 +11,7 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
-#include "liberrinj.h"
+#include "core/core.h"
 
 struct ei_sup;
 
@@ -66,7 +66,7 @@ __u64 ei_sup_unwind_failed(struct ei_sup *s);
  * (its state could not be had: *err says why). */
 __u64 ei_sup_unfollowed(struct ei_sup *s, int *err);
 /* What the command did with seccomp itself (EI_OWN_SECCOMP_* of
- * liberrinj.h), and in *pid the first process that did. */
+ * engine/engine.h), and in *pid the first process that did. */
 unsigned ei_sup_own_seccomp(struct ei_sup *s, pid_t *pid);
 /* Closes the listener and frees. Processes still holding the filter then
  * have their trapped calls run untouched by the keeper, a process

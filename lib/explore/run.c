@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * errinj explore: after the reference run (lib/trace.c), one run per
+ * errinj explore: after the reference run (lib/explore/trace.c), one run per
  * (call site, syscall, errno) in which the first call made at that site
  * fails, through the library's own session (any backend), each in a
  * worker process of its own so that -j runs go side by side and a run's
@@ -26,8 +26,9 @@
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 
-#include "explore.h"
-#include "explore_report.h"
+#include "explore/explore.h"
+#include "explore/report.h"
+#include "engine/engine.h"
 
 /* What a worker sends back. */
 struct outcome {
@@ -536,7 +537,7 @@ static void status_text(char *buf, size_t len, int st, bool timed_out)
 		snprintf(buf, len, "exit %d", WEXITSTATUS(st));
 }
 
-/* A finding in the words of the report (lib/explore_report.h). */
+/* A finding in the words of the report (lib/explore/report.h). */
 static void rfinding(const struct ei_explore_opts *o, const struct ei_trace *t, const struct finding *fd,
 		     struct ei_rfinding *r)
 {

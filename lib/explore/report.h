@@ -2,8 +2,8 @@
 /*
  * errinj explore's report, inside the library: what an exploration (or a
  * shard of one) found, in the words of the report, so that the report of
- * a merge of shards' JSON reports (lib/explore_report.c) is written by the
- * same code as that of a single run (lib/explore.c).
+ * a merge of shards' JSON reports (lib/explore/report.c) is written by the
+ * same code as that of a single run (lib/explore/run.c).
  */
 #ifndef ERRINJ_EXPLORE_REPORT_H
 #define ERRINJ_EXPLORE_REPORT_H
@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "explore.h"
+#include "explore/explore.h"
 
 enum ei_cls { C_CRASHED, C_HUNG, C_LOST, C_ABSORBED, C_HANDLED, C_UNREACHED, C_ERROR, C_NCLASSES };
 extern const char *const ei_cls_name[C_NCLASSES];
