@@ -275,7 +275,7 @@ static int print_names(const char *kind)
 		if (ei_spec_parse(spec, &sp, err, sizeof(err)))
 			ei_usage_error("--names=set:SET: %s", err);
 		for (i = 0; (e = ei_syscall_at(i)); i++)
-			if (e->nr < EI_NR_SYSCALLS && (sp.syscalls[e->nr / 64] & (1ULL << (e->nr % 64))))
+			if (ei_sysset_has(&sp.syscalls, e->nr))
 				puts(e->name);
 	} else if (!strcmp(kind, "errnos")) {
 		for (i = 0; i < sizeof(ei_errno_canon) / sizeof(ei_errno_canon[0]); i++)
@@ -474,7 +474,7 @@ static void print_summary(struct ei_session *s)
 		if (!ei_session_attached(s, nr) || ei_session_stat(s, nr, &st))
 			continue;
 		for (int i = 0; i < env.nspecs; i++)
-			named |= !!(env.specs[i].named[nr / 64] & (1ULL << (nr % 64)));
+			named |= ei_sysset_has(&env.specs[i].named, nr);
 		if (!st.seen && !named)
 			continue;
 		rows[n++] = (struct ei_summary_row){ ei_syscall_name(nr), st.seen, st.injected };
@@ -818,7 +818,7 @@ static void say_plan(void)
 		ei_jw_array(&w);
 	}
 	for (int i = 0; i < env.nspecs; i++) {
-		const __u64 *set = ei_session_rule_syscalls(R.s, i);
+		const struct ei_sysset *set = ei_session_rule_syscalls(R.s, i);
 		if (env.json) {
 			ei_jw_object(&w);
 			ei_jw_key(&w, "rule");
@@ -831,8 +831,8 @@ static void say_plan(void)
 			int n = 0, len = 0;
 			/* -v's line says how many and names what fits; the
 			 * JSON line names them all. */
-			for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
-				if (!(set[nr / 64] & (1ULL << (nr % 64))) || ei_session_backend(R.s, nr) != b)
+			ei_sysset_for_each(nr, set) {
+				if (ei_session_backend(R.s, nr) != b)
 					continue;
 				if (len < (int)sizeof(line) - 64)
 					len += snprintf(line + len, sizeof(line) - len, "%s%s", n ? "," : "",
@@ -846,8 +846,8 @@ static void say_plan(void)
 			if (env.json) {
 				ei_jw_key(&w, ei_backend_name(b));
 				ei_jw_array(&w);
-				for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
-					if ((set[nr / 64] & (1ULL << (nr % 64))) && ei_session_backend(R.s, nr) == b)
+				ei_sysset_for_each(nr, set)
+					if (ei_session_backend(R.s, nr) == b)
 						ei_jw_string(&w, ei_syscall_name(nr));
 				ei_jw_array_end(&w);
 			}

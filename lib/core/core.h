@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include "errinj.h" /* structures shared with the kernel side */
+#include "core/sysset.h"
 
 /* Exit statuses shared by every tool. */
 #define EI_EXIT_USAGE 2   /* bad input: one line on stderr */
@@ -90,12 +91,12 @@ const char *ei_signal_name(int sig);          /* NULL if unnamed */
 #define EI_SITE_MAX 256 /* site=: a symbol name and its NUL */
 struct ei_spec {
 	/* The set: a bitmap of syscall numbers, and how many. */
-	__u64 syscalls[EI_NR_SYSCALLS / 64];
+	struct ei_sysset syscalls;
 	int nsyscalls;
 	/* Syscalls named one by one (not through %class or /regex): an
 	 * engine refuses these when the kernel cannot fail them, and drops
 	 * the others. */
-	__u64 named[EI_NR_SYSCALLS / 64];
+	struct ei_sysset named;
 	unsigned actions; /* EI_ACT_ERROR | EI_ACT_RETVAL | EI_ACT_SIGNAL */
 	int error;        /* positive errno */
 	__s64 retval;

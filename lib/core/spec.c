@@ -75,11 +75,11 @@ static const char *const keys[] = { "error", "retval", "signal",     "when",    
 
 static void add_syscall(struct ei_spec *sp, int nr, bool named)
 {
-	if (!(sp->syscalls[nr / 64] & (1ULL << (nr % 64))))
+	if (!ei_sysset_has(&sp->syscalls, nr))
 		sp->nsyscalls++;
-	sp->syscalls[nr / 64] |= 1ULL << (nr % 64);
+	ei_sysset_add(&sp->syscalls, nr);
 	if (named)
-		sp->named[nr / 64] |= 1ULL << (nr % 64);
+		ei_sysset_add(&sp->named, nr);
 }
 
 /* The class names for messages: "%desc, %file, ... or %clock". */
@@ -219,13 +219,13 @@ static int parse_set(char *set, struct ei_spec *sp, char *err, size_t len)
 	if (negate) {
 		/* Every syscall errinj knows but those: none named one by one,
 		 * so the ones the kernel cannot fail are dropped, not refused. */
-		__u64 had[EI_NR_SYSCALLS / 64];
-		memcpy(had, sp->syscalls, sizeof(had));
-		memset(sp->syscalls, 0, sizeof(sp->syscalls));
-		memset(sp->named, 0, sizeof(sp->named));
+		struct ei_sysset had = sp->syscalls;
+
+		ei_sysset_clear(&sp->syscalls);
+		ei_sysset_clear(&sp->named);
 		sp->nsyscalls = 0;
 		for (size_t i = 0; (e = ei_syscall_at(i)); i++)
-			if (e->nr < EI_NR_SYSCALLS && !(had[e->nr / 64] & (1ULL << (e->nr % 64))))
+			if (e->nr < EI_NR_SYSCALLS && !ei_sysset_has(&had, e->nr))
 				add_syscall(sp, e->nr, false);
 	}
 	return 0;
@@ -466,14 +466,11 @@ static int check_filters(struct ei_spec *sp, char *err, size_t len)
 
 	if (!(r->filters) || !sp->nsyscalls)
 		return 0;
-	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
-		const struct ei_syscall_entry *e;
+	ei_sysset_for_each(nr, &r->syscalls) {
+		const struct ei_syscall_entry *e = ei_syscall_info(nr);
 		const char *why = NULL;
 		char what[32];
 
-		if (!(r->syscalls[nr / 64] & (1ULL << (nr % 64))))
-			continue;
-		e = ei_syscall_info(nr);
 		if ((r->filters & EI_FILTER_PATH) && e->path_arg < 0)
 			why = "path=", snprintf(what, sizeof(what), "takes no path");
 		for (int k = 0; !why && k < 6; k++) {
@@ -486,9 +483,9 @@ static int check_filters(struct ei_spec *sp, char *err, size_t len)
 			why = "fd=", snprintf(what, sizeof(what), "takes no descriptor first");
 		if (!why)
 			continue;
-		if (sp->named[nr / 64] & (1ULL << (nr % 64)))
+		if (ei_sysset_has(&sp->named, nr))
 			return ei_fail(err, len, "%s does not apply to %s, which %s", why, e->name, what);
-		r->syscalls[nr / 64] &= ~(1ULL << (nr % 64));
+		ei_sysset_del(&r->syscalls, nr);
 		sp->nsyscalls--;
 	}
 	if (!sp->nsyscalls)
@@ -512,17 +509,14 @@ static int check_poke(struct ei_spec *sp, char *err, size_t len)
 			top = k;
 	if (top < 0)
 		return 0;
-	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
-		const struct ei_syscall_entry *e;
+	ei_sysset_for_each(nr, &sp->syscalls) {
+		const struct ei_syscall_entry *e = ei_syscall_info(nr);
 
-		if (!(sp->syscalls[nr / 64] & (1ULL << (nr % 64))))
-			continue;
-		e = ei_syscall_info(nr);
 		if (!e || e->nargs < 0 || e->nargs > top) {
 			any = true;
 			continue;
 		}
-		if (sp->named[nr / 64] & (1ULL << (nr % 64)))
+		if (ei_sysset_has(&sp->named, nr))
 			return ei_fail(err, len, "poke_enter=@arg%d: %s has only %d argument%s", top + 1, e->name,
 				       e->nargs, e->nargs == 1 ? "" : "s");
 	}
@@ -627,16 +621,16 @@ bool ei_spec_strace_only(const struct ei_spec *sp)
 
 int ei_spec_supersede(struct ei_spec *earlier, const struct ei_spec *later)
 {
-	int n = 0;
+	struct ei_sysset both;
+	int n;
 
 	if (!ei_spec_strace_only(earlier) || !ei_spec_strace_only(later))
 		return 0;
-	for (int w = 0; w < EI_NR_SYSCALLS / 64; w++) {
-		__u64 both = earlier->syscalls[w] & later->syscalls[w];
-		n += __builtin_popcountll(both);
-		earlier->syscalls[w] &= ~both;
-		earlier->named[w] &= ~both;
-	}
+	both = earlier->syscalls;
+	ei_sysset_and(&both, &later->syscalls);
+	n = ei_sysset_count(&both);
+	ei_sysset_andnot(&earlier->syscalls, &both);
+	ei_sysset_andnot(&earlier->named, &both);
 	earlier->nsyscalls -= n;
 	return n;
 }
@@ -646,7 +640,7 @@ void ei_rule_encode(const struct ei_spec *sp, struct ei_rule *r)
 	size_t n = strlen(sp->pattern);
 
 	memset(r, 0, sizeof(*r));
-	memcpy(r->syscalls, sp->syscalls, sizeof(r->syscalls));
+	r->syscalls = sp->syscalls;
 	r->actions = sp->actions;
 	r->error = sp->error;
 	r->retval = sp->retval;
