@@ -243,14 +243,11 @@ static void add_pids(const char *arg)
 }
 
 /* --names=KIND: what the shell completion offers, from errinj's own
- * tables, so that it never drifts from the binary. The spec's keys and the
- * classes are those lib/core/spec.c and ei_class_parse accept (tests/host/
- * package.sh compares them with the parser's messages). */
+ * tables, so that it never drifts from the binary: the spec's keys are
+ * lib/core/spec.c's table, the classes ei_class_parse's. */
 static int print_names(const char *kind)
 {
-	static const char *const keys[] = { "error", "retval", "signal", "when", "prob", "seed", "max",
-					    "path", "fd", "arg0", "arg1", "arg2", "arg3", "arg4", "arg5",
-					    "delay_enter", "poke_enter", "site" };
+	const struct ei_spec_key *k;
 	const struct ei_syscall_entry *e;
 	const char *c;
 	char q[64];
@@ -286,8 +283,14 @@ static int print_names(const char *kind)
 		for (i = 0; i < sizeof(ei_signal_table) / sizeof(ei_signal_table[0]); i++)
 			puts(ei_signal_table[i].name);
 	} else if (!strcmp(kind, "keys")) {
-		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-			puts(keys[i]);
+		for (i = 0; (k = ei_spec_key_at(i)); i++)
+			if (!k->backends)
+				continue; /* refused */
+			else if (!strcmp(k->name, "argK"))
+				for (int a = 0; a < 6; a++)
+					printf("arg%d\n", a);
+			else
+				puts(k->name);
 	} else if (!strcmp(kind, "options")) {
 		for (const char *c = short_options; *c; c++)
 			if (*c != '+' && *c != ':')

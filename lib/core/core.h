@@ -117,7 +117,19 @@ struct ei_spec {
 	/* site=: fail only calls with this function in the caller's user
 	 * stack, "" for none. Seccomp only: it unwinds the trapped call. */
 	char site[EI_SITE_MAX];
+	unsigned keys; /* bit i: ei_spec_key_at(i) was given */
 };
+
+/* A key of a spec (argK stands for arg0..arg5). */
+struct ei_spec_key {
+	const char *name;
+	const char *takes;  /* its value, as the man page names it */
+	bool strace;        /* strace's -e inject= has it */
+	unsigned backends;  /* 1 << EI_BACKEND_* of each that serves it; 0:
+			     * strace's, which errinj refuses */
+};
+/* The i-th key, NULL past the last. */
+const struct ei_spec_key *ei_spec_key_at(size_t i);
 
 /* Parses the text after "inject=". Returns 0, or -1 with one line in err
  * naming the problem. */
@@ -128,6 +140,8 @@ int ei_fault_parse(const char *text, struct ei_spec *spec, char *err, size_t err
 /* Whether a rule has strace's keys only (no prob=, seed=, max=, path=,
  * fd=, argK= or site=) and values strace takes (when= below 65535). */
 bool ei_spec_strace_only(const struct ei_spec *sp);
+/* The backends (1 << EI_BACKEND_*) that serve every key of a rule. */
+unsigned ei_spec_backends(const struct ei_spec *sp);
 /* strace's precedence: a later -e inject= replaces an earlier one for the
  * syscalls both name. Between two rules with strace's keys only, takes
  * later's syscalls out of earlier (which may be left with none: it then

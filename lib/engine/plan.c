@@ -116,7 +116,7 @@ static struct needs needs_of(const struct ei_options *o, int nr)
 			continue;
 		if (n.rule < 0)
 			n.rule = i;
-		n.seccomp_only |= (sp->actions & (EI_ACT_DELAY | EI_ACT_POKE)) != 0 || sp->site[0];
+		n.seccomp_only |= ei_spec_backends(sp) == 1u << EI_BACKEND_SECCOMP;
 		if (sp->site[0] && !n.site) {
 			n.site = true;
 			n.rule = i;
