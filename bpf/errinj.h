@@ -59,8 +59,14 @@
 #define EI_ADD_EXITED 2 /* it has exited (a zombie): never a target */
 #define EI_ADD_FULL 3   /* the targets map is full */
 
+/* A set of syscall numbers: bit nr % 64 of word nr / 64. User space
+ * works on it through lib/core/sysset.h. */
+struct ei_sysset {
+	__u64 w[EI_NR_SYSCALLS / 64];
+};
+
 struct ei_rule {
-	__u64 syscalls[EI_NR_SYSCALLS / 64]; /* bitmap of syscall numbers */
+	struct ei_sysset syscalls;
 	__u32 actions;
 	__s32 error;     /* positive errno */
 	__s64 retval;

@@ -243,14 +243,11 @@ static void add_pids(const char *arg)
 }
 
 /* --names=KIND: what the shell completion offers, from errinj's own
- * tables, so that it never drifts from the binary. The spec's keys and the
- * classes are those lib/core/spec.c and ei_class_parse accept (tests/host/
- * package.sh compares them with the parser's messages). */
+ * tables, so that it never drifts from the binary: the spec's keys are
+ * lib/core/spec.c's table, the classes ei_class_parse's. */
 static int print_names(const char *kind)
 {
-	static const char *const keys[] = { "error", "retval", "signal", "when", "prob", "seed", "max",
-					    "path", "fd", "arg0", "arg1", "arg2", "arg3", "arg4", "arg5",
-					    "delay_enter", "poke_enter", "site" };
+	const struct ei_spec_key *k;
 	const struct ei_syscall_entry *e;
 	const char *c;
 	char q[64];
@@ -275,7 +272,7 @@ static int print_names(const char *kind)
 		if (ei_spec_parse(spec, &sp, err, sizeof(err)))
 			ei_usage_error("--names=set:SET: %s", err);
 		for (i = 0; (e = ei_syscall_at(i)); i++)
-			if (e->nr < EI_NR_SYSCALLS && (sp.syscalls[e->nr / 64] & (1ULL << (e->nr % 64))))
+			if (ei_sysset_has(&sp.syscalls, e->nr))
 				puts(e->name);
 	} else if (!strcmp(kind, "errnos")) {
 		for (i = 0; i < sizeof(ei_errno_canon) / sizeof(ei_errno_canon[0]); i++)
@@ -286,8 +283,14 @@ static int print_names(const char *kind)
 		for (i = 0; i < sizeof(ei_signal_table) / sizeof(ei_signal_table[0]); i++)
 			puts(ei_signal_table[i].name);
 	} else if (!strcmp(kind, "keys")) {
-		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-			puts(keys[i]);
+		for (i = 0; (k = ei_spec_key_at(i)); i++)
+			if (!k->backends)
+				continue; /* refused */
+			else if (!strcmp(k->name, "argK"))
+				for (int a = 0; a < 6; a++)
+					printf("arg%d\n", a);
+			else
+				puts(k->name);
 	} else if (!strcmp(kind, "options")) {
 		for (const char *c = short_options; *c; c++)
 			if (*c != '+' && *c != ':')
@@ -474,7 +477,7 @@ static void print_summary(struct ei_session *s)
 		if (!ei_session_attached(s, nr) || ei_session_stat(s, nr, &st))
 			continue;
 		for (int i = 0; i < env.nspecs; i++)
-			named |= !!(env.specs[i].named[nr / 64] & (1ULL << (nr % 64)));
+			named |= ei_sysset_has(&env.specs[i].named, nr);
 		if (!st.seen && !named)
 			continue;
 		rows[n++] = (struct ei_summary_row){ ei_syscall_name(nr), st.seen, st.injected };
@@ -805,21 +808,34 @@ static int watch(int fd, __u32 what)
  * the stream's first line. */
 static void say_plan(void)
 {
+	struct ei_jw w;
+
 	if (!env.verbose && !env.json)
 		return;
-	if (env.json)
-		fputs("{\"session\":{\"rules\":[", out);
+	ei_jw_init(&w, out);
+	if (env.json) {
+		ei_jw_object(&w);
+		ei_jw_key(&w, "session");
+		ei_jw_object(&w);
+		ei_jw_key(&w, "rules");
+		ei_jw_array(&w);
+	}
 	for (int i = 0; i < env.nspecs; i++) {
-		const __u64 *set = ei_session_rule_syscalls(R.s, i);
-		if (env.json)
-			fprintf(out, "%s{\"rule\":%d,\"backends\":{", i ? "," : "", i + 1);
-		for (int b = 0, nb = 0; b < EI_NR_BACKENDS; b++) {
+		const struct ei_sysset *set = ei_session_rule_syscalls(R.s, i);
+		if (env.json) {
+			ei_jw_object(&w);
+			ei_jw_key(&w, "rule");
+			ei_jw_int(&w, i + 1);
+			ei_jw_key(&w, "backends");
+			ei_jw_object(&w);
+		}
+		for (int b = 0; b < EI_NR_BACKENDS; b++) {
 			char line[1024];
 			int n = 0, len = 0;
 			/* -v's line says how many and names what fits; the
 			 * JSON line names them all. */
-			for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
-				if (!(set[nr / 64] & (1ULL << (nr % 64))) || ei_session_backend(R.s, nr) != b)
+			ei_sysset_for_each(nr, set) {
+				if (ei_session_backend(R.s, nr) != b)
 					continue;
 				if (len < (int)sizeof(line) - 64)
 					len += snprintf(line + len, sizeof(line) - len, "%s%s", n ? "," : "",
@@ -831,21 +847,27 @@ static void say_plan(void)
 			if (!n)
 				continue;
 			if (env.json) {
-				fprintf(out, "%s\"%s\":[", nb++ ? "," : "", ei_backend_name(b));
-				for (int nr = 0, k = 0; nr < EI_NR_SYSCALLS; nr++)
-					if ((set[nr / 64] & (1ULL << (nr % 64))) && ei_session_backend(R.s, nr) == b)
-						fprintf(out, "%s\"%s\"", k++ ? "," : "", ei_syscall_name(nr));
-				fputc(']', out);
+				ei_jw_key(&w, ei_backend_name(b));
+				ei_jw_array(&w);
+				ei_sysset_for_each(nr, set)
+					if (ei_session_backend(R.s, nr) == b)
+						ei_jw_string(&w, ei_syscall_name(nr));
+				ei_jw_array_end(&w);
 			}
 			if (env.verbose)
 				ei_msg("rule %d: %s serves %d syscall%s: %s", i + 1, ei_backend_name(b), n, n == 1 ? "" : "s",
 				       line);
 		}
-		if (env.json)
-			fputs("}}", out);
+		if (env.json) {
+			ei_jw_object_end(&w);
+			ei_jw_object_end(&w);
+		}
 	}
 	if (env.json) {
-		fputs("]}}\n", out);
+		ei_jw_array_end(&w);
+		ei_jw_object_end(&w);
+		ei_jw_object_end(&w);
+		fputc('\n', out);
 		out_ok(0);
 	}
 }

@@ -105,7 +105,7 @@ static void parse_set(struct ei_explore_opts *o, const char *set)
 		ei_usage_error("invalid -s '%s': %s", ei_quote(set, q, sizeof(q)), err);
 	if (!sp.nsyscalls)
 		ei_usage_error("invalid -s '%s': it selects no syscall", ei_quote(set, q, sizeof(q)));
-	memcpy(o->set, sp.syscalls, sizeof(o->set));
+	o->set = sp.syscalls;
 	o->set_text = set;
 }
 

@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include "errinj.h" /* structures shared with the kernel side */
+#include "core/sysset.h"
 
 /* Exit statuses shared by every tool. */
 #define EI_EXIT_USAGE 2   /* bad input: one line on stderr */
@@ -90,12 +91,12 @@ const char *ei_signal_name(int sig);          /* NULL if unnamed */
 #define EI_SITE_MAX 256 /* site=: a symbol name and its NUL */
 struct ei_spec {
 	/* The set: a bitmap of syscall numbers, and how many. */
-	__u64 syscalls[EI_NR_SYSCALLS / 64];
+	struct ei_sysset syscalls;
 	int nsyscalls;
 	/* Syscalls named one by one (not through %class or /regex): an
 	 * engine refuses these when the kernel cannot fail them, and drops
 	 * the others. */
-	__u64 named[EI_NR_SYSCALLS / 64];
+	struct ei_sysset named;
 	unsigned actions; /* EI_ACT_ERROR | EI_ACT_RETVAL | EI_ACT_SIGNAL */
 	int error;        /* positive errno */
 	__s64 retval;
@@ -116,7 +117,19 @@ struct ei_spec {
 	/* site=: fail only calls with this function in the caller's user
 	 * stack, "" for none. Seccomp only: it unwinds the trapped call. */
 	char site[EI_SITE_MAX];
+	unsigned keys; /* bit i: ei_spec_key_at(i) was given */
 };
+
+/* A key of a spec (argK stands for arg0..arg5). */
+struct ei_spec_key {
+	const char *name;
+	const char *takes;  /* its value, as the man page names it */
+	bool strace;        /* strace's -e inject= has it */
+	unsigned backends;  /* 1 << EI_BACKEND_* of each that serves it; 0:
+			     * strace's, which errinj refuses */
+};
+/* The i-th key, NULL past the last. */
+const struct ei_spec_key *ei_spec_key_at(size_t i);
 
 /* Parses the text after "inject=". Returns 0, or -1 with one line in err
  * naming the problem. */
@@ -127,6 +140,8 @@ int ei_fault_parse(const char *text, struct ei_spec *spec, char *err, size_t err
 /* Whether a rule has strace's keys only (no prob=, seed=, max=, path=,
  * fd=, argK= or site=) and values strace takes (when= below 65535). */
 bool ei_spec_strace_only(const struct ei_spec *sp);
+/* The backends (1 << EI_BACKEND_*) that serve every key of a rule. */
+unsigned ei_spec_backends(const struct ei_spec *sp);
 /* strace's precedence: a later -e inject= replaces an earlier one for the
  * syscalls both name. Between two rules with strace's keys only, takes
  * later's syscalls out of earlier (which may be left with none: it then
@@ -193,10 +208,6 @@ enum ei_format { EI_TEXT, EI_JSON };
 /* One event as one line. realtime_offset_ns: CLOCK_REALTIME minus
  * CLOCK_MONOTONIC, for JSON's wall-clock time. */
 void ei_write_event(FILE *f, const struct ei_event *e, enum ei_format fmt, long long realtime_offset_ns);
-/* At most max bytes of s (up to a NUL) as a JSON string: valid UTF-8 as
- * it is; a byte that is not part of valid UTF-8 as the lone surrogate
- * \udcXX (XX the byte, Python's surrogateescape), which loses nothing. */
-void ei_json_string(FILE *f, const char *s, size_t max);
 struct ei_summary_row {
 	const char *syscall;
 	__u64 calls, injected;

@@ -68,18 +68,77 @@ static bool parse_prob(const char *s, double *out)
 	return *end == '\0' && *out > 0 && *out <= 1;
 }
 
-static const char *const keys[] = { "error", "retval", "signal",     "when",      "prob",
-				    "seed",  "max",    "path",       "fd",        "delay_enter",
-				    "poke_enter", "delay_exit", "poke_exit", "syscall", "site" };
-#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+#define ALL_BACKENDS (1u << EI_BACKEND_KPROBE | 1u << EI_BACKEND_FMOD_RET | 1u << EI_BACKEND_SECCOMP)
+#define SECCOMP_ONLY (1u << EI_BACKEND_SECCOMP)
+
+/* Every key of a spec, once: the parser, errinj --names=keys (which the
+ * bash completion asks), the "unknown key" message and
+ * ei_spec_strace_only read it; the man page lists the same (tests/host/
+ * names_cli.sh). In the order the message and --names give them. */
+#define KEY_FD 10
+#define KEY_ARG 12 /* argK: arg0..arg5, parsed by parse_arg_filter */
+static const struct ei_spec_key spec_keys[] = {
+	{ "error", "ERRNO", true, ALL_BACKENDS },
+	{ "retval", "N", true, ALL_BACKENDS },
+	{ "signal", "SIG", true, ALL_BACKENDS },
+	{ "delay_enter", "TIME", true, SECCOMP_ONLY },
+	{ "poke_enter", "@argN=HEX", true, SECCOMP_ONLY },
+	{ "when", "EXPR", true, ALL_BACKENDS },
+	{ "prob", "P", false, ALL_BACKENDS },
+	{ "seed", "S", false, ALL_BACKENDS },
+	{ "max", "N", false, ALL_BACKENDS },
+	{ "path", "PATTERN", false, ALL_BACKENDS },
+	[KEY_FD] = { "fd", "N", false, ALL_BACKENDS },
+	{ "site", "FUNCTION", false, SECCOMP_ONLY },
+	[KEY_ARG] = { "argK", "V", false, ALL_BACKENDS },
+	/* strace's, which take ptrace: refused, saying so. */
+	{ "delay_exit", "TIME", true, 0 },
+	{ "poke_exit", "@argN=HEX", true, 0 },
+	{ "syscall", "SYSCALL", true, 0 },
+};
+#define NKEYS (sizeof(spec_keys) / sizeof(spec_keys[0]))
+
+const struct ei_spec_key *ei_spec_key_at(size_t i)
+{
+	return i < NKEYS ? &spec_keys[i] : NULL;
+}
+
+/* The key named field, argK for arg0..arg5 (and argK&MASK), or NULL. */
+static const struct ei_spec_key *find_key(const char *field)
+{
+	if (!strncmp(field, "arg", 3) && field[3])
+		return &spec_keys[KEY_ARG];
+	for (size_t k = 0; k < NKEYS; k++)
+		if (k != KEY_ARG && !strcmp(field, spec_keys[k].name))
+			return &spec_keys[k];
+	return NULL;
+}
+
+/* "unknown key 'x' (expected error, retval, ... or argK)": the keys
+ * errinj serves. */
+static int unknown_key(const char *field, char *err, size_t len)
+{
+	char list[256], q[80];
+	size_t n = 0, last = 0;
+
+	for (size_t k = 0; k < NKEYS; k++)
+		if (spec_keys[k].backends)
+			last = k;
+	list[0] = '\0';
+	for (size_t k = 0; k < NKEYS; k++)
+		if (spec_keys[k].backends && n < sizeof(list))
+			n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", !n ? "" : k == last ? " or " : ", ",
+					      spec_keys[k].name);
+	return ei_fail(err, len, "unknown key '%s' (expected %s)", ei_quote(field, q, sizeof(q)), list);
+}
 
 static void add_syscall(struct ei_spec *sp, int nr, bool named)
 {
-	if (!(sp->syscalls[nr / 64] & (1ULL << (nr % 64))))
+	if (!ei_sysset_has(&sp->syscalls, nr))
 		sp->nsyscalls++;
-	sp->syscalls[nr / 64] |= 1ULL << (nr % 64);
+	ei_sysset_add(&sp->syscalls, nr);
 	if (named)
-		sp->named[nr / 64] |= 1ULL << (nr % 64);
+		ei_sysset_add(&sp->named, nr);
 }
 
 /* The class names for messages: "%desc, %file, ... or %clock". */
@@ -219,13 +278,13 @@ static int parse_set(char *set, struct ei_spec *sp, char *err, size_t len)
 	if (negate) {
 		/* Every syscall errinj knows but those: none named one by one,
 		 * so the ones the kernel cannot fail are dropped, not refused. */
-		__u64 had[EI_NR_SYSCALLS / 64];
-		memcpy(had, sp->syscalls, sizeof(had));
-		memset(sp->syscalls, 0, sizeof(sp->syscalls));
-		memset(sp->named, 0, sizeof(sp->named));
+		struct ei_sysset had = sp->syscalls;
+
+		ei_sysset_clear(&sp->syscalls);
+		ei_sysset_clear(&sp->named);
 		sp->nsyscalls = 0;
 		for (size_t i = 0; (e = ei_syscall_at(i)); i++)
-			if (e->nr < EI_NR_SYSCALLS && !(had[e->nr / 64] & (1ULL << (e->nr % 64))))
+			if (e->nr < EI_NR_SYSCALLS && !ei_sysset_has(&had, e->nr))
 				add_syscall(sp, e->nr, false);
 	}
 	return 0;
@@ -466,14 +525,11 @@ static int check_filters(struct ei_spec *sp, char *err, size_t len)
 
 	if (!(r->filters) || !sp->nsyscalls)
 		return 0;
-	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
-		const struct ei_syscall_entry *e;
+	ei_sysset_for_each(nr, &r->syscalls) {
+		const struct ei_syscall_entry *e = ei_syscall_info(nr);
 		const char *why = NULL;
 		char what[32];
 
-		if (!(r->syscalls[nr / 64] & (1ULL << (nr % 64))))
-			continue;
-		e = ei_syscall_info(nr);
 		if ((r->filters & EI_FILTER_PATH) && e->path_arg < 0)
 			why = "path=", snprintf(what, sizeof(what), "takes no path");
 		for (int k = 0; !why && k < 6; k++) {
@@ -486,9 +542,9 @@ static int check_filters(struct ei_spec *sp, char *err, size_t len)
 			why = "fd=", snprintf(what, sizeof(what), "takes no descriptor first");
 		if (!why)
 			continue;
-		if (sp->named[nr / 64] & (1ULL << (nr % 64)))
+		if (ei_sysset_has(&sp->named, nr))
 			return ei_fail(err, len, "%s does not apply to %s, which %s", why, e->name, what);
-		r->syscalls[nr / 64] &= ~(1ULL << (nr % 64));
+		ei_sysset_del(&r->syscalls, nr);
 		sp->nsyscalls--;
 	}
 	if (!sp->nsyscalls)
@@ -512,17 +568,14 @@ static int check_poke(struct ei_spec *sp, char *err, size_t len)
 			top = k;
 	if (top < 0)
 		return 0;
-	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
-		const struct ei_syscall_entry *e;
+	ei_sysset_for_each(nr, &sp->syscalls) {
+		const struct ei_syscall_entry *e = ei_syscall_info(nr);
 
-		if (!(sp->syscalls[nr / 64] & (1ULL << (nr % 64))))
-			continue;
-		e = ei_syscall_info(nr);
 		if (!e || e->nargs < 0 || e->nargs > top) {
 			any = true;
 			continue;
 		}
-		if (sp->named[nr / 64] & (1ULL << (nr % 64)))
+		if (ei_sysset_has(&sp->named, nr))
 			return ei_fail(err, len, "poke_enter=@arg%d: %s has only %d argument%s", top + 1, e->name,
 				       e->nargs, e->nargs == 1 ? "" : "s");
 	}
@@ -536,7 +589,6 @@ static int check_poke(struct ei_spec *sp, char *err, size_t len)
 static int parse_spec(const char *text, struct ei_spec *sp, bool fault, char *err, size_t len)
 {
 	char buf[SPEC_MAX_LEN + 1], q[80];
-	bool seen[NKEYS] = {};
 	char *colon, *field, *save = NULL;
 
 	memset(sp, 0, sizeof(*sp));
@@ -562,30 +614,31 @@ static int parse_spec(const char *text, struct ei_spec *sp, bool fault, char *er
 
 	for (field = colon ? strtok_r(colon + 1, ":", &save) : NULL; field; field = strtok_r(NULL, ":", &save)) {
 		char *eq = strchr(field, '=');
-		size_t k;
+		const struct ei_spec_key *key;
+		unsigned bit;
 
 		if (!eq)
 			return ei_fail(err, len, "field '%s' is not key=value", ei_quote(field, q, sizeof(q)));
 		*eq = '\0';
-		if (!strncmp(field, "arg", 3) && field[3]) {
+		key = find_key(field);
+		if (!key)
+			return unknown_key(field, err, len);
+		bit = 1u << (key - spec_keys);
+		if (key == &spec_keys[KEY_ARG]) {
 			if (!eq[1])
 				return ei_fail(err, len, "empty value for '%s'", ei_quote(field, q, sizeof(q)));
 			if (parse_arg_filter(field, eq + 1, sp, err, len))
 				return -1;
+			sp->keys |= bit;
 			continue;
 		}
-		for (k = 0; k < NKEYS && strcmp(field, keys[k]); k++)
-			;
-		if (k == NKEYS)
-			return ei_fail(err, len, "unknown key '%s' (expected error, retval, signal, delay_enter, "
-				    "poke_enter, when, prob, seed, max, path, fd, site or argK)", ei_quote(field, q, sizeof(q)));
 		/* strace takes the last when=; the other keys it refuses twice. */
-		if (seen[k] && strcmp(keys[k], "when"))
-			return ei_fail(err, len, "duplicate key '%s'", keys[k]);
-		seen[k] = true;
+		if ((sp->keys & bit) && strcmp(key->name, "when"))
+			return ei_fail(err, len, "duplicate key '%s'", key->name);
+		sp->keys |= bit;
 		if (!eq[1])
-			return ei_fail(err, len, "empty value for '%s'", keys[k]);
-		if (parse_field(keys[k], eq + 1, sp, err, len))
+			return ei_fail(err, len, "empty value for '%s'", key->name);
+		if (parse_field(key->name, eq + 1, sp, err, len))
 			return -1;
 	}
 
@@ -602,7 +655,7 @@ static int parse_spec(const char *text, struct ei_spec *sp, bool fault, char *er
 				    "poke_enter=@argN=HEX");
 	if (sp->has_seed && sp->prob >= 1)
 		return ei_fail(err, len, "seed= needs prob= (it seeds the probabilistic choice)");
-	sp->fd_filter = seen[8];
+	sp->fd_filter = sp->keys & 1u << KEY_FD;
 	if (check_poke(sp, err, len))
 		return -1;
 	return check_filters(sp, err, len);
@@ -620,23 +673,35 @@ int ei_fault_parse(const char *text, struct ei_spec *sp, char *err, size_t len)
 
 bool ei_spec_strace_only(const struct ei_spec *sp)
 {
+	for (size_t k = 0; k < NKEYS; k++)
+		if ((sp->keys & 1u << k) && !spec_keys[k].strace)
+			return false;
 	/* strace's when= stops at 65535 (and takes 65535 for "no last"). */
-	return !sp->filters && sp->prob >= 1 && !sp->has_seed && !sp->max && !sp->site[0] && sp->first <= 65535 &&
-	       sp->last < 65535 && sp->step <= 65535;
+	return sp->first <= 65535 && sp->last < 65535 && sp->step <= 65535;
+}
+
+unsigned ei_spec_backends(const struct ei_spec *sp)
+{
+	unsigned b = ALL_BACKENDS;
+
+	for (size_t k = 0; k < NKEYS; k++)
+		if (sp->keys & 1u << k)
+			b &= spec_keys[k].backends;
+	return b;
 }
 
 int ei_spec_supersede(struct ei_spec *earlier, const struct ei_spec *later)
 {
-	int n = 0;
+	struct ei_sysset both;
+	int n;
 
 	if (!ei_spec_strace_only(earlier) || !ei_spec_strace_only(later))
 		return 0;
-	for (int w = 0; w < EI_NR_SYSCALLS / 64; w++) {
-		__u64 both = earlier->syscalls[w] & later->syscalls[w];
-		n += __builtin_popcountll(both);
-		earlier->syscalls[w] &= ~both;
-		earlier->named[w] &= ~both;
-	}
+	both = earlier->syscalls;
+	ei_sysset_and(&both, &later->syscalls);
+	n = ei_sysset_count(&both);
+	ei_sysset_andnot(&earlier->syscalls, &both);
+	ei_sysset_andnot(&earlier->named, &both);
 	earlier->nsyscalls -= n;
 	return n;
 }
@@ -646,7 +711,7 @@ void ei_rule_encode(const struct ei_spec *sp, struct ei_rule *r)
 	size_t n = strlen(sp->pattern);
 
 	memset(r, 0, sizeof(*r));
-	memcpy(r->syscalls, sp->syscalls, sizeof(r->syscalls));
+	r->syscalls = sp->syscalls;
 	r->actions = sp->actions;
 	r->error = sp->error;
 	r->retval = sp->retval;

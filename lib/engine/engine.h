@@ -101,7 +101,7 @@ bool ei_bpf_exceptions(void);
  * share its backend, so that they count and fire in order. */
 struct ei_plan {
 	signed char backend[EI_NR_SYSCALLS]; /* EI_BACKEND_*, -1: not attached */
-	__u64 syscalls[EI_MAX_RULES][EI_NR_SYSCALLS / 64]; /* each rule's, as served */
+	struct ei_sysset syscalls[EI_MAX_RULES]; /* each rule's, as served */
 	unsigned used; /* bit 1 << EI_BACKEND_* for each backend in use */
 };
 /* 0, or -1 with a sentence: a syscall named one by one that no backend
@@ -166,8 +166,8 @@ int ei_session_stat(struct ei_session *s, int nr, struct ei_stat *out);
 bool ei_session_attached(struct ei_session *s, int nr);
 /* The backend serving syscall nr (EI_BACKEND_*), -1 if none. */
 int ei_session_backend(struct ei_session *s, int nr);
-/* Rule i's syscalls as served (EI_NR_SYSCALLS bits), NULL past the rules. */
-const __u64 *ei_session_rule_syscalls(struct ei_session *s, int rule);
+/* Rule i's syscalls as served, NULL past the rules. */
+const struct ei_sysset *ei_session_rule_syscalls(struct ei_session *s, int rule);
 /* explore's shared injector (ei_options.explore): the session may be
  * used by forked workers, each launching one run at a time as job
  * 1..EI_MAX_JOBS (distinct among the runs going on). Sets job's call to

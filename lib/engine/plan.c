@@ -97,8 +97,6 @@ int ei_backend_check(int b, char *err, size_t len)
 /* At most this many syscalls on fmod_ret when kprobe could take them. */
 #define EI_FMOD_AUTO_MAX 8
 
-#define BIT(set, nr) ((set)[(nr) / 64] & (1ULL << ((nr) % 64)))
-
 /* What the rules naming nr ask of a backend. */
 struct needs {
 	bool seccomp_only; /* delay_enter=, poke_enter= or site= */
@@ -114,17 +112,17 @@ static struct needs needs_of(const struct ei_options *o, int nr)
 
 	for (int i = 0; i < o->nspecs; i++) {
 		const struct ei_spec *sp = &o->specs[i];
-		if (!BIT(sp->syscalls, nr))
+		if (!ei_sysset_has(&sp->syscalls, nr))
 			continue;
 		if (n.rule < 0)
 			n.rule = i;
-		n.seccomp_only |= (sp->actions & (EI_ACT_DELAY | EI_ACT_POKE)) != 0 || sp->site[0];
+		n.seccomp_only |= ei_spec_backends(sp) == 1u << EI_BACKEND_SECCOMP;
 		if (sp->site[0] && !n.site) {
 			n.site = true;
 			n.rule = i;
 		}
 		n.retval0 |= (sp->actions & EI_ACT_RETVAL) && sp->retval == 0;
-		n.named |= BIT(sp->named, nr) != 0;
+		n.named |= ei_sysset_has(&sp->named, nr);
 	}
 	return n;
 }
@@ -231,8 +229,8 @@ int ei_plan_make(const struct ei_options *o, struct ei_plan *p, char *err, size_
 		p->backend[nr] = (signed char)chosen;
 		p->used |= 1u << chosen;
 		for (int i = 0; i < o->nspecs; i++)
-			if (BIT(o->specs[i].syscalls, nr))
-				p->syscalls[i][nr / 64] |= 1ULL << (nr % 64);
+			if (ei_sysset_has(&o->specs[i].syscalls, nr))
+				ei_sysset_add(&p->syscalls[i], nr);
 	}
 	/* fmod_ret verifies one load of its program per syscall (about a
 	 * third of a second each on the emulated test machine), kprobe.multi
@@ -250,16 +248,15 @@ int ei_plan_make(const struct ei_options *o, struct ei_plan *p, char *err, size_
 		}
 	}
 	for (int i = 0; i < o->nspecs; i++) {
-		bool any = false;
-		for (int w = 0; w < EI_NR_SYSCALLS / 64; w++)
-			any |= p->syscalls[i][w] != 0;
+		bool any = !ei_sysset_empty(&p->syscalls[i]);
+
 		/* A set that selects nothing (none, ?unknown), or a rule that later
 		 * ones replaced for all its syscalls (ei_spec_supersede), fails
 		 * nothing. */
 		if (!any && o->specs[i].nsyscalls) {
 			/* Say why for the first of its syscalls. */
 			for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
-				if (BIT(o->specs[i].syscalls, nr)) {
+				if (ei_sysset_has(&o->specs[i].syscalls, nr)) {
 					struct needs n = needs_of(o, nr);
 					int b = o->backend != EI_BACKEND_AUTO ? o->backend
 						: !ei_backend_check(EI_BACKEND_FMOD_RET, why, sizeof(why)) ? EI_BACKEND_FMOD_RET

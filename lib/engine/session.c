@@ -64,7 +64,7 @@ static __u32 assign_slots(const struct ei_rule *rules, int n, __u32 (*slot)[EI_N
 
 	for (int i = 0; i < n; i++)
 		for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
-			slot[i][nr] = ei_rule_counts(&rules[i]) && (rules[i].syscalls[nr / 64] & (1ULL << (nr % 64)))
+			slot[i][nr] = ei_rule_counts(&rules[i]) && ei_sysset_has(&rules[i].syscalls, nr)
 					      ? ++next
 					      : 0;
 	return next;
@@ -100,12 +100,10 @@ static int on_sample(void *ctx, void *data, size_t len)
 	return s->fn(data, s->ctx);
 }
 
-#define NR_BIT(set, nr) ((set)[(nr) / 64] & (1ULL << ((nr) % 64)))
-
 static bool named(const struct ei_options *o, int nr)
 {
 	for (int i = 0; i < o->nspecs; i++)
-		if (NR_BIT(o->specs[i].named, nr))
+		if (ei_sysset_has(&o->specs[i].named, nr))
 			return true;
 	return false;
 }
@@ -116,7 +114,7 @@ static void unplan(struct ei_session *s, int nr)
 {
 	s->plan.backend[nr] = -1;
 	for (int i = 0; i < EI_MAX_RULES; i++)
-		s->plan.syscalls[i][nr / 64] &= ~(1ULL << (nr % 64));
+		ei_sysset_del(&s->plan.syscalls[i], nr);
 }
 
 /* One kprobe.multi link for every kprobe syscall, the syscall number as
@@ -252,9 +250,8 @@ static int attach_all(struct ei_session *s, const struct ei_options *o, bool mul
 		if (s->plan.backend[nr] == EI_BACKEND_FMOD_RET && attach_fmod(s, o, nr, err, len))
 			return -1;
 	for (int i = 0; i < o->nspecs; i++) {
-		bool any = false;
-		for (int w = 0; w < EI_NR_SYSCALLS / 64; w++)
-			any |= s->plan.syscalls[i][w] != 0;
+		bool any = !ei_sysset_empty(&s->plan.syscalls[i]);
+
 		/* A rule later ones replaced for all its syscalls (as strace's
 		 * -e inject=) has none to attach. */
 		if (!any && o->specs[i].nsyscalls)
@@ -357,7 +354,7 @@ static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_
 		/* The kernel side decides only the calls of its backends. */
 		for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
 			if (s->plan.backend[nr] != EI_BACKEND_KPROBE && s->plan.backend[nr] != EI_BACKEND_FMOD_RET)
-				rules[i].syscalls[nr / 64] &= ~(1ULL << (nr % 64));
+				ei_sysset_del(&rules[i].syscalls, nr);
 	}
 	nslots = assign_slots(rules, o->nspecs, slot);
 	/* A target's counters are one allocation when it joins (at fork,
@@ -384,7 +381,7 @@ static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_
 		__u8 n = 0;
 
 		for (int i = 0; i < o->nspecs; i++)
-			if (rules[i].syscalls[nr / 64] & (1ULL << (nr % 64))) {
+			if (ei_sysset_has(&rules[i].syscalls, nr)) {
 				s->skel->rodata->sys_rule[nr][n] = (__u8)i;
 				s->skel->rodata->sys_slot[nr][n] = (__u16)slot[i][nr];
 				n++;
@@ -503,17 +500,17 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 		goto fail;
 	if (s->plan.used & (1u << EI_BACKEND_SECCOMP)) {
 		struct ei_rule rules[EI_MAX_RULES];
-		__u64 trap[EI_NR_SYSCALLS / 64] = {};
+		struct ei_sysset trap = {};
 		for (int i = 0; i < o->nspecs; i++)
 			ei_rule_encode(&o->specs[i], &rules[i]);
 		for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
 			if (s->plan.backend[nr] == EI_BACKEND_SECCOMP)
-				trap[nr / 64] |= 1ULL << (nr % 64);
+				ei_sysset_add(&trap, nr);
 		struct ei_sup_options so = {
 			.rules = rules,
 			.specs = o->specs,
 			.nrules = o->nspecs,
-			.trap = trap,
+			.trap = &trap,
 			.follow = o->follow,
 			/* max= counts injections by any backend. */
 			.rule_hits = s->skel ? s->skel->bss->rule_hits : s->local_hits,
@@ -779,9 +776,9 @@ int ei_session_backend(struct ei_session *s, int nr)
 	return nr >= 0 && nr < EI_NR_SYSCALLS ? s->plan.backend[nr] : -1;
 }
 
-const __u64 *ei_session_rule_syscalls(struct ei_session *s, int rule)
+const struct ei_sysset *ei_session_rule_syscalls(struct ei_session *s, int rule)
 {
-	return rule >= 0 && rule < EI_MAX_RULES ? s->plan.syscalls[rule] : NULL;
+	return rule >= 0 && rule < EI_MAX_RULES ? &s->plan.syscalls[rule] : NULL;
 }
 
 void ei_session_close(struct ei_session *s)

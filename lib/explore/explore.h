@@ -84,7 +84,7 @@ static inline __u64 ei_mix64(__u64 x)
 /* Runs argv under ptrace, stopping only on the syscalls of set (a seccomp
  * filter returning SECCOMP_RET_TRACE), stdin /dev/null, stdout and stderr
  * captured; -1 with a sentence on failure. */
-int ei_trace_run(char *const argv[], const __u64 *set, struct ei_trace *t, char *err, size_t len);
+int ei_trace_run(char *const argv[], const struct ei_sysset *set, struct ei_trace *t, char *err, size_t len);
 void ei_trace_free(struct ei_trace *t);
 
 /* The errnos explored for syscall nr: the project's table (lib/explore/errnos.c),
@@ -93,7 +93,7 @@ int ei_explore_errnos(int nr, int *errs);
 
 struct ei_explore_opts {
 	char **cmd;
-	__u64 set[EI_NR_SYSCALLS / 64];
+	struct ei_sysset set;
 	const char *set_text;
 	/* --errno: nerr[nr] > 0 replaces the table's list for nr. */
 	int nerr[EI_NR_SYSCALLS];

@@ -641,9 +641,9 @@ static struct ei_session *open_shared(const struct ei_explore_opts *o, const str
 	memset(&spec, 0, sizeof(spec));
 	for (int i = 0; i < njobs; i++) {
 		int nr = t->calls[jobs[i]->call].nr;
-		if (!(spec.syscalls[nr / 64] & (1ULL << (nr % 64))))
+		if (!ei_sysset_has(&spec.syscalls, nr))
 			spec.nsyscalls++;
-		spec.syscalls[nr / 64] |= 1ULL << (nr % 64);
+		ei_sysset_add(&spec.syscalls, nr);
 	}
 	spec.actions = EI_ACT_ERROR;
 	spec.error = EIO;
@@ -681,7 +681,7 @@ int ei_explore(const struct ei_explore_opts *o)
 	struct job control = { .call = -1 };
 	double t0;
 
-	if (ei_trace_run(o->cmd, o->set, &t, err, sizeof(err))) {
+	if (ei_trace_run(o->cmd, &o->set, &t, err, sizeof(err))) {
 		ei_msg("reference run: %s", err);
 		return EI_EXIT_FAIL;
 	}

@@ -368,22 +368,19 @@ cleanup:
 
 /* The filter: SECCOMP_RET_TRACE for the selected syscalls of x86_64,
  * everything else allowed. */
-static int install_filter(const __u64 *set)
+static int install_filter(const struct ei_sysset *set)
 {
 	struct sock_filter f[EI_NR_SYSCALLS + 8];
-	int n = 0, nsel = 0;
+	int n = 0, nsel = ei_sysset_count(set);
 
-	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
-		nsel += !!(set[nr / 64] & (1ULL << (nr % 64)));
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
 	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
 	/* Each match jumps to the RET_TRACE at the end: nsel - k - 1 tests
 	 * after the k-th, then the RET_ALLOW. */
-	for (int nr = 0, k = 0; nr < EI_NR_SYSCALLS; nr++) {
-		if (!(set[nr / 64] & (1ULL << (nr % 64))))
-			continue;
+	int k = 0;
+	ei_sysset_for_each(nr, set) {
 		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr,
 						      (unsigned char)(nsel - k - 1 + 1), 0);
 		k++;
@@ -396,7 +393,7 @@ static int install_filter(const __u64 *set)
 	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 }
 
-int ei_trace_run(char *const argv[], const __u64 *set, struct ei_trace *t, char *err, size_t len)
+int ei_trace_run(char *const argv[], const struct ei_sysset *set, struct ei_trace *t, char *err, size_t len)
 {
 	struct tracer tr = { .t = t };
 	int ofd = -1, efd = -1, st, ret = -1, cmd = -1;
@@ -407,9 +404,7 @@ int ei_trace_run(char *const argv[], const __u64 *set, struct ei_trace *t, char 
 	memset(t, 0, sizeof(*t));
 	/* More than 255 selected syscalls would overflow a jump offset. */
 	{
-		int nsel = 0;
-		for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
-			nsel += !!(set[nr / 64] & (1ULL << (nr % 64)));
+		int nsel = ei_sysset_count(set);
 		if (nsel > 255)
 			return ei_fail(err, len, "-s selects %d syscalls: at most 255", nsel);
 	}

@@ -19,7 +19,7 @@ struct ei_sup_options {
 	const struct ei_rule *rules; /* encoded rules (ei_rule_encode); index = rule number */
 	const struct ei_spec *specs; /* the same rules as given: delay_ns, poke_len, poke */
 	int nrules;
-	const __u64 *trap;           /* EI_NR_SYSCALLS bits: the syscalls this backend serves */
+	const struct ei_sysset *trap; /* the syscalls this backend serves */
 	bool follow;                 /* the command's descendants are targets too */
 	__u64 *rule_hits;            /* per rule, injections made (max=): shared with the BPF
 				      * backends, so updated with __atomic builtins */

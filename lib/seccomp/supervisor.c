@@ -178,7 +178,7 @@ struct ei_sup {
 	struct ei_rule rules[EI_MAX_RULES];
 	struct extra extra[EI_MAX_RULES];
 	int nrules;
-	__u64 serve[EI_NR_SYSCALLS / 64]; /* trapped and named by a rule */
+	struct ei_sysset serve; /* trapped and named by a rule */
 	__u32 slot[EI_MAX_RULES][EI_NR_SYSCALLS]; /* 1 + counter index, 0: none */
 	__u32 nslots;
 	bool follow;
@@ -236,11 +236,6 @@ static bool when_matches(const struct ei_rule *r, __u64 n)
 	if (!r->step)
 		return n == r->first;
 	return (n - r->first) % r->step == 0;
-}
-
-static bool has_nr(const __u64 *set, int nr)
-{
-	return nr >= 0 && nr < EI_NR_SYSCALLS && (set[nr / 64] & (1ULL << (nr % 64)));
 }
 
 static bool args_match(const struct ei_rule *r, const __u64 *args, const struct ei_syscall_entry *e)
@@ -415,10 +410,10 @@ static bool own_seccomp_nr(int nr)
 static int build_filter(struct ei_sup *s, char *err, size_t len)
 {
 	__u32 a[EI_NR_SYSCALLS];
-	int n = 0, pc = 0, size, cond = has_nr(s->serve, SYS_prctl) ? -1 : SYS_prctl;
+	int n = 0, pc = 0, size, cond = ei_sysset_has(&s->serve, SYS_prctl) ? -1 : SYS_prctl;
 
 	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
-		if (has_nr(s->serve, nr) || ((nr == SYS_execve || nr == SYS_execveat) && s->trap_exec) ||
+		if (ei_sysset_has(&s->serve, nr) || ((nr == SYS_execve || nr == SYS_execveat) && s->trap_exec) ||
 		    own_seccomp_nr(nr))
 			a[n++] = (__u32)nr;
 	size = 6 + tree_size(a, n, cond);
@@ -964,7 +959,7 @@ static void serve_target(struct ei_sup *s, struct proc *p, const struct seccomp_
 	 * call must still be there once they are read (else its pid may be
 	 * another's), and nothing may be counted for a call that goes. */
 	for (int i = 0; i < s->nrules; i++) {
-		if (!has_nr(s->rules[i].syscalls, nr) || !args_match(&s->rules[i], args, e))
+		if (!ei_sysset_has(&s->rules[i].syscalls, nr) || !args_match(&s->rules[i], args, e))
 			continue;
 		want_path |= (s->rules[i].filters & EI_FILTER_PATH) != 0;
 		want_site |= s->extra[i].site[0] != 0;
@@ -989,7 +984,7 @@ static void serve_target(struct ei_sup *s, struct proc *p, const struct seccomp_
 		const struct ei_rule *r = &s->rules[i];
 		__u64 cnt, lineage = 0;
 
-		if (!has_nr(r->syscalls, nr) || !args_match(r, args, e))
+		if (!ei_sysset_has(&r->syscalls, nr) || !args_match(r, args, e))
 			continue;
 		if (r->filters & EI_FILTER_PATH) {
 			if (ph.len < 0) {
@@ -1136,7 +1131,7 @@ static void serve(struct ei_sup *s)
 	}
 	if (n->data.arch == AUDIT_ARCH_X86_64 && own_seccomp_nr(nr))
 		seccomp_seen(s, n);
-	if (n->data.arch != AUDIT_ARCH_X86_64 || !has_nr(s->serve, nr)) {
+	if (n->data.arch != AUDIT_ARCH_X86_64 || !ei_sysset_has(&s->serve, nr)) {
 		send_continue(s, n->id); /* execve, execveat, seccomp, prctl: see the top */
 		return;
 	}
@@ -1255,14 +1250,16 @@ struct ei_sup *ei_sup_new(const struct ei_sup_options *o, char *err, size_t len)
 			memcpy(s->extra[i].site, o->specs[i].site, sizeof(s->extra[i].site));
 			s->trap_exec |= s->extra[i].site[0] != 0;
 		}
-		for (int w = 0; w < EI_NR_SYSCALLS / 64; w++)
-			s->serve[w] |= r->syscalls[w] & o->trap[w];
+		struct ei_sysset served = r->syscalls;
+
+		ei_sysset_and(&served, o->trap);
+		ei_sysset_or(&s->serve, &served);
 	}
 	/* Counters, as assign_slots in lib/engine/session.c, for the served syscalls. */
 	for (int i = 0; i < o->nrules; i++)
 		for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
-			s->slot[i][nr] = ei_rule_counts(&s->rules[i]) && has_nr(s->rules[i].syscalls, nr) &&
-						 has_nr(s->serve, nr)
+			s->slot[i][nr] = ei_rule_counts(&s->rules[i]) && ei_sysset_has(&s->rules[i].syscalls, nr) &&
+						 ei_sysset_has(&s->serve, nr)
 					 ? ++s->nslots
 					 : 0;
 	if (build_filter(s, err, len))

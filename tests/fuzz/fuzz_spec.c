@@ -13,12 +13,10 @@
 static void check_rule(const struct ei_spec *sp, int fault)
 {
 	const struct ei_spec *r = sp;
-	int n = 0;
-
 	/* A set may select nothing (none, ?unknown), as strace's; the count
 	 * is the bitmap's. */
-	for (size_t w = 0; w < sizeof(sp->syscalls) / sizeof(sp->syscalls[0]); w++)
-		n += __builtin_popcountll(sp->syscalls[w]);
+	int n = ei_sysset_count(&sp->syscalls);
+
 	if (sp->nsyscalls != n || !r->actions || r->first < 1 || (r->last && r->last < r->first) ||
 	    ((r->actions & EI_ACT_ERROR) && (r->error < 1 || r->error > EI_ERRNO_MAX)) ||
 	    ((r->actions & EI_ACT_ERROR) && (r->actions & EI_ACT_RETVAL)) ||

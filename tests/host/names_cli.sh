@@ -106,16 +106,24 @@ help_options_in_names() {
 }
 subtest help_options_in_names help_options_in_names
 
-# The keys and classes the completion offers are those the parser lists
-# in its own error messages (lib/core/spec.c), and each one parses.
-names_keys_match_parser() {
-    local said
+# The spec's keys, lib/core/spec.c's table: --names=keys prints it (the
+# completion offers that, package.sh checks), the parser's "unknown key"
+# message lists it, and the man page's SPEC section describes each key,
+# no more and no fewer. argK stands for arg0..arg5.
+keys_agree() {
+    local names said man
+    names=$("$BIN/errinj" --names=keys | sort | tr '\n' ' ')
     run "$BIN/errinj" --check -e inject=dup:nosuchkey=1
     said=$(printf '%s' "$ERR" | sed -n 's/.*(expected \(.*\))$/\1/p' | sed 's/, / /g; s/ or / /' | tr ' ' '\n' |
         sed 's/^argK$/arg0 arg1 arg2 arg3 arg4 arg5/' | tr ' ' '\n' | sort | tr '\n' ' ')
-    assert_eq "keys" "$("$BIN/errinj" --names=keys | sort | tr '\n' ' ')" "$said"
+    # Each key is a .TP item: ".BI error= ERRNO", ".BI arg K = V ...".
+    man=$(sed -n '/^\.SH SPEC/,/^\.SH /p' "$TOP/doc/errinj.1" | awk 'prev == ".TP" && $1 == ".BI" { print $2 $3 } { prev = $0 }' |
+        sed 's/=.*//; s/^argK$/arg0 arg1 arg2 arg3 arg4 arg5/' | tr ' ' '\n' | sort | tr '\n' ' ')
+    assert_match "--names=keys" "$names" '^arg0 arg1 arg2 arg3 arg4 arg5 delay_enter error ' &&
+        assert_eq "keys of the unknown key message" "$said" "$names" &&
+        assert_eq "keys of the man page's SPEC" "$man" "$names"
 }
-subtest names_keys_match_parser names_keys_match_parser
+subtest keys_agree keys_agree
 
 names_classes_match_parser() {
     local said

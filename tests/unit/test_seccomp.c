@@ -105,7 +105,7 @@ static bool session(const char *const *rules, const char *const *ops, const stru
 {
 	static const struct opts none;
 	struct ei_rule enc[EI_MAX_RULES];
-	__u64 trap[EI_NR_SYSCALLS / 64] = { 0 };
+	struct ei_sysset trap = { 0 };
 	char *argv[64];
 	int n = 0, na = 0, rep[2], outfd, devnull, st;
 	struct ei_sup *s;
@@ -126,10 +126,9 @@ static bool session(const char *const *rules, const char *const *ops, const stru
 		o->tweak(specs, n);
 	for (int i = 0; i < n; i++) {
 		ei_rule_encode(&specs[i], &enc[i]);
-		for (int w = 0; w < EI_NR_SYSCALLS / 64; w++)
-			trap[w] |= enc[i].syscalls[w];
+		ei_sysset_or(&trap, &enc[i].syscalls);
 	}
-	struct ei_sup_options so = { .rules = enc, .specs = specs, .nrules = n, .trap = trap, .follow = o->follow,
+	struct ei_sup_options so = { .rules = enc, .specs = specs, .nrules = n, .trap = &trap, .follow = o->follow,
 				     .rule_hits = r->hits, .fn = on_event, .ctx = r };
 	s = ei_sup_new(&so, r->err, sizeof(r->err));
 	if (!ASSERT(s, "ei_sup_new: %s", r->err))
@@ -721,7 +720,7 @@ static void trap_nearly_all(struct ei_spec *sp, int n)
 	for (size_t i = 0; (e = ei_syscall_at(i)); i++)
 		if (e->nr < EI_NR_SYSCALLS && e->nr != SYS_getuid && e->nr != SYS_getgid && e->nr != SYS_getcpu &&
 		    e->nr != SYS_faccessat2)
-			sp[0].syscalls[e->nr / 64] |= 1ULL << (e->nr % 64);
+			ei_sysset_add(&sp[0].syscalls, e->nr);
 	sp[0].filters |= EI_FILTER_ARG(5);
 	sp[0].arg_mask[5] = ~0ULL;
 	sp[0].arg_value[5] = 0x5eccdeadbeef1234ULL;
@@ -795,7 +794,7 @@ static void trap_nearly_all_but_io(struct ei_spec *sp, int n)
 
 	trap_nearly_all(sp, n);
 	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
-		sp[0].syscalls[keep[i] / 64] &= ~(1ULL << (keep[i] % 64));
+		ei_sysset_del(&sp[0].syscalls, keep[i]);
 }
 
 #define EXACT_OPS(last) "dup", "sleep:800", "dup", "sys:0:-1", "sys:102", "sys:104", "sys:107", "sys:308:-1", \

@@ -10,7 +10,7 @@
 
 static bool has(const struct ei_spec *s, int nr)
 {
-	return s->syscalls[nr / 64] & (1ULL << (nr % 64));
+	return ei_sysset_has(&s->syscalls, nr);
 }
 
 static struct ei_spec sp;
@@ -203,14 +203,14 @@ static void test_supersede(void)
 		return;
 	ASSERT_EQ(ei_spec_supersede(&a, &b), 1);
 	ASSERT(!has(&a, SYS_dup) && has(&a, SYS_getppid) && a.nsyscalls == 1, "dup left in the earlier rule");
-	ASSERT(!(a.named[SYS_dup / 64] & (1ULL << (SYS_dup % 64))), "dup still named");
+	ASSERT(!ei_sysset_has(&a.named, SYS_dup), "dup still named");
 	ASSERT(has(&b, SYS_dup), "the later rule lost dup");
 	ASSERT_EQ(ei_spec_supersede(&b, &a), 0); /* no syscall in common now */
 	/* Left with none: it never acts. */
 	if (!ei_spec_parse("getppid:signal=USR1", &b, err, sizeof(err)))
 		ASSERT(ei_spec_supersede(&a, &b) == 1 && a.nsyscalls == 0, "nsyscalls %d", a.nsyscalls);
 	/* errinj's own keys, on either side: first fires, as given. */
-	static const char *const own[] = { "dup:error=EIO:prob=0.5", "dup:error=EIO:max=1", "write:error=EIO:fd=1",
+	static const char *const own[] = { "dup:error=EIO:prob=0.5", "dup:error=EIO:prob=1", "dup:error=EIO:max=1", "write:error=EIO:fd=1",
 					   "openat:error=EIO:path=/x", "write:error=EIO:arg2=0",
 					   "dup:error=EIO:site=main", "dup:error=EIO:when=65536",
 					   "dup:error=EIO:when=1..65535", "dup:error=EIO:when=1+65536" };
@@ -222,6 +222,38 @@ static void test_supersede(void)
 		ASSERT(ei_spec_supersede(&x, &y) == 0 && x.nsyscalls == 1, "%s lost its syscall", own[i]);
 		ASSERT(ei_spec_supersede(&y, &x) == 0 && y.nsyscalls == 3, "%s took a syscall", own[i]);
 	}
+}
+
+/* Which keys are strace's, and which backends serve a rule's keys: the
+ * spec keys' table. */
+static void test_key_table(void)
+{
+	static const char *const strace[] = { "dup:error=EIO:when=2..3", "dup:retval=1:signal=USR1",
+					      "dup:delay_enter=1ms:error=EIO", "dup:poke_enter=@arg1=00:error=EIO" };
+	const unsigned all = 1u << EI_BACKEND_KPROBE | 1u << EI_BACKEND_FMOD_RET | 1u << EI_BACKEND_SECCOMP;
+	const struct ei_spec_key *k;
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(strace) / sizeof(strace[0]); i++)
+		if (ASSERT(!ei_spec_parse(strace[i], &sp, err, sizeof(err)), "%s: %s", strace[i], err))
+			ASSERT(ei_spec_strace_only(&sp), "%s not taken for strace's", strace[i]);
+	if (ok("openat:error=EIO:prob=0.5:path=/x*"))
+		ASSERT_EQ(ei_spec_backends(&sp), all);
+	if (ok("dup:error=EIO:site=main"))
+		ASSERT_EQ(ei_spec_backends(&sp), 1u << EI_BACKEND_SECCOMP);
+	if (ok("dup:delay_enter=1:when=2"))
+		ASSERT_EQ(ei_spec_backends(&sp), 1u << EI_BACKEND_SECCOMP);
+	if (ok("dup:signal=USR1:arg0=1"))
+		ASSERT_EQ(ei_spec_backends(&sp), all);
+	/* Each served key's name is refused nowhere but where a value is bad. */
+	for (size_t i = 0; (k = ei_spec_key_at(i)); i++, n++) {
+		char spec[64];
+
+		ASSERT(k->name && k->takes && *k->takes, "key %zu", i);
+		snprintf(spec, sizeof(spec), "dup:error=EIO:%s=", k->name);
+		ASSERT(ei_spec_parse(spec, &sp, err, sizeof(err)) && !strstr(err, "unknown key"), "%s: %s", spec, err);
+	}
+	ASSERT(n >= 16, "%zu keys", n);
 }
 
 struct bad_spec {
@@ -462,13 +494,13 @@ static void test_sets(void)
 		a = sp;
 		snprintf(t, sizeof(t), "%s:error=EIO", legacy[i][0]);
 		if (ok(t))
-			ASSERT(a.nsyscalls > 0 && !memcmp(a.syscalls, sp.syscalls, sizeof(a.syscalls)), "%s is not %s",
+			ASSERT(a.nsyscalls > 0 && !memcmp(&a.syscalls, &sp.syscalls, sizeof(a.syscalls)), "%s is not %s",
 			       legacy[i][0], legacy[i][1]);
 	}
 	if (ok("/^mkdir:error=EIO")) {
 		ASSERT(has(&sp, SYS_mkdir) && has(&sp, SYS_mkdirat), "regex");
 		ASSERT_EQ(sp.nsyscalls, 2);
-		ASSERT(!sp.named[SYS_mkdir / 64], "regex members counted as named");
+		ASSERT(ei_sysset_empty(&sp.named), "regex members counted as named");
 	}
 	if (ok("%desc:error=EIO:fd=1")) {
 		ASSERT(has(&sp, SYS_write) && has(&sp, SYS_close), "fd= kept");
@@ -551,12 +583,12 @@ static void test_set_syntax(void)
 		known += e->nr < EI_NR_SYSCALLS;
 	if (ok("all:error=EIO")) {
 		ASSERT_EQ(sp.nsyscalls, known);
-		ASSERT(!sp.named[0] && !sp.named[1], "all counts as named");
+		ASSERT(ei_sysset_empty(&sp.named), "all counts as named");
 	}
 	if (ok("!dup:error=EIO")) {
 		ASSERT_EQ(sp.nsyscalls, known - 1);
 		ASSERT(!has(&sp, SYS_dup) && has(&sp, SYS_read) && has(&sp, SYS_exit_group), "!dup");
-		ASSERT(!(sp.named[SYS_read / 64] & (1ULL << (SYS_read % 64))), "complement counts as named");
+		ASSERT(!ei_sysset_has(&sp.named, SYS_read), "complement counts as named");
 	}
 	if (ok("!%file,dup:error=EIO"))
 		ASSERT(!has(&sp, SYS_dup) && !has(&sp, SYS_openat) && has(&sp, SYS_read), "!%%file,dup");
@@ -590,7 +622,7 @@ static void test_set_syntax(void)
 		ASSERT(sp.nsyscalls == 1 && has(&sp, SYS_dup), ",dup");
 	if (ok("51,051:error=EIO")) {
 		ASSERT(sp.nsyscalls == 1 && has(&sp, 51), "51");
-		ASSERT(sp.named[0] & (1ULL << 51), "a number does not count as named");
+		ASSERT(ei_sysset_has(&sp.named, 51), "a number does not count as named");
 	}
 	if (ok("?500,?99999999999999999999,dup:error=EIO"))
 		ASSERT(sp.nsyscalls == 1 && has(&sp, SYS_dup), "?500");
@@ -704,5 +736,6 @@ int main(void)
 	SUBTEST(site);
 	SUBTEST(strace_numbers);
 	SUBTEST(supersede);
+	SUBTEST(key_table);
 	return t_failed ? 1 : 0;
 }
