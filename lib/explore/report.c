@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "explore/report.h"
+#include "explore/internal.h"
 
 const char *const ei_cls_name[C_NCLASSES] = { "crashed", "hung", "lost", "absorbed", "handled", "unreached", "error" };
 

@@ -26,8 +26,7 @@
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 
-#include "explore/explore.h"
-#include "explore/report.h"
+#include "explore/internal.h"
 #include "engine/engine.h"
 
 /* What a worker sends back. */
@@ -537,7 +536,7 @@ static void status_text(char *buf, size_t len, int st, bool timed_out)
 		snprintf(buf, len, "exit %d", WEXITSTATUS(st));
 }
 
-/* A finding in the words of the report (lib/explore/report.h). */
+/* A finding in the words of the report (lib/explore/internal.h). */
 static void rfinding(const struct ei_explore_opts *o, const struct ei_trace *t, const struct finding *fd,
 		     struct ei_rfinding *r)
 {
