@@ -805,15 +805,28 @@ static int watch(int fd, __u32 what)
  * the stream's first line. */
 static void say_plan(void)
 {
+	struct ei_jw w;
+
 	if (!env.verbose && !env.json)
 		return;
-	if (env.json)
-		fputs("{\"session\":{\"rules\":[", out);
+	ei_jw_init(&w, out);
+	if (env.json) {
+		ei_jw_object(&w);
+		ei_jw_key(&w, "session");
+		ei_jw_object(&w);
+		ei_jw_key(&w, "rules");
+		ei_jw_array(&w);
+	}
 	for (int i = 0; i < env.nspecs; i++) {
 		const __u64 *set = ei_session_rule_syscalls(R.s, i);
-		if (env.json)
-			fprintf(out, "%s{\"rule\":%d,\"backends\":{", i ? "," : "", i + 1);
-		for (int b = 0, nb = 0; b < EI_NR_BACKENDS; b++) {
+		if (env.json) {
+			ei_jw_object(&w);
+			ei_jw_key(&w, "rule");
+			ei_jw_int(&w, i + 1);
+			ei_jw_key(&w, "backends");
+			ei_jw_object(&w);
+		}
+		for (int b = 0; b < EI_NR_BACKENDS; b++) {
 			char line[1024];
 			int n = 0, len = 0;
 			/* -v's line says how many and names what fits; the
@@ -831,21 +844,27 @@ static void say_plan(void)
 			if (!n)
 				continue;
 			if (env.json) {
-				fprintf(out, "%s\"%s\":[", nb++ ? "," : "", ei_backend_name(b));
-				for (int nr = 0, k = 0; nr < EI_NR_SYSCALLS; nr++)
+				ei_jw_key(&w, ei_backend_name(b));
+				ei_jw_array(&w);
+				for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
 					if ((set[nr / 64] & (1ULL << (nr % 64))) && ei_session_backend(R.s, nr) == b)
-						fprintf(out, "%s\"%s\"", k++ ? "," : "", ei_syscall_name(nr));
-				fputc(']', out);
+						ei_jw_string(&w, ei_syscall_name(nr));
+				ei_jw_array_end(&w);
 			}
 			if (env.verbose)
 				ei_msg("rule %d: %s serves %d syscall%s: %s", i + 1, ei_backend_name(b), n, n == 1 ? "" : "s",
 				       line);
 		}
-		if (env.json)
-			fputs("}}", out);
+		if (env.json) {
+			ei_jw_object_end(&w);
+			ei_jw_object_end(&w);
+		}
 	}
 	if (env.json) {
-		fputs("]}}\n", out);
+		ei_jw_array_end(&w);
+		ei_jw_object_end(&w);
+		ei_jw_object_end(&w);
+		fputc('\n', out);
 		out_ok(0);
 	}
 }

@@ -193,10 +193,6 @@ enum ei_format { EI_TEXT, EI_JSON };
 /* One event as one line. realtime_offset_ns: CLOCK_REALTIME minus
  * CLOCK_MONOTONIC, for JSON's wall-clock time. */
 void ei_write_event(FILE *f, const struct ei_event *e, enum ei_format fmt, long long realtime_offset_ns);
-/* At most max bytes of s (up to a NUL) as a JSON string: valid UTF-8 as
- * it is; a byte that is not part of valid UTF-8 as the lone surrogate
- * \udcXX (XX the byte, Python's surrogateescape), which loses nothing. */
-void ei_json_string(FILE *f, const char *s, size_t max);
 struct ei_summary_row {
 	const char *syscall;
 	__u64 calls, injected;

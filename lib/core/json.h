@@ -1,16 +1,59 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A small JSON reader: recursive descent into a tree, enough to read back
- * what errinj writes (errinj explore --merge reads the shards' reports).
- * Strings may hold bytes that are not UTF-8: errinj writes such a byte as
- * the lone low surrogate \udc80..\udcff (Python's surrogateescape), which
- * is read back as the byte.
+ * JSON for every tool: a writer (struct ei_jw: the events, the summary,
+ * the session line, explore's report) and a small reader, recursive
+ * descent into a tree, enough to read back what errinj writes (errinj
+ * explore --merge reads the shards' reports). Strings may hold bytes that
+ * are not UTF-8: errinj writes such a byte as the lone low surrogate
+ * \udc80..\udcff (Python's surrogateescape), which is read back as the byte.
  */
 #ifndef ERRINJ_JSON_H
 #define ERRINJ_JSON_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+
+/* ---- writer ---- */
+#define EI_JW_DEPTH 32
+
+/* Writes one JSON value into f, with the commas between items: open an
+ * object or array, give each member's key then its value, close it. No
+ * white space; the caller ends a JSON Lines record with its newline. */
+struct ei_jw {
+	FILE *f;
+	int depth;                /* containers open */
+	bool more[EI_JW_DEPTH];   /* an item was written at this depth */
+	bool keyed;               /* a key was written: its value comes next */
+	bool misused;             /* nesting past EI_JW_DEPTH, or a close unopened */
+};
+
+void ei_jw_init(struct ei_jw *w, FILE *f);
+void ei_jw_object(struct ei_jw *w);
+void ei_jw_object_end(struct ei_jw *w);
+void ei_jw_array(struct ei_jw *w);
+void ei_jw_array_end(struct ei_jw *w);
+/* An object member's key; its value is the next call. */
+void ei_jw_key(struct ei_jw *w, const char *key);
+/* s as a JSON string (see ei_json_string), or null when s is NULL. */
+void ei_jw_string(struct ei_jw *w, const char *s);
+/* At most max bytes of s (up to a NUL). */
+void ei_jw_stringn(struct ei_jw *w, const char *s, size_t max);
+void ei_jw_stringf(struct ei_jw *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ei_jw_int(struct ei_jw *w, long long v);
+void ei_jw_uint(struct ei_jw *w, unsigned long long v);
+/* v with prec digits after the point, or as %g when prec < 0; null when
+ * v is not finite (JSON has no infinity or NaN). */
+void ei_jw_double(struct ei_jw *w, double v, int prec);
+void ei_jw_bool(struct ei_jw *w, bool v);
+void ei_jw_null(struct ei_jw *w);
+
+/* At most max bytes of s (up to a NUL) as a JSON string: valid UTF-8 as
+ * it is; a byte that is not part of valid UTF-8 as the lone surrogate
+ * \udcXX (XX the byte, Python's surrogateescape), which loses nothing. */
+void ei_json_string(FILE *f, const char *s, size_t max);
+
+/* ---- reader ---- */
 
 enum ei_json_type {
 	EI_JSON_NULL,

@@ -10,68 +10,6 @@
 
 #include "core/core.h"
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if the
- * bytes there are not one (overlong forms and surrogates included). */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	size_t len;
-	unsigned char lo = 0x80, hi = 0xbf;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f;
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return len;
-}
-
-void ei_json_string(FILE *f, const char *s, size_t max)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = strnlen(s, max);
-
-	fputc('"', f);
-	for (size_t i = 0; i < n;) {
-		size_t l = utf8_len(u + i, n - i);
-		if (l > 1) {
-			fwrite(u + i, 1, l, f);
-			i += l;
-			continue;
-		}
-		if (l == 0)
-			/* Not UTF-8: the byte as a lone low surrogate U+DC00+byte
-			 * (Python's surrogateescape), which loses nothing. */
-			fprintf(f, "\\u%04x", 0xdc00 + u[i]);
-		else if (u[i] == '"' || u[i] == '\\')
-			fprintf(f, "\\%c", u[i]);
-		else if (u[i] < 0x20 || u[i] == 0x7f)
-			fprintf(f, "\\u%04x", u[i]);
-		else
-			fputc(u[i], f);
-		i++;
-	}
-	fputc('"', f);
-}
-
 /* A path in a text line, as strace shows strings: printable ASCII as is,
  * '"' and '\\' escaped, other bytes as \xNN. */
 static void text_string(FILE *f, const char *s, size_t max)
@@ -112,44 +50,71 @@ static void json_event(FILE *f, const struct ei_event *e, long long realtime_off
 	time_t secs = (time_t)(ns / 1000000000LL);
 	struct tm tm;
 	char ts[32], res[32];
+	struct ei_jw w;
 
 	gmtime_r(&secs, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
-	fprintf(f, "{\"time\":\"%s.%06lldZ\",\"pid\":%u,\"tid\":%u,\"comm\":", ts, (ns % 1000000000LL) / 1000,
-		e->pid, e->tid);
-	ei_json_string(f, e->comm, EI_COMM_LEN);
-	fprintf(f, ",\"syscall\":\"%s\",\"nr\":%u,\"rule\":%u,\"path\":", name ? name : "?", e->nr, e->rule + 1);
+	ei_jw_init(&w, f);
+	ei_jw_object(&w);
+	ei_jw_key(&w, "time");
+	ei_jw_stringf(&w, "%s.%06lldZ", ts, (ns % 1000000000LL) / 1000);
+	ei_jw_key(&w, "pid");
+	ei_jw_uint(&w, e->pid);
+	ei_jw_key(&w, "tid");
+	ei_jw_uint(&w, e->tid);
+	ei_jw_key(&w, "comm");
+	ei_jw_stringn(&w, e->comm, EI_COMM_LEN);
+	ei_jw_key(&w, "syscall");
+	ei_jw_string(&w, name ? name : "?");
+	ei_jw_key(&w, "nr");
+	ei_jw_uint(&w, e->nr);
+	ei_jw_key(&w, "rule");
+	ei_jw_uint(&w, e->rule + 1);
+	ei_jw_key(&w, "path");
 	if (e->path_len >= 0) {
-		ei_json_string(f, e->path, path_bytes(e));
-		fprintf(f, ",\"path_truncated\":%s", e->path_truncated ? "true" : "false");
+		ei_jw_stringn(&w, e->path, path_bytes(e));
+		ei_jw_key(&w, "path_truncated");
+		ei_jw_bool(&w, e->path_truncated);
 	} else {
-		fprintf(f, "null");
+		ei_jw_null(&w);
 	}
+	ei_jw_key(&w, "fd");
 	if (info && info->fd_first)
-		fprintf(f, ",\"fd\":%d", (int)e->args[0]);
+		ei_jw_int(&w, (int)e->args[0]);
 	else
-		fprintf(f, ",\"fd\":null");
+		ei_jw_null(&w);
+	ei_jw_key(&w, "result");
 	if (e->actions & EI_ACT_ERROR) {
 		errno_text((int)-e->result, res, sizeof(res));
-		fprintf(f, ",\"result\":-1,\"error\":\"%s\"", res);
-	} else if (e->actions & EI_ACT_RETVAL) {
-		fprintf(f, ",\"result\":%lld,\"error\":null", (long long)e->result);
+		ei_jw_int(&w, -1);
+		ei_jw_key(&w, "error");
+		ei_jw_string(&w, res);
 	} else {
-		fprintf(f, ",\"result\":null,\"error\":null");
+		if (e->actions & EI_ACT_RETVAL)
+			ei_jw_int(&w, (long long)e->result);
+		else
+			ei_jw_null(&w);
+		ei_jw_key(&w, "error");
+		ei_jw_null(&w);
 	}
-	if (sig)
-		fprintf(f, ",\"signal\":\"%s\"", sig);
-	else
-		fprintf(f, ",\"signal\":null");
+	ei_jw_key(&w, "signal");
+	ei_jw_string(&w, sig);
+	ei_jw_key(&w, "delay_ns");
 	if (e->actions & EI_ACT_DELAY)
-		fprintf(f, ",\"delay_ns\":%llu", (unsigned long long)e->delay_ns);
+		ei_jw_uint(&w, (unsigned long long)e->delay_ns);
 	else
-		fprintf(f, ",\"delay_ns\":null");
+		ei_jw_null(&w);
 	/* "poke": all written; "poke_failed": one or more could not be. */
-	fprintf(f, ",\"poke\":%s,", (e->actions & EI_ACT_POKE) && !(e->actions & EI_ACT_POKE_FAILED) ? "true" : "false");
-	if (e->actions & EI_ACT_POKE_FAILED)
-		fputs("\"poke_failed\":true,", f);
-	fprintf(f, "\"backend\":\"%s\"}\n", ei_backend_name((int)e->backend));
+	ei_jw_key(&w, "poke");
+	ei_jw_bool(&w, (e->actions & EI_ACT_POKE) && !(e->actions & EI_ACT_POKE_FAILED));
+	if (e->actions & EI_ACT_POKE_FAILED) {
+		ei_jw_key(&w, "poke_failed");
+		ei_jw_bool(&w, true);
+	}
+	ei_jw_key(&w, "backend");
+	ei_jw_string(&w, ei_backend_name((int)e->backend));
+	ei_jw_object_end(&w);
+	fputc('\n', f);
 }
 
 static void text_event(FILE *f, const struct ei_event *e, const char *sig)
@@ -200,29 +165,51 @@ void ei_write_event(FILE *f, const struct ei_event *e, enum ei_format fmt, long 
 		text_event(f, e, sig);
 }
 
+static void json_summary(FILE *f, const struct ei_summary_row *rows, int n)
+{
+	unsigned long long calls = 0, injected = 0;
+	struct ei_jw w;
+
+	ei_jw_init(&w, f);
+	ei_jw_object(&w);
+	ei_jw_key(&w, "summary");
+	ei_jw_array(&w);
+	for (int i = 0; i < n; i++) {
+		calls += rows[i].calls;
+		injected += rows[i].injected;
+		ei_jw_object(&w);
+		ei_jw_key(&w, "syscall");
+		ei_jw_string(&w, rows[i].syscall);
+		ei_jw_key(&w, "calls");
+		ei_jw_uint(&w, rows[i].calls);
+		ei_jw_key(&w, "injected");
+		ei_jw_uint(&w, rows[i].injected);
+		ei_jw_object_end(&w);
+	}
+	ei_jw_array_end(&w);
+	ei_jw_key(&w, "calls");
+	ei_jw_uint(&w, calls);
+	ei_jw_key(&w, "injected");
+	ei_jw_uint(&w, injected);
+	ei_jw_object_end(&w);
+	fputc('\n', f);
+}
+
 void ei_write_summary(FILE *f, const struct ei_summary_row *rows, int n, enum ei_format fmt)
 {
 	unsigned long long calls = 0, injected = 0;
 
 	if (fmt == EI_JSON) {
-		fprintf(f, "{\"summary\":[");
-	} else {
-		fprintf(f, "%-20s %12s %12s\n", "syscall", "calls", "injected");
-		fprintf(f, "%-20s %12s %12s\n", "--------------------", "------------", "------------");
+		json_summary(f, rows, n);
+		return;
 	}
+	fprintf(f, "%-20s %12s %12s\n", "syscall", "calls", "injected");
+	fprintf(f, "%-20s %12s %12s\n", "--------------------", "------------", "------------");
 	for (int i = 0; i < n; i++) {
 		calls += rows[i].calls;
 		injected += rows[i].injected;
-		if (fmt == EI_JSON)
-			fprintf(f, "%s{\"syscall\":\"%s\",\"calls\":%llu,\"injected\":%llu}", i ? "," : "",
-				rows[i].syscall, (unsigned long long)rows[i].calls,
-				(unsigned long long)rows[i].injected);
-		else
-			fprintf(f, "%-20s %12llu %12llu\n", rows[i].syscall, (unsigned long long)rows[i].calls,
-				(unsigned long long)rows[i].injected);
+		fprintf(f, "%-20s %12llu %12llu\n", rows[i].syscall, (unsigned long long)rows[i].calls,
+			(unsigned long long)rows[i].injected);
 	}
-	if (fmt == EI_JSON)
-		fprintf(f, "],\"calls\":%llu,\"injected\":%llu}\n", calls, injected);
-	else
-		fprintf(f, "%-20s %12llu %12llu\n", "total", calls, injected);
+	fprintf(f, "%-20s %12llu %12llu\n", "total", calls, injected);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of lib/core/json.c: what errinj writes reads back (ei_json_string's
+ * Unit tests of lib/core/json.c and jsonw.c: the writer (commas, nesting,
+ * escapes), and what errinj writes reads back (ei_json_string's
  * escapes, the lone surrogates of bytes that are not UTF-8, integers past
  * int64 as errinj explore's seeds may be), and malformed inputs are
  * refused with where and why.
@@ -196,6 +197,128 @@ static void test_length_bound(void)
 	ei_json_free(v);
 }
 
+/* The writer: what one sequence of calls writes. */
+static char wbuf[1024];
+
+static struct ei_jw *writer(void)
+{
+	static struct ei_jw w;
+	FILE *f = fmemopen(wbuf, sizeof(wbuf), "w");
+
+	ei_jw_init(&w, f);
+	return &w;
+}
+
+static const char *written(struct ei_jw *w)
+{
+	fclose(w->f);
+	ASSERT(!w->misused, "the writer says it was misused");
+	ASSERT_EQ(w->depth, 0);
+	return wbuf;
+}
+
+/* Commas between items at every depth, none after a key, none between
+ * containers' openings and their first items. */
+static void test_writer_nesting(void)
+{
+	struct ei_jw *w = writer();
+
+	ei_jw_object(w);
+	ei_jw_key(w, "a");
+	ei_jw_array(w);
+	ei_jw_int(w, -1);
+	ei_jw_array(w);
+	ei_jw_array_end(w);
+	ei_jw_object(w);
+	ei_jw_object_end(w);
+	ei_jw_object(w);
+	ei_jw_key(w, "b");
+	ei_jw_uint(w, 18446744073709551615ULL);
+	ei_jw_key(w, "c");
+	ei_jw_array(w);
+	ei_jw_null(w);
+	ei_jw_array_end(w);
+	ei_jw_object_end(w);
+	ei_jw_bool(w, true);
+	ei_jw_array_end(w);
+	ei_jw_key(w, "d");
+	ei_jw_bool(w, false);
+	ei_jw_object_end(w);
+	ASSERT_STR(written(w), "{\"a\":[-1,[],{},{\"b\":18446744073709551615,\"c\":[null]},true],\"d\":false}");
+}
+
+/* Two records at depth 0 take no comma (JSON Lines: the caller puts the
+ * newline). */
+static void test_writer_top_level(void)
+{
+	struct ei_jw *w = writer();
+
+	ei_jw_object(w);
+	ei_jw_object_end(w);
+	fputc('\n', w->f);
+	ei_jw_int(w, 7);
+	ASSERT_STR(written(w), "{}\n7");
+}
+
+static void test_writer_scalars(void)
+{
+	struct ei_jw *w = writer();
+
+	ei_jw_array(w);
+	ei_jw_string(w, NULL);
+	ei_jw_stringn(w, "abcdef", 3);
+	ei_jw_stringf(w, "0x%llx", 255ULL);
+	ei_jw_double(w, 2.5, -1);
+	ei_jw_double(w, 1.0 / 3, 3);
+	ei_jw_double(w, 1.0 / 0.0, 2);
+	ei_jw_int(w, -9223372036854775807LL - 1);
+	ei_jw_array_end(w);
+	ASSERT_STR(written(w), "[null,\"abc\",\"0xff\",2.5,0.333,null,-9223372036854775808]");
+}
+
+/* Keys and strings escaped alike; bytes that are not UTF-8 as \udcXX;
+ * and what is written reads back as what was given. */
+static void test_writer_escaping(void)
+{
+	const char *key = "k\"\\\n\xff";
+	const char *val = "caf\xc3\xa9 \x01\x7f \xed\xa0\x80 \xc3";
+	struct ei_jw *w = writer();
+	struct ei_json *v;
+
+	ei_jw_object(w);
+	ei_jw_key(w, key);
+	ei_jw_string(w, val);
+	ei_jw_object_end(w);
+	ASSERT_STR(written(w), "{\"k\\\"\\\\\\u000a\\udcff\":\"caf\xc3\xa9 \\u0001\\u007f \\udced\\udca0\\udc80 \\udcc3\"}");
+	v = parse(wbuf);
+	if (!ASSERT(v, "%s in %s", err, wbuf))
+		return;
+	ASSERT_STR(v->n == 1 ? v->keys[0] : NULL, key);
+	ASSERT_STR(ei_json_str(ei_json_get(v, key)), val);
+	ei_json_free(v);
+}
+
+/* Closing what was not opened, or a key without its value, is flagged. */
+static void test_writer_misuse(void)
+{
+	struct ei_jw *w = writer();
+
+	ei_jw_array_end(w);
+	fclose(w->f);
+	ASSERT(w->misused, "a close with nothing open");
+	w = writer();
+	ei_jw_object(w);
+	ei_jw_key(w, "a");
+	ei_jw_object_end(w);
+	fclose(w->f);
+	ASSERT(w->misused, "a key without a value");
+	w = writer();
+	for (int i = 0; i <= EI_JW_DEPTH; i++)
+		ei_jw_array(w);
+	fclose(w->f);
+	ASSERT(w->misused, "nesting past EI_JW_DEPTH");
+}
+
 int main(void)
 {
 	SUBTEST(scalars);
@@ -206,5 +329,10 @@ int main(void)
 	SUBTEST(malformed);
 	SUBTEST(too_deep);
 	SUBTEST(length_bound);
+	SUBTEST(writer_nesting);
+	SUBTEST(writer_top_level);
+	SUBTEST(writer_scalars);
+	SUBTEST(writer_escaping);
+	SUBTEST(writer_misuse);
 	return t_failed ? 1 : 0;
 }
