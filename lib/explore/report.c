@@ -26,25 +26,37 @@ static void frame_text(FILE *f, const struct ei_frame *fr)
 	fprintf(f, " (%s+0x%llx)", base(fr->module), (unsigned long long)fr->offset);
 }
 
-static void json_str_or_null(FILE *f, const char *s)
+/* A member: key, then its value (a string of at most max bytes, or null). */
+static void kstr(struct ei_jw *w, const char *key, const char *s, size_t max)
 {
-	if (s)
-		ei_json_string(f, s, 4096);
-	else
-		fputs("null", f);
+	ei_jw_key(w, key);
+	ei_jw_stringn(w, s, max);
 }
 
-static void json_frame(FILE *f, const struct ei_frame *fr)
+static void kint(struct ei_jw *w, const char *key, long long v)
 {
-	fputs("{\"function\":", f);
-	json_str_or_null(f, fr->func);
-	fputs(",\"file\":", f);
-	json_str_or_null(f, fr->file);
-	fprintf(f, ",\"line\":%d,\"module\":", fr->line);
-	ei_json_string(f, fr->module, 4096);
-	fprintf(f, ",\"offset\":\"0x%llx\",\"build_id\":", (unsigned long long)fr->offset);
-	json_str_or_null(f, fr->build_id);
-	fprintf(f, ",\"own\":%s}", fr->own ? "true" : "false");
+	ei_jw_key(w, key);
+	ei_jw_int(w, v);
+}
+
+static void kbool(struct ei_jw *w, const char *key, bool v)
+{
+	ei_jw_key(w, key);
+	ei_jw_bool(w, v);
+}
+
+static void json_frame(struct ei_jw *w, const struct ei_frame *fr)
+{
+	ei_jw_object(w);
+	kstr(w, "function", fr->func, 4096);
+	kstr(w, "file", fr->file, 4096);
+	kint(w, "line", fr->line);
+	kstr(w, "module", fr->module, 4096);
+	ei_jw_key(w, "offset");
+	ei_jw_stringf(w, "0x%llx", (unsigned long long)fr->offset);
+	kstr(w, "build_id", fr->build_id, 4096);
+	kbool(w, "own", fr->own);
+	ei_jw_object_end(w);
 }
 
 /* Class, then the reference's call order, then the planned order: the
@@ -60,132 +72,161 @@ static int rfinding_cmp(const void *a, const void *b)
 	return x->run - y->run;
 }
 
-static void json_runs(FILE *f, const int *runs, int n)
+static void json_runs(struct ei_jw *w, const char *key, const int *runs, int n)
 {
-	fputc('[', f);
+	ei_jw_key(w, key);
+	ei_jw_array(w);
 	for (int i = 0; i < n; i++)
-		fprintf(f, "%s%d", i ? "," : "", runs[i]);
-	fputc(']', f);
+		ei_jw_int(w, runs[i]);
+	ei_jw_array_end(w);
+}
+
+/* The shards k + 1 that a merge has (or lacks: merged false). */
+static void json_shards(struct ei_jw *w, const char *key, const struct ei_rhead *h, bool merged)
+{
+	ei_jw_key(w, key);
+	ei_jw_array(w);
+	for (int k = 0; k < h->nshards; k++)
+		if (h->merged[k] == merged)
+			ei_jw_int(w, k + 1);
+	ei_jw_array_end(w);
 }
 
 /* The exploration: command, options, and the reference run. */
-static void json_head(FILE *f, const struct ei_rhead *h)
+static void json_head(struct ei_jw *w, const struct ei_rhead *h)
 {
-	fputs("{\"command\":[", f);
-	for (char *const *a = h->cmd; *a; a++) {
-		if (a != h->cmd)
-			fputc(',', f);
-		ei_json_string(f, *a, 4096);
-	}
-	fputs("],\"set\":", f);
-	ei_json_string(f, h->set, 4096);
-	fputs(",\"by\":", f);
-	ei_json_string(f, h->by, 64);
-	fputs(",\"backend\":", f);
-	ei_json_string(f, h->backend, 64);
-	fprintf(f, ",\"seed\":%llu,\"timeout\":%g,\"max_runs\":", h->seed, h->timeout);
+	ei_jw_key(w, "command");
+	ei_jw_array(w);
+	for (char *const *a = h->cmd; *a; a++)
+		ei_jw_stringn(w, *a, 4096);
+	ei_jw_array_end(w);
+	kstr(w, "set", h->set, 4096);
+	kstr(w, "by", h->by, 64);
+	kstr(w, "backend", h->backend, 64);
+	ei_jw_key(w, "seed");
+	ei_jw_uint(w, h->seed);
+	ei_jw_key(w, "timeout");
+	ei_jw_double(w, h->timeout, -1);
+	ei_jw_key(w, "max_runs");
 	if (h->max_runs)
-		fprintf(f, "%ld", h->max_runs);
+		ei_jw_int(w, h->max_runs);
 	else
-		fputs("null", f);
-	fprintf(f, ",\"reference\":{\"exit\":");
+		ei_jw_null(w);
+	ei_jw_key(w, "reference");
+	ei_jw_object(w);
+	ei_jw_key(w, "exit");
 	if (h->ref_exit >= 0)
-		fprintf(f, "%d,\"signal\":null", h->ref_exit);
-	else {
-		fputs("null,\"signal\":", f);
-		json_str_or_null(f, h->ref_signal);
-	}
-	fprintf(f, ",\"calls\":%d,\"sites\":%d,\"processes\":%d,\"seconds\":%.3f,\"stdout_hash\":\"%s\","
-		"\"stderr_hash\":\"%s\",\"stable\":%s},", h->calls, h->sites, h->procs, h->ref_seconds,
-		h->stdout_hash, h->stderr_hash, h->stable ? "true" : "false");
+		ei_jw_int(w, h->ref_exit);
+	else
+		ei_jw_null(w);
+	kstr(w, "signal", h->ref_exit >= 0 ? NULL : h->ref_signal, 4096);
+	kint(w, "calls", h->calls);
+	kint(w, "sites", h->sites);
+	kint(w, "processes", h->procs);
+	ei_jw_key(w, "seconds");
+	ei_jw_double(w, h->ref_seconds, 3);
+	kstr(w, "stdout_hash", h->stdout_hash, sizeof(h->stdout_hash));
+	kstr(w, "stderr_hash", h->stderr_hash, sizeof(h->stderr_hash));
+	kbool(w, "stable", h->stable);
+	ei_jw_object_end(w);
 }
 
 /* The plan and the part of it run: a shard's index, or a merge's shards. */
-static void json_plan(FILE *f, const struct ei_rhead *h)
+static void json_plan(struct ei_jw *w, const struct ei_rhead *h)
 {
 	double rate = h->seconds > 0 ? h->nruns / h->seconds : 0;
 
-	fprintf(f, "\"planned\":%d,\"plan\":\"%s\",\"shard\":{\"index\":", h->planned, h->plan);
+	kint(w, "planned", h->planned);
+	kstr(w, "plan", h->plan, sizeof(h->plan));
+	ei_jw_key(w, "shard");
+	ei_jw_object(w);
+	ei_jw_key(w, "index");
 	if (h->shard)
-		fprintf(f, "%d,\"count\":%d", h->shard, h->nshards);
-	else {
-		fprintf(f, "null,\"count\":%d,\"merged\":[", h->nshards);
-		for (int k = 0, n = 0; k < h->nshards; k++)
-			if (h->merged[k])
-				fprintf(f, "%s%d", n++ ? "," : "", k + 1);
-		fputs("],\"missing\":[", f);
-		for (int k = 0, n = 0; k < h->nshards; k++)
-			if (!h->merged[k])
-				fprintf(f, "%s%d", n++ ? "," : "", k + 1);
-		fputc(']', f);
+		ei_jw_int(w, h->shard);
+	else
+		ei_jw_null(w);
+	kint(w, "count", h->nshards);
+	if (!h->shard) {
+		json_shards(w, "merged", h, true);
+		json_shards(w, "missing", h, false);
 	}
-	fputs(",\"runs\":", f);
-	json_runs(f, h->runs, h->nruns);
-	fprintf(f, "},\"runs\":%d,\"seconds\":%.3f,\"runs_per_second\":%.2f,\"shared_injector_runs\":%d,\"classes\":{",
-		h->nruns, h->seconds, rate, h->shared_runs);
+	json_runs(w, "runs", h->runs, h->nruns);
+	ei_jw_object_end(w);
+	kint(w, "runs", h->nruns);
+	ei_jw_key(w, "seconds");
+	ei_jw_double(w, h->seconds, 3);
+	ei_jw_key(w, "runs_per_second");
+	ei_jw_double(w, rate, 2);
+	kint(w, "shared_injector_runs", h->shared_runs);
+	ei_jw_key(w, "classes");
+	ei_jw_object(w);
 	for (int c = 0; c < C_NCLASSES; c++)
-		fprintf(f, "%s\"%s\":%d", c ? "," : "", ei_cls_name[c], h->counts[c]);
-	fputs("}", f);
+		kint(w, ei_cls_name[c], h->counts[c]);
+	ei_jw_object_end(w);
 }
 
-static void json_finding(FILE *f, const struct ei_rfinding *r)
+static void json_finding(struct ei_jw *w, const struct ei_rfinding *r)
 {
-	fprintf(f, "{\"class\":\"%s\",\"signal\":", ei_cls_name[r->cls]);
-	json_str_or_null(f, r->signal);
-	fprintf(f, ",\"exit\":");
+	ei_jw_object(w);
+	kstr(w, "class", ei_cls_name[r->cls], 64);
+	kstr(w, "signal", r->signal, 4096);
+	ei_jw_key(w, "exit");
 	if (r->exit >= 0)
-		fprintf(f, "%d", r->exit);
+		ei_jw_int(w, r->exit);
 	else
-		fputs("null", f);
-	fputs(",\"status\":", f);
-	ei_json_string(f, r->status, sizeof(r->status));
-	fputs(",\"syscall\":", f);
-	ei_json_string(f, r->syscall, 64);
-	fputs(",\"errno\":", f);
-	ei_json_string(f, r->err, 64);
-	fputs(",\"errnos\":[", f);
-	for (int k = 0; k < r->nerrs; k++) {
-		if (k)
-			fputc(',', f);
-		ei_json_string(f, r->errs[k], 64);
-	}
-	fputs("],\"errno_runs\":", f);
-	json_runs(f, r->err_runs, r->nerrs);
-	fputs(",\"process\":", f);
-	ei_json_string(f, r->process, 4096);
-	fprintf(f, ",\"when\":%llu,\"other_processes\":%d,\"process_picked\":%s,\"sanitizer\":%s,\"call\":%d,"
-		"\"run\":%d,\"failed_calls\":%llu,\"site_key\":", r->when, r->others, r->picked ? "true" : "false",
-		r->sanitizer ? "true" : "false", r->call, r->run, r->failed);
-	ei_json_string(f, r->site_key, 65536);
-	fputs(",\"site\":", f);
+		ei_jw_null(w);
+	kstr(w, "status", r->status, sizeof(r->status));
+	kstr(w, "syscall", r->syscall, 64);
+	kstr(w, "errno", r->err, 64);
+	ei_jw_key(w, "errnos");
+	ei_jw_array(w);
+	for (int k = 0; k < r->nerrs; k++)
+		ei_jw_stringn(w, r->errs[k], 64);
+	ei_jw_array_end(w);
+	json_runs(w, "errno_runs", r->err_runs, r->nerrs);
+	kstr(w, "process", r->process, 4096);
+	ei_jw_key(w, "when");
+	ei_jw_uint(w, r->when);
+	kint(w, "other_processes", r->others);
+	kbool(w, "process_picked", r->picked);
+	kbool(w, "sanitizer", r->sanitizer);
+	kint(w, "call", r->call);
+	kint(w, "run", r->run);
+	ei_jw_key(w, "failed_calls");
+	ei_jw_uint(w, r->failed);
+	kstr(w, "site_key", r->site_key, 65536);
+	ei_jw_key(w, "site");
 	if (r->site)
-		json_frame(f, r->site);
+		json_frame(w, r->site);
 	else
-		fputs("null", f);
-	fputs(",\"stack\":[", f);
-	for (int k = 0; k < r->nframes; k++) {
-		if (k)
-			fputc(',', f);
-		json_frame(f, &r->frames[k]);
-	}
-	fputs("],\"stderr\":", f);
-	ei_json_string(f, r->errtail ? r->errtail : "", 4096);
-	fputs(",\"reproduce\":", f);
-	ei_json_string(f, r->repro ? r->repro : "", 8192);
-	fprintf(f, ",\"confirmed\":\"%s\",\"flaky\":%s}", ei_cls_name[r->confirmed], r->flaky ? "true" : "false");
+		ei_jw_null(w);
+	ei_jw_key(w, "stack");
+	ei_jw_array(w);
+	for (int k = 0; k < r->nframes; k++)
+		json_frame(w, &r->frames[k]);
+	ei_jw_array_end(w);
+	kstr(w, "stderr", r->errtail ? r->errtail : "", 4096);
+	kstr(w, "reproduce", r->repro ? r->repro : "", 8192);
+	kstr(w, "confirmed", ei_cls_name[r->confirmed], 64);
+	kbool(w, "flaky", r->flaky);
+	ei_jw_object_end(w);
 }
 
 static void json_report(FILE *f, const struct ei_rhead *h, const struct ei_rfinding *fs, int nf)
 {
-	json_head(f, h);
-	json_plan(f, h);
-	fputs(",\"findings\":[", f);
-	for (int i = 0; i < nf; i++) {
-		if (i)
-			fputc(',', f);
-		json_finding(f, &fs[i]);
-	}
-	fputs("]}\n", f);
+	struct ei_jw w;
+
+	ei_jw_init(&w, f);
+	ei_jw_object(&w);
+	json_head(&w, h);
+	json_plan(&w, h);
+	ei_jw_key(&w, "findings");
+	ei_jw_array(&w);
+	for (int i = 0; i < nf; i++)
+		json_finding(&w, &fs[i]);
+	ei_jw_array_end(&w);
+	ei_jw_object_end(&w);
+	fputc('\n', f);
 }
 
 static void text_report(FILE *f, const struct ei_rhead *h, const struct ei_rfinding *fs, int nf)
