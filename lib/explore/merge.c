@@ -537,7 +537,8 @@ int ei_explore_merge(char *const files[], int nfiles, bool json, FILE *out)
 		goto cleanup;
 	qsort(rs, (size_t)nfiles, sizeof(*rs), shard_cmp);
 	ret = EI_EXIT_FAIL;
-	if (!(merged = calloc((size_t)h.nshards, sizeof(*merged))) || !(runs = calloc((size_t)total + 1, sizeof(*runs))))
+	if (!(merged = calloc((size_t)h.nshards, sizeof(*merged))) ||
+	    !(runs = calloc((size_t)total + 1, sizeof(*runs))))
 		goto oom;
 	if ((ret = first_header(rs, &h, &cmd)))
 		goto cleanup;
