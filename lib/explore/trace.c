@@ -29,7 +29,7 @@
 #include <sys/user.h>
 #include <sys/wait.h>
 
-#include "explore/explore.h" /* ei_mix64, the lineage key */
+#include "explore/explore.h"
 #include "explore/trace.h"
 #include "unwind/unwind.h"
 
