@@ -170,128 +170,191 @@ bad:
 	ei_usage_error("invalid --shard '%s': expected K/N, 1 <= K <= N <= 1000000", ei_quote(arg, q, sizeof(q)));
 }
 
+/* What the command line asks besides how to explore. */
+struct cmdline {
+	const char *output; /* -o */
+	bool merge;
+	int others;         /* options that --merge does not take */
+};
+
+static void parse_by(struct ei_explore_opts *o, const char *arg)
+{
+	char q[96];
+
+	if (!strcmp(arg, "call"))
+		o->by_call = true;
+	else if (!strcmp(arg, "site"))
+		o->by_call = false;
+	else
+		ei_usage_error("invalid --by '%s': expected site or call", ei_quote(arg, q, sizeof(q)));
+}
+
+static void parse_timeout(struct ei_explore_opts *o, const char *arg)
+{
+	char *end, q[96];
+
+	errno = 0;
+	o->timeout = strtod(arg, &end);
+	if (errno || end == arg || *end || !(o->timeout > 0 && o->timeout <= 86400))
+		ei_usage_error("invalid --timeout '%s': expected seconds, 0 < SECS <= 86400",
+			       ei_quote(arg, q, sizeof(q)));
+}
+
+static void parse_backend(struct ei_explore_opts *o, const char *arg)
+{
+	char q[96];
+
+	o->backend = ei_backend_parse(arg);
+	if (o->backend < EI_BACKEND_AUTO)
+		ei_usage_error("unknown backend '%s' (expected fmod_ret, kprobe, seccomp or auto)",
+			       ei_quote(arg, q, sizeof(q)));
+}
+
+/* The options' defaults: every CPU, 10 s, the backend of ERRINJ_BACKEND
+ * or auto, the default set. */
+static void defaults(struct ei_explore_opts *o)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	char q[96];
+
+	o->jobs = cpus > 0 ? (int)cpus : 1;
+	o->timeout = 10;
+	o->backend = EI_BACKEND_AUTO;
+	if (getenv("ERRINJ_BACKEND") && (o->backend = ei_backend_parse(getenv("ERRINJ_BACKEND"))) < EI_BACKEND_AUTO)
+		ei_usage_error("ERRINJ_BACKEND: unknown backend '%s'",
+			       ei_quote(getenv("ERRINJ_BACKEND"), q, sizeof(q)));
+	parse_set(o, DEFAULT_SET);
+}
+
+/* Option opt of getopt_long into o or c; exits 2 on bad input. True for
+ * -h, the help printed. */
+static bool parse_option(int opt, struct ei_explore_opts *o, struct cmdline *c, char **argv)
+{
+	char q[96];
+
+	if (opt != OPT_JSON && opt != 'o' && opt != OPT_MERGE && opt != 'h' && opt != ':' && opt != '?')
+		c->others++;
+	switch (opt) {
+	case 's':
+		parse_set(o, optarg);
+		break;
+	case OPT_ERRNO:
+		parse_errno(o, optarg);
+		break;
+	case OPT_BY:
+		parse_by(o, optarg);
+		break;
+	case OPT_MAX_RUNS:
+		o->max_runs = (long)number(optarg, "--max-runs", 1, 100000000);
+		break;
+	case 'j':
+		o->jobs = (int)number(optarg, "-j", 1, 256);
+		break;
+	case OPT_TIMEOUT:
+		parse_timeout(o, optarg);
+		break;
+	case OPT_SEED:
+		o->seed = number(optarg, "--seed", 0, ~0ULL);
+		break;
+	case OPT_BACKEND:
+		parse_backend(o, optarg);
+		break;
+	case OPT_JSON:
+		o->json = true;
+		break;
+	case OPT_SHARD:
+		parse_shard(o, optarg);
+		break;
+	case OPT_MERGE:
+		c->merge = true;
+		break;
+	case 'o':
+		c->output = optarg;
+		break;
+	case 'h':
+		fputs(usage_text, stdout);
+		return true;
+	case ':':
+		ei_usage_error("option '%s' needs a value", ei_quote(argv[optind - 1], q, sizeof(q)));
+	default:
+		if (optopt)
+			ei_usage_error("unknown option '-%c' (see errinj explore --help)", optopt);
+		ei_usage_error("unknown option '%s' (see errinj explore --help)",
+			       ei_quote(argv[optind - 1], q, sizeof(q)));
+	}
+	return false;
+}
+
+/* The report's stream: stdout, or -o FILE; NULL after a sentence. */
+static FILE *open_output(const char *output)
+{
+	FILE *f = stdout;
+	char q[96];
+
+	if (output && !(f = fopen(output, "we")))
+		ei_msg("cannot open %s: %s", ei_quote(output, q, sizeof(q)), strerror(errno));
+	return f;
+}
+
+/* errinj explore --merge REPORT.json... */
+static int merge_main(struct ei_explore_opts *o, const struct cmdline *c, int nfiles, char **files)
+{
+	int ret;
+
+	/* The shards' reports say how they were explored. */
+	if (c->others)
+		ei_usage_error("--merge takes only --json and -o (the reports say how they were made)");
+	if (nfiles <= 0)
+		ei_usage_error("missing reports (usage: errinj explore --merge [--json] [-o FILE] REPORT.json...)");
+	if (!(o->out = open_output(c->output)))
+		return EI_EXIT_FAIL;
+	ret = ei_explore_merge(files, nfiles, o->json, o->out);
+	if (o->out != stdout)
+		fclose(o->out);
+	return ret;
+}
+
+/* errinj explore [OPTIONS] -- CMD [ARGS...] */
+static int explore_main(struct ei_explore_opts *o, const struct cmdline *c, int ncmd, char **cmd)
+{
+	char err[512];
+	int ret;
+
+	if (ncmd <= 0)
+		ei_usage_error("missing command (usage: errinj explore [OPTIONS] -- CMD [ARGS...])");
+	for (int i = 0; i < EI_NR_SYSCALLS; i++)
+		if (o->nerr[i] < 0)
+			o->nerr[i] = -o->nerr[i];
+	o->cmd = cmd;
+	if (!(o->out = open_output(c->output)))
+		return EI_EXIT_FAIL;
+	o->progress = isatty(2);
+	if (o->backend != EI_BACKEND_AUTO && ei_backend_check(o->backend, err, sizeof(err))) {
+		ei_msg("%s", err);
+		ret = EI_EXIT_FAIL;
+	} else {
+		ret = ei_explore(o);
+	}
+	if (o->out != stdout)
+		fclose(o->out);
+	return ret;
+}
+
 int ei_explore_main(int argc, char **argv)
 {
 	static struct ei_explore_opts o;
-	const char *output = NULL;
-	char q[96];
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int opt, ret, others = 0;
-	bool merge = false;
+	struct cmdline c = { 0 };
+	int opt;
 
-	o.jobs = cpus > 0 ? (int)cpus : 1;
-	o.timeout = 10;
-	o.backend = EI_BACKEND_AUTO;
-	if (getenv("ERRINJ_BACKEND") && (o.backend = ei_backend_parse(getenv("ERRINJ_BACKEND"))) < EI_BACKEND_AUTO)
-		ei_usage_error("ERRINJ_BACKEND: unknown backend '%s'", ei_quote(getenv("ERRINJ_BACKEND"), q, sizeof(q)));
-	parse_set(&o, DEFAULT_SET);
+	defaults(&o);
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:s:j:o:h", long_options, NULL)) != -1) {
-		if (opt != OPT_JSON && opt != 'o' && opt != OPT_MERGE && opt != 'h' && opt != ':' && opt != '?')
-			others++;
-		switch (opt) {
-		case 's':
-			parse_set(&o, optarg);
-			break;
-		case OPT_ERRNO:
-			parse_errno(&o, optarg);
-			break;
-		case OPT_BY:
-			if (!strcmp(optarg, "call"))
-				o.by_call = true;
-			else if (!strcmp(optarg, "site"))
-				o.by_call = false;
-			else
-				ei_usage_error("invalid --by '%s': expected site or call", ei_quote(optarg, q, sizeof(q)));
-			break;
-		case OPT_MAX_RUNS:
-			o.max_runs = (long)number(optarg, "--max-runs", 1, 100000000);
-			break;
-		case 'j':
-			o.jobs = (int)number(optarg, "-j", 1, 256);
-			break;
-		case OPT_TIMEOUT: {
-			char *end;
-			errno = 0;
-			o.timeout = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(o.timeout > 0 && o.timeout <= 86400))
-				ei_usage_error("invalid --timeout '%s': expected seconds, 0 < SECS <= 86400",
-					       ei_quote(optarg, q, sizeof(q)));
-			break;
-		}
-		case OPT_SEED:
-			o.seed = number(optarg, "--seed", 0, ~0ULL);
-			break;
-		case OPT_BACKEND:
-			o.backend = ei_backend_parse(optarg);
-			if (o.backend < EI_BACKEND_AUTO)
-				ei_usage_error("unknown backend '%s' (expected fmod_ret, kprobe, seccomp or auto)",
-					       ei_quote(optarg, q, sizeof(q)));
-			break;
-		case OPT_JSON:
-			o.json = true;
-			break;
-		case OPT_SHARD:
-			parse_shard(&o, optarg);
-			break;
-		case OPT_MERGE:
-			merge = true;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
+	while ((opt = getopt_long(argc, argv, "+:s:j:o:h", long_options, NULL)) != -1)
+		if (parse_option(opt, &o, &c, argv))
 			return 0;
-		case ':':
-			ei_usage_error("option '%s' needs a value", ei_quote(argv[optind - 1], q, sizeof(q)));
-		default:
-			if (optopt)
-				ei_usage_error("unknown option '-%c' (see errinj explore --help)", optopt);
-			ei_usage_error("unknown option '%s' (see errinj explore --help)",
-				       ei_quote(argv[optind - 1], q, sizeof(q)));
-		}
-	}
 	if (optind < argc && !strcmp(argv[optind], "--"))
 		optind++;
-	if (merge) {
-		/* The shards' reports say how they were explored. */
-		if (others)
-			ei_usage_error("--merge takes only --json and -o (the reports say how they were made)");
-		if (optind >= argc)
-			ei_usage_error("missing reports (usage: errinj explore --merge [--json] [-o FILE] REPORT.json...)");
-		o.out = stdout;
-		if (output && !(o.out = fopen(output, "we"))) {
-			ei_msg("cannot open %s: %s", ei_quote(output, q, sizeof(q)), strerror(errno));
-			return EI_EXIT_FAIL;
-		}
-		ret = ei_explore_merge(&argv[optind], argc - optind, o.json, o.out);
-		goto cleanup;
-	}
-	if (optind >= argc)
-		ei_usage_error("missing command (usage: errinj explore [OPTIONS] -- CMD [ARGS...])");
-	for (int i = 0; i < EI_NR_SYSCALLS; i++)
-		if (o.nerr[i] < 0)
-			o.nerr[i] = -o.nerr[i];
-	o.cmd = &argv[optind];
-	o.out = stdout;
-	if (output && !(o.out = fopen(output, "we"))) {
-		ei_msg("cannot open %s: %s", ei_quote(output, q, sizeof(q)), strerror(errno));
-		return EI_EXIT_FAIL;
-	}
-	o.progress = isatty(2);
-	{
-		char err[512];
-		if (o.backend != EI_BACKEND_AUTO && ei_backend_check(o.backend, err, sizeof(err))) {
-			ei_msg("%s", err);
-			ret = EI_EXIT_FAIL;
-			goto cleanup;
-		}
-	}
-	ret = ei_explore(&o);
-cleanup:
-	if (o.out != stdout)
-		fclose(o.out);
-	return ret;
+	if (c.merge)
+		return merge_main(&o, &c, argc - optind, &argv[optind]);
+	return explore_main(&o, &c, argc - optind, &argv[optind]);
 }

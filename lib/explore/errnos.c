@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "explore/explore.h"
+#include "explore/internal.h"
 
 static const struct {
 	const char *name;

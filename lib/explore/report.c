@@ -1,19 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * errinj explore's report (text or JSON), and the merge of shards' JSON
- * reports (errinj explore --shard K/N on each machine, then --merge): the
- * findings of the shards joined by (site, class, signal) as a single run
- * joins its runs', so that the merged report is the one the unsharded
- * exploration would have printed.
+ * errinj explore's report, text or JSON, of an exploration, of a shard of
+ * one (run.c) or of a merge of shards' reports (merge.c): the same code
+ * writes all three, so that a merge reads as the unsharded run would.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "explore/report.h"
+#include "explore/internal.h"
 
 const char *const ei_cls_name[C_NCLASSES] = { "crashed", "hung", "lost", "absorbed", "handled", "unreached", "error" };
 
@@ -31,25 +26,37 @@ static void frame_text(FILE *f, const struct ei_frame *fr)
 	fprintf(f, " (%s+0x%llx)", base(fr->module), (unsigned long long)fr->offset);
 }
 
-static void json_str_or_null(FILE *f, const char *s)
+/* A member: key, then its value (a string of at most max bytes, or null). */
+static void kstr(struct ei_jw *w, const char *key, const char *s, size_t max)
 {
-	if (s)
-		ei_json_string(f, s, 4096);
-	else
-		fputs("null", f);
+	ei_jw_key(w, key);
+	ei_jw_stringn(w, s, max);
 }
 
-static void json_frame(FILE *f, const struct ei_frame *fr)
+static void kint(struct ei_jw *w, const char *key, long long v)
 {
-	fputs("{\"function\":", f);
-	json_str_or_null(f, fr->func);
-	fputs(",\"file\":", f);
-	json_str_or_null(f, fr->file);
-	fprintf(f, ",\"line\":%d,\"module\":", fr->line);
-	ei_json_string(f, fr->module, 4096);
-	fprintf(f, ",\"offset\":\"0x%llx\",\"build_id\":", (unsigned long long)fr->offset);
-	json_str_or_null(f, fr->build_id);
-	fprintf(f, ",\"own\":%s}", fr->own ? "true" : "false");
+	ei_jw_key(w, key);
+	ei_jw_int(w, v);
+}
+
+static void kbool(struct ei_jw *w, const char *key, bool v)
+{
+	ei_jw_key(w, key);
+	ei_jw_bool(w, v);
+}
+
+static void json_frame(struct ei_jw *w, const struct ei_frame *fr)
+{
+	ei_jw_object(w);
+	kstr(w, "function", fr->func, 4096);
+	kstr(w, "file", fr->file, 4096);
+	kint(w, "line", fr->line);
+	kstr(w, "module", fr->module, 4096);
+	ei_jw_key(w, "offset");
+	ei_jw_stringf(w, "0x%llx", (unsigned long long)fr->offset);
+	kstr(w, "build_id", fr->build_id, 4096);
+	kbool(w, "own", fr->own);
+	ei_jw_object_end(w);
 }
 
 /* Class, then the reference's call order, then the planned order: the
@@ -65,115 +72,161 @@ static int rfinding_cmp(const void *a, const void *b)
 	return x->run - y->run;
 }
 
-static void json_runs(FILE *f, const int *runs, int n)
+static void json_runs(struct ei_jw *w, const char *key, const int *runs, int n)
 {
-	fputc('[', f);
+	ei_jw_key(w, key);
+	ei_jw_array(w);
 	for (int i = 0; i < n; i++)
-		fprintf(f, "%s%d", i ? "," : "", runs[i]);
-	fputc(']', f);
+		ei_jw_int(w, runs[i]);
+	ei_jw_array_end(w);
+}
+
+/* The shards k + 1 that a merge has (or lacks: merged false). */
+static void json_shards(struct ei_jw *w, const char *key, const struct ei_rhead *h, bool merged)
+{
+	ei_jw_key(w, key);
+	ei_jw_array(w);
+	for (int k = 0; k < h->nshards; k++)
+		if (h->merged[k] == merged)
+			ei_jw_int(w, k + 1);
+	ei_jw_array_end(w);
+}
+
+/* The exploration: command, options, and the reference run. */
+static void json_head(struct ei_jw *w, const struct ei_rhead *h)
+{
+	ei_jw_key(w, "command");
+	ei_jw_array(w);
+	for (char *const *a = h->cmd; *a; a++)
+		ei_jw_stringn(w, *a, 4096);
+	ei_jw_array_end(w);
+	kstr(w, "set", h->set, 4096);
+	kstr(w, "by", h->by, 64);
+	kstr(w, "backend", h->backend, 64);
+	ei_jw_key(w, "seed");
+	ei_jw_uint(w, h->seed);
+	ei_jw_key(w, "timeout");
+	ei_jw_double(w, h->timeout, -1);
+	ei_jw_key(w, "max_runs");
+	if (h->max_runs)
+		ei_jw_int(w, h->max_runs);
+	else
+		ei_jw_null(w);
+	ei_jw_key(w, "reference");
+	ei_jw_object(w);
+	ei_jw_key(w, "exit");
+	if (h->ref_exit >= 0)
+		ei_jw_int(w, h->ref_exit);
+	else
+		ei_jw_null(w);
+	kstr(w, "signal", h->ref_exit >= 0 ? NULL : h->ref_signal, 4096);
+	kint(w, "calls", h->calls);
+	kint(w, "sites", h->sites);
+	kint(w, "processes", h->procs);
+	ei_jw_key(w, "seconds");
+	ei_jw_double(w, h->ref_seconds, 3);
+	kstr(w, "stdout_hash", h->stdout_hash, sizeof(h->stdout_hash));
+	kstr(w, "stderr_hash", h->stderr_hash, sizeof(h->stderr_hash));
+	kbool(w, "stable", h->stable);
+	ei_jw_object_end(w);
+}
+
+/* The plan and the part of it run: a shard's index, or a merge's shards. */
+static void json_plan(struct ei_jw *w, const struct ei_rhead *h)
+{
+	double rate = h->seconds > 0 ? h->nruns / h->seconds : 0;
+
+	kint(w, "planned", h->planned);
+	kstr(w, "plan", h->plan, sizeof(h->plan));
+	ei_jw_key(w, "shard");
+	ei_jw_object(w);
+	ei_jw_key(w, "index");
+	if (h->shard)
+		ei_jw_int(w, h->shard);
+	else
+		ei_jw_null(w);
+	kint(w, "count", h->nshards);
+	if (!h->shard) {
+		json_shards(w, "merged", h, true);
+		json_shards(w, "missing", h, false);
+	}
+	json_runs(w, "runs", h->runs, h->nruns);
+	ei_jw_object_end(w);
+	kint(w, "runs", h->nruns);
+	ei_jw_key(w, "seconds");
+	ei_jw_double(w, h->seconds, 3);
+	ei_jw_key(w, "runs_per_second");
+	ei_jw_double(w, rate, 2);
+	kint(w, "shared_injector_runs", h->shared_runs);
+	ei_jw_key(w, "classes");
+	ei_jw_object(w);
+	for (int c = 0; c < C_NCLASSES; c++)
+		kint(w, ei_cls_name[c], h->counts[c]);
+	ei_jw_object_end(w);
+}
+
+static void json_finding(struct ei_jw *w, const struct ei_rfinding *r)
+{
+	ei_jw_object(w);
+	kstr(w, "class", ei_cls_name[r->cls], 64);
+	kstr(w, "signal", r->signal, 4096);
+	ei_jw_key(w, "exit");
+	if (r->exit >= 0)
+		ei_jw_int(w, r->exit);
+	else
+		ei_jw_null(w);
+	kstr(w, "status", r->status, sizeof(r->status));
+	kstr(w, "syscall", r->syscall, 64);
+	kstr(w, "errno", r->err, 64);
+	ei_jw_key(w, "errnos");
+	ei_jw_array(w);
+	for (int k = 0; k < r->nerrs; k++)
+		ei_jw_stringn(w, r->errs[k], 64);
+	ei_jw_array_end(w);
+	json_runs(w, "errno_runs", r->err_runs, r->nerrs);
+	kstr(w, "process", r->process, 4096);
+	ei_jw_key(w, "when");
+	ei_jw_uint(w, r->when);
+	kint(w, "other_processes", r->others);
+	kbool(w, "process_picked", r->picked);
+	kbool(w, "sanitizer", r->sanitizer);
+	kint(w, "call", r->call);
+	kint(w, "run", r->run);
+	ei_jw_key(w, "failed_calls");
+	ei_jw_uint(w, r->failed);
+	kstr(w, "site_key", r->site_key, 65536);
+	ei_jw_key(w, "site");
+	if (r->site)
+		json_frame(w, r->site);
+	else
+		ei_jw_null(w);
+	ei_jw_key(w, "stack");
+	ei_jw_array(w);
+	for (int k = 0; k < r->nframes; k++)
+		json_frame(w, &r->frames[k]);
+	ei_jw_array_end(w);
+	kstr(w, "stderr", r->errtail ? r->errtail : "", 4096);
+	kstr(w, "reproduce", r->repro ? r->repro : "", 8192);
+	kstr(w, "confirmed", ei_cls_name[r->confirmed], 64);
+	kbool(w, "flaky", r->flaky);
+	ei_jw_object_end(w);
 }
 
 static void json_report(FILE *f, const struct ei_rhead *h, const struct ei_rfinding *fs, int nf)
 {
-	double rate = h->seconds > 0 ? h->nruns / h->seconds : 0;
+	struct ei_jw w;
 
-	fputs("{\"command\":[", f);
-	for (char *const *a = h->cmd; *a; a++) {
-		if (a != h->cmd)
-			fputc(',', f);
-		ei_json_string(f, *a, 4096);
-	}
-	fputs("],\"set\":", f);
-	ei_json_string(f, h->set, 4096);
-	fputs(",\"by\":", f);
-	ei_json_string(f, h->by, 64);
-	fputs(",\"backend\":", f);
-	ei_json_string(f, h->backend, 64);
-	fprintf(f, ",\"seed\":%llu,\"timeout\":%g,\"max_runs\":", h->seed, h->timeout);
-	if (h->max_runs)
-		fprintf(f, "%ld", h->max_runs);
-	else
-		fputs("null", f);
-	fprintf(f, ",\"reference\":{\"exit\":");
-	if (h->ref_exit >= 0)
-		fprintf(f, "%d,\"signal\":null", h->ref_exit);
-	else {
-		fputs("null,\"signal\":", f);
-		json_str_or_null(f, h->ref_signal);
-	}
-	fprintf(f, ",\"calls\":%d,\"sites\":%d,\"processes\":%d,\"seconds\":%.3f,\"stdout_hash\":\"%s\","
-		"\"stderr_hash\":\"%s\",\"stable\":%s},", h->calls, h->sites, h->procs, h->ref_seconds,
-		h->stdout_hash, h->stderr_hash, h->stable ? "true" : "false");
-	fprintf(f, "\"planned\":%d,\"plan\":\"%s\",\"shard\":{\"index\":", h->planned, h->plan);
-	if (h->shard)
-		fprintf(f, "%d,\"count\":%d", h->shard, h->nshards);
-	else {
-		fprintf(f, "null,\"count\":%d,\"merged\":[", h->nshards);
-		for (int k = 0, n = 0; k < h->nshards; k++)
-			if (h->merged[k])
-				fprintf(f, "%s%d", n++ ? "," : "", k + 1);
-		fputs("],\"missing\":[", f);
-		for (int k = 0, n = 0; k < h->nshards; k++)
-			if (!h->merged[k])
-				fprintf(f, "%s%d", n++ ? "," : "", k + 1);
-		fputc(']', f);
-	}
-	fputs(",\"runs\":", f);
-	json_runs(f, h->runs, h->nruns);
-	fprintf(f, "},\"runs\":%d,\"seconds\":%.3f,\"runs_per_second\":%.2f,\"shared_injector_runs\":%d,\"classes\":{",
-		h->nruns, h->seconds, rate, h->shared_runs);
-	for (int c = 0; c < C_NCLASSES; c++)
-		fprintf(f, "%s\"%s\":%d", c ? "," : "", ei_cls_name[c], h->counts[c]);
-	fputs("},\"findings\":[", f);
-	for (int i = 0; i < nf; i++) {
-		const struct ei_rfinding *r = &fs[i];
-		if (i)
-			fputc(',', f);
-		fprintf(f, "{\"class\":\"%s\",\"signal\":", ei_cls_name[r->cls]);
-		json_str_or_null(f, r->signal);
-		fprintf(f, ",\"exit\":");
-		if (r->exit >= 0)
-			fprintf(f, "%d", r->exit);
-		else
-			fputs("null", f);
-		fputs(",\"status\":", f);
-		ei_json_string(f, r->status, sizeof(r->status));
-		fputs(",\"syscall\":", f);
-		ei_json_string(f, r->syscall, 64);
-		fputs(",\"errno\":", f);
-		ei_json_string(f, r->err, 64);
-		fputs(",\"errnos\":[", f);
-		for (int k = 0; k < r->nerrs; k++) {
-			if (k)
-				fputc(',', f);
-			ei_json_string(f, r->errs[k], 64);
-		}
-		fputs("],\"errno_runs\":", f);
-		json_runs(f, r->err_runs, r->nerrs);
-		fputs(",\"process\":", f);
-		ei_json_string(f, r->process, 4096);
-		fprintf(f, ",\"when\":%llu,\"other_processes\":%d,\"process_picked\":%s,\"sanitizer\":%s,\"call\":%d,"
-			"\"run\":%d,\"failed_calls\":%llu,\"site_key\":", r->when, r->others, r->picked ? "true" : "false",
-			r->sanitizer ? "true" : "false", r->call, r->run, r->failed);
-		ei_json_string(f, r->site_key, 65536);
-		fputs(",\"site\":", f);
-		if (r->site)
-			json_frame(f, r->site);
-		else
-			fputs("null", f);
-		fputs(",\"stack\":[", f);
-		for (int k = 0; k < r->nframes; k++) {
-			if (k)
-				fputc(',', f);
-			json_frame(f, &r->frames[k]);
-		}
-		fputs("],\"stderr\":", f);
-		ei_json_string(f, r->errtail ? r->errtail : "", 4096);
-		fputs(",\"reproduce\":", f);
-		ei_json_string(f, r->repro ? r->repro : "", 8192);
-		fprintf(f, ",\"confirmed\":\"%s\",\"flaky\":%s}", ei_cls_name[r->confirmed], r->flaky ? "true" : "false");
-	}
-	fputs("]}\n", f);
+	ei_jw_init(&w, f);
+	ei_jw_object(&w);
+	json_head(&w, h);
+	json_plan(&w, h);
+	ei_jw_key(&w, "findings");
+	ei_jw_array(&w);
+	for (int i = 0; i < nf; i++)
+		json_finding(&w, &fs[i]);
+	ei_jw_array_end(&w);
+	ei_jw_object_end(&w);
+	fputc('\n', f);
 }
 
 static void text_report(FILE *f, const struct ei_rhead *h, const struct ei_rfinding *fs, int nf)
@@ -250,473 +303,4 @@ void ei_report(FILE *f, bool json, const struct ei_rhead *h, struct ei_rfinding 
 	else
 		text_report(f, h, fs, nf);
 	fflush(f);
-}
-
-/* ---- errinj explore --merge ---- */
-
-struct shard_report {
-	const char *file;
-	struct ei_json *root;
-	int shard;
-	struct ei_rfinding *fs;
-	int nf;
-};
-
-/* Reading a report: the first field found wrong is said, with its file. */
-struct reader {
-	const char *file;
-	const char *finding; /* "finding 3: ", or "" */
-	bool bad;
-};
-
-static const struct ei_json *field(struct reader *rd, const struct ei_json *obj, const char *key,
-				   enum ei_json_type type, bool nullable)
-{
-	const struct ei_json *v = ei_json_get(obj, key);
-	static const char *const tname[] = { "null", "boolean", "integer", "number", "string", "array", "object" };
-
-	if (v && (v->type == type || (nullable && v->type == EI_JSON_NULL) ||
-		  (type == EI_JSON_DOUBLE && v->type == EI_JSON_INT)))
-		return v;
-	if (!rd->bad)
-		ei_msg("%s: not an errinj explore report: %s\"%s\" %s %s%s", rd->file, rd->finding, key,
-		       v ? "is not" : "is missing, expected", type == EI_JSON_INT ? "an " : "a ", tname[type]);
-	rd->bad = true;
-	return NULL;
-}
-
-static const char *field_str(struct reader *rd, const struct ei_json *obj, const char *key, bool nullable)
-{
-	const struct ei_json *v = field(rd, obj, key, EI_JSON_STRING, nullable);
-	return v ? v->s : NULL;
-}
-
-static long long field_int(struct reader *rd, const struct ei_json *obj, const char *key, long long min,
-			   long long max)
-{
-	const struct ei_json *v = field(rd, obj, key, EI_JSON_INT, false);
-	long long x = 0;
-
-	if (v && !ei_json_int(v, min, max, &x)) {
-		if (!rd->bad)
-			ei_msg("%s: not an errinj explore report: %s\"%s\" out of range", rd->file, rd->finding, key);
-		rd->bad = true;
-	}
-	return x;
-}
-
-static bool field_bool(struct reader *rd, const struct ei_json *obj, const char *key)
-{
-	const struct ei_json *v = field(rd, obj, key, EI_JSON_BOOL, false);
-	return v && v->b;
-}
-
-static int field_cls(struct reader *rd, const struct ei_json *obj, const char *key)
-{
-	const char *s = field_str(rd, obj, key, false);
-
-	for (int c = 0; s && c < C_NCLASSES; c++)
-		if (!strcmp(s, ei_cls_name[c]))
-			return c;
-	if (s && !rd->bad)
-		ei_msg("%s: not an errinj explore report: %s\"%s\" is not a class", rd->file, rd->finding, key);
-	rd->bad = true;
-	return 0;
-}
-
-static void read_frame(struct reader *rd, const struct ei_json *v, struct ei_frame *fr)
-{
-	const char *off;
-	char *end;
-
-	if (!v || v->type != EI_JSON_OBJECT) {
-		if (!rd->bad)
-			ei_msg("%s: not an errinj explore report: %sa frame is not an object", rd->file, rd->finding);
-		rd->bad = true;
-		return;
-	}
-	fr->func = (char *)field_str(rd, v, "function", true);
-	fr->file = (char *)field_str(rd, v, "file", true);
-	fr->line = (int)field_int(rd, v, "line", -0x7fffffffLL - 1, 0x7fffffff);
-	fr->module = (char *)field_str(rd, v, "module", false);
-	fr->build_id = (char *)field_str(rd, v, "build_id", true);
-	fr->own = field_bool(rd, v, "own");
-	off = field_str(rd, v, "offset", false);
-	if (off) {
-		errno = 0;
-		fr->offset = strtoull(off, &end, 16);
-		if (errno || strncmp(off, "0x", 2) || *end) {
-			if (!rd->bad)
-				ei_msg("%s: not an errinj explore report: %sbad offset", rd->file, rd->finding);
-			rd->bad = true;
-		}
-	}
-}
-
-/* The findings of one report, in the words of the report; their strings
- * stay in the report's tree. */
-static int read_findings(struct reader *rd, struct shard_report *r, int planned)
-{
-	const struct ei_json *a = field(rd, r->root, "findings", EI_JSON_ARRAY, false);
-	char where[64];
-
-	if (!a)
-		return -1;
-	if (!(r->fs = calloc(a->n + 1, sizeof(*r->fs)))) {
-		ei_msg("out of memory");
-		return -1;
-	}
-	for (size_t i = 0; i < a->n && !rd->bad; i++) {
-		const struct ei_json *v = &a->items[i], *errs, *runs, *stack, *site;
-		struct ei_rfinding *f = &r->fs[r->nf++];
-		snprintf(where, sizeof(where), "finding %zu: ", i + 1);
-		rd->finding = where;
-		if (v->type != EI_JSON_OBJECT) {
-			ei_msg("%s: not an errinj explore report: finding %zu is not an object", rd->file, i + 1);
-			rd->bad = true;
-			break;
-		}
-		f->cls = field_cls(rd, v, "class");
-		f->confirmed = field_cls(rd, v, "confirmed");
-		f->flaky = field_bool(rd, v, "flaky");
-		f->signal = field_str(rd, v, "signal", true);
-		f->exit = field(rd, v, "exit", EI_JSON_INT, true) && ei_json_get(v, "exit")->type == EI_JSON_INT ?
-				  (int)field_int(rd, v, "exit", 0, 255) : -1;
-		snprintf(f->status, sizeof(f->status), "%s", field_str(rd, v, "status", false) ?: "");
-		f->syscall = field_str(rd, v, "syscall", false);
-		f->err = field_str(rd, v, "errno", false);
-		f->process = field_str(rd, v, "process", false);
-		f->when = (unsigned long long)field_int(rd, v, "when", 0, 0x7fffffffffffffffLL);
-		f->others = (int)field_int(rd, v, "other_processes", 0, 0x7fffffff);
-		f->picked = field_bool(rd, v, "process_picked");
-		f->sanitizer = field_bool(rd, v, "sanitizer");
-		f->failed = (unsigned long long)field_int(rd, v, "failed_calls", 0, 0x7fffffffffffffffLL);
-		f->call = (int)field_int(rd, v, "call", 0, 0x7fffffff);
-		f->run = (int)field_int(rd, v, "run", 0, planned - 1);
-		f->site_key = field_str(rd, v, "site_key", false);
-		f->errtail = field_str(rd, v, "stderr", false);
-		f->repro = field_str(rd, v, "reproduce", false);
-		errs = field(rd, v, "errnos", EI_JSON_ARRAY, false);
-		runs = field(rd, v, "errno_runs", EI_JSON_ARRAY, false);
-		stack = field(rd, v, "stack", EI_JSON_ARRAY, false);
-		site = field(rd, v, "site", EI_JSON_OBJECT, true);
-		if (rd->bad)
-			break;
-		if (errs->n != runs->n || errs->n > EI_FINDING_MAX_ERRNOS || stack->n > EI_EXPLORE_MAX_FRAMES * 4) {
-			ei_msg("%s: not an errinj explore report: %serrnos and errno_runs do not match", rd->file, where);
-			rd->bad = true;
-			break;
-		}
-		for (size_t k = 0; k < errs->n; k++) {
-			long long run;
-			f->errs[k] = ei_json_str(&errs->items[k]);
-			if (!f->errs[k] || !ei_json_int(&runs->items[k], 0, planned - 1, &run)) {
-				ei_msg("%s: not an errinj explore report: %sbad errnos", rd->file, where);
-				rd->bad = true;
-				break;
-			}
-			f->err_runs[k] = (int)run;
-		}
-		f->nerrs = (int)errs->n;
-		/* The frames, then the frame shown at the end. */
-		if (!(f->frames = calloc(stack->n + 1, sizeof(*f->frames)))) {
-			ei_msg("out of memory");
-			return -1;
-		}
-		f->nframes = (int)stack->n;
-		for (size_t k = 0; k < stack->n; k++)
-			read_frame(rd, &stack->items[k], &f->frames[k]);
-		if (site->type == EI_JSON_OBJECT) {
-			read_frame(rd, site, &f->frames[stack->n]);
-			f->site = &f->frames[stack->n];
-		}
-	}
-	rd->finding = "";
-	return rd->bad ? -1 : 0;
-}
-
-static bool json_equal(const struct ei_json *a, const struct ei_json *b)
-{
-	if (!a || !b || a->type != b->type)
-		return a == b;
-	switch (a->type) {
-	case EI_JSON_NULL:
-		return true;
-	case EI_JSON_BOOL:
-		return a->b == b->b;
-	case EI_JSON_INT:
-		return a->big == b->big && a->i == b->i && a->u == b->u;
-	case EI_JSON_DOUBLE:
-		return a->d == b->d;
-	case EI_JSON_STRING:
-		return a->len == b->len && !memcmp(a->s, b->s, a->len);
-	default:
-		if (a->n != b->n)
-			return false;
-		for (size_t i = 0; i < a->n; i++)
-			if ((a->keys && strcmp(a->keys[i], b->keys[i])) || !json_equal(&a->items[i], &b->items[i]))
-				return false;
-		return true;
-	}
-}
-
-static bool same_group(const struct ei_rfinding *a, const struct ei_rfinding *b)
-{
-	return a->cls == b->cls && !strcmp(a->site_key, b->site_key) &&
-	       (a->signal && b->signal ? !strcmp(a->signal, b->signal) : a->signal == b->signal);
-}
-
-static int int_cmp(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Joins finding f into group g as a single run would have: the errnos
- * of both in planned order, the first run's all else. */
-static void join(struct ei_rfinding *g, const struct ei_rfinding *f)
-{
-	struct {
-		int run;
-		const char *err;
-	} all[EI_FINDING_MAX_ERRNOS * 2];
-	int n = 0;
-
-	for (int k = 0; k < g->nerrs; k++)
-		all[n].run = g->err_runs[k], all[n++].err = g->errs[k];
-	for (int k = 0; k < f->nerrs; k++)
-		all[n].run = f->err_runs[k], all[n++].err = f->errs[k];
-	/* int_cmp on the run, the struct's first member. */
-	qsort(all, (size_t)n, sizeof(all[0]), int_cmp);
-	if (f->run < g->run)
-		*g = *f;
-	g->nerrs = n < EI_FINDING_MAX_ERRNOS ? n : EI_FINDING_MAX_ERRNOS;
-	for (int k = 0; k < g->nerrs; k++) {
-		g->err_runs[k] = all[k].run;
-		g->errs[k] = all[k].err;
-	}
-}
-
-static int shard_cmp(const void *a, const void *b)
-{
-	return ((const struct shard_report *)a)->shard - ((const struct shard_report *)b)->shard;
-}
-
-int ei_explore_merge(char *const files[], int nfiles, bool json, FILE *out)
-{
-	static const char *const same[] = { "command", "set", "by", "backend", "seed", "timeout", "max_runs",
-					    "planned", "plan" };
-	static const char *const same_ref[] = { "exit", "signal", "calls", "sites", "processes", "stdout_hash",
-						"stderr_hash" };
-	struct shard_report *rs = calloc((size_t)nfiles + 1, sizeof(*rs));
-	struct ei_rfinding *gs = NULL;
-	struct ei_rhead h = { 0 };
-	bool *merged = NULL;
-	int *runs = NULL, nruns = 0, ng = 0, total = 0, ret = EI_EXIT_USAGE;
-	char **cmd = NULL;
-	const struct ei_json *ref = NULL;
-
-	if (!rs) {
-		ei_msg("out of memory");
-		return EI_EXIT_FAIL;
-	}
-	for (int i = 0; i < nfiles; i++) {
-		struct shard_report *r = &rs[i];
-		struct reader rd = { .file = files[i], .finding = "" };
-		const struct ei_json *sh, *ri;
-		char err[256], q[128];
-		size_t len;
-		char *text;
-		int fd = open(files[i], O_RDONLY | O_CLOEXEC);
-		r->file = files[i];
-		if (fd < 0 || !(text = ei_read_whole(fd, &len))) {
-			ei_msg("cannot read %s: %s", ei_quote(files[i], q, sizeof(q)), strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			goto cleanup;
-		}
-		close(fd);
-		r->root = ei_json_parse(text, len, err, sizeof(err));
-		free(text);
-		if (!r->root) {
-			ei_msg("%s: not JSON (%s)", ei_quote(files[i], q, sizeof(q)), err);
-			goto cleanup;
-		}
-		if (r->root->type != EI_JSON_OBJECT || !ei_json_get(r->root, "findings") || !ei_json_get(r->root, "plan")) {
-			ei_msg("%s: not a JSON report of errinj explore", ei_quote(files[i], q, sizeof(q)));
-			goto cleanup;
-		}
-		sh = field(&rd, r->root, "shard", EI_JSON_OBJECT, false);
-		ri = field(&rd, sh, "index", EI_JSON_INT, true);
-		if (ri && ri->type == EI_JSON_NULL) {
-			ei_msg("%s: a merged report, not a shard's", ei_quote(files[i], q, sizeof(q)));
-			goto cleanup;
-		}
-		field(&rd, r->root, "command", EI_JSON_ARRAY, false);
-		field_str(&rd, r->root, "set", false);
-		field_str(&rd, r->root, "by", false);
-		field_str(&rd, r->root, "backend", false);
-		field(&rd, r->root, "seed", EI_JSON_INT, false);
-		field(&rd, r->root, "timeout", EI_JSON_DOUBLE, false);
-		field_int(&rd, r->root, "planned", 0, 0x7fffffff);
-		field_str(&rd, r->root, "plan", false);
-		ref = field(&rd, r->root, "reference", EI_JSON_OBJECT, false);
-		field_int(&rd, ref, "calls", 0, 0x7fffffff);
-		field_int(&rd, ref, "sites", 0, 0x7fffffff);
-		field_int(&rd, ref, "processes", 0, 0x7fffffff);
-		field(&rd, ref, "seconds", EI_JSON_DOUBLE, false);
-		field_str(&rd, ref, "stdout_hash", false);
-		field_str(&rd, ref, "stderr_hash", false);
-		field_bool(&rd, ref, "stable");
-		field(&rd, r->root, "seconds", EI_JSON_DOUBLE, false);
-		field(&rd, r->root, "classes", EI_JSON_OBJECT, false);
-		field(&rd, sh, "runs", EI_JSON_ARRAY, false);
-		if (rd.bad)
-			goto cleanup;
-		h.nshards = (int)field_int(&rd, sh, "count", 1, 1000000);
-		r->shard = (int)field_int(&rd, sh, "index", 1, h.nshards);
-		h.planned = (int)field_int(&rd, r->root, "planned", 0, 0x7fffffff);
-		if (rd.bad)
-			goto cleanup;
-		/* One exploration: the same command, selection, options and
-		 * reference, hence the same plan, cut into the same N. */
-		for (int k = 0; i && k < (int)(sizeof(same) / sizeof(same[0])); k++)
-			if (!json_equal(ei_json_get(r->root, same[k]), ei_json_get(rs[0].root, same[k]))) {
-				ei_msg("%s and %s are not of the same exploration (%s differs)", r->file, rs[0].file,
-				       same[k]);
-				goto cleanup;
-			}
-		for (int k = 0; i && k < (int)(sizeof(same_ref) / sizeof(same_ref[0])); k++)
-			if (!json_equal(ei_json_get(ref, same_ref[k]),
-					ei_json_get(ei_json_get(rs[0].root, "reference"), same_ref[k]))) {
-				ei_msg("%s and %s are not of the same exploration (the reference run's %s differs)",
-				       r->file, rs[0].file, same_ref[k]);
-				goto cleanup;
-			}
-		if (i && !json_equal(ei_json_get(sh, "count"), ei_json_get(ei_json_get(rs[0].root, "shard"), "count"))) {
-			ei_msg("%s and %s are not of the same exploration (N of --shard K/N differs)", r->file,
-			       rs[0].file);
-			goto cleanup;
-		}
-		for (int k = 0; k < i; k++)
-			if (rs[k].shard == r->shard) {
-				ei_msg("shard %d/%d given twice: %s and %s", r->shard, h.nshards, rs[k].file, r->file);
-				goto cleanup;
-			}
-		if (read_findings(&rd, r, h.planned))
-			goto cleanup;
-		{
-			const struct ei_json *sr = ei_json_get(sh, "runs");
-			long long x;
-			for (size_t k = 0; k < sr->n; k++)
-				if (!ei_json_int(&sr->items[k], 0, h.planned - 1, &x)) {
-					ei_msg("%s: not an errinj explore report: bad runs of the shard", r->file);
-					goto cleanup;
-				}
-			total += (int)sr->n;
-		}
-	}
-	qsort(rs, (size_t)nfiles, sizeof(*rs), shard_cmp);
-	ret = EI_EXIT_FAIL;
-	if (!(merged = calloc((size_t)h.nshards, sizeof(*merged))) || !(runs = calloc((size_t)total + 1, sizeof(*runs))))
-		goto oom;
-	/* The header: the first shard's, its counts the sums of all. */
-	{
-		const struct ei_json *root = rs[0].root, *c = ei_json_get(root, "command"), *v;
-		if (!(cmd = calloc(c->n + 1, sizeof(*cmd))))
-			goto oom;
-		for (size_t k = 0; k < c->n; k++)
-			if (!(cmd[k] = (char *)ei_json_str(&c->items[k]))) {
-				ret = EI_EXIT_USAGE;
-				ei_msg("%s: not an errinj explore report: the command is not strings", rs[0].file);
-				goto cleanup;
-			}
-		h.cmd = cmd;
-		h.set = ei_json_str(ei_json_get(root, "set"));
-		h.by = ei_json_str(ei_json_get(root, "by"));
-		h.backend = ei_json_str(ei_json_get(root, "backend"));
-		h.seed = ei_json_get(root, "seed")->u;
-		h.timeout = ei_json_get(root, "timeout")->d;
-		v = ei_json_get(root, "max_runs");
-		h.max_runs = v && v->type == EI_JSON_INT ? (long)v->i : 0;
-		ref = ei_json_get(root, "reference");
-		v = ei_json_get(ref, "exit");
-		h.ref_exit = v && v->type == EI_JSON_INT ? (int)v->i : -1;
-		h.ref_signal = ei_json_str(ei_json_get(ref, "signal"));
-		h.calls = (int)ei_json_get(ref, "calls")->i;
-		h.sites = (int)ei_json_get(ref, "sites")->i;
-		h.procs = (int)ei_json_get(ref, "processes")->i;
-		h.ref_seconds = ei_json_get(ref, "seconds")->d;
-		snprintf(h.stdout_hash, sizeof(h.stdout_hash), "%s", ei_json_str(ei_json_get(ref, "stdout_hash")));
-		snprintf(h.stderr_hash, sizeof(h.stderr_hash), "%s", ei_json_str(ei_json_get(ref, "stderr_hash")));
-		snprintf(h.plan, sizeof(h.plan), "%s", ei_json_str(ei_json_get(root, "plan")));
-		h.stable = true;
-	}
-	for (int i = 0; i < nfiles; i++) {
-		const struct ei_json *root = rs[i].root, *cl = ei_json_get(root, "classes"),
-				     *sr = ei_json_get(ei_json_get(root, "shard"), "runs");
-		merged[rs[i].shard - 1] = true;
-		h.stable = h.stable && ei_json_get(ei_json_get(root, "reference"), "stable")->b;
-		h.seconds += ei_json_get(root, "seconds")->d;
-		{
-			const struct ei_json *sh = ei_json_get(root, "shared_injector_runs");
-			h.shared_runs += sh && sh->type == EI_JSON_INT ? (int)sh->i : 0;
-		}
-		for (int c = 0; c < C_NCLASSES; c++) {
-			const struct ei_json *n = ei_json_get(cl, ei_cls_name[c]);
-			h.counts[c] += n && n->type == EI_JSON_INT ? (int)n->i : 0;
-		}
-		for (size_t k = 0; k < sr->n; k++)
-			runs[nruns++] = (int)sr->items[k].i;
-	}
-	qsort(runs, (size_t)nruns, sizeof(*runs), int_cmp);
-	h.merged = merged;
-	h.runs = runs;
-	h.nruns = nruns;
-	if (nfiles < h.nshards) {
-		char list[256] = "";
-		size_t o = 0;
-		for (int k = 0; k < h.nshards && o < sizeof(list) - 16; k++)
-			if (!merged[k])
-				o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%d", o ? ", " : "", k + 1);
-		ei_msg("warning: shard%s %s of %d missing: the report covers %d of the %d planned runs",
-		       h.nshards - nfiles == 1 ? "" : "s", list, h.nshards, nruns, h.planned);
-	}
-	/* The findings, joined by (site, class, signal). */
-	for (int i = 0; i < nfiles; i++)
-		ng += rs[i].nf;
-	if (!(gs = calloc((size_t)ng + 1, sizeof(*gs))))
-		goto oom;
-	ng = 0;
-	for (int i = 0; i < nfiles; i++)
-		for (int k = 0; k < rs[i].nf; k++) {
-			int g;
-			for (g = 0; g < ng; g++)
-				if (same_group(&gs[g], &rs[i].fs[k]))
-					break;
-			if (g == ng)
-				gs[ng++] = rs[i].fs[k];
-			else
-				join(&gs[g], &rs[i].fs[k]);
-		}
-	ei_report(out, json, &h, gs, ng);
-	ret = 0;
-	for (int g = 0; g < ng; g++)
-		ret = gs[g].flaky ? ret : 3;
-	goto cleanup;
-oom:
-	ei_msg("out of memory");
-cleanup:
-	for (int i = 0; i < nfiles; i++) {
-		for (int k = 0; k < rs[i].nf; k++)
-			free(rs[i].fs[k].frames);
-		free(rs[i].fs);
-		ei_json_free(rs[i].root);
-	}
-	free(rs);
-	free(gs);
-	free(cmd);
-	free(merged);
-	free(runs);
-	return ret;
 }

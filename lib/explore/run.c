@@ -26,8 +26,7 @@
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 
-#include "explore/explore.h"
-#include "explore/report.h"
+#include "explore/internal.h"
 #include "engine/engine.h"
 
 /* What a worker sends back. */
@@ -97,53 +96,84 @@ static double now(void)
 
 /* ---- the worker: one injection run ---- */
 
+/* Reaps what died, the command's status kept when it is among them. */
+static void reap(pid_t cmd, int *status, bool *cmd_done)
+{
+	for (;;) {
+		int st;
+		pid_t w = waitpid(-1, &st, WNOHANG);
+		if (w <= 0)
+			return;
+		if (w == cmd && !*cmd_done) {
+			*status = st;
+			*cmd_done = true;
+		}
+	}
+}
+
+/* The processes whose children are still to be read. */
+struct pids {
+	pid_t pid[4096];
+	int n;
+};
+
+/* Kills the children of thread tid of process p, pushing them on st:
+ * how many. */
+static int kill_task_children(pid_t p, const char *tid, struct pids *st)
+{
+	char path[320];
+	FILE *f;
+	int c, seen = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%s/children", (int)p, tid);
+	if (!(f = fopen(path, "re")))
+		return 0;
+	while (fscanf(f, "%d", &c) == 1) {
+		kill(c, SIGKILL);
+		seen++;
+		if (st->n < (int)(sizeof(st->pid) / sizeof(st->pid[0])))
+			st->pid[st->n++] = c;
+	}
+	fclose(f);
+	return seen;
+}
+
+/* Kills the children of every thread of p: how many. */
+static int kill_children(pid_t p, struct pids *st)
+{
+	char path[64];
+	struct dirent *e;
+	DIR *d;
+	int seen = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)p);
+	if (!(d = opendir(path)))
+		return 0;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			seen += kill_task_children(p, e->d_name, st);
+	closedir(d);
+	return seen;
+}
+
 /* Every live descendant of ours (we are their subreaper), killed until
  * none is left running; the command's status is kept when it is reaped
  * here. */
 static void kill_descendants(pid_t self, pid_t cmd, int *status, bool *cmd_done)
 {
+	/* Static, not on the stack: a worker is one thread. */
+	static struct pids st;
+
 	for (int round = 0; round < 200; round++) {
-		pid_t stack[4096];
-		int n = 0, seen = 0;
-		stack[n++] = self;
-		while (n) {
-			pid_t p = stack[--n];
-			char path[64];
-			DIR *d;
-			struct dirent *e;
-			snprintf(path, sizeof(path), "/proc/%d/task", (int)p);
-			if (!(d = opendir(path)))
-				continue;
-			while ((e = readdir(d))) {
-				char cp[320];
-				FILE *f;
-				int c;
-				if (e->d_name[0] == '.')
-					continue;
-				snprintf(cp, sizeof(cp), "/proc/%d/task/%s/children", (int)p, e->d_name);
-				if (!(f = fopen(cp, "re")))
-					continue;
-				while (fscanf(f, "%d", &c) == 1) {
-					kill(c, SIGKILL);
-					seen++;
-					if (n < (int)(sizeof(stack) / sizeof(stack[0])))
-						stack[n++] = c;
-				}
-				fclose(f);
-			}
-			closedir(d);
+		int seen = 0;
+		st.n = 0;
+		st.pid[st.n++] = self;
+		while (st.n) {
+			pid_t p = st.pid[--st.n];
+			seen += kill_children(p, &st);
 		}
-		/* Reap what died; zombies are children no longer listed. */
-		for (;;) {
-			int st;
-			pid_t w = waitpid(-1, &st, WNOHANG);
-			if (w <= 0)
-				break;
-			if (w == cmd && !*cmd_done) {
-				*status = st;
-				*cmd_done = true;
-			}
-		}
+		/* Zombies are children no longer listed. */
+		reap(cmd, status, cmd_done);
 		if (!seen)
 			return;
 		usleep(5000);
@@ -157,134 +187,177 @@ static int count_event(const struct ei_event *e, void *ctx)
 	return 0;
 }
 
-static void worker(const struct ei_explore_opts *o, const char *spec_text, const struct xrun *x, int slot, int rfd,
-		   int ofd, int efd)
-{
-	struct outcome oc = { 0 };
-	struct ei_session *s = NULL;
+/* One run, in its worker process. */
+struct wrun {
+	const struct ei_explore_opts *o;
+	int slot; /* its job in the shared injector; 0: an injector of its own */
+	struct ei_session *s;
+	/* An injector of its own: its rule and options */
 	struct ei_spec spec;
-	struct ei_options opts = { .cgroup_fd = -1 };
-	sigset_t mask, old;
-	int sfd = -1, ep = -1, in, exec_errno = 0;
-	pid_t cmd = -1, self = getpid();
-	bool cmd_done = false, killed = false;
-	double deadline, hard;
+	struct ei_options opts;
+	int sfd, ep;
+	pid_t self, cmd;
+	bool cmd_done, killed;
+	struct outcome oc;
+};
 
-	/* Whatever happens to explore, the run ends: SIGTERM kills the
-	 * command's processes below. */
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGCHLD);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, &old);
+/* SIGCHLD and the signals that stop a run blocked (read from a
+ * signalfd); *old the mask the command gets: the one explore had. */
+static void block_signals(sigset_t *mask, sigset_t *old)
+{
+	sigemptyset(mask);
+	sigaddset(mask, SIGCHLD);
+	sigaddset(mask, SIGTERM);
+	sigaddset(mask, SIGINT);
+	sigaddset(mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, mask, old);
 	/* Not blocked in the command: it gets the mask explore had. */
-	sigdelset(&old, SIGTERM);
-	sigdelset(&old, SIGINT);
-	sigdelset(&old, SIGHUP);
-	sigdelset(&old, SIGCHLD);
-	if (getppid() == 1)
-		_exit(1);
-	if ((sfd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0 || (ep = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
-	    prctl(PR_SET_CHILD_SUBREAPER, 1)) {
-		snprintf(oc.error, sizeof(oc.error), "worker set-up: %s", strerror(errno));
-		goto done;
-	}
-	if (slot) {
+	sigdelset(old, SIGTERM);
+	sigdelset(old, SIGINT);
+	sigdelset(old, SIGHUP);
+	sigdelset(old, SIGCHLD);
+}
+
+static int setup_error(struct wrun *w)
+{
+	snprintf(w->oc.error, sizeof(w->oc.error), "worker set-up: %s", strerror(errno));
+	return -1;
+}
+
+/* The run's injector: the shared one, told the call it fails, else one
+ * of its own for the rule spec_text. -1 with the reason in w->oc.error. */
+static int open_injector(struct wrun *w, const char *spec_text, const struct xrun *x)
+{
+	if (w->slot) {
 		/* The shared injector: only this run's job changes. */
-		s = shared;
-		if (ei_session_explore_set(s, slot, x->nr, x->err, x->n, x->lineage)) {
-			snprintf(oc.error, sizeof(oc.error), "worker set-up: %s", strerror(errno));
-			s = NULL;
-			goto done;
-		}
-	} else {
-		if (ei_spec_parse(spec_text, &spec, oc.error, sizeof(oc.error)))
-			goto done;
-		opts.specs = &spec;
-		opts.nspecs = 1;
-		opts.follow = true;
-		opts.backend = o->backend;
-		opts.command = true;
-		s = ei_session_open(&opts, count_event, &oc.injected, oc.error, sizeof(oc.error));
-		if (!s)
-			goto done;
+		if (ei_session_explore_set(shared, w->slot, x->nr, x->err, x->n, x->lineage))
+			return setup_error(w);
+		w->s = shared;
+		return 0;
 	}
-	{
-		struct epoll_event ev = { .events = EPOLLIN, .data.u32 = 1 };
-		epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev);
-		ev.data.u32 = 0;
-		if (!slot)
-			epoll_ctl(ep, EPOLL_CTL_ADD, ei_session_events_fd(s), &ev);
-	}
+	if (ei_spec_parse(spec_text, &w->spec, w->oc.error, sizeof(w->oc.error)))
+		return -1;
+	w->opts.specs = &w->spec;
+	w->opts.nspecs = 1;
+	w->opts.follow = true;
+	w->opts.backend = w->o->backend;
+	w->opts.command = true;
+	w->s = ei_session_open(&w->opts, count_event, &w->oc.injected, w->oc.error, sizeof(w->oc.error));
+	return w->s ? 0 : -1;
+}
+
+/* What the run waits on: the signals (1), and an injector of its own's
+ * events (0); then stdin /dev/null, stdout and stderr to ofd and efd. */
+static int set_up(struct wrun *w, const sigset_t *mask, const char *spec_text, const struct xrun *x, int ofd,
+		  int efd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = 1 };
+	int in;
+
+	if ((w->sfd = signalfd(-1, mask, SFD_CLOEXEC)) < 0 || (w->ep = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
+	    prctl(PR_SET_CHILD_SUBREAPER, 1))
+		return setup_error(w);
+	if (open_injector(w, spec_text, x))
+		return -1;
+	epoll_ctl(w->ep, EPOLL_CTL_ADD, w->sfd, &ev);
+	ev.data.u32 = 0;
+	if (!w->slot)
+		epoll_ctl(w->ep, EPOLL_CTL_ADD, ei_session_events_fd(w->s), &ev);
 	in = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (in < 0 || dup2(in, 0) < 0 || dup2(ofd, 1) < 0 || dup2(efd, 2) < 0) {
-		snprintf(oc.error, sizeof(oc.error), "worker set-up: %s", strerror(errno));
-		goto done;
+	if (in < 0 || dup2(in, 0) < 0 || dup2(ofd, 1) < 0 || dup2(efd, 2) < 0)
+		return setup_error(w);
+	return 0;
+}
+
+/* The command and every process of the run have gone. */
+static bool run_over(const struct wrun *w)
+{
+	if (!w->cmd_done)
+		return false;
+	if (w->slot)
+		return ei_session_explore_live(w->s, w->slot) <= 0;
+	return !ei_session_serving(w->s) && !ei_session_has_targets(w->s);
+}
+
+/* An event: the injector's (0), or a signal (1). */
+static void on_event(struct wrun *w, __u32 what)
+{
+	struct signalfd_siginfo si;
+
+	if (what == 0) {
+		ei_session_consume(w->s);
+		return;
 	}
-	cmd = ei_session_launch(s, o->cmd, &old, &exec_errno, oc.error, sizeof(oc.error));
-	if (cmd < 0)
-		goto done;
-	oc.started = true;
-	deadline = now() + o->timeout;
-	hard = deadline + 10;
-	/* Until the command and every process of the run have gone. */
-	while (!(cmd_done && (slot ? ei_session_explore_live(s, slot) <= 0
-				   : !ei_session_serving(s) && !ei_session_has_targets(s)))) {
+	if (read(w->sfd, &si, sizeof(si)) != sizeof(si))
+		return;
+	if (si.ssi_signo != SIGCHLD) {
+		stopping = 1;
+		return;
+	}
+	reap(w->cmd, &w->oc.status, &w->cmd_done);
+}
+
+/* Until the run is over; a run past its timeout (or stopped) is killed
+ * whole, and waited for at most 10 s more. */
+static void wait_run(struct wrun *w)
+{
+	double deadline = now() + w->o->timeout, hard = deadline + 10;
+
+	while (!run_over(w)) {
 		struct epoll_event evs[4];
 		double t = now();
-		int timeout = ei_session_timeout_ms(s), n;
-		if (!killed && (t >= deadline || stopping)) {
+		int timeout = ei_session_timeout_ms(w->s), n;
+		if (!w->killed && (t >= deadline || stopping)) {
 			/* Hung: everything of the run goes. */
-			oc.timed_out = !stopping;
-			killed = true;
-			kill_descendants(self, cmd, &oc.status, &cmd_done);
+			w->oc.timed_out = !stopping;
+			w->killed = true;
+			kill_descendants(w->self, w->cmd, &w->oc.status, &w->cmd_done);
 		}
 		if (t >= hard)
 			break;
 		if (timeout < 0 || timeout > 100)
 			timeout = 100;
-		n = epoll_wait(ep, evs, 4, timeout);
-		if (n == 0 && !slot)
-			ei_session_consume(s);
-		for (int i = 0; i < n; i++) {
-			if (evs[i].data.u32 == 0) {
-				ei_session_consume(s);
-				continue;
-			}
-			struct signalfd_siginfo si;
-			if (read(sfd, &si, sizeof(si)) != sizeof(si))
-				continue;
-			if (si.ssi_signo != SIGCHLD) {
-				stopping = 1;
-				continue;
-			}
-			for (;;) {
-				int st;
-				pid_t w = waitpid(-1, &st, WNOHANG);
-				if (w <= 0)
-					break;
-				if (w == cmd) {
-					oc.status = st;
-					cmd_done = true;
-				}
-			}
+		n = epoll_wait(w->ep, evs, 4, timeout);
+		if (n == 0 && !w->slot)
+			ei_session_consume(w->s);
+		for (int i = 0; i < n; i++)
+			on_event(w, evs[i].data.u32);
+	}
+	if (w->slot) {
+		w->oc.injected = ei_session_explore_hits(w->s, w->slot);
+	} else {
+		ei_session_consume(w->s);
+		w->oc.injected += ei_session_dropped(w->s);
+	}
+}
+
+static void worker(const struct ei_explore_opts *o, const char *spec_text, const struct xrun *x, int slot, int rfd,
+		   int ofd, int efd)
+{
+	struct wrun w = { .o = o, .slot = slot, .opts = { .cgroup_fd = -1 }, .sfd = -1, .ep = -1, .self = getpid(),
+			  .cmd = -1 };
+	sigset_t mask, old;
+	int exec_errno = 0;
+
+	/* Whatever happens to explore, the run ends: SIGTERM kills the
+	 * command's processes below. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	block_signals(&mask, &old);
+	if (getppid() == 1)
+		_exit(1);
+	if (!set_up(&w, &mask, spec_text, x, ofd, efd)) {
+		w.cmd = ei_session_launch(w.s, o->cmd, &old, &exec_errno, w.oc.error, sizeof(w.oc.error));
+		if (w.cmd >= 0) {
+			w.oc.started = true;
+			wait_run(&w);
 		}
 	}
-	if (slot) {
-		oc.injected = ei_session_explore_hits(s, slot);
-	} else {
-		ei_session_consume(s);
-		oc.injected += ei_session_dropped(s);
-	}
-done:
-	kill_descendants(self, cmd, &oc.status, &cmd_done);
+	kill_descendants(w.self, w.cmd, &w.oc.status, &w.cmd_done);
 	/* The shared injector stays: it is explore's (our copy of its
 	 * descriptors goes with us). */
 	if (!slot)
-		ei_session_close(s);
-	if (write(rfd, &oc, sizeof(oc)) != sizeof(oc))
+		ei_session_close(w.s);
+	if (write(rfd, &w.oc, sizeof(w.oc)) != sizeof(w.oc))
 		_exit(1);
 	_exit(0);
 }
@@ -537,7 +610,7 @@ static void status_text(char *buf, size_t len, int st, bool timed_out)
 		snprintf(buf, len, "exit %d", WEXITSTATUS(st));
 }
 
-/* A finding in the words of the report (lib/explore/report.h). */
+/* A finding in the words of the report (lib/explore/internal.h). */
 static void rfinding(const struct ei_explore_opts *o, const struct ei_trace *t, const struct finding *fd,
 		     struct ei_rfinding *r)
 {
@@ -665,38 +738,41 @@ static int job_order(const void *a, const void *b)
 	return x->err - y->err;
 }
 
-int ei_explore(const struct ei_explore_opts *o)
-{
+/* An exploration under way. */
+struct exploration {
+	const struct ei_explore_opts *o;
 	struct ei_trace t;
-	struct job *jobs = NULL, **jp = NULL;
-	struct finding *fs = NULL;
-	struct ei_rfinding *rf = NULL;
-	int *runs = NULL;
-	int njobs = 0, nrun = 0, cap, nf = 0, ret = EI_EXIT_FAIL, counts[C_NCLASSES] = { 0 };
-	int shard = o->nshards ? o->shard : 1, nshards = o->nshards ? o->nshards : 1;
-	char err[512];
-	__u64 ref_hash, plan = 0xcbf29ce484222325ULL;
-	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term, old_hup;
-	bool handlers = false, stable = true;
-	struct job control = { .call = -1 };
-	double t0;
+	__u64 ref_hash;
+	struct job *jobs;    /* the planned runs */
+	int njobs;
+	__u64 plan;          /* their hash */
+	struct job **jp;     /* this shard's runs, then the findings' confirmations */
+	int *runs;           /* the planned index of each of this shard's runs */
+	int nrun;
+	struct job control;
+	bool stable;
+	struct finding *fs;
+	int nf;
+	struct ei_rfinding *rf;
+	int counts[C_NCLASSES], shared_runs;
+	double seconds;
+};
 
-	if (ei_trace_run(o->cmd, &o->set, &t, err, sizeof(err))) {
-		ei_msg("reference run: %s", err);
-		return EI_EXIT_FAIL;
-	}
-	if (t.unwind_failed)
-		ei_msg("warning: some call stacks could not be unwound");
-	ref_hash = fnv(t.out, t.outlen);
-	/* The runs: per site its first call (or, --by=call, every call),
-	 * times the syscall's errnos. */
-	cap = t.ncalls * EI_EXPLORE_MAX_ERRNOS + 1;
-	if (!(jobs = calloc((size_t)cap, sizeof(*jobs))))
-		goto oom;
-	for (int i = 0; i < t.ncalls; i++) {
-		const struct ei_call *c = &t.calls[i];
+/* The planned runs, *jobsp: per site its first call (or, --by=call,
+ * every call), times the syscall's errnos. How many, or -1 when out of
+ * memory. */
+static int plan_runs(const struct ei_explore_opts *o, const struct ei_trace *t, struct job **jobsp)
+{
+	struct job *jobs;
+	int njobs = 0, cap;
+
+	cap = t->ncalls * EI_EXPLORE_MAX_ERRNOS + 1;
+	if (!(*jobsp = jobs = calloc((size_t)cap, sizeof(*jobs))))
+		return -1;
+	for (int i = 0; i < t->ncalls; i++) {
+		const struct ei_call *c = &t->calls[i];
 		int errs[EI_EXPLORE_MAX_ERRNOS], ne;
-		if (!o->by_call && t.sites[c->site].first != i)
+		if (!o->by_call && t->sites[c->site].first != i)
 			continue;
 		if (o->nerr[c->nr]) {
 			ne = o->nerr[c->nr];
@@ -708,7 +784,7 @@ int ei_explore(const struct ei_explore_opts *o)
 			struct job *j = &jobs[njobs++];
 			j->call = i;
 			j->err = errs[k];
-			make_spec(&t, c, errs[k], j);
+			make_spec(t, c, errs[k], j);
 		}
 	}
 	/* --max-runs: a subset drawn by --seed, then run in call order. */
@@ -722,9 +798,16 @@ int ei_explore(const struct ei_explore_opts *o)
 		njobs = (int)o->max_runs;
 		qsort(jobs, (size_t)njobs, sizeof(*jobs), job_order);
 	}
-	/* The plan is the same on every machine for the same command,
-	 * selection and options; its hash lets --merge tell explorations
-	 * apart. */
+	return njobs;
+}
+
+/* Numbers the planned runs; their hash. The plan is the same on every
+ * machine for the same command, selection and options; its hash lets
+ * --merge tell explorations apart. */
+static __u64 plan_hash(struct job *jobs, int njobs)
+{
+	__u64 plan = 0xcbf29ce484222325ULL;
+
 	for (int i = 0; i < njobs; i++) {
 		char line[160];
 		int n = snprintf(line, sizeof(line), "%d %s\n", jobs[i].call, jobs[i].spec);
@@ -732,133 +815,213 @@ int ei_explore(const struct ei_explore_opts *o)
 		for (int k = 0; k < n && k < (int)sizeof(line); k++)
 			plan = (plan ^ (unsigned char)line[k]) * 0x100000001b3ULL;
 	}
-	if (!(jp = calloc((size_t)njobs + 1, sizeof(*jp))) || !(fs = calloc((size_t)njobs + 1, sizeof(*fs))) ||
-	    !(runs = calloc((size_t)njobs + 1, sizeof(*runs))))
-		goto oom;
-	/* --shard K/N: every Nth planned run from the Kth, so that the
-	 * shards' runs are disjoint and together the whole plan. */
-	for (int i = 0; i < njobs; i++)
+	return plan;
+}
+
+/* This shard's runs (x->jp, x->runs): --shard K/N takes every Nth planned
+ * run from the Kth, so that the shards' runs are disjoint and together
+ * the whole plan. -1 when out of memory. */
+static int take_shard(struct exploration *x, int shard, int nshards)
+{
+	if (!(x->jp = calloc((size_t)x->njobs + 1, sizeof(*x->jp))) ||
+	    !(x->fs = calloc((size_t)x->njobs + 1, sizeof(*x->fs))) ||
+	    !(x->runs = calloc((size_t)x->njobs + 1, sizeof(*x->runs))))
+		return -1;
+	for (int i = 0; i < x->njobs; i++)
 		if (i % nshards == shard - 1) {
-			runs[nrun] = i;
-			jp[nrun++] = &jobs[i];
+			x->runs[x->nrun] = i;
+			x->jp[x->nrun++] = &x->jobs[i];
 		}
+	return 0;
+}
+
+/* A control run, the injector in place and nothing failed: a command
+ * whose status or stdout changes from run to run would make every run
+ * look lost. -1 when stopped by a signal. */
+static int control_run(struct exploration *x)
+{
+	const struct ei_trace *t = &x->t;
+	struct job *c = &x->control, *cp = c;
+
+	x->stable = true;
+	if (!t->ncalls)
+		return 0;
+	snprintf(c->spec, sizeof(c->spec), "%s:error=EIO:when=4000000000", ei_syscall_name(t->calls[0].nr));
+	if (run_jobs(x->o, &cp, 1, t, x->ref_hash, 0))
+		return -1;
+	x->stable = !c->oc.error[0] && !c->oc.timed_out && c->oc.status == t->status && c->out_hash == x->ref_hash;
+	if (!x->stable)
+		ei_msg("warning: a run with nothing failed did not give the reference's status and stdout "
+		       "(%s): lost and absorbed are unreliable",
+		       c->oc.error[0] ? c->oc.error : "the command does not do the same each run");
+	return 0;
+}
+
+/* The runs counted by class, and those that crashed, hung or lost output
+ * grouped into findings, one per (site, class, signal). */
+static void group_runs(struct exploration *x)
+{
+	const struct ei_trace *t = &x->t;
+	struct finding *fs = x->fs;
+
+	for (int i = 0; i < x->nrun; i++) {
+		struct job *j = x->jp[i];
+		int site = t->calls[j->call].site, k;
+		x->shared_runs += j->kept;
+		if (++x->counts[j->cls] == 1 && j->cls == C_ERROR)
+			ei_msg("a run could not be made (%s): %s", j->spec, j->oc.error);
+		if (j->cls > C_LOST)
+			continue;
+		for (k = 0; k < x->nf; k++)
+			if (t->calls[fs[k].j->call].site == site && fs[k].j->cls == j->cls && fs[k].j->sig == j->sig)
+				break;
+		if (k == x->nf)
+			fs[x->nf++].j = j;
+		if (fs[k].nerrs < EI_FINDING_MAX_ERRNOS) {
+			fs[k].runs[fs[k].nerrs] = j->idx;
+			fs[k].errs[fs[k].nerrs++] = j->err;
+		}
+	}
+}
+
+/* Each finding run once more: one that does not recur is flaky. Then
+ * the findings in the words of the report (x->rf). -1 when stopped by a
+ * signal, -2 when out of memory. */
+static int confirm_findings(struct exploration *x)
+{
+	struct finding *fs = x->fs;
+
+	for (int i = 0; i < x->nf; i++) {
+		fs[i].confirm.call = fs[i].j->call;
+		fs[i].confirm.err = fs[i].j->err;
+		memcpy(fs[i].confirm.spec, fs[i].j->spec, sizeof(fs[i].confirm.spec));
+		fs[i].confirm.picked = fs[i].j->picked;
+		x->jp[i] = &fs[i].confirm;
+	}
+	if (run_jobs(x->o, x->jp, x->nf, &x->t, x->ref_hash, x->nf))
+		return -1;
+	if (!(x->rf = calloc((size_t)x->nf + 1, sizeof(*x->rf))))
+		return -2;
+	for (int i = 0; i < x->nf; i++) {
+		fs[i].flaky = fs[i].confirm.cls != fs[i].j->cls || fs[i].confirm.sig != fs[i].j->sig;
+		rfinding(x->o, &x->t, &fs[i], &x->rf[i]);
+	}
+	return 0;
+}
+
+/* The report's header: the exploration, its reference run and its plan. */
+static void report_head(const struct exploration *x, int shard, int nshards, struct ei_rhead *h)
+{
+	const struct ei_explore_opts *o = x->o;
+	const struct ei_trace *t = &x->t;
+
+	h->cmd = o->cmd;
+	h->set = o->set_text;
+	h->by = o->by_call ? "call" : "site";
+	h->backend = o->backend == EI_BACKEND_AUTO ? "auto" : ei_backend_name(o->backend);
+	h->seed = o->seed;
+	h->timeout = o->timeout;
+	h->max_runs = o->max_runs;
+	h->ref_exit = WIFEXITED(t->status) ? WEXITSTATUS(t->status) : -1;
+	h->ref_signal = WIFSIGNALED(t->status) ? ei_signal_name(WTERMSIG(t->status)) : NULL;
+	h->calls = t->ncalls;
+	h->sites = t->nsites;
+	h->procs = t->nprocs;
+	h->ref_seconds = t->seconds;
+	snprintf(h->stdout_hash, sizeof(h->stdout_hash), "%016llx", (unsigned long long)x->ref_hash);
+	snprintf(h->stderr_hash, sizeof(h->stderr_hash), "%016llx", (unsigned long long)fnv(t->errout, t->errlen));
+	h->stable = x->stable;
+	h->planned = x->njobs;
+	snprintf(h->plan, sizeof(h->plan), "%016llx", (unsigned long long)x->plan);
+	h->shard = shard;
+	h->nshards = nshards;
+	h->runs = x->runs;
+	h->nruns = x->nrun;
+	h->shared_runs = x->shared_runs;
+	h->seconds = x->seconds;
+	memcpy(h->counts, x->counts, sizeof(x->counts));
+}
+
+/* This shard's runs, their findings confirmed and reported. 0 or 3 as
+ * ei_explore, -1 when stopped by a signal, -2 when out of memory. */
+static int explore_runs(struct exploration *x, int shard, int nshards)
+{
+	struct ei_rhead h = { 0 };
+	double t0;
+	int r, ret = 0;
+
+	t0 = now();
+	if (run_jobs(x->o, x->jp, x->nrun, &x->t, x->ref_hash, 0))
+		return -1;
+	x->seconds = now() - t0;
+	group_runs(x);
+	if ((r = confirm_findings(x)))
+		return r;
+	report_head(x, shard, nshards, &h);
+	ei_report(x->o->out, x->o->json, &h, x->rf, x->nf);
+	for (int i = 0; i < x->nf; i++)
+		ret = x->rf[i].flaky ? ret : 3;
+	return ret;
+}
+
+static void free_exploration(struct exploration *x)
+{
+	for (int i = 0; x->jobs && i < x->njobs; i++)
+		free(x->jobs[i].errtail);
+	for (int i = 0; x->fs && i < x->nf; i++)
+		free(x->fs[i].confirm.errtail);
+	for (int i = 0; x->rf && i < x->nf; i++)
+		free((char *)x->rf[i].repro);
+	free(x->control.errtail);
+	free(x->jobs);
+	free(x->jp);
+	free(x->fs);
+	free(x->rf);
+	free(x->runs);
+	ei_trace_free(&x->t);
+}
+
+int ei_explore(const struct ei_explore_opts *o)
+{
+	struct exploration x = { .o = o, .control = { .call = -1 } };
+	int shard = o->nshards ? o->shard : 1, nshards = o->nshards ? o->nshards : 1, ret;
+	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term, old_hup;
+	char err[512];
+
+	if (ei_trace_run(o->cmd, &o->set, &x.t, err, sizeof(err))) {
+		ei_msg("reference run: %s", err);
+		return EI_EXIT_FAIL;
+	}
+	if (x.t.unwind_failed)
+		ei_msg("warning: some call stacks could not be unwound");
+	x.ref_hash = fnv(x.t.out, x.t.outlen);
+	x.njobs = plan_runs(o, &x.t, &x.jobs);
+	if (x.njobs >= 0)
+		x.plan = plan_hash(x.jobs, x.njobs);
+	if (x.njobs < 0 || take_shard(&x, shard, nshards)) {
+		ei_msg("out of memory");
+		free_exploration(&x);
+		return EI_EXIT_FAIL;
+	}
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
-	handlers = true;
-	/* A control run, the injector in place and nothing failed: a command
-	 * whose status or stdout changes from run to run would make every
-	 * run look lost. */
-	shared = open_shared(o, &t, jp, nrun);
-	if (t.ncalls) {
-		struct job *cp = &control;
-		snprintf(control.spec, sizeof(control.spec), "%s:error=EIO:when=4000000000", ei_syscall_name(t.calls[0].nr));
-		if (run_jobs(o, &cp, 1, &t, ref_hash, 0))
-			goto stopped;
-		stable = !control.oc.error[0] && !control.oc.timed_out && control.oc.status == t.status &&
-			 control.out_hash == ref_hash;
-		if (!stable)
-			ei_msg("warning: a run with nothing failed did not give the reference's status and stdout "
-			       "(%s): lost and absorbed are unreliable",
-			       control.oc.error[0] ? control.oc.error : "the command does not do the same each run");
+	shared = open_shared(o, &x.t, x.jp, x.nrun);
+	ret = control_run(&x);
+	if (!ret)
+		ret = explore_runs(&x, shard, nshards);
+	if (ret == -1) {
+		ei_msg("stopped by %s", ei_signal_name(stopping) ? ei_signal_name(stopping) : "a signal");
+		ret = 128 + stopping;
+	} else if (ret == -2) {
+		ei_msg("out of memory");
+		ret = EI_EXIT_FAIL;
 	}
-	t0 = now();
-	if (run_jobs(o, jp, nrun, &t, ref_hash, 0))
-		goto stopped;
-	{
-		double secs = now() - t0;
-		struct ei_rhead h = { 0 };
-		for (int i = 0; i < nrun; i++) {
-			struct job *j = jp[i];
-			int site = t.calls[j->call].site, k;
-			h.shared_runs += j->kept;
-			if (++counts[j->cls] == 1 && j->cls == C_ERROR)
-				ei_msg("a run could not be made (%s): %s", j->spec, j->oc.error);
-			if (j->cls > C_LOST)
-				continue;
-			/* One finding per (site, class, signal). */
-			for (k = 0; k < nf; k++)
-				if (t.calls[fs[k].j->call].site == site && fs[k].j->cls == j->cls && fs[k].j->sig == j->sig)
-					break;
-			if (k == nf)
-				fs[nf++].j = j;
-			if (fs[k].nerrs < EI_FINDING_MAX_ERRNOS) {
-				fs[k].runs[fs[k].nerrs] = j->idx;
-				fs[k].errs[fs[k].nerrs++] = j->err;
-			}
-		}
-		/* Each finding once more: one that does not recur is flaky. */
-		for (int i = 0; i < nf; i++) {
-			fs[i].confirm.call = fs[i].j->call;
-			fs[i].confirm.err = fs[i].j->err;
-			memcpy(fs[i].confirm.spec, fs[i].j->spec, sizeof(fs[i].confirm.spec));
-			fs[i].confirm.picked = fs[i].j->picked;
-			jp[i] = &fs[i].confirm;
-		}
-		if (run_jobs(o, jp, nf, &t, ref_hash, nf))
-			goto stopped;
-		if (!(rf = calloc((size_t)nf + 1, sizeof(*rf))))
-			goto oom;
-		for (int i = 0; i < nf; i++) {
-			fs[i].flaky = fs[i].confirm.cls != fs[i].j->cls || fs[i].confirm.sig != fs[i].j->sig;
-			rfinding(o, &t, &fs[i], &rf[i]);
-		}
-		h.cmd = o->cmd;
-		h.set = o->set_text;
-		h.by = o->by_call ? "call" : "site";
-		h.backend = o->backend == EI_BACKEND_AUTO ? "auto" : ei_backend_name(o->backend);
-		h.seed = o->seed;
-		h.timeout = o->timeout;
-		h.max_runs = o->max_runs;
-		h.ref_exit = WIFEXITED(t.status) ? WEXITSTATUS(t.status) : -1;
-		h.ref_signal = WIFSIGNALED(t.status) ? ei_signal_name(WTERMSIG(t.status)) : NULL;
-		h.calls = t.ncalls;
-		h.sites = t.nsites;
-		h.procs = t.nprocs;
-		h.ref_seconds = t.seconds;
-		snprintf(h.stdout_hash, sizeof(h.stdout_hash), "%016llx", (unsigned long long)ref_hash);
-		snprintf(h.stderr_hash, sizeof(h.stderr_hash), "%016llx", (unsigned long long)fnv(t.errout, t.errlen));
-		h.stable = stable;
-		h.planned = njobs;
-		snprintf(h.plan, sizeof(h.plan), "%016llx", (unsigned long long)plan);
-		h.shard = shard;
-		h.nshards = nshards;
-		h.runs = runs;
-		h.nruns = nrun;
-		h.seconds = secs;
-		memcpy(h.counts, counts, sizeof(counts));
-		ei_report(o->out, o->json, &h, rf, nf);
-		ret = 0;
-		for (int i = 0; i < nf; i++)
-			ret = rf[i].flaky ? ret : 3;
-	}
-	goto cleanup;
-stopped:
-	ei_msg("stopped by %s", ei_signal_name(stopping) ? ei_signal_name(stopping) : "a signal");
-	ret = 128 + stopping;
-	goto cleanup;
-oom:
-	ei_msg("out of memory");
-cleanup:
-	if (handlers) {
-		sigaction(SIGINT, &old_int, NULL);
-		sigaction(SIGTERM, &old_term, NULL);
-		sigaction(SIGHUP, &old_hup, NULL);
-	}
-	for (int i = 0; jobs && i < njobs; i++)
-		free(jobs[i].errtail);
-	for (int i = 0; fs && i < nf; i++)
-		free(fs[i].confirm.errtail);
-	for (int i = 0; rf && i < nf; i++)
-		free((char *)rf[i].repro);
-	free(control.errtail);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
 	ei_session_close(shared);
 	shared = NULL;
-	free(jobs);
-	free(jp);
-	free(fs);
-	free(rf);
-	free(runs);
-	ei_trace_free(&t);
+	free_exploration(&x);
 	return ret;
 }

@@ -30,6 +30,7 @@
 #include <sys/wait.h>
 
 #include "explore/explore.h"
+#include "explore/trace.h"
 #include "unwind/unwind.h"
 
 struct proc {
@@ -56,6 +57,9 @@ struct tracer {
 	int nthreads, cap_threads;
 	int *nchildren; /* per process, for lineage names */
 	int cap_calls, cap_sites;
+	pid_t pid;      /* the command */
+	bool cmd_gone;  /* its status is in t->status */
+	bool exec_seen; /* it has exec'd: its calls are recorded from then on */
 };
 
 static void *grow(void *p, int *cap, int need, size_t size)
@@ -371,16 +375,19 @@ cleanup:
 static int install_filter(const struct ei_sysset *set)
 {
 	struct sock_filter f[EI_NR_SYSCALLS + 8];
-	int n = 0, nsel = ei_sysset_count(set);
+	int n = 0, nsel = 0;
 
+	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
+		nsel += !!(ei_sysset_has(set, nr));
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
 	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
 	/* Each match jumps to the RET_TRACE at the end: nsel - k - 1 tests
 	 * after the k-th, then the RET_ALLOW. */
-	int k = 0;
-	ei_sysset_for_each(nr, set) {
+	for (int nr = 0, k = 0; nr < EI_NR_SYSCALLS; nr++) {
+		if (!(ei_sysset_has(set, nr)))
+			continue;
 		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr,
 						      (unsigned char)(nsel - k - 1 + 1), 0);
 		k++;
@@ -393,34 +400,18 @@ static int install_filter(const struct ei_sysset *set)
 	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 }
 
-int ei_trace_run(char *const argv[], const struct ei_sysset *set, struct ei_trace *t, char *err, size_t len)
+/* Forks the command (*pid), stopped, its stdin /dev/null, stdout and
+ * stderr ofd and efd, then seizes it: it runs under the filter from its
+ * exec on. -1 with a sentence on failure. */
+static int start_command(char *const argv[], const struct ei_sysset *set, int ofd, int efd, pid_t *pid, char *err,
+			 size_t len)
 {
-	struct tracer tr = { .t = t };
-	int ofd = -1, efd = -1, st, ret = -1, cmd = -1;
-	struct timespec t0, t1;
-	bool exec_seen = false;
-	pid_t pid = -1;
+	int st;
 
-	memset(t, 0, sizeof(*t));
-	/* More than 255 selected syscalls would overflow a jump offset. */
-	{
-		int nsel = ei_sysset_count(set);
-		if (nsel > 255)
-			return ei_fail(err, len, "-s selects %d syscalls: at most 255", nsel);
-	}
-	ofd = memfd_create("explore-out", MFD_CLOEXEC);
-	efd = memfd_create("explore-err", MFD_CLOEXEC);
-	if (ofd < 0 || efd < 0) {
-		ei_fail(err, len, "memfd_create: %s", strerror(errno));
-		goto cleanup;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	pid = fork();
-	if (pid < 0) {
-		ei_fail(err, len, "fork: %s", strerror(errno));
-		goto cleanup;
-	}
-	if (pid == 0) {
+	*pid = fork();
+	if (*pid < 0)
+		return ei_fail(err, len, "fork: %s", strerror(errno));
+	if (*pid == 0) {
 		int in = open("/dev/null", O_RDONLY);
 		/* Gone with us, whatever happens to us. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -432,109 +423,186 @@ int ei_trace_run(char *const argv[], const struct ei_sysset *set, struct ei_trac
 		execvp(argv[0], argv);
 		_exit(errno == ENOENT ? 127 : 126);
 	}
-	if (waitpid(pid, &st, WSTOPPED) != pid || !WIFSTOPPED(st)) {
-		ei_fail(err, len, "the command stopped before it could be traced");
-		goto cleanup;
-	}
-	if (ptrace(PTRACE_SEIZE, pid, 0,
+	if (waitpid(*pid, &st, WSTOPPED) != *pid || !WIFSTOPPED(st))
+		return ei_fail(err, len, "the command stopped before it could be traced");
+	if (ptrace(PTRACE_SEIZE, *pid, 0,
 		   PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
-			   PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL)) {
-		ei_fail(err, len, "cannot trace the command (ptrace): %s", strerror(errno));
-		goto cleanup;
+			   PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL))
+		return ei_fail(err, len, "cannot trace the command (ptrace): %s", strerror(errno));
+	return 0;
+}
+
+/* Thread tid has exited (wait status st). */
+static void thread_gone(struct tracer *tr, pid_t tid, int st)
+{
+	struct thread *th = find_thread(tr, tid);
+
+	if (tid == tr->pid) {
+		tr->t->status = st;
+		tr->cmd_gone = true;
 	}
-	if (add_proc(&tr, pid, -1) < 0 || !add_thread(&tr, pid, 0))
-		goto oom;
-	kill(pid, SIGCONT);
+	if (th && tr->procs[th->proc].tgid == tid) {
+		tr->procs[th->proc].gone = true;
+		proc_forget(&tr->procs[th->proc]);
+	}
+	drop_thread(tr, tid);
+}
+
+/* A seccomp stop of th: its call recorded, with its site, once the
+ * command has exec'd. 1 if recorded (its result is to be seen), 0 if
+ * not, -1 when out of memory. */
+static int record_call(struct tracer *tr, struct thread *th)
+{
+	struct ei_trace *t = tr->t;
+	struct user_regs_struct regs;
+	struct proc *p = &tr->procs[th->proc];
+	struct ei_call *c;
+	int nr, site;
+
+	if (ptrace(PTRACE_GETREGS, th->tid, 0, &regs))
+		return 0;
+	nr = (int)regs.orig_rax;
+	if (nr < 0 || nr >= EI_NR_SYSCALLS || !tr->exec_seen)
+		return 0;
+	if (!(c = grow(t->calls, &tr->cap_calls, t->ncalls + 1, sizeof(*c))))
+		return -1;
+	t->calls = c;
+	site = site_of(tr, th, nr);
+	if (site < 0)
+		return -1;
+	c = &t->calls[t->ncalls];
+	*c = (struct ei_call){ .proc = th->proc, .nr = nr, .n = ++p->counts[nr], .site = site };
+	t->sites[site].calls++;
+	th->in_call = true;
+	th->call = t->ncalls++;
+	return 1;
+}
+
+/* The syscall-exit stop of th: the result of the call it was in. */
+static void record_result(struct tracer *tr, struct thread *th)
+{
+	struct user_regs_struct regs;
+
+	if (!th->in_call)
+		return;
+	if (!ptrace(PTRACE_GETREGS, th->tid, 0, &regs))
+		tr->t->calls[th->call].ret = (long long)regs.rax;
+	th->in_call = false;
+}
+
+/* th has exec'd. The tgid stays; its modules are new. A thread that
+ * exec'd took the tgid: its old tid is gone. */
+static void on_exec(struct tracer *tr, struct thread *th)
+{
+	unsigned long old = 0;
+
+	ptrace(PTRACE_GETEVENTMSG, th->tid, 0, &old);
+	if ((pid_t)old != th->tid)
+		drop_thread(tr, (pid_t)old);
+	proc_forget(&tr->procs[th->proc]);
+	if (th->proc == 0)
+		tr->exec_seen = true;
+}
+
+/* th made a thread or a process: known from now on, unless its own
+ * first stop came first. -1 when out of memory. */
+static int on_fork(struct tracer *tr, struct thread *th)
+{
+	unsigned long child = 0;
+	pid_t tg;
+	int parent = th->proc, p;
+
+	if (ptrace(PTRACE_GETEVENTMSG, th->tid, 0, &child) || find_thread(tr, (pid_t)child))
+		return 0;
+	tg = tgid_of((pid_t)child);
+	p = tg == tr->procs[parent].tgid ? parent : add_proc(tr, (pid_t)child, parent);
+	if (p < 0 || !add_thread(tr, (pid_t)child, p))
+		return -1;
+	return 0;
+}
+
+/* A ptrace stop of tid (wait status st): what it says recorded, then
+ * tid resumed. -1 when out of memory. */
+static int on_stop(struct tracer *tr, pid_t tid, int st)
+{
+	struct thread *th = thread_of(tr, tid);
+	int sig = WSTOPSIG(st), event = (st >> 16) & 0xff, resume_sig = 0, r;
+	enum __ptrace_request how = PTRACE_CONT;
+
+	if (!th)
+		return -1;
+	if (event == PTRACE_EVENT_SECCOMP) {
+		if ((r = record_call(tr, th)) < 0)
+			return -1;
+		if (r)
+			how = PTRACE_SYSCALL; /* to see its result */
+	} else if (sig == (SIGTRAP | 0x80)) {
+		record_result(tr, th);
+	} else if (event == PTRACE_EVENT_EXEC) {
+		on_exec(tr, th);
+	} else if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK || event == PTRACE_EVENT_CLONE) {
+		if (on_fork(tr, th))
+			return -1;
+	} else if (event == PTRACE_EVENT_STOP || event) {
+		/* A new thread's first stop, or a group-stop: go on. */
+	} else {
+		resume_sig = sig; /* a signal for the tracee */
+	}
+	ptrace(how, tid, 0, resume_sig);
+	return 0;
+}
+
+/* The command and its descendants followed until none is left. -1 when
+ * out of memory. */
+static int follow(struct tracer *tr)
+{
 	for (;;) {
+		int st;
 		pid_t tid = waitpid(-1, &st, __WALL);
-		struct thread *th;
-		int sig, event, resume_sig = 0;
-		enum __ptrace_request how = PTRACE_CONT;
 		if (tid < 0) {
 			if (errno == EINTR)
 				continue;
-			break; /* no more children */
+			return 0; /* no more children */
 		}
-		if (WIFEXITED(st) || WIFSIGNALED(st)) {
-			th = find_thread(&tr, tid);
-			if (tid == pid) {
-				t->status = st;
-				cmd = 0;
-			}
-			if (th && tr.procs[th->proc].tgid == tid) {
-				tr.procs[th->proc].gone = true;
-				proc_forget(&tr.procs[th->proc]);
-			}
-			drop_thread(&tr, tid);
-			continue;
-		}
-		if (!WIFSTOPPED(st))
-			continue;
-		if (!(th = thread_of(&tr, tid)))
-			goto oom;
-		sig = WSTOPSIG(st);
-		event = (st >> 16) & 0xff;
-		if (event == PTRACE_EVENT_SECCOMP) {
-			struct user_regs_struct regs;
-			struct proc *p = &tr.procs[th->proc];
-			int nr;
-			if (ptrace(PTRACE_GETREGS, tid, 0, &regs))
-				goto resume;
-			nr = (int)regs.orig_rax;
-			if (nr < 0 || nr >= EI_NR_SYSCALLS || !exec_seen)
-				goto resume;
-			{
-				struct ei_call *c = grow(t->calls, &tr.cap_calls, t->ncalls + 1, sizeof(*c));
-				int site;
-				if (!c)
-					goto oom;
-				t->calls = c;
-				site = site_of(&tr, th, nr);
-				if (site < 0)
-					goto oom;
-				c = &t->calls[t->ncalls];
-				*c = (struct ei_call){ .proc = th->proc, .nr = nr, .n = ++p->counts[nr], .site = site };
-				t->sites[site].calls++;
-				th->in_call = true;
-				th->call = t->ncalls++;
-			}
-			how = PTRACE_SYSCALL; /* to see its result */
-		} else if (sig == (SIGTRAP | 0x80)) {
-			if (th->in_call) {
-				struct user_regs_struct regs;
-				if (!ptrace(PTRACE_GETREGS, tid, 0, &regs))
-					t->calls[th->call].ret = (long long)regs.rax;
-				th->in_call = false;
-			}
-		} else if (event == PTRACE_EVENT_EXEC) {
-			/* The tgid stays; its modules are new. A thread that
-			 * exec'd took the tgid: its old tid is gone. */
-			struct proc *p = &tr.procs[th->proc];
-			unsigned long old = 0;
-			ptrace(PTRACE_GETEVENTMSG, tid, 0, &old);
-			if ((pid_t)old != tid)
-				drop_thread(&tr, (pid_t)old);
-			proc_forget(p);
-			if (th->proc == 0)
-				exec_seen = true;
-		} else if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK || event == PTRACE_EVENT_CLONE) {
-			unsigned long child = 0;
-			if (!ptrace(PTRACE_GETEVENTMSG, tid, 0, &child) && !find_thread(&tr, (pid_t)child)) {
-				pid_t tg = tgid_of((pid_t)child);
-				int parent = th->proc;
-				int p = tg == tr.procs[parent].tgid ? parent : add_proc(&tr, (pid_t)child, parent);
-				if (p < 0 || !add_thread(&tr, (pid_t)child, p))
-					goto oom;
-			}
-		} else if (event == PTRACE_EVENT_STOP || event) {
-			/* A new thread's first stop, or a group-stop: go on. */
-		} else {
-			resume_sig = sig; /* a signal for the tracee */
-		}
-resume:
-		ptrace(how, tid, 0, resume_sig);
+		if (WIFEXITED(st) || WIFSIGNALED(st))
+			thread_gone(tr, tid, st);
+		else if (WIFSTOPPED(st) && on_stop(tr, tid, st))
+			return -1;
 	}
-	if (cmd < 0) {
+}
+
+int ei_trace_run(char *const argv[], const struct ei_sysset *set, struct ei_trace *t, char *err, size_t len)
+{
+	struct tracer tr = { .t = t };
+	int ofd = -1, efd = -1, st, ret = -1;
+	struct timespec t0, t1;
+	pid_t pid = -1;
+
+	memset(t, 0, sizeof(*t));
+	/* More than 255 selected syscalls would overflow a jump offset. */
+	{
+		int nsel = 0;
+		for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
+			nsel += !!(ei_sysset_has(set, nr));
+		if (nsel > 255)
+			return ei_fail(err, len, "-s selects %d syscalls: at most 255", nsel);
+	}
+	ofd = memfd_create("explore-out", MFD_CLOEXEC);
+	efd = memfd_create("explore-err", MFD_CLOEXEC);
+	if (ofd < 0 || efd < 0) {
+		ei_fail(err, len, "memfd_create: %s", strerror(errno));
+		goto cleanup;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (start_command(argv, set, ofd, efd, &pid, err, len))
+		goto cleanup;
+	tr.pid = pid;
+	if (add_proc(&tr, pid, -1) < 0 || !add_thread(&tr, pid, 0))
+		goto oom;
+	kill(pid, SIGCONT);
+	if (follow(&tr))
+		goto oom;
+	if (!tr.cmd_gone) {
 		ei_fail(err, len, "lost track of the command");
 		goto cleanup;
 	}
@@ -544,7 +612,7 @@ resume:
 	t->errout = ei_read_whole(efd, &t->errlen);
 	if (!t->out || !t->errout)
 		goto oom;
-	if (!exec_seen) {
+	if (!tr.exec_seen) {
 		ei_fail(err, len, "cannot run %s", argv[0]);
 		goto cleanup;
 	}

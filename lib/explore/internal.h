@@ -1,17 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * errinj explore's report, inside the library: what an exploration (or a
- * shard of one) found, in the words of the report, so that the report of
- * a merge of shards' JSON reports (lib/explore/report.c) is written by the
- * same code as that of a single run (lib/explore/run.c).
+ * errinj explore's internals, for its files alone (the tools include
+ * explore.h). Dependencies point one way: run.c (the runs) and merge.c
+ * (the merge of shards' reports) write their report through report.c;
+ * run.c plans from the reference run of trace.c (trace.h) and the errnos
+ * of errnos.c; the tracer and the report know nothing of the runs.
  */
-#ifndef ERRINJ_EXPLORE_REPORT_H
-#define ERRINJ_EXPLORE_REPORT_H
+#ifndef ERRINJ_EXPLORE_INTERNAL_H
+#define ERRINJ_EXPLORE_INTERNAL_H
 
 #include <stdbool.h>
 #include <stdio.h>
 
 #include "explore/explore.h"
+#include "explore/trace.h"
+
+/* The errnos explored for syscall nr: the project's table (errnos.c),
+ * else one by its classes. Returns how many, at most EI_EXPLORE_MAX_ERRNOS. */
+int ei_explore_errnos(int nr, int *errs);
+
+/* ---- the report (report.c), of a run or of a merge of shards' ---- */
 
 enum ei_cls { C_CRASHED, C_HUNG, C_LOST, C_ABSORBED, C_HANDLED, C_UNREACHED, C_ERROR, C_NCLASSES };
 extern const char *const ei_cls_name[C_NCLASSES];
