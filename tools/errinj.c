@@ -561,28 +561,9 @@ static int validate(void)
 	if (env.quiet && (env.json || env.output))
 		ei_usage_error("-q silences the events that --json and -o would write");
 	/* What no backend could serve, said before anything is loaded. */
-	for (int i = 0; i < env.nspecs; i++) {
-		const struct ei_spec *sp = &env.specs[i];
-		const char *what = sp->site[0] ? "site=" : sp->actions & EI_ACT_DELAY ? "delay_enter=" : "poke_enter=";
-		if (!(sp->actions & (EI_ACT_DELAY | EI_ACT_POKE)) && !sp->site[0])
-			continue;
-		if (env.npids || env.cgroup)
-			ei_usage_error("rule %d: %s is served only by the seccomp backend, which serves only a "
-				       "command errinj starts (not -p or --cgroup)", i + 1, what);
-		if (env.backend != EI_BACKEND_AUTO && env.backend != EI_BACKEND_SECCOMP)
-			ei_usage_error("rule %d: %s needs the seccomp backend: a BPF program cannot %s", i + 1, what,
-				       sp->site[0] ? "unwind a caller's stack that has no frame pointers"
-				       : sp->actions & EI_ACT_DELAY ? "hold a call for a given time"
-								    : "write the caller's memory before the call");
-	}
-	if (env.backend == EI_BACKEND_SECCOMP && (env.npids || env.cgroup))
-		ei_usage_error("--backend=seccomp cannot serve %s: a process installs a seccomp filter on itself, so "
-			       "errinj installs it in the command it starts", env.npids ? "-p" : "--cgroup");
-	if (env.backend == EI_BACKEND_FMOD_RET)
-		for (int i = 0; i < env.nspecs; i++)
-			if ((env.specs[i].actions & EI_ACT_RETVAL) && env.specs[i].retval == 0)
-				ei_usage_error("rule %d: retval=0 cannot be served by fmod_ret (a zero return lets the "
-					       "call run): use kprobe or seccomp", i + 1);
+	if (ei_rules_check(env.specs, env.nspecs, env.backend, env.npids ? "-p" : env.cgroup ? "--cgroup" : NULL, err,
+			   sizeof(err)))
+		ei_usage_error("%s", err);
 	/* --check judges the text alone: not whether the processes, the
 	 * cgroup or userapp are there now. */
 	if (env.check)
@@ -862,6 +843,11 @@ static int open_session(void)
 	/* For tests and old-kernel comparisons: the per-syscall kprobe path
 	 * even where kprobe.multi exists. */
 	R.o.single_kprobes = getenv("ERRINJ_SINGLE_KPROBES") != NULL;
+	/* The tests' hooks (tests/vm/correctness.sh, invariants.sh). */
+	if (getenv("ERRINJ_TEST_MAX_TARGETS") && atol(getenv("ERRINJ_TEST_MAX_TARGETS")) > 0)
+		R.o.test_max_targets = (unsigned)atol(getenv("ERRINJ_TEST_MAX_TARGETS"));
+	R.o.test_fail_check = getenv("ERRINJ_TEST_FAIL_CHECK") != NULL;
+	R.o.test_slow_add = getenv("ERRINJ_TEST_SLOW_ADD") != NULL;
 	R.o.backend = env.backend;
 	R.o.command = env.cmd != NULL;
 	R.s = ei_session_open(&R.o, env.quiet ? NULL : on_event, NULL, err, sizeof(err));

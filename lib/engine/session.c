@@ -47,7 +47,7 @@ struct ei_session {
 	ei_event_fn fn;
 	void *ctx;
 	__u64 nroots; /* targets added by user space, for their lineage */
-	bool test_slow_add; /* ERRINJ_TEST_SLOW_ADD: see ei_session_launch */
+	bool test_slow_add; /* ei_options.test_slow_add: see ei_session_launch */
 	bool kfuncs;        /* fmod_ret loads the kfunc build (errinj_kf) */
 	/* explore: the session is shared with forked workers, which add
 	 * targets under this lock (the iterator's arguments and the blank
@@ -72,14 +72,13 @@ static __u32 assign_slots(const struct ei_rule *rules, int n, __u32 (*slot)[EI_N
 
 /* The targets map: room for every pid where pid_max is small, and for
  * EI_MAX_TARGETS live processes otherwise (allocated as they join). */
-static __u32 targets_size(void)
+static __u32 targets_size(const struct ei_options *o)
 {
 	long pid_max = 0;
-	const char *t = getenv("ERRINJ_TEST_MAX_TARGETS"); /* tests only: a full map */
 	FILE *f;
 
-	if (t && atol(t) > 0)
-		return (__u32)atol(t);
+	if (o->test_max_targets)
+		return o->test_max_targets;
 	f = fopen("/proc/sys/kernel/pid_max", "re");
 	if (f) {
 		if (fscanf(f, "%ld", &pid_max) != 1)
@@ -416,16 +415,13 @@ static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_
 	s->kfuncs = ei_kernel_has_kfunc("bpf_copy_from_user_str") && ei_kernel_has_kfunc("bpf_throw");
 	s->skel->rodata->have_throw = s->kfuncs && ei_bpf_exceptions();
 	s->skel->rodata->have_copy_str = s->kfuncs;
-	/* Tests only: a broken invariant at every call a rule selects. */
-	s->skel->rodata->test_fail_check = getenv("ERRINJ_TEST_FAIL_CHECK") != NULL;
-	/* Tests only: widen the window in which a launched command's entry
-	 * exists but its state may not be set yet (see ei_session_launch). */
-	s->test_slow_add = getenv("ERRINJ_TEST_SLOW_ADD") != NULL;
+	s->skel->rodata->test_fail_check = o->test_fail_check;
+	s->test_slow_add = o->test_slow_add;
 	if (s->test_slow_add)
 		s->skel->rodata->test_add_spin = 1 << 23; /* bpf_loop's most */
 	if (bpf_map__set_value_size(s->skel->maps.targets, value_size) ||
 	    bpf_map__set_value_size(s->skel->maps.blank, value_size) ||
-	    bpf_map__set_max_entries(s->skel->maps.targets, targets_size()))
+	    bpf_map__set_max_entries(s->skel->maps.targets, targets_size(o)))
 		return ei_fail(err, len, "cannot size the targets table: %s", strerror(errno));
 	/* Attached by attach_all, not by the skeleton. The kprobe programs
 	 * are loaded only for the kprobe backend (bpf_override_return exists
@@ -469,6 +465,7 @@ static int watch(int epfd, int fd)
 struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, void *ctx, char *err,
 				   size_t len)
 {
+	struct ei_facts facts;
 	struct ei_session *s;
 
 	s = calloc(1, sizeof(*s));
@@ -479,7 +476,8 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 	s->fn = fn;
 	s->ctx = ctx;
 	s->epfd = -1;
-	if (ei_plan_make(o, &s->plan, err, len))
+	ei_facts_gather(o, &facts);
+	if (ei_plan_make(o, &facts, &s->plan, err, len))
 		goto fail;
 	if (o->explore) {
 		pthread_mutexattr_t a;
