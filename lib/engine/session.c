@@ -341,15 +341,13 @@ static int cgroup_id(int fd, __u64 *id)
 	return 0;
 }
 
-/* The BPF side: one load of the object, the rules, the syscall table,
- * the iterator and tracepoints that keep the targets, then the kprobe
- * and fmod_ret attachments. */
-static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_events, char *err, size_t len)
+/* The rules as the kernel side reads them, each cut to the syscalls of
+ * the BPF backends, and their counter slots: the number of slots, or -1
+ * with a sentence if there are more than a target's counters. */
+static int encode_rules(struct ei_session *s, const struct ei_options *o, struct ei_rule *rules,
+			__u32 (*slot)[EI_NR_SYSCALLS], char *err, size_t len)
 {
-	struct ei_rule rules[EI_MAX_RULES];
-	static __u32 slot[EI_MAX_RULES][EI_NR_SYSCALLS];
-	__u32 nslots, value_size;
-	bool kprobe = s->plan.used & (1u << EI_BACKEND_KPROBE), multi;
+	__u32 nslots;
 
 	for (int i = 0; i < o->nspecs; i++) {
 		ei_rule_encode(&o->specs[i], &rules[i]);
@@ -367,16 +365,14 @@ static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_
 			       "the rules count the calls of %u (rule, syscall) pairs, more than the %d counters errinj "
 			       "keeps per process: name fewer syscalls in the rules with when= or seed=",
 			       nslots, EI_MAX_COUNTERS);
-	value_size = sizeof(struct ei_target) + nslots * sizeof(__u64);
+	return (int)nslots;
+}
 
-	s->skel = errinj_bpf__open();
-	if (!s->skel)
-		return ei_fail(err, len, "cannot open the eBPF program: %s", strerror(errno));
-	s->skel->rodata->nr_rules = o->nspecs;
-	s->skel->rodata->nr_slots = nslots;
-	/* The rules, and per syscall the rules that name it, in order, with
-	 * their counters: read-only data, written before load. */
-	memcpy((void *)s->skel->rodata->rules, rules, o->nspecs * sizeof(rules[0]));
+/* Per syscall, the rules that name it, in order, with their counters,
+ * and which argument is a path (for path= and for the events). */
+static void write_syscalls(struct ei_session *s, const struct ei_options *o, const struct ei_rule *rules,
+			   __u32 (*slot)[EI_NR_SYSCALLS])
+{
 	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
 		const struct ei_syscall_entry *e = ei_syscall_info(nr);
 		struct ei_sysinfo si = { .path_arg = EI_NO_ARG };
@@ -389,7 +385,6 @@ static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_
 				n++;
 			}
 		s->skel->rodata->sys_nrules[nr] = n;
-		/* Which argument is a path, for path= and for the events. */
 		if (!e)
 			continue;
 		if (e->path_arg >= 0)
@@ -399,6 +394,14 @@ static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_
 			si.arg_bits[k] = ei_arg_bits(e->arg_bytes[k]);
 		memcpy((void *)&s->skel->rodata->sysinfo[nr], &si, sizeof(si));
 	}
+}
+
+/* The session's settings in the read-only data: targets, events, the
+ * owner the kernel side may fail, the kfuncs, the tests' hooks. */
+static int write_settings(struct ei_session *s, const struct ei_options *o, bool with_events, char *err, size_t len)
+{
+	struct ei_owner own = ei_owner_get();
+
 	s->skel->rodata->follow_forks = o->follow;
 	s->skel->rodata->cgroup_mode = o->cgroup_fd >= 0;
 	s->skel->rodata->emit_events = with_events && !o->explore;
@@ -406,7 +409,6 @@ static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_
 	s->skel->rodata->count_stats = o->stats;
 	if (o->cgroup_fd >= 0 && cgroup_id(o->cgroup_fd, (__u64 *)&s->skel->rodata->cgroup_id))
 		return ei_fail(err, len, "cannot read the cgroup's id: %s", strerror(errno));
-	struct ei_owner own = ei_owner_get();
 	s->skel->rodata->owner_only = own.only;
 	s->skel->rodata->owner_uid = own.uid;
 	s->skel->rodata->owner_gid = own.gid;
@@ -419,15 +421,19 @@ static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_
 	s->test_slow_add = o->test_slow_add;
 	if (s->test_slow_add)
 		s->skel->rodata->test_add_spin = 1 << 23; /* bpf_loop's most */
-	if (bpf_map__set_value_size(s->skel->maps.targets, value_size) ||
-	    bpf_map__set_value_size(s->skel->maps.blank, value_size) ||
-	    bpf_map__set_max_entries(s->skel->maps.targets, targets_size(o)))
-		return ei_fail(err, len, "cannot size the targets table: %s", strerror(errno));
+	return 0;
+}
+
+/* Loads the object, then starts what keeps the targets: the ring
+ * buffer, the iterator that adds them, the scheduler tracepoints. */
+static int load_and_track(struct ei_session *s, const struct ei_options *o, bool multi, char *err, size_t len)
+{
+	bool kprobe = s->plan.used & (1u << EI_BACKEND_KPROBE);
+
 	/* Attached by attach_all, not by the skeleton. The kprobe programs
 	 * are loaded only for the kprobe backend (bpf_override_return exists
 	 * only with CONFIG_BPF_KPROBE_OVERRIDE), the kprobe.multi one only
 	 * where the kernel has such links; fmod_ret is loaded per syscall. */
-	multi = kprobe && !o->single_kprobes && ei_kprobe_multi_supported();
 	bpf_program__set_autoload(s->skel->progs.errinj_multi, multi);
 	bpf_program__set_autoload(s->skel->progs.errinj_syscall, kprobe);
 	bpf_program__set_autoload(s->skel->progs.errinj_fmod, false);
@@ -452,6 +458,40 @@ static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_
 	if (errinj_bpf__attach(s->skel))
 		return ei_fail(err, len, "cannot attach the scheduler tracepoints: %s%s", strerror(errno),
 			       o->verbose ? "" : " (-v shows libbpf's log)");
+	return 0;
+}
+
+/* The BPF side: one load of the object, the rules, the syscall table,
+ * the iterator and tracepoints that keep the targets, then the kprobe
+ * and fmod_ret attachments. */
+static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_events, char *err, size_t len)
+{
+	struct ei_rule rules[EI_MAX_RULES];
+	static __u32 slot[EI_MAX_RULES][EI_NR_SYSCALLS];
+	int nslots = encode_rules(s, o, rules, slot, err, len);
+	__u32 value_size;
+	bool multi;
+
+	if (nslots < 0)
+		return -1;
+	value_size = sizeof(struct ei_target) + (__u32)nslots * sizeof(__u64);
+	s->skel = errinj_bpf__open();
+	if (!s->skel)
+		return ei_fail(err, len, "cannot open the eBPF program: %s", strerror(errno));
+	s->skel->rodata->nr_rules = o->nspecs;
+	s->skel->rodata->nr_slots = (__u32)nslots;
+	/* The rules: read-only data, written before load. */
+	memcpy((void *)s->skel->rodata->rules, rules, o->nspecs * sizeof(rules[0]));
+	write_syscalls(s, o, rules, slot);
+	if (write_settings(s, o, with_events, err, len))
+		return -1;
+	if (bpf_map__set_value_size(s->skel->maps.targets, value_size) ||
+	    bpf_map__set_value_size(s->skel->maps.blank, value_size) ||
+	    bpf_map__set_max_entries(s->skel->maps.targets, targets_size(o)))
+		return ei_fail(err, len, "cannot size the targets table: %s", strerror(errno));
+	multi = (s->plan.used & (1u << EI_BACKEND_KPROBE)) && !o->single_kprobes && ei_kprobe_multi_supported();
+	if (load_and_track(s, o, multi, err, len))
+		return -1;
 	return attach_all(s, o, multi, err, len);
 }
 
