@@ -306,6 +306,89 @@ static int print_names(const char *kind)
 	return fflush(stdout) ? EI_EXIT_FAIL : 0;
 }
 
+/* One option of the command line (getopt_long's opt); bad input exits 2. */
+static void parse_option(int opt, char **argv)
+{
+	char q[96];
+
+	switch (opt) {
+	case 'e':
+		if (!strncmp(optarg, "inject=", 7))
+			add_spec(optarg + 7, false);
+		else if (!strncmp(optarg, "fault=", 6))
+			add_spec(optarg + 6, true);
+		else
+			ei_usage_error("unsupported -e expression '%s': only inject=SPEC and fault=SPEC are known",
+				       ei_quote(optarg, q, sizeof(q)));
+		break;
+	case OPT_INJECT:
+		add_spec(optarg, false);
+		break;
+	case OPT_FAULT:
+		add_spec(optarg, true);
+		break;
+	case 'p':
+		add_pids(optarg);
+		break;
+	case OPT_CGROUP:
+		if (env.cgroup)
+			ei_usage_error("--cgroup given twice");
+		env.cgroup = optarg;
+		break;
+	case 'd':
+		env.duration = parse_positive(optarg, "duration", 1000000000L);
+		break;
+	case OPT_NO_FOLLOW:
+		env.no_follow = true;
+		break;
+	case 'o':
+		env.output = optarg;
+		break;
+	case 'q':
+		env.quiet = true;
+		break;
+	case OPT_JSON:
+		env.json = true;
+		break;
+	case 'c':
+		env.summary = true;
+		break;
+	case OPT_LIST:
+		env.list = true;
+		break;
+	case OPT_BACKEND:
+		env.backend = ei_backend_parse(optarg);
+		if (env.backend < EI_BACKEND_AUTO)
+			ei_usage_error("unknown backend '%s' (expected fmod_ret, kprobe, seccomp or auto)",
+				       ei_quote(optarg, q, sizeof(q)));
+		break;
+	case OPT_FEATURES:
+		env.features = true;
+		break;
+	case 'v':
+		env.verbose = true;
+		break;
+	case 'h':
+		fputs(usage_text, stdout);
+		exit(0);
+	case 'V':
+		puts("errinj " EI_VERSION);
+		exit(0);
+	case OPT_CHECK:
+		env.check = true;
+		break;
+	case OPT_NAMES:
+		exit(print_names(optarg));
+	case ':':
+		ei_usage_error("option '%s' needs a value", ei_quote(argv[optind - 1], q, sizeof(q)));
+	default:
+		if (optopt)
+			ei_usage_error("unknown option '-%c' (see --help)", optopt);
+		ei_usage_error("unknown option '%s' (see --help)",
+			       ei_quote(argv[optind - 1], q, sizeof(q)));
+	}
+}
+
 static void parse_args(int argc, char **argv)
 {
 	char q[96];
@@ -314,84 +397,8 @@ static void parse_args(int argc, char **argv)
 	/* '+': options end at the first non-option, so that CMD's own
 	 * options stay CMD's; ':': report a missing value ourselves. */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
-		switch (opt) {
-		case 'e':
-			if (!strncmp(optarg, "inject=", 7))
-				add_spec(optarg + 7, false);
-			else if (!strncmp(optarg, "fault=", 6))
-				add_spec(optarg + 6, true);
-			else
-				ei_usage_error("unsupported -e expression '%s': only inject=SPEC and fault=SPEC are known",
-					       ei_quote(optarg, q, sizeof(q)));
-			break;
-		case OPT_INJECT:
-			add_spec(optarg, false);
-			break;
-		case OPT_FAULT:
-			add_spec(optarg, true);
-			break;
-		case 'p':
-			add_pids(optarg);
-			break;
-		case OPT_CGROUP:
-			if (env.cgroup)
-				ei_usage_error("--cgroup given twice");
-			env.cgroup = optarg;
-			break;
-		case 'd':
-			env.duration = parse_positive(optarg, "duration", 1000000000L);
-			break;
-		case OPT_NO_FOLLOW:
-			env.no_follow = true;
-			break;
-		case 'o':
-			env.output = optarg;
-			break;
-		case 'q':
-			env.quiet = true;
-			break;
-		case OPT_JSON:
-			env.json = true;
-			break;
-		case 'c':
-			env.summary = true;
-			break;
-		case OPT_LIST:
-			env.list = true;
-			break;
-		case OPT_BACKEND:
-			env.backend = ei_backend_parse(optarg);
-			if (env.backend < EI_BACKEND_AUTO)
-				ei_usage_error("unknown backend '%s' (expected fmod_ret, kprobe, seccomp or auto)",
-					       ei_quote(optarg, q, sizeof(q)));
-			break;
-		case OPT_FEATURES:
-			env.features = true;
-			break;
-		case 'v':
-			env.verbose = true;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			exit(0);
-		case 'V':
-			puts("errinj " EI_VERSION);
-			exit(0);
-		case OPT_CHECK:
-			env.check = true;
-			break;
-		case OPT_NAMES:
-			exit(print_names(optarg));
-		case ':':
-			ei_usage_error("option '%s' needs a value", ei_quote(argv[optind - 1], q, sizeof(q)));
-		default:
-			if (optopt)
-				ei_usage_error("unknown option '-%c' (see --help)", optopt);
-			ei_usage_error("unknown option '%s' (see --help)",
-				       ei_quote(argv[optind - 1], q, sizeof(q)));
-		}
-	}
+	while ((opt = getopt_long(argc, argv, short_options, long_options, NULL)) != -1)
+		parse_option(opt, argv);
 	i = optind;
 	/* The short form: SYSCALL ERRNO before the command. */
 	if (!env.nspecs && !env.list) {
