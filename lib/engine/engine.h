@@ -36,6 +36,8 @@ bool ei_kprobe_multi_supported(void);
 /* Whether the kernel lets us override syscall nr's return (error injection
  * list), 1 yes, 0 no, -1 unknown (no debugfs). */
 int ei_syscall_injectable(int nr);
+/* The sentence for a syscall (%s) not on that list. */
+#define EI_NOT_ON_LIST "the kernel does not allow overriding %s (it is not on its error injection list)"
 /* 1 if the running kernel has syscall nr (its __x64_sys_ entry point is
  * in /proc/kallsyms), 0 if not (a syscall newer than the kernel), -1 if
  * unknown. */
@@ -89,8 +91,8 @@ struct ei_options {
 };
 
 /* ---- backends: which one serves each syscall of the rules ---- */
-/* Whether this kernel and user can use backend b at all: 0, or -1 with a
- * sentence naming what is missing. */
+/* Whether this kernel and user can use backend b at all (probed once;
+ * lib/engine/facts.c): 0, or -1 with a sentence naming what is missing. */
 int ei_backend_check(int b, char *err, size_t len);
 /* Whether this kernel and user can use fmod_ret: a do-nothing program
  * loaded and attached for an instant. 0, or -1 with the sentence. */

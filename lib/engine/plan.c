@@ -150,9 +150,7 @@ static bool can_serve(const struct ei_options *o, const struct ei_facts *f, int 
 				       "before the kernel sees the call", f->release, name),
 		       false;
 	if (f->injectable[nr] == 0)
-		return ei_fail(why, len, "the kernel does not allow overriding %s (it is not on its error injection list)",
-			       name),
-		       false;
+		return ei_fail(why, len, EI_NOT_ON_LIST, name), false;
 	if (b == EI_BACKEND_FMOD_RET) {
 		if (n->retval0)
 			return ei_fail(why, len, "%s: retval=0 cannot be served by fmod_ret (a zero return lets the call run)",

@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-/* What the running kernel and user can do (privileges, kprobes, override,
- * BTF, kernel options), libbpf's log, and attaching one kprobe. */
+/*
+ * The kernel probes: what the running kernel and user can do (privileges,
+ * kprobes and bpf_override_return, kprobe.multi, fmod_ret, the error
+ * injection list, the syscalls in kallsyms, BTF and kfuncs, BPF
+ * exceptions, the kernel's build options); libbpf's log; attaching one
+ * kprobe. Each answer is the kernel's own, probed where it is cheap and
+ * read once where it is not. facts.c turns them into what the plan needs.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -19,8 +25,6 @@
 #include <zlib.h>
 
 #include "engine/engine.h"
-
-#define NOT_ON_LIST "the kernel does not allow overriding %s (it is not on its error injection list)"
 
 static int print_all(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -353,8 +357,7 @@ int ei_kprobe_check(int nr, char *err, size_t len)
 	if (sup != EI_SUPPORTED)
 		return ei_fail(err, len, "%s", ei_support_message(sup));
 	if (ei_syscall_injectable(nr) == 0)
-		return ei_fail(err, len, NOT_ON_LIST,
-			       ei_syscall_name(nr));
+		return ei_fail(err, len, EI_NOT_ON_LIST, ei_syscall_name(nr));
 	return 0;
 }
 
