@@ -309,6 +309,89 @@ static int print_names(const char *kind)
 	return fflush(stdout) ? EI_EXIT_FAIL : 0;
 }
 
+/* One option of the command line (getopt_long's opt); bad input exits 2. */
+static void parse_option(int opt, char **argv)
+{
+	char q[96];
+
+	switch (opt) {
+	case 'e':
+		if (!strncmp(optarg, "inject=", 7))
+			add_spec(optarg + 7, false);
+		else if (!strncmp(optarg, "fault=", 6))
+			add_spec(optarg + 6, true);
+		else
+			ei_usage_error("unsupported -e expression '%s': only inject=SPEC and fault=SPEC are known",
+				       ei_quote(optarg, q, sizeof(q)));
+		break;
+	case OPT_INJECT:
+		add_spec(optarg, false);
+		break;
+	case OPT_FAULT:
+		add_spec(optarg, true);
+		break;
+	case 'p':
+		add_pids(optarg);
+		break;
+	case OPT_CGROUP:
+		if (env.cgroup)
+			ei_usage_error("--cgroup given twice");
+		env.cgroup = optarg;
+		break;
+	case 'd':
+		env.duration = parse_positive(optarg, "duration", 1000000000L);
+		break;
+	case OPT_NO_FOLLOW:
+		env.no_follow = true;
+		break;
+	case 'o':
+		env.output = optarg;
+		break;
+	case 'q':
+		env.quiet = true;
+		break;
+	case OPT_JSON:
+		env.json = true;
+		break;
+	case 'c':
+		env.summary = true;
+		break;
+	case OPT_LIST:
+		env.list = true;
+		break;
+	case OPT_BACKEND:
+		env.backend = ei_backend_parse(optarg);
+		if (env.backend < EI_BACKEND_AUTO)
+			ei_usage_error("unknown backend '%s' (expected fmod_ret, kprobe, seccomp or auto)",
+				       ei_quote(optarg, q, sizeof(q)));
+		break;
+	case OPT_FEATURES:
+		env.features = true;
+		break;
+	case 'v':
+		env.verbose = true;
+		break;
+	case 'h':
+		fputs(usage_text, stdout);
+		exit(0);
+	case 'V':
+		puts("errinj " EI_VERSION);
+		exit(0);
+	case OPT_CHECK:
+		env.check = true;
+		break;
+	case OPT_NAMES:
+		exit(print_names(optarg));
+	case ':':
+		ei_usage_error("option '%s' needs a value", ei_quote(argv[optind - 1], q, sizeof(q)));
+	default:
+		if (optopt)
+			ei_usage_error("unknown option '-%c' (see --help)", optopt);
+		ei_usage_error("unknown option '%s' (see --help)",
+			       ei_quote(argv[optind - 1], q, sizeof(q)));
+	}
+}
+
 static void parse_args(int argc, char **argv)
 {
 	char q[96];
@@ -317,84 +400,8 @@ static void parse_args(int argc, char **argv)
 	/* '+': options end at the first non-option, so that CMD's own
 	 * options stay CMD's; ':': report a missing value ourselves. */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
-		switch (opt) {
-		case 'e':
-			if (!strncmp(optarg, "inject=", 7))
-				add_spec(optarg + 7, false);
-			else if (!strncmp(optarg, "fault=", 6))
-				add_spec(optarg + 6, true);
-			else
-				ei_usage_error("unsupported -e expression '%s': only inject=SPEC and fault=SPEC are known",
-					       ei_quote(optarg, q, sizeof(q)));
-			break;
-		case OPT_INJECT:
-			add_spec(optarg, false);
-			break;
-		case OPT_FAULT:
-			add_spec(optarg, true);
-			break;
-		case 'p':
-			add_pids(optarg);
-			break;
-		case OPT_CGROUP:
-			if (env.cgroup)
-				ei_usage_error("--cgroup given twice");
-			env.cgroup = optarg;
-			break;
-		case 'd':
-			env.duration = parse_positive(optarg, "duration", 1000000000L);
-			break;
-		case OPT_NO_FOLLOW:
-			env.no_follow = true;
-			break;
-		case 'o':
-			env.output = optarg;
-			break;
-		case 'q':
-			env.quiet = true;
-			break;
-		case OPT_JSON:
-			env.json = true;
-			break;
-		case 'c':
-			env.summary = true;
-			break;
-		case OPT_LIST:
-			env.list = true;
-			break;
-		case OPT_BACKEND:
-			env.backend = ei_backend_parse(optarg);
-			if (env.backend < EI_BACKEND_AUTO)
-				ei_usage_error("unknown backend '%s' (expected fmod_ret, kprobe, seccomp or auto)",
-					       ei_quote(optarg, q, sizeof(q)));
-			break;
-		case OPT_FEATURES:
-			env.features = true;
-			break;
-		case 'v':
-			env.verbose = true;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			exit(0);
-		case 'V':
-			puts("errinj " EI_VERSION);
-			exit(0);
-		case OPT_CHECK:
-			env.check = true;
-			break;
-		case OPT_NAMES:
-			exit(print_names(optarg));
-		case ':':
-			ei_usage_error("option '%s' needs a value", ei_quote(argv[optind - 1], q, sizeof(q)));
-		default:
-			if (optopt)
-				ei_usage_error("unknown option '-%c' (see --help)", optopt);
-			ei_usage_error("unknown option '%s' (see --help)",
-				       ei_quote(argv[optind - 1], q, sizeof(q)));
-		}
-	}
+	while ((opt = getopt_long(argc, argv, short_options, long_options, NULL)) != -1)
+		parse_option(opt, argv);
 	i = optind;
 	/* The short form: SYSCALL ERRNO before the command. */
 	if (!env.nspecs && !env.list) {
@@ -564,28 +571,9 @@ static int validate(void)
 	if (env.quiet && (env.json || env.output))
 		ei_usage_error("-q silences the events that --json and -o would write");
 	/* What no backend could serve, said before anything is loaded. */
-	for (int i = 0; i < env.nspecs; i++) {
-		const struct ei_spec *sp = &env.specs[i];
-		const char *what = sp->site[0] ? "site=" : sp->actions & EI_ACT_DELAY ? "delay_enter=" : "poke_enter=";
-		if (!(sp->actions & (EI_ACT_DELAY | EI_ACT_POKE)) && !sp->site[0])
-			continue;
-		if (env.npids || env.cgroup)
-			ei_usage_error("rule %d: %s is served only by the seccomp backend, which serves only a "
-				       "command errinj starts (not -p or --cgroup)", i + 1, what);
-		if (env.backend != EI_BACKEND_AUTO && env.backend != EI_BACKEND_SECCOMP)
-			ei_usage_error("rule %d: %s needs the seccomp backend: a BPF program cannot %s", i + 1, what,
-				       sp->site[0] ? "unwind a caller's stack that has no frame pointers"
-				       : sp->actions & EI_ACT_DELAY ? "hold a call for a given time"
-								    : "write the caller's memory before the call");
-	}
-	if (env.backend == EI_BACKEND_SECCOMP && (env.npids || env.cgroup))
-		ei_usage_error("--backend=seccomp cannot serve %s: a process installs a seccomp filter on itself, so "
-			       "errinj installs it in the command it starts", env.npids ? "-p" : "--cgroup");
-	if (env.backend == EI_BACKEND_FMOD_RET)
-		for (int i = 0; i < env.nspecs; i++)
-			if ((env.specs[i].actions & EI_ACT_RETVAL) && env.specs[i].retval == 0)
-				ei_usage_error("rule %d: retval=0 cannot be served by fmod_ret (a zero return lets the "
-					       "call run): use kprobe or seccomp", i + 1);
+	if (ei_rules_check(env.specs, env.nspecs, env.backend, env.npids ? "-p" : env.cgroup ? "--cgroup" : NULL, err,
+			   sizeof(err)))
+		ei_usage_error("%s", err);
 	/* --check judges the text alone: not whether the processes, the
 	 * cgroup or userapp are there now. */
 	if (env.check)
@@ -884,6 +872,11 @@ static int open_session(void)
 	/* For tests and old-kernel comparisons: the per-syscall kprobe path
 	 * even where kprobe.multi exists. */
 	R.o.single_kprobes = getenv("ERRINJ_SINGLE_KPROBES") != NULL;
+	/* The tests' hooks (tests/vm/correctness.sh, invariants.sh). */
+	if (getenv("ERRINJ_TEST_MAX_TARGETS") && atol(getenv("ERRINJ_TEST_MAX_TARGETS")) > 0)
+		R.o.test_max_targets = (unsigned)atol(getenv("ERRINJ_TEST_MAX_TARGETS"));
+	R.o.test_fail_check = getenv("ERRINJ_TEST_FAIL_CHECK") != NULL;
+	R.o.test_slow_add = getenv("ERRINJ_TEST_SLOW_ADD") != NULL;
 	R.o.backend = env.backend;
 	R.o.command = env.cmd != NULL;
 	R.s = ei_session_open(&R.o, env.quiet ? NULL : on_event, NULL, err, sizeof(err));

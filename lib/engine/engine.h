@@ -36,6 +36,8 @@ bool ei_kprobe_multi_supported(void);
 /* Whether the kernel lets us override syscall nr's return (error injection
  * list), 1 yes, 0 no, -1 unknown (no debugfs). */
 int ei_syscall_injectable(int nr);
+/* The sentence for a syscall (%s) not on that list. */
+#define EI_NOT_ON_LIST "the kernel does not allow overriding %s (it is not on its error injection list)"
 /* 1 if the running kernel has syscall nr (its __x64_sys_ entry point is
  * in /proc/kallsyms), 0 if not (a syscall newer than the kernel), -1 if
  * unknown. */
@@ -80,12 +82,21 @@ struct ei_options {
 	bool stats;                  /* count calls seen and injected per syscall
 				      * (ei_session_stat): a BPF backend's per-CPU
 				      * lookup and add at every call of a target */
+	/* Tests only (the tools set them from ERRINJ_TEST_* variables): */
+	unsigned test_max_targets;   /* the targets map's size if not 0: a full map */
+	bool test_fail_check;        /* a broken invariant at every call a rule selects */
+	bool test_slow_add;          /* widen the window in which a launched command's
+				      * entry exists but its state may not be set yet
+				      * (see ei_session_launch) */
 };
 
 /* ---- backends: which one serves each syscall of the rules ---- */
-/* Whether this kernel and user can use backend b at all: 0, or -1 with a
- * sentence naming what is missing. */
+/* Whether this kernel and user can use backend b at all (probed once;
+ * lib/engine/facts.c): 0, or -1 with a sentence naming what is missing. */
 int ei_backend_check(int b, char *err, size_t len);
+/* Whether this kernel and user can use fmod_ret: a do-nothing program
+ * loaded and attached for an instant. 0, or -1 with the sentence. */
+int ei_fmod_ret_check(char *err, size_t len);
 /* Whether syscall nr's entry function has BTF, which a fmod_ret program
  * needs (SYSCALL_DEFINE0 makes it an alias, which has none). */
 bool ei_fmod_ret_btf(int nr);
@@ -94,19 +105,48 @@ bool ei_kernel_has_kfunc(const char *name);
 /* Whether the running kernel has BPF exceptions: bpf_throw, and a JIT
  * that can unwind through it (a probe load; false without privilege). */
 bool ei_bpf_exceptions(void);
-/* Which backend serves each syscall: the cheapest that this kernel and
- * user allow and that can serve every rule naming it (fmod_ret, then
- * kprobe, then seccomp; seccomp alone serves delay_enter= and
- * poke_enter=, fmod_ret cannot return 0). All rules naming a syscall
- * share its backend, so that they count and fire in order. */
+/* What the planner needs to know of this kernel and user: per backend
+ * whether it is usable and why not, per syscall of the rules what the
+ * kernel has and allows. Syscalls no rule names, and all of them when no
+ * BPF backend is usable, are left unknown (-1, no BTF). */
+struct ei_facts {
+	bool usable[EI_NR_BACKENDS];             /* ei_backend_check said yes */
+	char why[EI_NR_BACKENDS][512];           /* if not, the sentence; "" if not probed */
+	signed char has_syscall[EI_NR_SYSCALLS]; /* ei_kernel_has_syscall: 1, 0, -1 unknown */
+	signed char injectable[EI_NR_SYSCALLS];  /* ei_syscall_injectable: 1, 0, -1 unknown */
+	bool fmod_btf[EI_NR_SYSCALLS];           /* ei_fmod_ret_btf, probed where fmod_ret is usable */
+	char release[65];                        /* uname -r, for messages */
+};
+/* Probes what the plan for options o needs: the backends o may use (the
+ * forced one, or all but seccomp for explore, or all), the syscalls its
+ * rules name. */
+void ei_facts_gather(const struct ei_options *o, struct ei_facts *f);
+
+/* What rule sp asks of the backends, decided here once for the plan and
+ * for the tools' early checks: the key only the seccomp backend serves
+ * (site=, delay_enter=, poke_enter=; NULL if none), and retval=0, which
+ * fmod_ret cannot return. */
+const char *ei_rule_seccomp_only(const struct ei_spec *sp);
+bool ei_rule_retval0(const struct ei_spec *sp);
+/* What the rules and the user's choice of backend and targets exclude
+ * before anything is probed: targets is NULL for a command errinj
+ * starts, else "-p" or "--cgroup". 0, or -1 with the sentence. */
+int ei_rules_check(const struct ei_spec *specs, int n, int backend, const char *targets, char *err, size_t len);
+
+/* Which backend serves each syscall: the cheapest that the facts allow
+ * and that can serve every rule naming it (fmod_ret, then kprobe, then
+ * seccomp; seccomp alone serves delay_enter=, poke_enter= and site=,
+ * fmod_ret cannot return 0). All rules naming a syscall share its
+ * backend, so that they count and fire in order. lib/engine/plan.c
+ * states all the rules. */
 struct ei_plan {
 	signed char backend[EI_NR_SYSCALLS]; /* EI_BACKEND_*, -1: not attached */
 	struct ei_sysset syscalls[EI_MAX_RULES]; /* each rule's, as served */
 	unsigned used; /* bit 1 << EI_BACKEND_* for each backend in use */
 };
-/* 0, or -1 with a sentence: a syscall named one by one that no backend
- * can serve, or a rule left with none. */
-int ei_plan_make(const struct ei_options *o, struct ei_plan *p, char *err, size_t len);
+/* A pure function of o and f. 0, or -1 with a sentence: a syscall named
+ * one by one that no backend can serve, or a rule left with none. */
+int ei_plan_make(const struct ei_options *o, const struct ei_facts *f, struct ei_plan *p, char *err, size_t len);
 
 struct ei_session;
 

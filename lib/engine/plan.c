@@ -1,101 +1,89 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Backends: what this kernel and user can use (kprobe + override,
- * sleepable fmod_ret, seccomp user notification), and which one serves
- * each syscall of the rules (ei_plan_make). lib/engine/session.c then loads and
- * attaches what the plan says.
+ * The plan: which backend serves each syscall of the rules, a pure
+ * function of the options and of what this kernel and user allow (struct
+ * ei_facts, gathered by ei_facts_gather in probes.c). Its rules:
+ *  - a syscall goes to the cheapest backend (fmod_ret, then kprobe, then
+ *    seccomp) that can serve every rule naming it: all of them share it,
+ *    so that they count and fire in order;
+ *  - fmod_ret cannot return 0 (a zero return lets the call run), nor
+ *    serve a syscall whose entry function has no BTF;
+ *  - seccomp alone serves delay_enter=, poke_enter= and site=, and only
+ *    a command errinj starts; BPF backends only what the kernel has and
+ *    lets them override (its error injection list);
+ *  - automatic: seccomp takes a syscall of a class only where the rules
+ *    need it or no BPF backend is usable; past EI_FMOD_AUTO_MAX syscalls
+ *    fmod_ret's go to kprobe;
+ *  - a syscall named one by one that no backend can serve is an error; a
+ *    class or regex drops what cannot be served; a rule left with none
+ *    is an error;
+ *  - a forced backend (--backend) is the only one tried;
+ *  - explore's shared injector never takes seccomp.
+ * lib/engine/session.c then loads and attaches what the plan says.
  */
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/utsname.h>
-#include <bpf/bpf.h>
-#include <bpf/btf.h>
-#include <bpf/libbpf.h>
 
 #include "engine/engine.h"
-#include "seccomp/seccomp.h"
 
-
-/* Loads a do-nothing sleepable fmod_ret program on close's entry and
- * attaches it for an instant (returning 0, it changes nothing): the
- * load needs the error injection list, the attach BPF trampolines. */
-static int fmod_ret_probe(char *err, size_t len)
+const char *ei_rule_seccomp_only(const struct ei_spec *sp)
 {
-	const struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	int id, prog, link;
+	/* The spec's key table says which backends serve each key. */
+	const struct ei_spec_key *k;
 
-	if (!ei_has_bpf_caps())
-		return ei_fail(err, len, "fmod_ret needs root: loading eBPF programs requires CAP_SYS_ADMIN "
-					 "(or CAP_BPF and CAP_PERFMON)");
-	if (!ei_vmlinux_btf())
-		return ei_fail(err, len, "this kernel has no BTF (CONFIG_DEBUG_INFO_BTF), which fmod_ret needs");
-	id = ei_entry_btf_id("close");
-	if (id <= 0)
-		return ei_fail(err, len, "this kernel's BTF has no syscall entry functions (__x64_sys_close)");
-	LIBBPF_OPTS(bpf_prog_load_opts, popts, .expected_attach_type = BPF_MODIFY_RETURN, .attach_btf_id = id,
-		    .prog_flags = BPF_F_SLEEPABLE);
-	prog = bpf_prog_load(BPF_PROG_TYPE_TRACING, NULL, "GPL", insns, 2, &popts);
-	if (prog < 0 && errno == ENOSYS)
-		return ei_fail(err, len, "this kernel has no bpf() system call (CONFIG_BPF_SYSCALL)");
-	if (prog < 0) {
-		int e = errno;
-		char *cfg = ei_kernel_config(), val[64];
-		bool no_list = e == EINVAL || (cfg && !strcmp(ei_config_value(cfg, "CONFIG_FUNCTION_ERROR_INJECTION", val,
-									     sizeof(val)), "not set"));
-		free(cfg);
-		if (no_list)
-			return ei_fail(err, len, "this kernel refuses fmod_ret on syscalls: they are not on its error "
-						 "injection list (CONFIG_FUNCTION_ERROR_INJECTION is not set)");
-		return ei_fail(err, len, "this kernel refuses fmod_ret programs: %s", strerror(e));
-	}
-	link = bpf_link_create(prog, 0, BPF_MODIFY_RETURN, NULL);
-	if (link < 0) {
-		int e = errno;
-		close(prog);
-		return ei_fail(err, len, "this kernel cannot attach BPF trampolines (%s: CONFIG_BPF_JIT and "
-					 "CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS are needed)", strerror(e));
-	}
-	close(link);
-	close(prog);
-	return 0;
+	if (ei_spec_backends(sp) & ~(1u << EI_BACKEND_SECCOMP))
+		return NULL;
+	for (size_t i = 0; (k = ei_spec_key_at(i)); i++)
+		if ((sp->keys & 1u << i) && k->backends == 1u << EI_BACKEND_SECCOMP)
+			return k->name;
+	return NULL;
 }
 
-int ei_backend_check(int b, char *err, size_t len)
+bool ei_rule_retval0(const struct ei_spec *sp)
 {
-	/* Probed once each: the answer does not change while we run. */
-	static int state[EI_NR_BACKENDS] = { 1, 1, 1 }; /* 1: not yet */
-	static char why[EI_NR_BACKENDS][512];
-	enum ei_support sup;
+	return (sp->actions & EI_ACT_RETVAL) && sp->retval == 0;
+}
 
-	if (b < 0 || b >= EI_NR_BACKENDS)
-		return ei_fail(err, len, "no such backend");
-	if (state[b] == 1) {
-		switch (b) {
-		case EI_BACKEND_KPROBE:
-			sup = ei_check_kprobe_override();
-			state[b] = sup == EI_SUPPORTED ? 0 : ei_fail(why[b], sizeof(why[b]), "%s", ei_support_message(sup));
-			break;
-		case EI_BACKEND_FMOD_RET:
-			state[b] = fmod_ret_probe(why[b], sizeof(why[b]));
-			break;
-		default:
-			state[b] = ei_sup_check(why[b], sizeof(why[b]));
-			break;
-		}
+/* Why a BPF program cannot do what the key asks. */
+static const char *bpf_cannot(const char *key)
+{
+	/* site= would need the caller's stack in the kernel: without frame
+	 * pointers (Debian builds none) a BPF program cannot find the
+	 * callers, which only .eh_frame describes. */
+	if (!strcmp(key, "site"))
+		return "unwind a caller's stack that has no frame pointers";
+	if (!strcmp(key, "delay_enter"))
+		return "hold a call for a given time";
+	return "write the caller's memory before the call";
+}
+
+int ei_rules_check(const struct ei_spec *specs, int n, int backend, const char *targets, char *err, size_t len)
+{
+	for (int i = 0; i < n; i++) {
+		const char *what = ei_rule_seccomp_only(&specs[i]);
+		if (!what)
+			continue;
+		if (targets)
+			return ei_fail(err, len, "rule %d: %s= is served only by the seccomp backend, which serves only a "
+						 "command errinj starts (not -p or --cgroup)", i + 1, what);
+		if (backend != EI_BACKEND_AUTO && backend != EI_BACKEND_SECCOMP)
+			return ei_fail(err, len, "rule %d: %s= needs the seccomp backend: a BPF program cannot %s", i + 1,
+				       what, bpf_cannot(what));
 	}
-	if (state[b])
-		ei_fail(err, len, "%s", why[b]);
-	return state[b];
+	if (backend == EI_BACKEND_SECCOMP && targets)
+		return ei_fail(err, len, "--backend=seccomp cannot serve %s: a process installs a seccomp filter on "
+					 "itself, so errinj installs it in the command it starts", targets);
+	if (backend == EI_BACKEND_FMOD_RET)
+		for (int i = 0; i < n; i++)
+			if (ei_rule_retval0(&specs[i]))
+				return ei_fail(err, len, "rule %d: retval=0 cannot be served by fmod_ret (a zero return "
+							 "lets the call run): use kprobe or seccomp", i + 1);
+	return 0;
 }
 
 /* At most this many syscalls on fmod_ret when kprobe could take them. */
 #define EI_FMOD_AUTO_MAX 8
+
 
 /* What the rules naming nr ask of a backend. */
 struct needs {
@@ -116,12 +104,12 @@ static struct needs needs_of(const struct ei_options *o, int nr)
 			continue;
 		if (n.rule < 0)
 			n.rule = i;
-		n.seccomp_only |= ei_spec_backends(sp) == 1u << EI_BACKEND_SECCOMP;
+		n.seccomp_only |= ei_rule_seccomp_only(sp) != NULL;
 		if (sp->site[0] && !n.site) {
 			n.site = true;
 			n.rule = i;
 		}
-		n.retval0 |= (sp->actions & EI_ACT_RETVAL) && sp->retval == 0;
+		n.retval0 |= ei_rule_retval0(sp);
 		n.named |= ei_sysset_has(&sp->named, nr);
 	}
 	return n;
@@ -131,13 +119,13 @@ static struct needs needs_of(const struct ei_options *o, int nr)
  * why is set, the sentence saying so. bpf_any: some BPF backend is usable
  * in this session (then seccomp takes a syscall of a class only where
  * the rules need it). */
-static bool can_serve(const struct ei_options *o, int b, int nr, const struct needs *n, bool forced, bool bpf_any,
-		      char *why, size_t len)
+static bool can_serve(const struct ei_options *o, const struct ei_facts *f, int b, int nr, const struct needs *n,
+		      bool forced, bool bpf_any, char *why, size_t len)
 {
 	const char *name = ei_syscall_name(nr);
 
-	if (ei_backend_check(b, why, len))
-		return false;
+	if (!f->usable[b])
+		return ei_fail(why, len, "%s", f->why[b]), false;
 	if (b == EI_BACKEND_SECCOMP) {
 		if (!o->command)
 			return ei_fail(why, len, "it serves only a command errinj starts (not -p or --cgroup)"), false;
@@ -151,9 +139,6 @@ static bool can_serve(const struct ei_options *o, int b, int nr, const struct ne
 		 * lets it fail. */
 		return forced || n->seccomp_only || n->named || !bpf_any;
 	}
-	/* site= would need the caller's stack in the kernel: without frame
-	 * pointers (Debian builds none) a BPF program cannot find the
-	 * callers, which only .eh_frame describes. */
 	if (n->seccomp_only && n->site)
 		return ei_fail(why, len, "rule %d: site= needs the seccomp backend (it unwinds the caller's stack)",
 			       n->rule + 1),
@@ -161,65 +146,116 @@ static bool can_serve(const struct ei_options *o, int b, int nr, const struct ne
 	if (n->seccomp_only)
 		return ei_fail(why, len, "rule %d: delay_enter= and poke_enter= need the seccomp backend", n->rule + 1),
 		       false;
-	if (ei_kernel_has_syscall(nr) == 0) {
-		struct utsname u;
-		uname(&u);
+	if (f->has_syscall[nr] == 0)
 		return ei_fail(why, len, "this kernel (%s) has no %s syscall: only the seccomp backend can fail it, "
-				       "before the kernel sees the call", u.release, name),
+				       "before the kernel sees the call", f->release, name),
 		       false;
-	}
-	if (ei_syscall_injectable(nr) == 0)
-		return ei_fail(why, len, "the kernel does not allow overriding %s (it is not on its error injection list)",
-			       name),
-		       false;
+	if (f->injectable[nr] == 0)
+		return ei_fail(why, len, EI_NOT_ON_LIST, name), false;
 	if (b == EI_BACKEND_FMOD_RET) {
 		if (n->retval0)
 			return ei_fail(why, len, "%s: retval=0 cannot be served by fmod_ret (a zero return lets the call run)",
 				       name),
 			       false;
-		if (!ei_fmod_ret_btf(nr))
+		if (!f->fmod_btf[nr])
 			return ei_fail(why, len, "%s: its entry function has no BTF, which fmod_ret needs", name), false;
 	}
 	return true;
 }
 
-int ei_plan_make(const struct ei_options *o, struct ei_plan *p, char *err, size_t len)
+/* The backend for nr, -1 if none can serve it: then whys says what each
+ * one tried lacks. */
+static int choose(const struct ei_options *o, const struct ei_facts *f, int nr, const struct needs *n, bool bpf_any,
+		  char *whys, size_t len)
 {
 	static const int order[] = { EI_BACKEND_FMOD_RET, EI_BACKEND_KPROBE, EI_BACKEND_SECCOMP };
-	bool bpf_any = false;
+	bool forced = o->backend != EI_BACKEND_AUTO;
 	char why[512] = "";
+	size_t wl = 0;
+
+	whys[0] = '\0';
+	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+		int b = order[k];
+		if (forced && b != o->backend)
+			continue;
+		/* explore's shared injector: what BPF cannot serve is left to
+		 * runs of their own. */
+		if (o->explore && b == EI_BACKEND_SECCOMP)
+			continue;
+		if (can_serve(o, f, b, nr, n, forced, bpf_any, why, sizeof(why)))
+			return b;
+		if (forced)
+			snprintf(whys, len, "%s", why);
+		else if (wl < len)
+			/* Automatic: what each backend lacks. */
+			wl += snprintf(whys + wl, len - wl, "%s%s: %s", wl ? "; " : "", ei_backend_name(b), why);
+	}
+	return -1;
+}
+
+/* fmod_ret verifies one load of its program per syscall, kprobe.multi
+ * attaches any number with one link: past a few syscalls the start-up
+ * outweighs what fmod_ret saves per call. */
+static void fmod_ret_to_kprobe(const struct ei_options *o, const struct ei_facts *f, struct ei_plan *p)
+{
+	int n = 0;
+
+	if (o->backend != EI_BACKEND_AUTO || !f->usable[EI_BACKEND_KPROBE])
+		return;
+	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
+		n += p->backend[nr] == EI_BACKEND_FMOD_RET;
+	if (n <= EI_FMOD_AUTO_MAX)
+		return;
+	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
+		if (p->backend[nr] == EI_BACKEND_FMOD_RET)
+			p->backend[nr] = EI_BACKEND_KPROBE;
+	p->used = (p->used & ~(1u << EI_BACKEND_FMOD_RET)) | 1u << EI_BACKEND_KPROBE;
+}
+
+/* A set that selects nothing (none, ?unknown), or a rule that later ones
+ * replaced for all its syscalls (ei_spec_supersede), fails nothing; a
+ * rule whose syscalls were all dropped is an error, said for the first
+ * of them. */
+static int check_rules_served(const struct ei_options *o, const struct ei_facts *f, const struct ei_plan *p,
+			      bool bpf_any, char *err, size_t len)
+{
+	char why[512] = "";
+
+	for (int i = 0; i < o->nspecs; i++) {
+		bool any = !ei_sysset_empty(&p->syscalls[i]);
+		if (any || !o->specs[i].nsyscalls)
+			continue;
+		for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
+			if (ei_sysset_has(&o->specs[i].syscalls, nr)) {
+				struct needs n = needs_of(o, nr);
+				int b = o->backend != EI_BACKEND_AUTO ? o->backend
+					: f->usable[EI_BACKEND_FMOD_RET] ? EI_BACKEND_FMOD_RET
+					: EI_BACKEND_KPROBE;
+				can_serve(o, f, b, nr, &n, true, bpf_any, why, sizeof(why));
+				break;
+			}
+		return ei_fail(err, len, "rule %d: errinj can fail none of its syscalls here (%s)", i + 1, why);
+	}
+	return 0;
+}
+
+int ei_plan_make(const struct ei_options *o, const struct ei_facts *f, struct ei_plan *p, char *err, size_t len)
+{
+	bool bpf_any = o->backend == EI_BACKEND_AUTO &&
+		       (f->usable[EI_BACKEND_FMOD_RET] || f->usable[EI_BACKEND_KPROBE]);
 
 	memset(p, 0, sizeof(*p));
 	memset(p->backend, -1, sizeof(p->backend));
 	if (o->nspecs < 1 || o->nspecs > EI_MAX_RULES)
 		return ei_fail(err, len, "between 1 and %d inject rules are allowed", EI_MAX_RULES);
-	if (o->backend == EI_BACKEND_AUTO)
-		bpf_any = !ei_backend_check(EI_BACKEND_FMOD_RET, why, sizeof(why)) ||
-			  !ei_backend_check(EI_BACKEND_KPROBE, why, sizeof(why));
 	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
 		struct needs n = needs_of(o, nr);
-		char whys[1536] = "";
-		size_t wl = 0;
-		int chosen = -1;
+		char whys[1536];
+		int chosen;
 
 		if (n.rule < 0)
 			continue;
-		for (size_t k = 0; k < sizeof(order) / sizeof(order[0]) && chosen < 0; k++) {
-			int b = order[k];
-			if (o->backend != EI_BACKEND_AUTO && b != o->backend)
-				continue;
-			/* explore's shared injector: what BPF cannot serve is
-			 * left to runs of their own. */
-			if (o->explore && b == EI_BACKEND_SECCOMP)
-				continue;
-			if (can_serve(o, b, nr, &n, o->backend != EI_BACKEND_AUTO, bpf_any, why, sizeof(why)))
-				chosen = b;
-			else if (o->backend != EI_BACKEND_AUTO)
-				snprintf(whys, sizeof(whys), "%s", why);
-			else if (wl < sizeof(whys))
-				/* Automatic: what each backend lacks. */
-				wl += snprintf(whys + wl, sizeof(whys) - wl, "%s%s: %s", wl ? "; " : "", ei_backend_name(b), why);
-		}
+		chosen = choose(o, f, nr, &n, bpf_any, whys, sizeof(whys));
 		if (chosen < 0 && n.named && o->backend != EI_BACKEND_AUTO)
 			return ei_fail(err, len, "%s", whys);
 		if (chosen < 0 && n.named)
@@ -232,40 +268,6 @@ int ei_plan_make(const struct ei_options *o, struct ei_plan *p, char *err, size_
 			if (ei_sysset_has(&o->specs[i].syscalls, nr))
 				ei_sysset_add(&p->syscalls[i], nr);
 	}
-	/* fmod_ret verifies one load of its program per syscall (about a
-	 * third of a second each on the emulated test machine), kprobe.multi
-	 * attaches any number with one link: past a few syscalls the start-up
-	 * outweighs what fmod_ret saves per call. */
-	if (o->backend == EI_BACKEND_AUTO && !ei_backend_check(EI_BACKEND_KPROBE, why, sizeof(why))) {
-		int n = 0;
-		for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
-			n += p->backend[nr] == EI_BACKEND_FMOD_RET;
-		if (n > EI_FMOD_AUTO_MAX) {
-			for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
-				if (p->backend[nr] == EI_BACKEND_FMOD_RET)
-					p->backend[nr] = EI_BACKEND_KPROBE;
-			p->used = (p->used & ~(1u << EI_BACKEND_FMOD_RET)) | 1u << EI_BACKEND_KPROBE;
-		}
-	}
-	for (int i = 0; i < o->nspecs; i++) {
-		bool any = !ei_sysset_empty(&p->syscalls[i]);
-
-		/* A set that selects nothing (none, ?unknown), or a rule that later
-		 * ones replaced for all its syscalls (ei_spec_supersede), fails
-		 * nothing. */
-		if (!any && o->specs[i].nsyscalls) {
-			/* Say why for the first of its syscalls. */
-			for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
-				if (ei_sysset_has(&o->specs[i].syscalls, nr)) {
-					struct needs n = needs_of(o, nr);
-					int b = o->backend != EI_BACKEND_AUTO ? o->backend
-						: !ei_backend_check(EI_BACKEND_FMOD_RET, why, sizeof(why)) ? EI_BACKEND_FMOD_RET
-						: EI_BACKEND_KPROBE;
-					can_serve(o, b, nr, &n, true, bpf_any, why, sizeof(why));
-					break;
-				}
-			return ei_fail(err, len, "rule %d: errinj can fail none of its syscalls here (%s)", i + 1, why);
-		}
-	}
-	return 0;
+	fmod_ret_to_kprobe(o, f, p);
+	return check_rules_served(o, f, p, bpf_any, err, len);
 }

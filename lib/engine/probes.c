@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-/* What the running kernel and user can do (privileges, kprobes, override,
- * BTF, kernel options), libbpf's log, and attaching one kprobe. */
+/*
+ * The kernel probes: what the running kernel and user can do (privileges,
+ * kprobes and bpf_override_return, kprobe.multi, fmod_ret, the error
+ * injection list, the syscalls in kallsyms, BTF and kfuncs, BPF
+ * exceptions, the kernel's build options); libbpf's log; attaching one
+ * kprobe. Each answer is the kernel's own, probed where it is cheap and
+ * read once where it is not. facts.c turns them into what the plan needs.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -19,8 +25,6 @@
 #include <zlib.h>
 
 #include "engine/engine.h"
-
-#define NOT_ON_LIST "the kernel does not allow overriding %s (it is not on its error injection list)"
 
 static int print_all(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -353,8 +357,7 @@ int ei_kprobe_check(int nr, char *err, size_t len)
 	if (sup != EI_SUPPORTED)
 		return ei_fail(err, len, "%s", ei_support_message(sup));
 	if (ei_syscall_injectable(nr) == 0)
-		return ei_fail(err, len, NOT_ON_LIST,
-			       ei_syscall_name(nr));
+		return ei_fail(err, len, EI_NOT_ON_LIST, ei_syscall_name(nr));
 	return 0;
 }
 
@@ -399,4 +402,51 @@ int ei_list_injectable(void (*fn)(const char *name, void *ctx), void *ctx)
 		}
 	}
 	return n;
+}
+
+/* Loads a do-nothing sleepable fmod_ret program on close's entry and
+ * attaches it for an instant (returning 0, it changes nothing): the
+ * load needs the error injection list, the attach BPF trampolines. */
+int ei_fmod_ret_check(char *err, size_t len)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int id, prog, link;
+
+	if (!ei_has_bpf_caps())
+		return ei_fail(err, len, "fmod_ret needs root: loading eBPF programs requires CAP_SYS_ADMIN "
+					 "(or CAP_BPF and CAP_PERFMON)");
+	if (!ei_vmlinux_btf())
+		return ei_fail(err, len, "this kernel has no BTF (CONFIG_DEBUG_INFO_BTF), which fmod_ret needs");
+	id = ei_entry_btf_id("close");
+	if (id <= 0)
+		return ei_fail(err, len, "this kernel's BTF has no syscall entry functions (__x64_sys_close)");
+	LIBBPF_OPTS(bpf_prog_load_opts, popts, .expected_attach_type = BPF_MODIFY_RETURN, .attach_btf_id = id,
+		    .prog_flags = BPF_F_SLEEPABLE);
+	prog = bpf_prog_load(BPF_PROG_TYPE_TRACING, NULL, "GPL", insns, 2, &popts);
+	if (prog < 0 && errno == ENOSYS)
+		return ei_fail(err, len, "this kernel has no bpf() system call (CONFIG_BPF_SYSCALL)");
+	if (prog < 0) {
+		int e = errno;
+		char *cfg = ei_kernel_config(), val[64];
+		bool no_list = e == EINVAL || (cfg && !strcmp(ei_config_value(cfg, "CONFIG_FUNCTION_ERROR_INJECTION", val,
+									     sizeof(val)), "not set"));
+		free(cfg);
+		if (no_list)
+			return ei_fail(err, len, "this kernel refuses fmod_ret on syscalls: they are not on its error "
+						 "injection list (CONFIG_FUNCTION_ERROR_INJECTION is not set)");
+		return ei_fail(err, len, "this kernel refuses fmod_ret programs: %s", strerror(e));
+	}
+	link = bpf_link_create(prog, 0, BPF_MODIFY_RETURN, NULL);
+	if (link < 0) {
+		int e = errno;
+		close(prog);
+		return ei_fail(err, len, "this kernel cannot attach BPF trampolines (%s: CONFIG_BPF_JIT and "
+					 "CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS are needed)", strerror(e));
+	}
+	close(link);
+	close(prog);
+	return 0;
 }

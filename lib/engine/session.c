@@ -47,7 +47,7 @@ struct ei_session {
 	ei_event_fn fn;
 	void *ctx;
 	__u64 nroots; /* targets added by user space, for their lineage */
-	bool test_slow_add; /* ERRINJ_TEST_SLOW_ADD: see ei_session_launch */
+	bool test_slow_add; /* ei_options.test_slow_add: see ei_session_launch */
 	bool kfuncs;        /* fmod_ret loads the kfunc build (errinj_kf) */
 	/* explore: the session is shared with forked workers, which add
 	 * targets under this lock (the iterator's arguments and the blank
@@ -72,14 +72,13 @@ static __u32 assign_slots(const struct ei_rule *rules, int n, __u32 (*slot)[EI_N
 
 /* The targets map: room for every pid where pid_max is small, and for
  * EI_MAX_TARGETS live processes otherwise (allocated as they join). */
-static __u32 targets_size(void)
+static __u32 targets_size(const struct ei_options *o)
 {
 	long pid_max = 0;
-	const char *t = getenv("ERRINJ_TEST_MAX_TARGETS"); /* tests only: a full map */
 	FILE *f;
 
-	if (t && atol(t) > 0)
-		return (__u32)atol(t);
+	if (o->test_max_targets)
+		return o->test_max_targets;
 	f = fopen("/proc/sys/kernel/pid_max", "re");
 	if (f) {
 		if (fscanf(f, "%ld", &pid_max) != 1)
@@ -339,15 +338,13 @@ static int cgroup_id(int fd, __u64 *id)
 	return 0;
 }
 
-/* The BPF side: one load of the object, the rules, the syscall table,
- * the iterator and tracepoints that keep the targets, then the kprobe
- * and fmod_ret attachments. */
-static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_events, char *err, size_t len)
+/* The rules as the kernel side reads them, each cut to the syscalls of
+ * the BPF backends, and their counter slots: the number of slots, or -1
+ * with a sentence if there are more than a target's counters. */
+static int encode_rules(struct ei_session *s, const struct ei_options *o, struct ei_rule *rules,
+			__u32 (*slot)[EI_NR_SYSCALLS], char *err, size_t len)
 {
-	struct ei_rule rules[EI_MAX_RULES];
-	static __u32 slot[EI_MAX_RULES][EI_NR_SYSCALLS];
-	__u32 nslots, value_size;
-	bool kprobe = s->plan.used & (1u << EI_BACKEND_KPROBE), multi;
+	__u32 nslots;
 
 	for (int i = 0; i < o->nspecs; i++) {
 		ei_rule_encode(&o->specs[i], &rules[i]);
@@ -365,16 +362,14 @@ static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_
 			       "the rules count the calls of %u (rule, syscall) pairs, more than the %d counters errinj "
 			       "keeps per process: name fewer syscalls in the rules with when= or seed=",
 			       nslots, EI_MAX_COUNTERS);
-	value_size = sizeof(struct ei_target) + nslots * sizeof(__u64);
+	return (int)nslots;
+}
 
-	s->skel = errinj_bpf__open();
-	if (!s->skel)
-		return ei_fail(err, len, "cannot open the eBPF program: %s", strerror(errno));
-	s->skel->rodata->nr_rules = o->nspecs;
-	s->skel->rodata->nr_slots = nslots;
-	/* The rules, and per syscall the rules that name it, in order, with
-	 * their counters: read-only data, written before load. */
-	memcpy((void *)s->skel->rodata->rules, rules, o->nspecs * sizeof(rules[0]));
+/* Per syscall, the rules that name it, in order, with their counters,
+ * and which argument is a path (for path= and for the events). */
+static void write_syscalls(struct ei_session *s, const struct ei_options *o, const struct ei_rule *rules,
+			   __u32 (*slot)[EI_NR_SYSCALLS])
+{
 	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
 		const struct ei_syscall_entry *e = ei_syscall_info(nr);
 		struct ei_sysinfo si = { .path_arg = EI_NO_ARG };
@@ -387,7 +382,6 @@ static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_
 				n++;
 			}
 		s->skel->rodata->sys_nrules[nr] = n;
-		/* Which argument is a path, for path= and for the events. */
 		if (!e)
 			continue;
 		if (e->path_arg >= 0)
@@ -397,6 +391,14 @@ static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_
 			si.arg_bits[k] = ei_arg_bits(e->arg_bytes[k]);
 		memcpy((void *)&s->skel->rodata->sysinfo[nr], &si, sizeof(si));
 	}
+}
+
+/* The session's settings in the read-only data: targets, events, the
+ * owner the kernel side may fail, the kfuncs, the tests' hooks. */
+static int write_settings(struct ei_session *s, const struct ei_options *o, bool with_events, char *err, size_t len)
+{
+	struct ei_owner own = ei_owner_get();
+
 	s->skel->rodata->follow_forks = o->follow;
 	s->skel->rodata->cgroup_mode = o->cgroup_fd >= 0;
 	s->skel->rodata->emit_events = with_events && !o->explore;
@@ -404,7 +406,6 @@ static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_
 	s->skel->rodata->count_stats = o->stats;
 	if (o->cgroup_fd >= 0 && cgroup_id(o->cgroup_fd, (__u64 *)&s->skel->rodata->cgroup_id))
 		return ei_fail(err, len, "cannot read the cgroup's id: %s", strerror(errno));
-	struct ei_owner own = ei_owner_get();
 	s->skel->rodata->owner_only = own.only;
 	s->skel->rodata->owner_uid = own.uid;
 	s->skel->rodata->owner_gid = own.gid;
@@ -413,22 +414,23 @@ static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_
 	s->kfuncs = ei_kernel_has_kfunc("bpf_copy_from_user_str") && ei_kernel_has_kfunc("bpf_throw");
 	s->skel->rodata->have_throw = s->kfuncs && ei_bpf_exceptions();
 	s->skel->rodata->have_copy_str = s->kfuncs;
-	/* Tests only: a broken invariant at every call a rule selects. */
-	s->skel->rodata->test_fail_check = getenv("ERRINJ_TEST_FAIL_CHECK") != NULL;
-	/* Tests only: widen the window in which a launched command's entry
-	 * exists but its state may not be set yet (see ei_session_launch). */
-	s->test_slow_add = getenv("ERRINJ_TEST_SLOW_ADD") != NULL;
+	s->skel->rodata->test_fail_check = o->test_fail_check;
+	s->test_slow_add = o->test_slow_add;
 	if (s->test_slow_add)
 		s->skel->rodata->test_add_spin = 1 << 23; /* bpf_loop's most */
-	if (bpf_map__set_value_size(s->skel->maps.targets, value_size) ||
-	    bpf_map__set_value_size(s->skel->maps.blank, value_size) ||
-	    bpf_map__set_max_entries(s->skel->maps.targets, targets_size()))
-		return ei_fail(err, len, "cannot size the targets table: %s", strerror(errno));
+	return 0;
+}
+
+/* Loads the object, then starts what keeps the targets: the ring
+ * buffer, the iterator that adds them, the scheduler tracepoints. */
+static int load_and_track(struct ei_session *s, const struct ei_options *o, bool multi, char *err, size_t len)
+{
+	bool kprobe = s->plan.used & (1u << EI_BACKEND_KPROBE);
+
 	/* Attached by attach_all, not by the skeleton. The kprobe programs
 	 * are loaded only for the kprobe backend (bpf_override_return exists
 	 * only with CONFIG_BPF_KPROBE_OVERRIDE), the kprobe.multi one only
 	 * where the kernel has such links; fmod_ret is loaded per syscall. */
-	multi = kprobe && !o->single_kprobes && ei_kprobe_multi_supported();
 	bpf_program__set_autoload(s->skel->progs.errinj_multi, multi);
 	bpf_program__set_autoload(s->skel->progs.errinj_syscall, kprobe);
 	bpf_program__set_autoload(s->skel->progs.errinj_fmod, false);
@@ -453,6 +455,40 @@ static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_
 	if (errinj_bpf__attach(s->skel))
 		return ei_fail(err, len, "cannot attach the scheduler tracepoints: %s%s", strerror(errno),
 			       o->verbose ? "" : " (-v shows libbpf's log)");
+	return 0;
+}
+
+/* The BPF side: one load of the object, the rules, the syscall table,
+ * the iterator and tracepoints that keep the targets, then the kprobe
+ * and fmod_ret attachments. */
+static int open_bpf(struct ei_session *s, const struct ei_options *o, bool with_events, char *err, size_t len)
+{
+	struct ei_rule rules[EI_MAX_RULES];
+	static __u32 slot[EI_MAX_RULES][EI_NR_SYSCALLS];
+	int nslots = encode_rules(s, o, rules, slot, err, len);
+	__u32 value_size;
+	bool multi;
+
+	if (nslots < 0)
+		return -1;
+	value_size = sizeof(struct ei_target) + (__u32)nslots * sizeof(__u64);
+	s->skel = errinj_bpf__open();
+	if (!s->skel)
+		return ei_fail(err, len, "cannot open the eBPF program: %s", strerror(errno));
+	s->skel->rodata->nr_rules = o->nspecs;
+	s->skel->rodata->nr_slots = (__u32)nslots;
+	/* The rules: read-only data, written before load. */
+	memcpy((void *)s->skel->rodata->rules, rules, o->nspecs * sizeof(rules[0]));
+	write_syscalls(s, o, rules, slot);
+	if (write_settings(s, o, with_events, err, len))
+		return -1;
+	if (bpf_map__set_value_size(s->skel->maps.targets, value_size) ||
+	    bpf_map__set_value_size(s->skel->maps.blank, value_size) ||
+	    bpf_map__set_max_entries(s->skel->maps.targets, targets_size(o)))
+		return ei_fail(err, len, "cannot size the targets table: %s", strerror(errno));
+	multi = (s->plan.used & (1u << EI_BACKEND_KPROBE)) && !o->single_kprobes && ei_kprobe_multi_supported();
+	if (load_and_track(s, o, multi, err, len))
+		return -1;
 	return attach_all(s, o, multi, err, len);
 }
 
@@ -466,6 +502,7 @@ static int watch(int epfd, int fd)
 struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, void *ctx, char *err,
 				   size_t len)
 {
+	struct ei_facts facts;
 	struct ei_session *s;
 
 	s = calloc(1, sizeof(*s));
@@ -476,7 +513,8 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 	s->fn = fn;
 	s->ctx = ctx;
 	s->epfd = -1;
-	if (ei_plan_make(o, &s->plan, err, len))
+	ei_facts_gather(o, &facts);
+	if (ei_plan_make(o, &facts, &s->plan, err, len))
 		goto fail;
 	if (o->explore) {
 		pthread_mutexattr_t a;

@@ -945,6 +945,100 @@ static void fire_due(struct ei_sup *s, bool all)
 
 /* ---- serving a trapped call ---- */
 
+/* What the rules of a call look at: its path (ph->len -1 if none or
+ * unreadable) and its caller's stack (*nframes, 0 if none). Read before
+ * anything is counted, and false if the call went meanwhile (its pid
+ * may then be another's). */
+static bool read_inputs(struct ei_sup *s, struct proc *p, const struct seccomp_notif *n, bool want_path,
+			bool want_site, struct path *ph, int *nframes)
+{
+	const struct ei_syscall_entry *e = ei_syscall_info(n->data.nr);
+	const __u64 *args = (const __u64 *)n->data.args;
+
+	if (want_path && e && e->path_arg >= 0 && e->path_arg < 6)
+		read_path(s, (pid_t)n->pid, args[e->path_arg], ph);
+	if (want_site) {
+		/* Only the processes a site= rule looks at pay for it; their
+		 * modules are read once (lib/unwind/unwind.c). */
+		if (!p->stack)
+			p->stack = ei_stack_new(p->tgid);
+		if (p->stack)
+			*nframes = ei_stack_unwind(p->stack, (pid_t)n->pid, n->data.nr);
+	}
+	return !(want_path || want_site) || id_valid(s, n->id);
+}
+
+/* The injection event of rule fired's answer to call n, as the kernel
+ * side's emit(); the path read now if no rule has read it. */
+static void fill_event(struct ei_sup *s, struct proc *p, const struct seccomp_notif *n, int fired, bool have_path,
+		       struct path *ph, __u64 received, struct ei_event *ev)
+{
+	const struct ei_rule *r = &s->rules[fired];
+	int nr = n->data.nr;
+	const struct ei_syscall_entry *e = ei_syscall_info(nr);
+	const __u64 *args = (const __u64 *)n->data.args;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->ts_ns = received;
+	ev->pid = (__u32)p->tgid;
+	ev->tid = n->pid;
+	ev->nr = (__u32)nr;
+	ev->rule = (__u32)fired;
+	ev->actions = r->actions;
+	ev->signal = r->signal;
+	ev->result = r->actions & EI_ACT_ERROR ? -(__s64)r->error : r->retval;
+	memcpy(ev->args, args, sizeof(ev->args));
+	if (!have_path && e && e->path_arg >= 0 && e->path_arg < 6)
+		read_path(s, (pid_t)n->pid, args[e->path_arg], ph);
+	ev->path_len = ph->len;
+	ev->path_truncated = ph->truncated;
+	if (ph->len >= 0)
+		memcpy(ev->path, ph->s, (size_t)ph->len + 1);
+	ev->backend = EI_BACKEND_SECCOMP;
+	read_comm((pid_t)n->pid, ev->comm);
+}
+
+/* Rule fired fails call n: answered now, or kept until its delay_enter=
+ * is due. */
+static void inject(struct ei_sup *s, struct proc *p, const struct seccomp_notif *n, int fired, bool have_path,
+		   struct path *ph, __u64 received)
+{
+	const struct ei_rule *r = &s->rules[fired];
+	const __u64 *args = (const __u64 *)n->data.args;
+	int nr = n->data.nr;
+	struct delayed *d = NULL, local;
+	struct ei_event *ev = NULL;
+
+	/* Out of memory, the delay is not kept. */
+	if ((r->actions & EI_ACT_DELAY) && s->extra[fired].delay_ns)
+		d = calloc(1, sizeof(*d));
+	if (!d)
+		d = &local;
+	if (s->fn) {
+		ev = &d->ev;
+		fill_event(s, p, n, fired, have_path, ph, received, ev);
+	}
+	if (d != &local) {
+		d->due = received + s->extra[fired].delay_ns;
+		d->id = n->id;
+		d->received = received;
+		d->tgid = p->tgid;
+		d->tid = (pid_t)n->pid;
+		d->nr = nr;
+		d->rule = fired;
+		memcpy(d->args, args, sizeof(d->args));
+		if (heap_push(s, d)) {
+			free(d);
+			answer(s, n->id, p->tgid, (pid_t)n->pid, nr, fired, args, received, ev);
+			return;
+		}
+		if (s->heap[0] == d)
+			arm_timer(s);
+		return;
+	}
+	answer(s, n->id, p->tgid, (pid_t)n->pid, nr, fired, args, received, ev);
+}
+
 /* A target's call: the rules in order, as rule_step. */
 static void serve_target(struct ei_sup *s, struct proc *p, const struct seccomp_notif *n, __u64 received)
 {
@@ -952,7 +1046,7 @@ static void serve_target(struct ei_sup *s, struct proc *p, const struct seccomp_
 	const struct ei_syscall_entry *e = ei_syscall_info(nr);
 	const __u64 *args = (const __u64 *)n->data.args;
 	struct path ph = { .len = -1 };
-	bool have_path = false, want_path = false, want_site = false;
+	bool want_path = false, want_site = false;
 	int nframes = 0;
 
 	/* The path and the stack first, if a rule may look at them: the
@@ -964,20 +1058,7 @@ static void serve_target(struct ei_sup *s, struct proc *p, const struct seccomp_
 		want_path |= (s->rules[i].filters & EI_FILTER_PATH) != 0;
 		want_site |= s->extra[i].site[0] != 0;
 	}
-	if (want_path) {
-		if (e && e->path_arg >= 0 && e->path_arg < 6)
-			read_path(s, (pid_t)n->pid, args[e->path_arg], &ph);
-		have_path = true;
-	}
-	if (want_site) {
-		/* Only the processes a site= rule looks at pay for it; their
-		 * modules are read once (lib/unwind/unwind.c). */
-		if (!p->stack)
-			p->stack = ei_stack_new(p->tgid);
-		if (p->stack)
-			nframes = ei_stack_unwind(p->stack, (pid_t)n->pid, nr);
-	}
-	if ((want_path || want_site) && !id_valid(s, n->id))
+	if (!read_inputs(s, p, n, want_path, want_site, &ph, &nframes))
 		return;
 	s->stats[nr].seen++;
 	for (int i = 0; i < s->nrules; i++) {
@@ -1026,57 +1107,7 @@ static void serve_target(struct ei_sup *s, struct proc *p, const struct seccomp_
 		return;
 	}
 	s->stats[nr].injected++;
-
-	const struct ei_rule *r = &s->rules[fired];
-	struct delayed *d = NULL, local;
-	struct ei_event *ev = NULL;
-
-	/* Out of memory, the delay is not kept. */
-	if ((r->actions & EI_ACT_DELAY) && s->extra[fired].delay_ns)
-		d = calloc(1, sizeof(*d));
-	if (!d)
-		d = &local;
-	if (s->fn) {
-		/* As the kernel side's emit(). */
-		ev = &d->ev;
-		memset(ev, 0, sizeof(*ev));
-		ev->ts_ns = received;
-		ev->pid = (__u32)p->tgid;
-		ev->tid = n->pid;
-		ev->nr = (__u32)nr;
-		ev->rule = (__u32)fired;
-		ev->actions = r->actions;
-		ev->signal = r->signal;
-		ev->result = r->actions & EI_ACT_ERROR ? -(__s64)r->error : r->retval;
-		memcpy(ev->args, args, sizeof(ev->args));
-		if (!have_path && e && e->path_arg >= 0 && e->path_arg < 6)
-			read_path(s, (pid_t)n->pid, args[e->path_arg], &ph);
-		ev->path_len = ph.len;
-		ev->path_truncated = ph.truncated;
-		if (ph.len >= 0)
-			memcpy(ev->path, ph.s, (size_t)ph.len + 1);
-		ev->backend = EI_BACKEND_SECCOMP;
-		read_comm((pid_t)n->pid, ev->comm);
-	}
-	if (d != &local) {
-		d->due = received + s->extra[fired].delay_ns;
-		d->id = n->id;
-		d->received = received;
-		d->tgid = p->tgid;
-		d->tid = (pid_t)n->pid;
-		d->nr = nr;
-		d->rule = fired;
-		memcpy(d->args, args, sizeof(d->args));
-		if (heap_push(s, d)) {
-			free(d);
-			answer(s, n->id, p->tgid, (pid_t)n->pid, nr, fired, args, received, ev);
-			return;
-		}
-		if (s->heap[0] == d)
-			arm_timer(s);
-		return;
-	}
-	answer(s, n->id, p->tgid, (pid_t)n->pid, nr, fired, args, received, ev);
+	inject(s, p, n, fired, want_path, &ph, received);
 }
 
 /* A seccomp(2) or prctl call of the command's (own_seccomp_nr): what it
