@@ -16,14 +16,15 @@ subtest two_cpus two_cpus
 # clock in a loop, and the second's readings fall between the first's
 # (less than 1 ms apart: the first was running). Taken in turns
 # (single-threaded TCG), the first's readings stop while the second's
-# run: none would.
+# run: none would (a slice lasts milliseconds). At once, many do; a few
+# are wanted, which leaves room for a loaded host.
 in_parallel() {
     run "$B/tests/scenario" overlap:1000
     assert_eq "exit status" "$RC" 0 &&
         assert_match "stdout" "$OUT" '^overlap: [0-9]+$' || return 1
     echo "# $OUT readings of the second CPU made while the first ran"
-    [ "${OUT#overlap: }" -ge 100 ] ||
-        { why "$OUT: the second CPU's readings made while the first ran, want at least 100"; return 1; }
+    [ "${OUT#overlap: }" -ge 10 ] ||
+        { why "$OUT: the second CPU's readings made while the first ran, want at least 10"; return 1; }
 }
 subtest in_parallel in_parallel
 
