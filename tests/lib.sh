@@ -6,7 +6,10 @@
 # return 1, so a function can end with `assert ... && assert ...`. The
 # file's last line is `done_testing`: tests/run-file counts a file that
 # does not get there, or exits non-zero, as a failure.
-# tests/run counts the PASS and FAIL lines of every layer.
+# Results are counted from the results channel, TEST_RESULTS (a file the
+# driver names, tests/run-file), not from the output: a program's line
+# that starts with "PASS " is no result. A subtest's function runs with
+# TEST_RESULTS unset, so that what it runs cannot write there.
 
 : "${LAYER:=test}"
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -15,6 +18,13 @@ B=$TOP/build
 BIN=${ERRINJ_BIN:-$B}
 T=$(mktemp -d "${TMPDIR:-/tmp}/errinj-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
+. "$TOP/tests/oracle"
+
+# result LINE: a result, on stdout for the reader and on the channel.
+result() {
+    echo "$*"
+    [ -z "${TEST_RESULTS:-}" ] || printf '%s\n' "$*" >>"$TEST_RESULTS"
+}
 
 why() { echo "$*" >&9; }
 
@@ -23,15 +33,18 @@ subtest() {
     shift
     w=$(mktemp "$T/why.XXXXXX")
     # Each subtest has a scratch directory of its own in $T.
-    if ( T=$(mktemp -d "$T/sub.XXXXXX") && "$@" ) 9>"$w" </dev/null; then
-        echo "PASS $LAYER/$name"
+    if ( unset TEST_RESULTS; T=$(mktemp -d "$T/sub.XXXXXX") && "$@" ) 9>"$w" </dev/null; then
+        result "PASS $LAYER/$name"
     else
-        echo "FAIL $LAYER/$name: $(tr '\n' ' ' <"$w" | cut -c1-600)"
+        result "FAIL $LAYER/$name: $(tr '\n' ' ' <"$w" | cut -c1-600)"
     fi
 }
 
-# skip NAME REASON: a check that cannot be made here (counted apart).
-skip() { echo "SKIP $LAYER/$1: $2"; }
+# skip NAME REASON: a check that cannot be made here (counted apart, and
+# compared by tests/run with the expected skips, tests/skips). REASON
+# comes from tests/oracle or the backend the driver chose, not from
+# errinj.
+skip() { result "SKIP $LAYER/$1: $2"; }
 
 # The backend the suite runs this file on (tests/boots: ERRINJ_BACKEND,
 # unset for the automatic choice).
@@ -47,21 +60,23 @@ bpf_subtest() {
     fi
 }
 # kprobe_subtest NAME FUNC [ARGS]: a subtest of the kprobe backend itself
-# (its links, the error injection list): skipped, and said, where errinj
-# cannot use it (the host, a user without root).
+# (its links, the error injection list): skipped, and said, where the
+# kernel or the user cannot have it (tests/oracle: the host, 6.12, a user
+# without root); errinj is not asked.
 kprobe_subtest() {
     local why
-    why=$("$BIN/errinj" --features 2>/dev/null | awk '$1 == "kprobe" { $1 = ""; print; exit }')
-    case $why in
-    " yes "*) subtest "$@" ;;
-    *) skip "$1" "the kprobe backend is not usable here:${why# no}" ;;
-    esac
+    why=$(kprobe_unusable)
+    if [ -z "$why" ]; then
+        subtest "$@"
+    else
+        skip "$1" "the kprobe backend is not usable here: $why"
+    fi
 }
 
 # done_testing: the last line of every test file. Its marker tells
 # tests/run-file that the file ran to its end.
 done_testing() {
-    echo "DONE-TESTING $LAYER/$(basename "$0" .sh)"
+    result "DONE-TESTING $LAYER/$(basename "$0" .sh)"
     exit 0
 }
 

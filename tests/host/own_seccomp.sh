@@ -75,13 +75,14 @@ strace_bpf() {
         assert_match "stderr" "$ERR" "$MSG: its filters' SECCOMP_RET_TRACE .* give way .* execve always"
 }
 
-if "$BIN/errinj" --features 2>/dev/null | awk '$1 == "seccomp" && $2 == "yes" { ok = 1 } END { exit !ok }'; then
+why_not=$(seccomp_unusable)
+if [ -z "$why_not" ]; then
     subtest own_seccomp_limits limits
     subtest own_seccomp_filter filter_only
     subtest own_seccomp_untouched untouched
     subtest own_seccomp_named named
     subtest own_seccomp_strace strace_bpf
 else
-    skip own_seccomp "the seccomp backend is not usable here: $("$BIN/errinj" --features 2>&1 | awk '$1 == "seccomp"')"
+    skip own_seccomp "the seccomp backend is not usable here: $why_not"
 fi
 done_testing

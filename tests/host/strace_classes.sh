@@ -70,11 +70,11 @@ uretprobe_said() {
 
 subtest everycall_seen known
 K=$T/K
-trace_names all >"$K" || echo "FAIL $LAYER/strace_names: strace -e trace=all failed"
+trace_names all >"$K" || result "FAIL $LAYER/strace_names: strace -e trace=all failed"
 
 # The classes: --names=syscalls lists the table's names, then the classes
 # (%desc... and the legacy desc...), all and none.
-"$EC" >"$T/table" || echo "FAIL $LAYER/everycall: exit $?"
+"$EC" >"$T/table" || result "FAIL $LAYER/everycall: exit $?"
 classes=$("$BIN/errinj" --names=syscalls | grep -vxF -f <(cut -d' ' -f2 "$T/table"))
 for c in $classes; do
     subtest "class_$c" same "$c"

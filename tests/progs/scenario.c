@@ -19,10 +19,18 @@
  *   openat:PATH         openat(AT_FDCWD, PATH) as glibc passes it
  *   waitfile:PATH       wait until PATH exists
  *   cgmove:DIR          move this process into cgroup DIR
+ *   overlap:MS          two threads on CPUs 0 and 1 read CLOCK_MONOTONIC
+ *                       in a loop for MS ms: "overlap: K" with K the
+ *                       second's readings made while the first ran (between
+ *                       two of its readings less than 1 ms apart); two
+ *                       CPUs taken in turns give none
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +111,71 @@ static void racers(int n)
 	}
 	printf("racers: %d failed calls in %d processes\n", failed, n);
 	fflush(stdout);
+}
+
+#define OVERLAP_MAX (1 << 20)
+struct spinner {
+	int cpu;
+	long ms;
+	size_t n;
+	uint64_t *at;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void *spin_main(void *arg)
+{
+	struct spinner *s = arg;
+	cpu_set_t set;
+	uint64_t end;
+
+	CPU_ZERO(&set);
+	CPU_SET(s->cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		exit(3);
+	pthread_barrier_wait(&barrier);
+	end = now_ns() + (uint64_t)s->ms * 1000000ULL;
+	do
+		s->at[s->n] = now_ns();
+	while (s->at[s->n++] < end && s->n < OVERLAP_MAX);
+	return NULL;
+}
+
+/* Two threads at once or in turns: in turns, a CPU's readings stop while
+ * the other's run, so none of the second's falls between two of the
+ * first's that are close together. */
+static void overlap(long ms)
+{
+	struct spinner s[2] = { { .cpu = 0, .ms = ms }, { .cpu = 1, .ms = ms } };
+	pthread_t t[2];
+	size_t k = 0, i = 0;
+
+	for (int c = 0; c < 2; c++)
+		if (!(s[c].at = malloc(OVERLAP_MAX * sizeof(uint64_t))))
+			exit(3);
+	pthread_barrier_init(&barrier, NULL, 2);
+	for (int c = 0; c < 2; c++)
+		pthread_create(&t[c], NULL, spin_main, &s[c]);
+	for (int c = 0; c < 2; c++)
+		pthread_join(t[c], NULL);
+	/* Both sorted: one pass, i the first's reading at or before b. */
+	for (size_t j = 0; j < s[1].n; j++) {
+		uint64_t b = s[1].at[j];
+
+		while (i + 1 < s[0].n && s[0].at[i + 1] <= b)
+			i++;
+		k += i + 1 < s[0].n && s[0].at[i] < b && s[0].at[i + 1] - s[0].at[i] < 1000000ULL;
+	}
+	printf("overlap: %zu\n", k);
+	fflush(stdout);
+	free(s[0].at);
+	free(s[1].at);
 }
 
 /* N children alive at once: each reports through a pipe, then waits for
@@ -218,6 +291,8 @@ static void run(const char *op)
 	} else if (!strncmp(op, "waitfile:", 9)) {
 		while (access(arg, F_OK))
 			usleep(10000);
+	} else if (!strncmp(op, "overlap:", 8)) {
+		overlap(atol(arg));
 	} else if (!strncmp(op, "cgmove:", 7)) {
 		char p[4096];
 		FILE *f;

@@ -16,6 +16,8 @@
  *   sys:NR[:A0]                     syscall NR (A0, 0, 0, 0, 0, 0)
  *   exec:PATH                       execve(PATH), printed if it returns
  *   sleep:MS                        clock_nanosleep
+ *   wait0                           readv of one byte from fd 0, nothing printed
+ *                                   (a handshake: the test writes it when ready)
  *   poke                            write "hello" from a stack buffer to a pipe,
  *                                   print what the buffer and the pipe then hold
  *   pokero                          the same from a string literal (read-only
@@ -244,6 +246,11 @@ static void run(const char *op)
 	} else if (!strncmp(op, "exec:", 5)) {
 		char *argv[] = { (char *)arg, NULL };
 		report(op, ret(syscall(SYS_execve, arg, argv, environ)));
+	} else if (!strcmp(op, "wait0")) {
+		char c;
+		struct iovec iov = { &c, 1 };
+		while (readv(0, &iov, 1) < 0 && errno == EINTR)
+			;
 	} else if (!strncmp(op, "sleep:", 6)) {
 		long ms = atol(arg);
 		struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };

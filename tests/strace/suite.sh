@@ -189,6 +189,8 @@ run_queue() {
         if [ -s "$T/res/$i" ]; then cat "$T/res/$i"; else echo "FAIL $LAYER/strace/${C_ID[$i]}: no result"; fi
     done | tee "$T/all"
     wait
+    # The lines above are run_case's alone: the results channel's.
+    [ -z "${TEST_RESULTS:-}" ] || cat "$T/all" >>"$TEST_RESULTS"
     local reasons=
     for r in "${refusals[@]}"; do
         r=${r##*@}

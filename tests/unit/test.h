@@ -2,7 +2,8 @@
 /*
  * A minimal harness for host unit tests, in the manner of the kernel's
  * bpf selftests: assertions return bool and name what failed; each
- * subtest prints "PASS unit/NAME" or "FAIL unit/NAME: why".
+ * subtest prints "PASS unit/NAME" or "FAIL unit/NAME: why", and writes it
+ * to the results channel (t_result).
  */
 #ifndef ERRINJ_TEST_H
 #define ERRINJ_TEST_H
@@ -41,6 +42,34 @@ static int t_failed;
 		       _g ? _g : "(null)", _w ? _w : "(null)");                    \
 	})
 
+/* TEST_LAYER names the build (unit, or asan for the sanitized one). */
+static inline const char *t_layer(void)
+{
+	return getenv("TEST_LAYER") ? getenv("TEST_LAYER") : "unit";
+}
+
+/*
+ * One result, "KIND LAYER/NAME[: why]", on stdout for the reader and on
+ * the results channel, the file TEST_RESULTS names (tests/run counts
+ * that, so that a line a tested function prints is no result). WHY is
+ * one line there.
+ */
+static inline void t_result(const char *kind, const char *name, const char *why)
+{
+	const char *path = getenv("TEST_RESULTS");
+	FILE *f;
+
+	printf("%s %s/%s%s%s\n", kind, t_layer(), name, *why ? ": " : "", why);
+	fflush(stdout);
+	if (!path || !(f = fopen(path, "a")))
+		return;
+	fprintf(f, "%s %s/%s%s", kind, t_layer(), name, *why ? ": " : "");
+	for (; *why; why++)
+		fputc(*why == '\n' ? ' ' : *why, f);
+	fputc('\n', f);
+	fclose(f);
+}
+
 /* Runs one subtest; its failures are gathered and printed after its name. */
 static inline void run_subtest(const char *name, void (*fn)(void))
 {
@@ -57,12 +86,11 @@ static inline void run_subtest(const char *name, void (*fn)(void))
 		fclose(m);
 		stdout = old;
 	}
-	/* TEST_LAYER names the build (unit, or asan for the sanitized one). */
-	const char *layer = getenv("TEST_LAYER") ? getenv("TEST_LAYER") : "unit";
 	if (t_ok) {
-		printf("PASS %s/%s\n", layer, name);
+		t_result("PASS", name, "");
 	} else {
-		printf("FAIL %s/%s%s\n", layer, name, buf);
+		/* ASSERT starts its first message with ": ". */
+		t_result("FAIL", name, strncmp(buf, ": ", 2) ? buf : buf + 2);
 		t_failed++;
 	}
 }

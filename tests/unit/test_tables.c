@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Host unit tests of the errno and syscall tables (lib/core/tables.c). */
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <unistd.h>
 #include <sys/syscall.h>
 
 #include "core/core.h"
@@ -149,6 +152,123 @@ static void test_syscall_table_sorted_unique(void)
 	ASSERT(n > 300, "only %zu syscalls", n);
 }
 
+/* build_open REL: BUILD/REL, BUILD being the build directory of this
+ * binary (build/tests/unit/test_tables or build/asan/test_tables). */
+static FILE *build_open(const char *rel)
+{
+	static const char *const up[] = { "../..", ".." };
+	char self[PATH_MAX], path[PATH_MAX + 64];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	const char *dir;
+	FILE *f;
+
+	if (n <= 0)
+		return NULL;
+	self[n] = 0;
+	dir = dirname(self);
+	for (size_t i = 0; i < sizeof(up) / sizeof(up[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s/%s", dir, up[i], rel);
+		if ((f = fopen(path, "re")))
+			return f;
+	}
+	return NULL;
+}
+
+/*
+ * The syscall table against the kernel's own list, read here line by line
+ * (not by lib/gen-syscalls.awk): every x86-64 entry ("common" or "64")
+ * with an entry point other than sys_ni_syscall (not implemented) is in
+ * the table under its number, and the table has no other entry. An empty
+ * or short table fails.
+ */
+static void test_syscall_table_complete(void)
+{
+	FILE *f = build_open("ksrc/arch/x86/entry/syscalls/syscall_64.tbl");
+	char line[256], abi[32], name[64], entry[128];
+	size_t want = 0, got = 0;
+	int nr;
+
+	if (!ASSERT(f, "no build/ksrc/arch/x86/entry/syscalls/syscall_64.tbl (make builds it)"))
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%d %31s %63s %127s", &nr, abi, name, entry) != 4 ||
+		    (strcmp(abi, "common") && strcmp(abi, "64")) || !strcmp(entry, "sys_ni_syscall"))
+			continue;
+		want++;
+		ASSERT(ei_syscall_nr(name) == nr, "%s: %d, want %d", name, ei_syscall_nr(name), nr);
+	}
+	fclose(f);
+	while (ei_syscall_at(got))
+		got++;
+	ASSERT(want > 0, "no x86-64 entry read from syscall_64.tbl");
+	ASSERT(got == want, "%zu syscalls in the table, %zu in syscall_64.tbl", got, want);
+}
+
+/* read_errnos FILE NAMES VALUES N: the "#define ENAME VALUE" lines of a
+ * header, an alias (#define EWOULDBLOCK EAGAIN) resolved among those read
+ * before it. */
+static void read_errnos(FILE *f, char names[][32], int *values, size_t *n, size_t max)
+{
+	char line[256], name[32], val[32];
+
+	while (fgets(line, sizeof(line), f) && *n < max) {
+		if (sscanf(line, "#define %31s %31s", name, val) != 2 || name[0] != 'E')
+			continue;
+		values[*n] = -1;
+		if (val[0] >= '0' && val[0] <= '9')
+			values[*n] = atoi(val);
+		for (size_t i = 0; i < *n && values[*n] < 0; i++)
+			if (!strcmp(names[i], val))
+				values[*n] = values[i];
+		if (values[*n] < 0)
+			continue;
+		snprintf(names[*n], 32, "%s", name);
+		(*n)++;
+	}
+}
+
+/*
+ * The errno table against the headers, read here as text (not through the
+ * compiler, as lib/gen-tables.sh does): the C library's asm-generic names
+ * and the kernel's own (build/kernel-errno.h). Each parses to its value;
+ * each value named has a name, and no other value has one.
+ */
+static void test_errno_table_complete(void)
+{
+	static const char *const files[] = { "/usr/include/asm-generic/errno-base.h",
+					      "/usr/include/asm-generic/errno.h" };
+	static char names[512][32];
+	static int values[512];
+	size_t n = 0, named = 0, want = 0;
+	FILE *f;
+
+	for (size_t i = 0; i < 2; i++) {
+		if (!ASSERT((f = fopen(files[i], "re")), "cannot read %s", files[i]))
+			return;
+		read_errnos(f, names, values, &n, 512);
+		fclose(f);
+	}
+	if (!ASSERT((f = build_open("kernel-errno.h")), "no build/kernel-errno.h (make builds it)"))
+		return;
+	read_errnos(f, names, values, &n, 512);
+	fclose(f);
+	ASSERT(n > 130, "only %zu errno names read from the headers", n);
+	for (size_t i = 0; i < n; i++)
+		ASSERT(ei_errno_parse(names[i]) == values[i], "%s: %d, want %d", names[i],
+		       ei_errno_parse(names[i]), values[i]);
+	for (int e = 1; e < 4096; e++) {
+		bool in_headers = false;
+
+		for (size_t i = 0; i < n && !in_headers; i++)
+			in_headers = values[i] == e;
+		want += in_headers;
+		named += ei_errno_name(e) != NULL;
+		ASSERT(in_headers == (ei_errno_name(e) != NULL), "errno %d: named '%s', %sin the headers", e,
+		       ei_errno_name(e) ? ei_errno_name(e) : "(none)", in_headers ? "" : "not ");
+	}
+	ASSERT(named == want, "%zu errnos named, %zu in the headers", named, want);
+}
+
 static void test_syscall_suggest(void)
 {
 	ASSERT_STR(ei_syscall_suggest("dupp"), "dup");
@@ -171,5 +291,7 @@ int main(void)
 	SUBTEST(syscall_arg_bytes);
 	SUBTEST(syscall_table_sorted_unique);
 	SUBTEST(syscall_suggest);
+	SUBTEST(syscall_table_complete);
+	SUBTEST(errno_table_complete);
 	return t_failed ? 1 : 0;
 }

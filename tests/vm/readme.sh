@@ -3,6 +3,7 @@
 # blocks is run (build/ and build/tests/ on PATH, in a scratch directory)
 # and must print exactly the lines shown under it, in any order (events
 # and program output are written concurrently). Pids are not compared.
+# There must be at least 4 of them.
 . "$(dirname "$0")/../lib.sh"
 
 normalize() { sed -E 's/^\[pid [0-9]+\]/[pid N]/' | sort; }
@@ -34,5 +35,14 @@ while IFS= read -r line; do
     *) $inblock && [ -n "$cmd" ] && want+=${want:+$'\n'}$line ;;
     esac
 done <"$TOP/README.md"
-[ "$n" -gt 0 ] || echo "FAIL $LAYER/readme_examples: no example found in README.md"
+# A README cut to one example, or whose console blocks lost their fence,
+# would pass the loop above with little or nothing run: it must hold a
+# handful (the quick start and the examples).
+min_examples=4
+enough_examples() {
+    [ "$n" -ge "$min_examples" ] && return 0
+    why "$n examples ('\$ ' lines in \`\`\`console blocks) in README.md, want at least $min_examples"
+    return 1
+}
+subtest readme_examples enough_examples
 done_testing

@@ -12,6 +12,22 @@ two_cpus() {
 }
 subtest two_cpus two_cpus
 
+# The two run at the same time, not in turns: a thread on each reads the
+# clock in a loop, and the second's readings fall between the first's
+# (less than 1 ms apart: the first was running). Taken in turns
+# (single-threaded TCG), the first's readings stop while the second's
+# run: none would (a slice lasts milliseconds). At once, many do; a few
+# are wanted, which leaves room for a loaded host.
+in_parallel() {
+    run "$B/tests/scenario" overlap:1000
+    assert_eq "exit status" "$RC" 0 &&
+        assert_match "stdout" "$OUT" '^overlap: [0-9]+$' || return 1
+    echo "# $OUT readings of the second CPU made while the first ran"
+    [ "${OUT#overlap: }" -ge 10 ] ||
+        { why "$OUT: the second CPU's readings made while the first ran, want at least 10"; return 1; }
+}
+subtest in_parallel in_parallel
+
 # The first call of two threads of one process, at the same moment on two
 # CPUs: when=1 fails exactly one of them, in every process.
 when_first_call_of_two_threads() {
