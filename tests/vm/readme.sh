@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The README's examples really run: every "$ CMD" line of its console
-# blocks is run (build/ and build/tests/ on PATH, in a scratch directory)
+# The README's examples really run: every "$ CMD" line of the console
+# blocks of README.md and doc/usage.md (where the rest moved) is run (build/ and build/tests/ on PATH, in a scratch directory)
 # and must print exactly the lines shown under it, in any order (events
 # and program output are written concurrently). Pids are not compared.
 . "$(dirname "$0")/../lib.sh"
@@ -33,6 +33,6 @@ while IFS= read -r line; do
     '$ '*) $inblock && { flush; cmd=${line#\$ }; } ;;
     *) $inblock && [ -n "$cmd" ] && want+=${want:+$'\n'}$line ;;
     esac
-done <"$TOP/README.md"
+done < <(cat "$TOP/README.md" "$TOP/doc/usage.md")
 [ "$n" -gt 0 ] || echo "FAIL $LAYER/readme_examples: no example found in README.md"
 done_testing
