@@ -325,8 +325,8 @@ int ei_plan_make(const struct ei_options *o, struct ei_plan *p, char *err, size_
 			if (BIT(o->specs[i].syscalls, nr))
 				p->syscalls[i][nr / 64] |= 1ULL << (nr % 64);
 	}
-	/* fmod_ret verifies one load of its program per syscall (about a
-	 * third of a second each on the emulated test machine), kprobe.multi
+	/* fmod_ret verifies one load of its program per syscall (slow:
+	 * doc/design.md, Backends), kprobe.multi
 	 * attaches any number with one link: past a few syscalls the start-up
 	 * outweighs what fmod_ret saves per call. */
 	if (o->backend == EI_BACKEND_AUTO && !ei_backend_check(EI_BACKEND_KPROBE, why, sizeof(why))) {
