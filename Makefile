@@ -270,11 +270,12 @@ install: $(TOOLS)
 		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 $(BUILD)/errinj $(DESTDIR)$(PREFIX)/bin/errinj
 	install -m 755 $(BUILD)/loader $(BUILD)/userapp $(DESTDIR)$(PREFIX)/libexec/errinj/
-	install -m 644 doc/errinj.1 $(DESTDIR)$(PREFIX)/share/man/man1/errinj.1
+	install -m 644 doc/errinj.1 doc/errinj-explore.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 completion/errinj.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/errinj
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/errinj $(DESTDIR)$(PREFIX)/share/man/man1/errinj.1 \
+		$(DESTDIR)$(PREFIX)/share/man/man1/errinj-explore.1 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/errinj
 	rm -rf $(DESTDIR)$(PREFIX)/libexec/errinj
 

@@ -821,8 +821,8 @@ long errinj_fmod(__u64 *ctx)
 	if (!may_be_target(bpf_get_current_pid_tgid() >> 32))
 		return 0;
 	/* A plain load: ctx[0] is a typed kernel pointer to the verifier
-	 * (the entry's argument), read without a helper's call (which cost
-	 * as much as the mechanism's whole floor under TCG: bench/ladder). */
+	 * (the entry's argument), read without a helper's call (which costs
+	 * much next to the mechanism's floor: doc/bench.md, the ladder). */
 	if (decide(regs, (__u32)regs->orig_ax, &ret, true))
 		return ret;
 	return 0;

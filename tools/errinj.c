@@ -1043,7 +1043,7 @@ static int event_loop(void)
 
 /* What the kernel side counted that the user must know. */
 /* The command used seccomp itself: what the seccomp backend's filter
- * changed for it (measured on Linux 6.18; the precedence of actions is
+ * changed for it (tests/host/own_seccomp.sh checks it; the precedence of actions is
  * seccomp(2)'s), one clause per thing it did. */
 static void report_own_seccomp(void)
 {

@@ -53,6 +53,7 @@ package_files() {
         assert_match "files" "$pkg" '\./usr/libexec/errinj/loader' &&
         assert_match "files" "$pkg" '\./usr/libexec/errinj/userapp' &&
         assert_match "files" "$pkg" '\./usr/share/man/man1/errinj\.1' &&
+        assert_match "files" "$pkg" '\./usr/share/man/man1/errinj-explore\.1' &&
         assert_match "files" "$pkg" '\./usr/share/bash-completion/completions/errinj'
 }
 subtest package_files package_files
@@ -107,7 +108,10 @@ package_man() {
     local man=$ROOT/usr/share/man/man1/errinj.1.gz
     run env MANWIDTH=80 man -l --warnings "$man"
     assert_eq "exit status" "$RC" 0 && assert_eq "man warnings" "$ERR" "" &&
-        assert_match "man page" "$OUT" 'EXAMPLES' && assert_match "man page" "$OUT" '--version'
+        assert_match "man page" "$OUT" 'EXAMPLES' && assert_match "man page" "$OUT" '--version' || return 1
+    run env MANWIDTH=80 man -l --warnings "$ROOT/usr/share/man/man1/errinj-explore.1.gz"
+    assert_eq "errinj-explore(1): exit status" "$RC" 0 && assert_eq "errinj-explore(1): man warnings" "$ERR" "" &&
+        assert_match "errinj-explore(1)" "$OUT" 'EXAMPLES' && assert_match "errinj-explore(1)" "$OUT" '--merge'
 }
 subtest package_man package_man
 

@@ -32,7 +32,7 @@ jobs=${STRACE_JOBS:-2}
 ncases=0
 declare -a C_ID C_S C_E C_P C_X C_SW C_EW
 
-# The differences errinj documents (doc/errinj.1, README.md's Backends)
+# The differences errinj documents (doc/errinj.1, doc/design.md's Backends)
 # and refuses: the exit status (2, bad input: a key that takes ptrace;
 # 1, missing kernel support: what a backend cannot serve), its message,
 # and the reason the summary gives.
@@ -249,8 +249,8 @@ qual_fault() { # SUFFIX
         Fs="2" Ls="5" Ss="3" SLs="11" errs="'' 22"
         [ -z "$1" ] || errs="''"
     fi
-    # On fmod_ret desc,51 is a program load per syscall, about 100 (the
-    # README's Backends: 0.3 s or more each under TCG): past the time
+    # On fmod_ret desc,51 is a program load per syscall, about 100 (doc/design.md's
+    # Backends; doc/testing.md, Timings): past the time
     # limit in the VM. Its semantics are the host's and kprobe's cases.
     local sets="writev desc,51"
     [ "$mode" = vm ] && [ "${ERRINJ_BACKEND:-}" = fmod_ret ] && sets=writev
@@ -346,9 +346,8 @@ done
 # exit() then exits 42. strace's test traces exit and exit_group only; the
 # program makes no other call, so errinj takes the specs as they are.
 # On fmod_ret in the VM, #2 (!process) and #4 (all) are a program load
-# for each of about 300 syscalls (0.3 s or more each under TCG, the
-# README's Backends): past the time limit, as desc,51 above (seen: killed
-# at 120 s, exit 137). Their semantics are the host's and kprobe's cases.
+# for each of about 300 syscalls: past the time limit, as desc,51 above
+# (doc/testing.md, Timings). Their semantics are the host's and kprobe's cases.
 big=yes
 [ "$mode" = vm ] && [ "${ERRINJ_BACKEND:-}" = fmod_ret ] && big=
 eg=0

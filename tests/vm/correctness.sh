@@ -107,7 +107,7 @@ counters_survive_many_children() {
 }
 # inject=all on 16 rules: with the kprobe backend one kprobe.multi link;
 # without the override option (the 6.12 boot) a fmod_ret load per
-# syscall, about 285, 4 to 5 s each in the 6.12 guest: past RUN_TIMEOUT,
+# syscall, about 285, past RUN_TIMEOUT in the 6.12 guest (doc/testing.md),
 # so there it is skipped and the option named.
 kprobe_subtest counters_survive_many_children counters_survive_many_children
 

@@ -3,8 +3,8 @@
 # targets (command, follow-forks, threads, -p, --cgroup), outputs read
 # back, and bystanders.
 # Not in the 6.12 boot: its '!dup' subtests (summary_rows, set_negation)
-# load a fmod_ret program per syscall there, about 280, and each load took
-# 4 to 5 s on 6.12 under emulation (0.05 s on 6.1): past RUN_TIMEOUT.
+# load a fmod_ret program per syscall there, about 280, and the loads are
+# slow on 6.12 under emulation: past RUN_TIMEOUT (doc/testing.md, Timings).
 # boots: main
 # backends: auto kprobe seccomp
 . "$(dirname "$0")/../lib.sh"

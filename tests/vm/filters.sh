@@ -2,8 +2,8 @@
 # Argument filters (path=, fd=, argK=, argK&MASK=) and syscall classes,
 # evaluated by the kernel side (or, on the seccomp backend, by errinj).
 # Not in the 6.12 boot: its class rules (%net, %file, %desc) load a
-# fmod_ret program per syscall there, 4 to 5 s each on 6.12 under
-# emulation (0.05 s on 6.1).
+# fmod_ret program per syscall there, slow on 6.12 under emulation
+# (doc/testing.md, Timings).
 # boots: main
 # backends: auto kprobe seccomp
 . "$(dirname "$0")/../lib.sh"

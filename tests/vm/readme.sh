@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The README's examples really run: every "$ CMD" line of its console
-# blocks is run (build/ and build/tests/ on PATH, in a scratch directory)
+# The README's examples really run: every "$ CMD" line of the console
+# blocks of README.md and doc/usage.md (where the manual's examples are) is
+# run (build/ and build/tests/ on PATH, in a scratch directory)
 # and must print exactly the lines shown under it, in any order (events
 # and program output are written concurrently). Pids are not compared.
 # There must be at least 4 of them.
@@ -27,21 +28,27 @@ flush() {
     cmd= want=
 }
 inblock=false
-while IFS= read -r line; do
-    case $line in
-    '```console') inblock=true ;;
-    '```') $inblock && flush; inblock=false ;;
-    '$ '*) $inblock && { flush; cmd=${line#\$ }; } ;;
-    *) $inblock && [ -n "$cmd" ] && want+=${want:+$'\n'}$line ;;
-    esac
-done <"$TOP/README.md"
+# examples_of FILE: a subtest for each example of FILE (n counts them).
+examples_of() {
+    while IFS= read -r line; do
+        case $line in
+        '```console') inblock=true ;;
+        '```') $inblock && flush; inblock=false ;;
+        '$ '*) $inblock && { flush; cmd=${line#\$ }; } ;;
+        *) $inblock && [ -n "$cmd" ] && want+=${want:+$'\n'}$line ;;
+        esac
+    done <"$1"
+}
+examples_of "$TOP/README.md"
+in_readme=$n
+examples_of "$TOP/doc/usage.md"
 # A README cut to one example, or whose console blocks lost their fence,
 # would pass the loop above with little or nothing run: it must hold a
 # handful (the quick start and the examples).
 min_examples=4
 enough_examples() {
-    [ "$n" -ge "$min_examples" ] && return 0
-    why "$n examples ('\$ ' lines in \`\`\`console blocks) in README.md, want at least $min_examples"
+    [ "$in_readme" -ge "$min_examples" ] && return 0
+    why "$in_readme examples ('\$ ' lines in \`\`\`console blocks) in README.md, want at least $min_examples"
     return 1
 }
 subtest readme_examples enough_examples
