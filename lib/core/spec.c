@@ -168,7 +168,7 @@ static int parse_element(char *name, struct ei_spec *sp, char *err, size_t len)
 {
 	const struct ei_syscall_entry *e;
 	bool optional = false;
-	char q[80], *at;
+	char q[80], qa[40], *at;
 	int cls;
 
 	for (; *name == '?'; name++)
@@ -178,7 +178,8 @@ static int parse_element(char *name, struct ei_spec *sp, char *err, size_t len)
 		if (!strcmp(at, "@32") || !strcmp(at, "@x32"))
 			return ei_fail(err, len, "'%s': errinj injects only x86_64 syscalls (@64), not i386's or x32's", q);
 		if (strcmp(at, "@64"))
-			return ei_fail(err, len, "'%s': unknown personality '%s' (expected @64)", q, at + 1);
+			return ei_fail(err, len, "'%s': unknown personality '%s' (expected @64)", q,
+				       ei_quote(at + 1, qa, sizeof(qa)));
 		*at = '\0';
 	}
 	if (name[0] >= '0' && name[0] <= '9') {

@@ -126,6 +126,8 @@ specs=(
     "51x:error=EIO|unknown syscall number '51x'"
     "read@32:error=EIO|only x86_64 syscalls"
     "read@foo:error=EIO|unknown personality 'foo'"
+    # A control character in the personality is quoted too: the message stays one line (found by the fuzzer).
+    $'read@#\nx:error=EIO|unknown personality \'#\\x0ax\''
     "dup:delay_enter=|empty value for 'delay_enter'"
     "dup:delay_enter=-1|delay_enter=-1"
     "dup:delay_enter=1x|delay_enter=1x"
