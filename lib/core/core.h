@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include "errinj.h" /* structures shared with the kernel side */
+#include "core/decide.h" /* which call fails: every backend's decision */
 
 /* Exit statuses shared by every tool. */
 #define EI_EXIT_USAGE 2   /* bad input: one line on stderr */
@@ -142,12 +143,6 @@ int ei_when_parse(const char *s, __u64 *first, __u64 *last, __u64 *step, char *e
  * truncated path. Backends in user space decide from the same encoding,
  * so that a seeded rule fails the same calls whichever backend serves it. */
 void ei_rule_encode(const struct ei_spec *sp, struct ei_rule *r);
-/* Whether a rule numbers the calls it selects: only when= or a seeded
- * prob= looks at the number; the others need no counter. */
-bool ei_rule_counts(const struct ei_rule *r);
-/* The bits of a syscall argument the kernel uses, from its size in bytes
- * (an int is its register's low 32 bits: argK= compares only those). */
-__u64 ei_arg_bits(int bytes);
 /* Writes a one-line message into err; returns -1 (for "return ei_fail(...)"). */
 int ei_fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* A decimal number as strace reads one (strtoll's syntax: white space

@@ -60,7 +60,7 @@ struct ei_trace {
 	__u64 *ncalls_of; /* per process, nprocs x EI_NR_SYSCALLS: how many calls
 			   * of each syscall it made */
 	__u64 *key;      /* per process: its lineage as errinj's backends compute it
-			  * for seed= (ei_lineage_key) */
+			  * for seed= (lib/core/decide.h) */
 	int status;      /* the command's wait status */
 	char *out;       /* its stdout and stderr */
 	size_t outlen;
@@ -69,17 +69,6 @@ struct ei_trace {
 	double seconds;
 	bool unwind_failed; /* some stack could not be unwound at all */
 };
-
-/* The lineage the backends give a process, for seed=: 0 for the command,
- * mix(parent's ^ mix(k)) for its parent's k-th child process (1-based),
- * as bpf/errinj.bpf.c and lib/seccomp/supervisor.c compute it. */
-static inline __u64 ei_mix64(__u64 x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
 
 /* Runs argv under ptrace, stopping only on the syscalls of set (a seccomp
  * filter returning SECCOMP_RET_TRACE), stdin /dev/null, stdout and stderr

@@ -118,12 +118,12 @@ static int add_proc(struct tracer *tr, pid_t tgid, int parent)
 	tr->nchildren[i] = 0;
 	if (parent < 0) {
 		t->lineage[i] = strdup("1");
-		t->key[i] = 0;
+		t->key[i] = EI_LINEAGE_COMMAND;
 	} else {
 		int k = ++tr->nchildren[parent];
 		if (asprintf(&t->lineage[i], "%s.%d", t->lineage[parent], k) < 0)
 			t->lineage[i] = NULL;
-		t->key[i] = ei_mix64(t->key[parent] ^ ei_mix64((__u64)k));
+		t->key[i] = ei_lineage_child(t->key[parent], (__u64)k);
 	}
 	if (!t->lineage[i])
 		return -1;

@@ -7,8 +7,8 @@
  * call: fail it, fake its result, signal, delay, poke, or let it run.
  *
  * The decisions are the kernel side's (bpf/errinj.bpf.c: rule_step,
- * count_call, when_matches, mix, args_match, path_matches, read_path),
- * made from the same encoded rules, so that a rule fails the same calls
+ * count_call, path_matches, read_path; the draw, when= and argK= are
+ * lib/core/decide.h's, which both call), made from the same encoded rules, so that a rule fails the same calls
  * whichever backend serves it. Differences, all of them forced by where
  * this runs:
  *  - A descendant's place in the process tree (its lineage, for seed=) is
@@ -18,7 +18,7 @@
  *    process only from its calls. Children that race to their first
  *    trapped call may swap ranks from one run to the next. A process
  *    whose parent had gone (reparented) before it was first seen gets
- *    mix(tgid), as the kernel side does for a process it enrolls late.
+ *    ei_lineage_unknown(tgid), as the kernel side does for a process it enrolls late.
  *  - The path argument is read with process_vm_readv, which faults pages
  *    in: a path on a page never touched reads fine (the kernel side
  *    counts it undecided). Unreadable is an unmapped address, or a target
@@ -220,37 +220,17 @@ struct ei_sup {
 
 /* ---- the kernel side's decision, in user space ---- */
 
-/* splitmix64, as bpf/errinj.bpf.c. */
-static __u64 mix(__u64 x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
-static bool when_matches(const struct ei_rule *r, __u64 n)
-{
-	if (n < r->first || (r->last && n > r->last))
-		return false;
-	if (!r->step)
-		return n == r->first;
-	return (n - r->first) % r->step == 0;
-}
-
 static bool has_nr(const __u64 *set, int nr)
 {
 	return nr >= 0 && nr < EI_NR_SYSCALLS && (set[nr / 64] & (1ULL << (nr % 64)));
 }
 
-static bool args_match(const struct ei_rule *r, const __u64 *args, const struct ei_syscall_entry *e)
+/* The bits of each argument the kernel uses (as the kernel side's
+ * sysinfo), for ei_args_match. */
+static void arg_bits(const struct ei_syscall_entry *e, __u64 *bits)
 {
-	for (int k = 0; k < 6; k++) {
-		__u64 bits = e ? ei_arg_bits(e->arg_bytes[k]) : ~0ULL;
-		if ((r->filters & EI_FILTER_ARG(k)) && (args[k] & r->arg_mask[k] & bits) != (r->arg_value[k] & bits))
-			return false;
-	}
-	return true;
+	for (int k = 0; k < 6; k++)
+		bits[k] = e ? ei_arg_bits(e->arg_bytes[k]) : ~0ULL;
 }
 
 struct path {
@@ -722,15 +702,15 @@ static struct proc *proc_new(struct ei_sup *s, pid_t tgid, pid_t ppid)
 	if (anc && anc->target) {
 		while (anc && n > 0) {
 			anc->nchildren++;
-			anc = proc_add(s, chain[--n], true, mix(anc->lineage ^ mix(anc->nchildren)), -1);
+			anc = proc_add(s, chain[--n], true, ei_lineage_child(anc->lineage, anc->nchildren), -1);
 		}
 		if (anc) {
 			anc->nchildren++;
-			return proc_add(s, tgid, true, mix(anc->lineage ^ mix(anc->nchildren)), -1);
+			return proc_add(s, tgid, true, ei_lineage_child(anc->lineage, anc->nchildren), -1);
 		}
 	}
 	/* Its parent had gone before we saw it: its place is unknown. */
-	return proc_add(s, tgid, true, mix((__u64)tgid), -1);
+	return proc_add(s, tgid, true, ei_lineage_unknown((__u32)tgid), -1);
 }
 
 /* The process of thread tid (notif.pid), made known at first sight. NULL
@@ -956,15 +936,17 @@ static void serve_target(struct ei_sup *s, struct proc *p, const struct seccomp_
 	int nr = n->data.nr, fired = -1;
 	const struct ei_syscall_entry *e = ei_syscall_info(nr);
 	const __u64 *args = (const __u64 *)n->data.args;
+	__u64 bits[6];
 	struct path ph = { .len = -1 };
 	bool have_path = false, want_path = false, want_site = false;
 	int nframes = 0;
 
+	arg_bits(e, bits);
 	/* The path and the stack first, if a rule may look at them: the
 	 * call must still be there once they are read (else its pid may be
 	 * another's), and nothing may be counted for a call that goes. */
 	for (int i = 0; i < s->nrules; i++) {
-		if (!has_nr(s->rules[i].syscalls, nr) || !args_match(&s->rules[i], args, e))
+		if (!has_nr(s->rules[i].syscalls, nr) || !ei_args_match(&s->rules[i], args, bits))
 			continue;
 		want_path |= (s->rules[i].filters & EI_FILTER_PATH) != 0;
 		want_site |= s->extra[i].site[0] != 0;
@@ -989,7 +971,7 @@ static void serve_target(struct ei_sup *s, struct proc *p, const struct seccomp_
 		const struct ei_rule *r = &s->rules[i];
 		__u64 cnt, lineage = 0;
 
-		if (!has_nr(r->syscalls, nr) || !args_match(r, args, e))
+		if (!has_nr(r->syscalls, nr) || !ei_args_match(r, args, bits))
 			continue;
 		if (r->filters & EI_FILTER_PATH) {
 			if (ph.len < 0) {
@@ -1011,12 +993,11 @@ static void serve_target(struct ei_sup *s, struct proc *p, const struct seccomp_
 		}
 		/* Every rule counts every call it selects, fired or not. */
 		cnt = count_call(s, p, i, nr, &lineage);
-		if (cnt == NO_COUNT || fired >= 0 || (cnt && !when_matches(r, cnt)))
+		if (cnt == NO_COUNT || fired >= 0 || (cnt && !ei_when_matches(r->first, r->last, r->step, cnt)))
 			continue;
 		if (r->prob < (1ULL << 32)) {
-			__u64 x = r->has_seed ? mix(r->seed ^ mix(((__u64)i << 48) ^ ((__u64)nr << 32) ^ cnt) ^ lineage)
-					      : mix(s->rng++);
-			if ((x & 0xffffffffULL) >= r->prob)
+			__u64 x = r->has_seed ? ei_draw(r->seed, (__u32)i, (__u32)nr, cnt, lineage) : ei_mix64(s->rng++);
+			if (!ei_prob_fires(x, r->prob))
 				continue;
 		}
 		__u64 *hits = &s->rule_hits[i];
@@ -1258,13 +1239,8 @@ struct ei_sup *ei_sup_new(const struct ei_sup_options *o, char *err, size_t len)
 		for (int w = 0; w < EI_NR_SYSCALLS / 64; w++)
 			s->serve[w] |= r->syscalls[w] & o->trap[w];
 	}
-	/* Counters, as assign_slots in lib/engine/session.c, for the served syscalls. */
-	for (int i = 0; i < o->nrules; i++)
-		for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
-			s->slot[i][nr] = ei_rule_counts(&s->rules[i]) && has_nr(s->rules[i].syscalls, nr) &&
-						 has_nr(s->serve, nr)
-					 ? ++s->nslots
-					 : 0;
+	/* Counters, as the kernel side's, for the served syscalls. */
+	s->nslots = ei_assign_slots(s->rules, o->nrules, s->serve, s->slot);
 	if (build_filter(s, err, len))
 		goto fail;
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &s->sizes)) {
