@@ -176,6 +176,12 @@ bool ei_running_setid(void);
  * such process, a zombie, ourselves); EI_EXIT_FAIL when the user could
  * not ptrace it. With one line in err. */
 int ei_pid_check(pid_t pid, char *err, size_t len);
+/* A thread's process (Tgid) and that process's parent (PPid) from its
+ * /proc/TID/status, either pointer NULL if not wanted: 0, or -1 with
+ * errno (ESRCH or ENOENT: it has gone). ei_proc_status_parse reads them
+ * from the file's text (for a caller that reads the file itself). */
+int ei_proc_status(pid_t tid, pid_t *tgid, pid_t *ppid);
+int ei_proc_status_parse(const char *text, pid_t *tgid, pid_t *ppid);
 /* userapp beside the running tool, or in ../libexec/errinj once
  * installed: 0 with its path in buf, -1 if not found. */
 int ei_userapp_path(char *buf, size_t len);

@@ -77,6 +77,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
+#include "core/cbpf.h"
 #include "seccomp/seccomp.h"
 #include "unwind/unwind.h"
 
@@ -103,7 +104,6 @@
 #define TAG_LISTENER 1 /* epoll data of the listener; 2 the timer; else a struct proc * */
 #define TAG_TIMER 2
 #define NO_COUNT (~0ULL) /* count_call: the rule counts, but could not */
-#define LEAF 4           /* numbers compared one by one at a leaf of the filter's search tree */
 #define CHAIN_MAX 256    /* ancestors looked up for a new process's lineage */
 #define DRAIN_ROUNDS 64  /* epoll rounds per ei_sup_handle */
 
@@ -327,61 +327,7 @@ static void read_path(struct ei_sup *s, pid_t tid, __u64 addr, struct path *ph)
 	ph->s[ph->len] = 0;
 }
 
-/* ---- the filter: a balanced search over the trapped numbers ---- */
-
-/* prctl, when no rule names it, is trapped only for PR_SET_SECCOMP and
- * PR_GET_SECCOMP (an argument test at its leaf), so that the command's
- * other prctl calls pay no round trip (seccomp_seen). -1: no such test. */
-static int tree_size(const __u32 *a, int n, int cond)
-{
-	int ls, extra = 0;
-
-	if (n <= LEAF) {
-		for (int i = 0; i < n; i++)
-			extra |= (int)a[i] == cond;
-		return n + 2 + 5 * extra;
-	}
-	ls = tree_size(a, n / 2, cond);
-	return 1 + (ls > 255) + ls + tree_size(a + n / 2, n - n / 2, cond);
-}
-
-/* A subtree for the sorted numbers a[0..n): each internal node a JGE on
- * the right half's first number (and a JA when the left half is too far
- * for an 8-bit jump), each leaf a few JEQs and its own two returns, so
- * that no jump goes far and a call pays about log2(n) compares. The
- * number cond, in a leaf, jumps past the returns to its argument test. */
-static void emit_tree(struct sock_filter *f, int *pc, const __u32 *a, int n, int cond)
-{
-	if (n <= LEAF) {
-		bool has_cond = false;
-
-		for (int i = 0; i < n; i++) {
-			bool c = (int)a[i] == cond;
-			f[(*pc)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, a[i], (__u8)(n - i + c), 0);
-			has_cond |= c;
-		}
-		f[(*pc)++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-		f[(*pc)++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
-		if (has_cond) {
-			/* prctl's option is an int: the low word of args[0]. */
-			f[(*pc)++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0]));
-			f[(*pc)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PR_SET_SECCOMP, 2, 0);
-			f[(*pc)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PR_GET_SECCOMP, 1, 0);
-			f[(*pc)++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-			f[(*pc)++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
-		}
-		return;
-	}
-	int l = n / 2, ls = tree_size(a, l, cond);
-	if (ls <= 255) {
-		f[(*pc)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, a[l], (__u8)ls, 0);
-	} else {
-		f[(*pc)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, a[l], 0, 1);
-		f[(*pc)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, (__u32)ls, 0, 0);
-	}
-	emit_tree(f, pc, a, l, cond);
-	emit_tree(f, pc, a + l, n - l, cond);
-}
+/* ---- the filter ---- */
 
 /* The command's own use of seccomp is trapped whatever the rules (and
  * answered "continue"): under this backend it does not get what it would
@@ -392,32 +338,28 @@ static bool own_seccomp_nr(int nr)
 	return nr == SYS_seccomp || nr == SYS_prctl;
 }
 
+/* prctl, when no rule names it, is trapped only for PR_SET_SECCOMP and
+ * PR_GET_SECCOMP (an argument test in the filter), so that the command's
+ * other prctl calls pay no round trip (seccomp_seen). */
 static int build_filter(struct ei_sup *s, char *err, size_t len)
 {
+	struct ei_cbpf o = { .action = SECCOMP_RET_USER_NOTIF,
+			     .cond_nr = has_nr(s->serve, SYS_prctl) ? -1 : SYS_prctl,
+			     .cond_arg = { PR_SET_SECCOMP, PR_GET_SECCOMP } };
 	__u32 a[EI_NR_SYSCALLS];
-	int n = 0, pc = 0, size, cond = has_nr(s->serve, SYS_prctl) ? -1 : SYS_prctl;
+	int n = 0, size;
 
 	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
 		if (has_nr(s->serve, nr) || ((nr == SYS_execve || nr == SYS_execveat) && s->trap_exec) ||
 		    own_seccomp_nr(nr))
 			a[n++] = (__u32)nr;
-	size = 6 + tree_size(a, n, cond);
+	size = ei_cbpf_size(a, n, &o);
 	if (size > BPF_MAXINSNS)
 		return ei_fail(err, len, "the seccomp filter would take %d instructions (at most %d)", size, BPF_MAXINSNS);
 	s->filter = calloc((size_t)size, sizeof(*s->filter));
 	if (!s->filter)
 		return ei_fail(err, len, "out of memory");
-	struct sock_filter *f = s->filter;
-	/* Another architecture's calls (int 0x80) and x32's run untouched:
-	 * the numbers below are x86_64's. */
-	f[pc++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
-	f[pc++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
-	f[pc++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	f[pc++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
-	f[pc++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, __X32_SYSCALL_BIT, 0, 1);
-	f[pc++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	emit_tree(f, &pc, a, n, cond);
-	s->filter_len = (unsigned short)pc;
+	s->filter_len = (unsigned short)ei_cbpf_build(a, n, &o, s->filter);
 	return 0;
 }
 
@@ -470,10 +412,11 @@ static ssize_t read_file(const char *path, char *buf, size_t len)
 	return n;
 }
 
-/* Tgid and PPid of a thread, from /proc/<tid>/status. */
+/* Tgid and PPid of a thread, from /proc/<tid>/status (read_file: even
+ * out of descriptors). */
 static int read_status(pid_t tid, pid_t *tgid, pid_t *ppid)
 {
-	char path[40], buf[4096], *t, *p;
+	char path[40], buf[4096];
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
@@ -481,13 +424,7 @@ static int read_status(pid_t tid, pid_t *tgid, pid_t *ppid)
 	if (n <= 0)
 		return -1;
 	buf[n] = 0;
-	t = strstr(buf, "\nTgid:");
-	p = strstr(buf, "\nPPid:");
-	if (!t || !p)
-		return -1;
-	*tgid = (pid_t)strtol(t + 6, NULL, 10);
-	*ppid = (pid_t)strtol(p + 6, NULL, 10);
-	return *tgid > 0 ? 0 : -1;
+	return ei_proc_status_parse(buf, tgid, ppid);
 }
 
 static void read_comm(pid_t tid, char *comm)
