@@ -580,8 +580,9 @@ static void rfinding(const struct ei_explore_opts *o, const struct ei_trace *t, 
 /* The rule that fails call n of nr in the call's process alone. when=n
  * counts per process, so where other processes of the reference make an
  * n-th call of nr too, a seeded prob=0.5 tells them apart: every backend
- * draws ei_draw (lib/core/decide.h) and fires below prob, so a seed under which only this process's draw fires
- * fails only its call, reproducibly and with plain errinj. */
+ * draws ei_draw (lib/core/decide.h) and fires below prob, so a seed
+ * under which only this process's draw fires fails only its call,
+ * reproducibly and with plain errinj. */
 static void make_spec(const struct ei_trace *t, const struct ei_call *c, int err, struct job *j)
 {
 	__u64 others[64], call = ei_draw_call(0, (__u32)c->nr, c->n), half = 1ULL << 31;
