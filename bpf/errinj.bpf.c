@@ -13,6 +13,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "errinj.h"
+#include "core/decide.h"
 #include "may_ptrace.bpf.h"
 
 #define EEXIST 17
@@ -213,26 +214,6 @@ struct {
 	__uint(max_entries, 256 * 1024);
 } events SEC(".maps");
 
-/* splitmix64: a seeded decision that depends only on (seed, rule,
- * syscall, call number, the process's place in the process tree), so a
- * rerun of the same program fails the same calls. */
-static __always_inline __u64 mix(__u64 x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
-static __always_inline bool when_matches(const volatile struct ei_rule *r, __u64 n)
-{
-	if (n < r->first || (r->last && n > r->last))
-		return false;
-	if (!r->step)
-		return n == r->first;
-	return (n - r->first) % r->step == 0;
-}
-
 /* Creates targets[tgid] from the zeroed template (or finds the entry
  * another thread has just made) and returns it; NULL when the map is
  * full. */
@@ -328,7 +309,7 @@ static __always_inline struct ei_target *current_target(__u32 tgid)
 	 * threads may race here; one entry results and both use it. */
 	t = follow(tgid, BPF_NOEXIST);
 	if (t && !t->start) {
-		t->lineage = mix(tgid);
+		t->lineage = ei_lineage_unknown(tgid);
 		t->start = start;
 	}
 	return t;
@@ -558,13 +539,7 @@ static __always_inline bool args_match(const volatile struct ei_rule *r, struct 
 	if (!(r->filters & (EI_FILTER_ARG(6) - 1)))
 		return true;
 	read_args(c);
-	for (int k = 0; k < 6; k++) {
-		__u64 bits = si ? si->arg_bits[k] : ~0ULL;
-		if ((r->filters & EI_FILTER_ARG(k)) &&
-		    (c->args[k] & r->arg_mask[k] & bits) != (r->arg_value[k] & bits))
-			return false;
-	}
-	return true;
+	return ei_args_match(r, c->args, si ? si->arg_bits : NULL);
 }
 
 /* A broken invariant: counted, and thrown where the program may throw. */
@@ -670,12 +645,11 @@ static __always_inline long do_rule_step(__u32 k, const bool sleepable, struct e
 		}
 		return 0;
 	}
-	if (c->fired < EI_MAX_RULES || (n && !when_matches(r, n)))
+	if (c->fired < EI_MAX_RULES || (n && !ei_when_matches(r->first, r->last, r->step, n)))
 		return 0;
 	if (r->prob < (1ULL << 32)) {
-		__u64 x = r->has_seed ? mix(r->seed ^ mix(((__u64)i << 48) ^ ((__u64)nr << 32) ^ n) ^ lineage)
-				      : bpf_get_prandom_u32();
-		if ((x & 0xffffffffULL) >= r->prob)
+		__u64 x = r->has_seed ? ei_draw(r->seed, i, nr, n, lineage) : bpf_get_prandom_u32();
+		if (!ei_prob_fires(x, r->prob))
 			return 0;
 	}
 	hits = &rule_hits[i & (EI_MAX_RULES - 1)];
@@ -849,7 +823,7 @@ int BPF_PROG(errinj_fork, struct task_struct *parent, struct task_struct *child)
 		return 0;
 	ct->state = pt->state;
 	ct->start = BPF_CORE_READ(child, start_time);
-	ct->lineage = mix(pt->lineage ^ mix(k));
+	ct->lineage = ei_lineage_child(pt->lineage, k);
 	ct->job = pt->job;
 	job_live(ct->job, 1);
 	return 0;

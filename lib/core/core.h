@@ -18,6 +18,7 @@
 
 #include "errinj.h" /* structures shared with the kernel side */
 #include "core/sysset.h"
+#include "core/decide.h" /* which call fails: every backend's decision */
 
 /* Exit statuses shared by every tool. */
 #define EI_EXIT_USAGE 2   /* bad input: one line on stderr */
@@ -157,12 +158,6 @@ int ei_when_parse(const char *s, __u64 *first, __u64 *last, __u64 *step, char *e
  * truncated path. Backends in user space decide from the same encoding,
  * so that a seeded rule fails the same calls whichever backend serves it. */
 void ei_rule_encode(const struct ei_spec *sp, struct ei_rule *r);
-/* Whether a rule numbers the calls it selects: only when= or a seeded
- * prob= looks at the number; the others need no counter. */
-bool ei_rule_counts(const struct ei_rule *r);
-/* The bits of a syscall argument the kernel uses, from its size in bytes
- * (an int is its register's low 32 bits: argK= compares only those). */
-__u64 ei_arg_bits(int bytes);
 /* Writes a one-line message into err; returns -1 (for "return ei_fail(...)"). */
 int ei_fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* A decimal number as strace reads one (strtoll's syntax: white space
@@ -196,6 +191,12 @@ bool ei_running_setid(void);
  * such process, a zombie, ourselves); EI_EXIT_FAIL when the user could
  * not ptrace it. With one line in err. */
 int ei_pid_check(pid_t pid, char *err, size_t len);
+/* A thread's process (Tgid) and that process's parent (PPid) from its
+ * /proc/TID/status, either pointer NULL if not wanted: 0, or -1 with
+ * errno (ESRCH or ENOENT: it has gone). ei_proc_status_parse reads them
+ * from the file's text (for a caller that reads the file itself). */
+int ei_proc_status(pid_t tid, pid_t *tgid, pid_t *ppid);
+int ei_proc_status_parse(const char *text, pid_t *tgid, pid_t *ppid);
 /* userapp beside the running tool, or in ../libexec/errinj once
  * installed: 0 with its path in buf, -1 if not found. */
 int ei_userapp_path(char *buf, size_t len);

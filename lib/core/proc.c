@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -39,23 +40,49 @@ static char proc_state(pid_t pid)
 	return p && p[1] == ' ' ? p[2] : 0;
 }
 
-/* The process (thread group) of thread tid, from /proc/TID/status; 0 if
- * unreadable. */
-static pid_t proc_tgid(pid_t tid)
+int ei_proc_status_parse(const char *text, pid_t *tgid, pid_t *ppid)
 {
-	char path[64], line[128];
-	pid_t tgid = 0;
-	FILE *f;
+	/* Name: is the first line: these never are. */
+	const char *t = strstr(text, "\nTgid:"), *p = strstr(text, "\nPPid:");
+	long tg;
+
+	if (!t || !p) {
+		errno = EINVAL;
+		return -1;
+	}
+	tg = strtol(t + 6, NULL, 10);
+	if (tgid)
+		*tgid = (pid_t)tg;
+	if (ppid)
+		*ppid = (pid_t)strtol(p + 6, NULL, 10);
+	if (tg <= 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+int ei_proc_status(pid_t tid, pid_t *tgid, pid_t *ppid)
+{
+	char path[64], buf[4096];
+	ssize_t n;
+	int fd, e;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Tgid: %d", &tgid) == 1)
-			break;
-	fclose(f);
-	return tgid;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	do
+		n = read(fd, buf, sizeof(buf) - 1);
+	while (n < 0 && errno == EINTR);
+	e = errno;
+	close(fd);
+	if (n <= 0) {
+		errno = n < 0 ? e : EINVAL;
+		return -1;
+	}
+	buf[n] = '\0';
+	return ei_proc_status_parse(buf, tgid, ppid);
 }
 
 int ei_pid_check(pid_t pid, char *err, size_t len)
@@ -72,8 +99,7 @@ int ei_pid_check(pid_t pid, char *err, size_t len)
 	 * kill and /proc) but names no process: strace -p TID attaches to
 	 * that one thread, errinj's targets are whole processes. The user
 	 * says which. */
-	tgid = proc_tgid(pid);
-	if (tgid > 0 && tgid != pid)
+	if (!ei_proc_status(pid, &tgid, NULL) && tgid != pid)
 		return ei_fail(err, len, "pid %d is a thread of process %d: errinj injects into whole processes; give -p %d",
 			       (int)pid, (int)tgid, (int)tgid),
 		       EI_EXIT_USAGE;

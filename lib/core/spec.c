@@ -735,13 +735,3 @@ void ei_rule_encode(const struct ei_spec *sp, struct ei_rule *r)
 	memcpy(r->arg_value, sp->arg_value, sizeof(r->arg_value));
 	memcpy(r->pattern, sp->pattern, sizeof(r->pattern));
 }
-
-bool ei_rule_counts(const struct ei_rule *r)
-{
-	return r->first != 1 || r->last != 0 || r->step != 1 || (r->prob < (1ULL << 32) && r->has_seed);
-}
-
-__u64 ei_arg_bits(int bytes)
-{
-	return bytes >= 8 || bytes <= 0 ? ~0ULL : (1ULL << (bytes * 8)) - 1;
-}

@@ -56,20 +56,6 @@ struct ei_session {
 	__u32 launch_job;
 };
 
-/* One counter slot per (counting rule, syscall) pair; slot[i][nr] is 1 +
- * its index, 0 for none. Returns the number of slots. */
-static __u32 assign_slots(const struct ei_rule *rules, int n, __u32 (*slot)[EI_NR_SYSCALLS])
-{
-	__u32 next = 0;
-
-	for (int i = 0; i < n; i++)
-		for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
-			slot[i][nr] = ei_rule_counts(&rules[i]) && ei_sysset_has(&rules[i].syscalls, nr)
-					      ? ++next
-					      : 0;
-	return next;
-}
-
 /* The targets map: room for every pid where pid_max is small, and for
  * EI_MAX_TARGETS live processes otherwise (allocated as they join). */
 static __u32 targets_size(const struct ei_options *o)
@@ -353,7 +339,7 @@ static int encode_rules(struct ei_session *s, const struct ei_options *o, struct
 			if (s->plan.backend[nr] != EI_BACKEND_KPROBE && s->plan.backend[nr] != EI_BACKEND_FMOD_RET)
 				ei_sysset_del(&rules[i].syscalls, nr);
 	}
-	nslots = assign_slots(rules, o->nspecs, slot);
+	nslots = ei_assign_slots(rules, o->nspecs, NULL, slot);
 	/* A target's counters are one allocation when it joins (at fork,
 	 * where it may not sleep): at most EI_MAX_COUNTERS of them, 64 KiB,
 	 * as many as 16 counting rules on every syscall. */
@@ -574,10 +560,9 @@ fail:
  * kernel side finds that process and keys it by its global tgid. */
 int ei_session_add_target(struct ei_session *s, pid_t pid, bool pending_exec)
 {
-	/* The launched command is the root of the process tree (lineage 0,
-	 * so a seeded rule draws as it always did for it); -p processes
-	 * are numbered. */
-	__u64 lineage = pending_exec ? 0 : ++s->nroots * 0x9e3779b97f4a7c15ULL;
+	/* The launched command is the root of the process tree; -p
+	 * processes are numbered. */
+	__u64 lineage = pending_exec ? EI_LINEAGE_COMMAND : ei_lineage_root(++s->nroots);
 	int r;
 
 	if (!s->skel)

@@ -17,16 +17,6 @@
 
 #define EI_EXPLORE_MAX_ERRNOS 8
 
-/* The lineage the backends give a process, for seed=: 0 for the command,
- * mix(parent's ^ mix(k)) for its parent's k-th child process (1-based),
- * as bpf/errinj.bpf.c and lib/seccomp/supervisor.c compute it. */
-static inline __u64 ei_mix64(__u64 x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
 
 struct ei_explore_opts {
 	char **cmd;

@@ -650,23 +650,15 @@ static void rfinding(const struct ei_explore_opts *o, const struct ei_trace *t, 
 
 /* ---- the exploration ---- */
 
-static __u64 mix(__u64 x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
 /* The rule that fails call n of nr in the call's process alone. when=n
  * counts per process, so where other processes of the reference make an
  * n-th call of nr too, a seeded prob=0.5 tells them apart: every backend
- * draws mix(seed ^ mix(rule << 48 ^ nr << 32 ^ n) ^ lineage) and fires
- * below prob, so a seed under which only this process's draw fires
- * fails only its call, reproducibly and with plain errinj. */
+ * draws ei_draw (lib/core/decide.h) and fires below prob, so a seed
+ * under which only this process's draw fires fails only its call,
+ * reproducibly and with plain errinj. */
 static void make_spec(const struct ei_trace *t, const struct ei_call *c, int err, struct job *j)
 {
-	__u64 others[64], base = ei_mix64(((__u64)c->nr << 32) ^ c->n), half = 1ULL << 31;
+	__u64 others[64], call = ei_draw_call(0, (__u32)c->nr, c->n), half = 1ULL << 31;
 	int n = 0, p;
 
 	j->picked = false;
@@ -684,9 +676,9 @@ static void make_spec(const struct ei_trace *t, const struct ei_call *c, int err
 	/* Each other process is missed with probability 1/2: 2^(n+1)
 	 * seeds on average; past 2^24, give up and say so. */
 	for (__u64 seed = 1; seed < (1ULL << 24); seed++) {
-		bool ok = (ei_mix64(seed ^ base ^ t->key[c->proc]) & 0xffffffffULL) < half;
+		bool ok = ei_prob_fires(ei_draw_seeded(seed, call, t->key[c->proc]), half);
 		for (int k = 0; ok && k < n; k++)
-			ok = (ei_mix64(seed ^ base ^ others[k]) & 0xffffffffULL) >= half;
+			ok = !ei_prob_fires(ei_draw_seeded(seed, call, others[k]), half);
 		if (ok) {
 			snprintf(j->spec, sizeof(j->spec), "%s:error=%s:when=%llu:prob=0.5:seed=%llu",
 				 ei_syscall_name(c->nr), ei_errno_name(err), (unsigned long long)c->n,
@@ -790,7 +782,7 @@ static int plan_runs(const struct ei_explore_opts *o, const struct ei_trace *t, 
 	/* --max-runs: a subset drawn by --seed, then run in call order. */
 	if (o->max_runs && njobs > o->max_runs) {
 		for (int i = njobs - 1; i > 0; i--) {
-			int k = (int)(mix(o->seed ^ (__u64)i) % (__u64)(i + 1));
+			int k = (int)(ei_mix64(o->seed ^ (__u64)i) % (__u64)(i + 1));
 			struct job tmp = jobs[i];
 			jobs[i] = jobs[k];
 			jobs[k] = tmp;

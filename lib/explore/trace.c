@@ -19,7 +19,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sys/mman.h>
@@ -29,6 +28,7 @@
 #include <sys/user.h>
 #include <sys/wait.h>
 
+#include "core/cbpf.h"
 #include "explore/explore.h"
 #include "explore/trace.h"
 #include "unwind/unwind.h"
@@ -79,18 +79,9 @@ static void *grow(void *p, int *cap, int need, size_t size)
 
 static pid_t tgid_of(pid_t tid)
 {
-	char path[64], line[256];
-	pid_t tgid = tid;
-	FILE *f;
+	pid_t tgid;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	if (!(f = fopen(path, "re")))
-		return tid;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Tgid: %d", &tgid) == 1)
-			break;
-	fclose(f);
-	return tgid;
+	return ei_proc_status(tid, &tgid, NULL) ? tid : tgid;
 }
 
 /* A new process, child of parent (-1 for the command). */
@@ -122,12 +113,12 @@ static int add_proc(struct tracer *tr, pid_t tgid, int parent)
 	tr->nchildren[i] = 0;
 	if (parent < 0) {
 		t->lineage[i] = strdup("1");
-		t->key[i] = 0;
+		t->key[i] = EI_LINEAGE_COMMAND;
 	} else {
 		int k = ++tr->nchildren[parent];
 		if (asprintf(&t->lineage[i], "%s.%d", t->lineage[parent], k) < 0)
 			t->lineage[i] = NULL;
-		t->key[i] = ei_mix64(t->key[parent] ^ ei_mix64((__u64)k));
+		t->key[i] = ei_lineage_child(t->key[parent], (__u64)k);
 	}
 	if (!t->lineage[i])
 		return -1;
@@ -187,16 +178,9 @@ static struct thread *thread_of(struct tracer *tr, pid_t tid)
 	if (p < 0) {
 		/* A process whose fork event we have not seen yet: its parent
 		 * is found from /proc. */
-		char path[64], line[256];
-		pid_t ppid = 0;
-		FILE *f;
-		snprintf(path, sizeof(path), "/proc/%d/status", (int)tgid);
-		if ((f = fopen(path, "re"))) {
-			while (fgets(line, sizeof(line), f))
-				if (sscanf(line, "PPid: %d", &ppid) == 1)
-					break;
-			fclose(f);
-		}
+		pid_t ppid;
+		if (ei_proc_status(tgid, NULL, &ppid))
+			ppid = 0;
 		p = add_proc(tr, tgid, find_proc(tr, ppid) >= 0 ? find_proc(tr, ppid) : 0);
 		if (p < 0)
 			return NULL;
@@ -374,27 +358,16 @@ cleanup:
  * everything else allowed. */
 static int install_filter(const struct ei_sysset *set)
 {
-	struct sock_filter f[EI_NR_SYSCALLS + 8];
-	int n = 0, nsel = 0;
+	const struct ei_cbpf o = { .action = SECCOMP_RET_TRACE, .cond_nr = -1 };
+	struct sock_filter f[BPF_MAXINSNS];
+	__u32 a[EI_NR_SYSCALLS];
+	int n = 0;
 
-	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
-		nsel += !!(ei_sysset_has(set, nr));
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
-	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
-	/* Each match jumps to the RET_TRACE at the end: nsel - k - 1 tests
-	 * after the k-th, then the RET_ALLOW. */
-	for (int nr = 0, k = 0; nr < EI_NR_SYSCALLS; nr++) {
-		if (!(ei_sysset_has(set, nr)))
-			continue;
-		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr,
-						      (unsigned char)(nsel - k - 1 + 1), 0);
-		k++;
-	}
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE);
-	struct sock_fprog prog = { .len = (unsigned short)n, .filter = f };
+	ei_sysset_for_each(nr, set)
+		a[n++] = (__u32)nr;
+	if (ei_cbpf_size(a, n, &o) > BPF_MAXINSNS)
+		return -1;
+	struct sock_fprog prog = { .len = (unsigned short)ei_cbpf_build(a, n, &o, f), .filter = f };
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -1;
 	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
@@ -579,14 +552,6 @@ int ei_trace_run(char *const argv[], const struct ei_sysset *set, struct ei_trac
 	pid_t pid = -1;
 
 	memset(t, 0, sizeof(*t));
-	/* More than 255 selected syscalls would overflow a jump offset. */
-	{
-		int nsel = 0;
-		for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
-			nsel += !!(ei_sysset_has(set, nr));
-		if (nsel > 255)
-			return ei_fail(err, len, "-s selects %d syscalls: at most 255", nsel);
-	}
 	ofd = memfd_create("explore-out", MFD_CLOEXEC);
 	efd = memfd_create("explore-err", MFD_CLOEXEC);
 	if (ofd < 0 || efd < 0) {

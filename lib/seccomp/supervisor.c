@@ -7,8 +7,8 @@
  * call: fail it, fake its result, signal, delay, poke, or let it run.
  *
  * The decisions are the kernel side's (bpf/errinj.bpf.c: rule_step,
- * count_call, when_matches, mix, args_match, path_matches, read_path),
- * made from the same encoded rules, so that a rule fails the same calls
+ * count_call, path_matches, read_path; the draw, when= and argK= are
+ * lib/core/decide.h's, which both call), made from the same encoded rules, so that a rule fails the same calls
  * whichever backend serves it. Differences, all of them forced by where
  * this runs:
  *  - A descendant's place in the process tree (its lineage, for seed=) is
@@ -18,7 +18,7 @@
  *    process only from its calls. Children that race to their first
  *    trapped call may swap ranks from one run to the next. A process
  *    whose parent had gone (reparented) before it was first seen gets
- *    mix(tgid), as the kernel side does for a process it enrolls late.
+ *    ei_lineage_unknown(tgid), as the kernel side does for a process it enrolls late.
  *  - The path argument is read with process_vm_readv, which faults pages
  *    in: a path on a page never touched reads fine (the kernel side
  *    counts it undecided). Unreadable is an unmapped address, or a target
@@ -77,6 +77,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
+#include "core/cbpf.h"
 #include "seccomp/seccomp.h"
 #include "unwind/unwind.h"
 
@@ -103,7 +104,6 @@
 #define TAG_LISTENER 1 /* epoll data of the listener; 2 the timer; else a struct proc * */
 #define TAG_TIMER 2
 #define NO_COUNT (~0ULL) /* count_call: the rule counts, but could not */
-#define LEAF 4           /* numbers compared one by one at a leaf of the filter's search tree */
 #define CHAIN_MAX 256    /* ancestors looked up for a new process's lineage */
 #define DRAIN_ROUNDS 64  /* epoll rounds per ei_sup_handle */
 
@@ -220,32 +220,12 @@ struct ei_sup {
 
 /* ---- the kernel side's decision, in user space ---- */
 
-/* splitmix64, as bpf/errinj.bpf.c. */
-static __u64 mix(__u64 x)
+/* The bits of each argument the kernel uses (as the kernel side's
+ * sysinfo), for ei_args_match. */
+static void arg_bits(const struct ei_syscall_entry *e, __u64 *bits)
 {
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
-static bool when_matches(const struct ei_rule *r, __u64 n)
-{
-	if (n < r->first || (r->last && n > r->last))
-		return false;
-	if (!r->step)
-		return n == r->first;
-	return (n - r->first) % r->step == 0;
-}
-
-static bool args_match(const struct ei_rule *r, const __u64 *args, const struct ei_syscall_entry *e)
-{
-	for (int k = 0; k < 6; k++) {
-		__u64 bits = e ? ei_arg_bits(e->arg_bytes[k]) : ~0ULL;
-		if ((r->filters & EI_FILTER_ARG(k)) && (args[k] & r->arg_mask[k] & bits) != (r->arg_value[k] & bits))
-			return false;
-	}
-	return true;
+	for (int k = 0; k < 6; k++)
+		bits[k] = e ? ei_arg_bits(e->arg_bytes[k]) : ~0ULL;
 }
 
 struct path {
@@ -342,61 +322,7 @@ static void read_path(struct ei_sup *s, pid_t tid, __u64 addr, struct path *ph)
 	ph->s[ph->len] = 0;
 }
 
-/* ---- the filter: a balanced search over the trapped numbers ---- */
-
-/* prctl, when no rule names it, is trapped only for PR_SET_SECCOMP and
- * PR_GET_SECCOMP (an argument test at its leaf), so that the command's
- * other prctl calls pay no round trip (seccomp_seen). -1: no such test. */
-static int tree_size(const __u32 *a, int n, int cond)
-{
-	int ls, extra = 0;
-
-	if (n <= LEAF) {
-		for (int i = 0; i < n; i++)
-			extra |= (int)a[i] == cond;
-		return n + 2 + 5 * extra;
-	}
-	ls = tree_size(a, n / 2, cond);
-	return 1 + (ls > 255) + ls + tree_size(a + n / 2, n - n / 2, cond);
-}
-
-/* A subtree for the sorted numbers a[0..n): each internal node a JGE on
- * the right half's first number (and a JA when the left half is too far
- * for an 8-bit jump), each leaf a few JEQs and its own two returns, so
- * that no jump goes far and a call pays about log2(n) compares. The
- * number cond, in a leaf, jumps past the returns to its argument test. */
-static void emit_tree(struct sock_filter *f, int *pc, const __u32 *a, int n, int cond)
-{
-	if (n <= LEAF) {
-		bool has_cond = false;
-
-		for (int i = 0; i < n; i++) {
-			bool c = (int)a[i] == cond;
-			f[(*pc)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, a[i], (__u8)(n - i + c), 0);
-			has_cond |= c;
-		}
-		f[(*pc)++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-		f[(*pc)++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
-		if (has_cond) {
-			/* prctl's option is an int: the low word of args[0]. */
-			f[(*pc)++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0]));
-			f[(*pc)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PR_SET_SECCOMP, 2, 0);
-			f[(*pc)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PR_GET_SECCOMP, 1, 0);
-			f[(*pc)++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-			f[(*pc)++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
-		}
-		return;
-	}
-	int l = n / 2, ls = tree_size(a, l, cond);
-	if (ls <= 255) {
-		f[(*pc)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, a[l], (__u8)ls, 0);
-	} else {
-		f[(*pc)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, a[l], 0, 1);
-		f[(*pc)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, (__u32)ls, 0, 0);
-	}
-	emit_tree(f, pc, a, l, cond);
-	emit_tree(f, pc, a + l, n - l, cond);
-}
+/* ---- the filter ---- */
 
 /* The command's own use of seccomp is trapped whatever the rules (and
  * answered "continue"): under this backend it does not get what it would
@@ -407,32 +333,28 @@ static bool own_seccomp_nr(int nr)
 	return nr == SYS_seccomp || nr == SYS_prctl;
 }
 
+/* prctl, when no rule names it, is trapped only for PR_SET_SECCOMP and
+ * PR_GET_SECCOMP (an argument test in the filter), so that the command's
+ * other prctl calls pay no round trip (seccomp_seen). */
 static int build_filter(struct ei_sup *s, char *err, size_t len)
 {
+	struct ei_cbpf o = { .action = SECCOMP_RET_USER_NOTIF,
+			     .cond_nr = ei_sysset_has(&s->serve, SYS_prctl) ? -1 : SYS_prctl,
+			     .cond_arg = { PR_SET_SECCOMP, PR_GET_SECCOMP } };
 	__u32 a[EI_NR_SYSCALLS];
-	int n = 0, pc = 0, size, cond = ei_sysset_has(&s->serve, SYS_prctl) ? -1 : SYS_prctl;
+	int n = 0, size;
 
 	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
 		if (ei_sysset_has(&s->serve, nr) || ((nr == SYS_execve || nr == SYS_execveat) && s->trap_exec) ||
 		    own_seccomp_nr(nr))
 			a[n++] = (__u32)nr;
-	size = 6 + tree_size(a, n, cond);
+	size = ei_cbpf_size(a, n, &o);
 	if (size > BPF_MAXINSNS)
 		return ei_fail(err, len, "the seccomp filter would take %d instructions (at most %d)", size, BPF_MAXINSNS);
 	s->filter = calloc((size_t)size, sizeof(*s->filter));
 	if (!s->filter)
 		return ei_fail(err, len, "out of memory");
-	struct sock_filter *f = s->filter;
-	/* Another architecture's calls (int 0x80) and x32's run untouched:
-	 * the numbers below are x86_64's. */
-	f[pc++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
-	f[pc++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
-	f[pc++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	f[pc++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
-	f[pc++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, __X32_SYSCALL_BIT, 0, 1);
-	f[pc++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	emit_tree(f, &pc, a, n, cond);
-	s->filter_len = (unsigned short)pc;
+	s->filter_len = (unsigned short)ei_cbpf_build(a, n, &o, s->filter);
 	return 0;
 }
 
@@ -485,10 +407,11 @@ static ssize_t read_file(const char *path, char *buf, size_t len)
 	return n;
 }
 
-/* Tgid and PPid of a thread, from /proc/<tid>/status. */
+/* Tgid and PPid of a thread, from /proc/<tid>/status (read_file: even
+ * out of descriptors). */
 static int read_status(pid_t tid, pid_t *tgid, pid_t *ppid)
 {
-	char path[40], buf[4096], *t, *p;
+	char path[40], buf[4096];
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
@@ -496,13 +419,7 @@ static int read_status(pid_t tid, pid_t *tgid, pid_t *ppid)
 	if (n <= 0)
 		return -1;
 	buf[n] = 0;
-	t = strstr(buf, "\nTgid:");
-	p = strstr(buf, "\nPPid:");
-	if (!t || !p)
-		return -1;
-	*tgid = (pid_t)strtol(t + 6, NULL, 10);
-	*ppid = (pid_t)strtol(p + 6, NULL, 10);
-	return *tgid > 0 ? 0 : -1;
+	return ei_proc_status_parse(buf, tgid, ppid);
 }
 
 static void read_comm(pid_t tid, char *comm)
@@ -717,15 +634,15 @@ static struct proc *proc_new(struct ei_sup *s, pid_t tgid, pid_t ppid)
 	if (anc && anc->target) {
 		while (anc && n > 0) {
 			anc->nchildren++;
-			anc = proc_add(s, chain[--n], true, mix(anc->lineage ^ mix(anc->nchildren)), -1);
+			anc = proc_add(s, chain[--n], true, ei_lineage_child(anc->lineage, anc->nchildren), -1);
 		}
 		if (anc) {
 			anc->nchildren++;
-			return proc_add(s, tgid, true, mix(anc->lineage ^ mix(anc->nchildren)), -1);
+			return proc_add(s, tgid, true, ei_lineage_child(anc->lineage, anc->nchildren), -1);
 		}
 	}
 	/* Its parent had gone before we saw it: its place is unknown. */
-	return proc_add(s, tgid, true, mix((__u64)tgid), -1);
+	return proc_add(s, tgid, true, ei_lineage_unknown((__u32)tgid), -1);
 }
 
 /* The process of thread tid (notif.pid), made known at first sight. NULL
@@ -1045,15 +962,17 @@ static void serve_target(struct ei_sup *s, struct proc *p, const struct seccomp_
 	int nr = n->data.nr, fired = -1;
 	const struct ei_syscall_entry *e = ei_syscall_info(nr);
 	const __u64 *args = (const __u64 *)n->data.args;
+	__u64 bits[6];
 	struct path ph = { .len = -1 };
 	bool want_path = false, want_site = false;
 	int nframes = 0;
 
+	arg_bits(e, bits);
 	/* The path and the stack first, if a rule may look at them: the
 	 * call must still be there once they are read (else its pid may be
 	 * another's), and nothing may be counted for a call that goes. */
 	for (int i = 0; i < s->nrules; i++) {
-		if (!ei_sysset_has(&s->rules[i].syscalls, nr) || !args_match(&s->rules[i], args, e))
+		if (!ei_sysset_has(&s->rules[i].syscalls, nr) || !ei_args_match(&s->rules[i], args, bits))
 			continue;
 		want_path |= (s->rules[i].filters & EI_FILTER_PATH) != 0;
 		want_site |= s->extra[i].site[0] != 0;
@@ -1065,7 +984,7 @@ static void serve_target(struct ei_sup *s, struct proc *p, const struct seccomp_
 		const struct ei_rule *r = &s->rules[i];
 		__u64 cnt, lineage = 0;
 
-		if (!ei_sysset_has(&r->syscalls, nr) || !args_match(r, args, e))
+		if (!ei_sysset_has(&r->syscalls, nr) || !ei_args_match(r, args, bits))
 			continue;
 		if (r->filters & EI_FILTER_PATH) {
 			if (ph.len < 0) {
@@ -1087,12 +1006,11 @@ static void serve_target(struct ei_sup *s, struct proc *p, const struct seccomp_
 		}
 		/* Every rule counts every call it selects, fired or not. */
 		cnt = count_call(s, p, i, nr, &lineage);
-		if (cnt == NO_COUNT || fired >= 0 || (cnt && !when_matches(r, cnt)))
+		if (cnt == NO_COUNT || fired >= 0 || (cnt && !ei_when_matches(r->first, r->last, r->step, cnt)))
 			continue;
 		if (r->prob < (1ULL << 32)) {
-			__u64 x = r->has_seed ? mix(r->seed ^ mix(((__u64)i << 48) ^ ((__u64)nr << 32) ^ cnt) ^ lineage)
-					      : mix(s->rng++);
-			if ((x & 0xffffffffULL) >= r->prob)
+			__u64 x = r->has_seed ? ei_draw(r->seed, (__u32)i, (__u32)nr, cnt, lineage) : ei_mix64(s->rng++);
+			if (!ei_prob_fires(x, r->prob))
 				continue;
 		}
 		__u64 *hits = &s->rule_hits[i];
@@ -1286,13 +1204,8 @@ struct ei_sup *ei_sup_new(const struct ei_sup_options *o, char *err, size_t len)
 		ei_sysset_and(&served, o->trap);
 		ei_sysset_or(&s->serve, &served);
 	}
-	/* Counters, as assign_slots in lib/engine/session.c, for the served syscalls. */
-	for (int i = 0; i < o->nrules; i++)
-		for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
-			s->slot[i][nr] = ei_rule_counts(&s->rules[i]) && ei_sysset_has(&s->rules[i].syscalls, nr) &&
-						 ei_sysset_has(&s->serve, nr)
-					 ? ++s->nslots
-					 : 0;
+	/* Counters, as the kernel side's, for the served syscalls. */
+	s->nslots = ei_assign_slots(s->rules, o->nrules, &s->serve, s->slot);
 	if (build_filter(s, err, len))
 		goto fail;
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &s->sizes)) {

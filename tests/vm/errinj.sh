@@ -121,6 +121,33 @@ seed_reproducible() {
 }
 subtest seed_reproducible seed_reproducible
 
+# The calls a seeded rule fails are those of the one formula every backend
+# calls (lib/core/decide.h), computed here apart from it: the command's 32
+# dups and one in each of its three children (its 1st, 2nd, 3rd).
+seed_formula() {
+    local want
+    want=$(python3 - <<'EOF'
+M = (1 << 64) - 1
+def mix(x):
+    x = (x + 0x9e3779b97f4a7c15) & M
+    x = ((x ^ (x >> 30)) * 0xbf58476d1ce4e5b9) & M
+    x = ((x ^ (x >> 27)) * 0x94d049bb133111eb) & M
+    return x ^ (x >> 31)
+def line(n, lineage):  # rule 0, dup (32), seed=42, prob=0.5 (1 << 31)
+    x = mix(42 ^ mix((32 << 32) ^ n) ^ lineage) & 0xffffffff
+    return "dup = -1 EIO" if x < 1 << 31 else "dup = 3"
+for n in range(1, 33):
+    print(line(n, 0))
+for k in (1, 2, 3):
+    print(line(1, mix(0 ^ mix(k))))
+EOF
+)
+    run "$E" -q -e inject=dup:error=EIO:prob=0.5:seed=42 -- "$C" repeat:32:dup fork:dup fork:dup fork:dup
+    assert_eq "exit status" "$RC" 0 &&
+        assert_eq "the formula's calls fail" "$OUT" "$want"
+}
+subtest seed_formula seed_formula
+
 unseeded_differs() {
     local a b
     run "$E" -q -e inject=dup:error=EIO:prob=0.5 -- "$C" repeat:64:dup; a=$OUT
