@@ -710,24 +710,18 @@ static void start_probe(void)
 
 static bool sent_to_group(int sig)
 {
-	char path[64], line[256];
+	char text[4096];
+	const char *v;
 	unsigned long long pend = 0;
-	bool found = false;
+	bool found;
 	char c;
-	FILE *f;
 
 	if (R.probe <= 0 || R.probe_fd < 0)
 		return false;
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)R.probe);
-	f = fopen(path, "re");
-	if (!f)
+	if (ei_proc_status_read(R.probe, text, sizeof(text)))
 		return false;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "ShdPnd: %llx", &pend) == 1) {
-			found = true;
-			break;
-		}
-	fclose(f);
+	v = ei_proc_status_field(text, "ShdPnd");
+	found = v && sscanf(v, " %llx", &pend) == 1;
 	if (!found || sig > 64 || !(pend & (1ULL << (sig - 1))))
 		return false;
 	/* Taken, so that a later one sent to errinj alone is told apart. */

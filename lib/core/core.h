@@ -38,7 +38,7 @@ int ei_errno_parse(const char *s);
 const char *ei_errno_name(int err);
 
 /* ---- syscalls of x86_64 (table generated from the kernel's syscall_64.tbl
- * and syscalls.h, and strace's classes from lib/syscall-classes, by
+ * and syscalls.h, and strace's classes from lib/core/syscall-classes, by
  * lib/core/gen-syscalls.awk) ---- */
 #define EI_CLASS_FILE (1 << 0)         /* %file: takes a path */
 #define EI_CLASS_DESC (1 << 1)         /* %desc: takes or makes a file descriptor */
@@ -172,6 +172,10 @@ char *ei_quote(const char *s, char *buf, size_t len);
  * offset), NUL-terminated, its length in *len; malloc'd, NULL if out of
  * memory (an unreadable file reads as empty). */
 char *ei_read_whole(int fd, size_t *len);
+/* A file in memory for a command's output (close-on-exec), opened for
+ * appending: a memfd has no f_pos lock, so threads writing at once at a
+ * shared offset would write over each other's lines. -1 with errno. */
+int ei_capture_fd(const char *name);
 
 /* ---- diagnostics ---- */
 /* Program name used as the prefix of every message. */
@@ -197,6 +201,11 @@ int ei_pid_check(pid_t pid, char *err, size_t len);
  * from the file's text (for a caller that reads the file itself). */
 int ei_proc_status(pid_t tid, pid_t *tgid, pid_t *ppid);
 int ei_proc_status_parse(const char *text, pid_t *tgid, pid_t *ppid);
+/* The file's text into buf (NUL-terminated): 0, or -1 with errno. */
+int ei_proc_status_read(pid_t tid, char *buf, size_t len);
+/* Where the value of field ("SigBlk") starts in the file's text, NULL
+ * if it has none. */
+const char *ei_proc_status_field(const char *text, const char *field);
 /* userapp beside the running tool, or in ../libexec/errinj once
  * installed: 0 with its path in buf, -1 if not found. */
 int ei_userapp_path(char *buf, size_t len);

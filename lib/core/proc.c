@@ -40,21 +40,31 @@ static char proc_state(pid_t pid)
 	return p && p[1] == ' ' ? p[2] : 0;
 }
 
+const char *ei_proc_status_field(const char *text, const char *field)
+{
+	/* Name: is the first line; every other field starts one. */
+	char key[32];
+	const char *p;
+
+	snprintf(key, sizeof(key), "\n%s:", field);
+	p = strstr(text, key);
+	return p ? p + strlen(key) : NULL;
+}
+
 int ei_proc_status_parse(const char *text, pid_t *tgid, pid_t *ppid)
 {
-	/* Name: is the first line: these never are. */
-	const char *t = strstr(text, "\nTgid:"), *p = strstr(text, "\nPPid:");
+	const char *t = ei_proc_status_field(text, "Tgid"), *p = ei_proc_status_field(text, "PPid");
 	long tg;
 
 	if (!t || !p) {
 		errno = EINVAL;
 		return -1;
 	}
-	tg = strtol(t + 6, NULL, 10);
+	tg = strtol(t, NULL, 10);
 	if (tgid)
 		*tgid = (pid_t)tg;
 	if (ppid)
-		*ppid = (pid_t)strtol(p + 6, NULL, 10);
+		*ppid = (pid_t)strtol(p, NULL, 10);
 	if (tg <= 0) {
 		errno = EINVAL;
 		return -1;
@@ -62,9 +72,9 @@ int ei_proc_status_parse(const char *text, pid_t *tgid, pid_t *ppid)
 	return 0;
 }
 
-int ei_proc_status(pid_t tid, pid_t *tgid, pid_t *ppid)
+int ei_proc_status_read(pid_t tid, char *buf, size_t len)
 {
-	char path[64], buf[4096];
+	char path[64];
 	ssize_t n;
 	int fd, e;
 
@@ -73,7 +83,7 @@ int ei_proc_status(pid_t tid, pid_t *tgid, pid_t *ppid)
 	if (fd < 0)
 		return -1;
 	do
-		n = read(fd, buf, sizeof(buf) - 1);
+		n = read(fd, buf, len - 1);
 	while (n < 0 && errno == EINTR);
 	e = errno;
 	close(fd);
@@ -82,6 +92,15 @@ int ei_proc_status(pid_t tid, pid_t *tgid, pid_t *ppid)
 		return -1;
 	}
 	buf[n] = '\0';
+	return 0;
+}
+
+int ei_proc_status(pid_t tid, pid_t *tgid, pid_t *ppid)
+{
+	char buf[4096];
+
+	if (ei_proc_status_read(tid, buf, sizeof(buf)))
+		return -1;
 	return ei_proc_status_parse(buf, tgid, ppid);
 }
 

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Small helpers: the library's one-line messages, whole files. */
+/* Small helpers: the library's one-line messages, whole files, capture files. */
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 
 #include "core/core.h"
 
@@ -93,4 +96,17 @@ bool ei_read_decimal(const char *s, __u64 max, const char *endings, const char *
 		*end = s;
 	*out = v;
 	return true;
+}
+
+int ei_capture_fd(const char *name)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC);
+
+	if (fd >= 0 && fcntl(fd, F_SETFL, O_APPEND)) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
 }

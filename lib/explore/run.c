@@ -381,8 +381,8 @@ static int start_job(const struct ei_explore_opts *o, const struct ei_trace *t, 
 	}
 	j->kept = use && j->call >= 0;
 
-	j->ofd = memfd_create("explore-out", MFD_CLOEXEC);
-	j->efd = memfd_create("explore-err", MFD_CLOEXEC);
+	j->ofd = ei_capture_fd("explore-out");
+	j->efd = ei_capture_fd("explore-err");
 	if (j->ofd < 0 || j->efd < 0 || pipe2(p, O_CLOEXEC))
 		return -1;
 	j->worker = fork();

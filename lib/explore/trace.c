@@ -552,8 +552,8 @@ int ei_trace_run(char *const argv[], const struct ei_sysset *set, struct ei_trac
 	pid_t pid = -1;
 
 	memset(t, 0, sizeof(*t));
-	ofd = memfd_create("explore-out", MFD_CLOEXEC);
-	efd = memfd_create("explore-err", MFD_CLOEXEC);
+	ofd = ei_capture_fd("explore-out");
+	efd = ei_capture_fd("explore-err");
 	if (ofd < 0 || efd < 0) {
 		ei_fail(err, len, "memfd_create: %s", strerror(errno));
 		goto cleanup;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The seccomp backend (inside liberrinj; lib/engine/session.c drives it): no BPF,
+ * The seccomp backend (lib/engine/session.c drives it): no BPF,
  * no privilege. The launched command installs, just before its execve, a
  * filter that traps the rules' syscalls with SECCOMP_RET_USER_NOTIF;
  * errinj is the supervisor and answers each trapped call: fail it, fake

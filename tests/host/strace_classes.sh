@@ -5,7 +5,7 @@
 # -e trace=SET of a program that makes every syscall of errinj's table
 # (build/tests/everycall). Compared over the syscalls that strace knows
 # (the ones it names under trace=all); the newer ones it shows as
-# syscall_0xNNN are errinj's table's alone. lib/syscall-classes is the
+# syscall_0xNNN are errinj's table's alone. lib/core/syscall-classes is the
 # data this checks. And errinj fails what --names=set: says: the same
 # program under errinj -e inject=SET:error=ENOTRECOVERABLE:site=make_call
 # (its calls of the table, not the dynamic loader's) reports each call

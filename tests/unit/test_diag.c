@@ -4,7 +4,10 @@
  * pids may be -p targets, where userapp is.
  */
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
 
@@ -62,6 +65,43 @@ static void test_userapp_not_found(void)
 	ASSERT_EQ(ei_userapp_path(path, sizeof(path)), -1);
 }
 
+/* A capture file loses no line that threads write at once: a plain
+ * memfd (no f_pos lock) loses many of these. */
+static int capture;
+
+static void *write_lines(void *arg)
+{
+	char line[32];
+	int n = snprintf(line, sizeof(line), "thread %ld\n", (long)arg);
+
+	for (int i = 0; i < 2000; i++)
+		if (write(capture, line, (size_t)n) != n)
+			return (void *)1;
+	return NULL;
+}
+
+static void test_capture_threads(void)
+{
+	pthread_t t[8];
+	void *bad = NULL, *r;
+	size_t len = 0;
+	char *all;
+
+	capture = ei_capture_fd("test");
+	if (!ASSERT(capture >= 0, "ei_capture_fd"))
+		return;
+	for (long i = 0; i < 8; i++)
+		pthread_create(&t[i], NULL, write_lines, (void *)i);
+	for (int i = 0; i < 8; i++)
+		if (!pthread_join(t[i], &r) && r)
+			bad = r;
+	ASSERT(!bad, "a write failed or was short");
+	all = ei_read_whole(capture, &len);
+	ASSERT_EQ(len, (size_t)8 * 2000 * strlen("thread 0\n"));
+	free(all);
+	close(capture);
+}
+
 int main(void)
 {
 	SUBTEST(pid_self);
@@ -69,5 +109,6 @@ int main(void)
 	SUBTEST(pid_zombie);
 	SUBTEST(pid_alive);
 	SUBTEST(userapp_not_found);
+	SUBTEST(capture_threads);
 	return t_failed ? 1 : 0;
 }

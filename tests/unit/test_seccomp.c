@@ -139,7 +139,7 @@ static bool session(const char *const *rules, const char *const *ops, const stru
 	for (int i = 0; ops[i] && na < 63; i++)
 		argv[na++] = (char *)ops[i];
 	argv[na] = NULL;
-	outfd = memfd_create("out", MFD_CLOEXEC);
+	outfd = ei_capture_fd("out");
 	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (!ASSERT(outfd >= 0 && devnull >= 0 && !pipe2(rep, O_CLOEXEC), "memfd, /dev/null, pipe") ||
 	    (o->free_at_wait0 && !ASSERT(!pipe2(hs, O_CLOEXEC), "handshake pipe"))) {

@@ -176,7 +176,7 @@ static FILE *build_open(const char *rel)
 
 /*
  * The syscall table against the kernel's own list, read here line by line
- * (not by lib/gen-syscalls.awk): every x86-64 entry ("common" or "64")
+ * (not by lib/core/gen-syscalls.awk): every x86-64 entry ("common" or "64")
  * with an entry point other than sys_ni_syscall (not implemented) is in
  * the table under its number, and the table has no other entry. An empty
  * or short table fails.
@@ -229,7 +229,7 @@ static void read_errnos(FILE *f, char names[][32], int *values, size_t *n, size_
 
 /*
  * The errno table against the headers, read here as text (not through the
- * compiler, as lib/gen-tables.sh does): the C library's asm-generic names
+ * compiler, as lib/core/gen-tables.sh does): the C library's asm-generic names
  * and the kernel's own (build/kernel-errno.h). Each parses to its value;
  * each value named has a name, and no other value has one.
  */

@@ -281,8 +281,13 @@ pid_target_duration() {
     local tp=$! start=$SECONDS
     run "$E" -q -p $tp -d 1 -e inject=dup:error=EROFS
     kill $tp
+    # It stops by itself after its second of injecting: not sooner, and
+    # well before "never" (its start-up, the program's load and attach,
+    # takes seconds under TCG and more with other guests beside it: the
+    # bound is loose on purpose).
+    local took=$((SECONDS - start))
     assert_eq "exit status" "$RC" 0 &&
-        { [ $((SECONDS - start)) -lt 10 ] || { why "-d 1 took $((SECONDS - start)) s"; return 1; }; }
+        { [ "$took" -ge 1 ] && [ "$took" -lt 60 ] || { why "-d 1 took $took s"; return 1; }; }
 }
 bpf_subtest pid_target_duration pid_target_duration
 

@@ -88,12 +88,17 @@ wait_for_ours() {
 }
 
 loader_leaves_nothing() {
-    # While it runs, the check sees it (so the check can fail)...
-    "$B/loader" dup 22 -- sleep 3 &
+    # While it runs, the check sees it (so the check can fail)... The
+    # command waits for the snapshot to be taken: a fixed sleep could end
+    # midway through it under a slow emulator (the link seen, the kprobe
+    # already gone).
+    "$B/loader" dup 22 -- sh -c 'while [ ! -e "$1" ]; do sleep 0.1; done' sh "$T/taken" &
     local lp=$!
-    wait_for_ours || { why "nothing of ours seen while the loader runs"; return 1; }
-    local during
-    during=$(ours)
+    wait_for_ours || { why "nothing of ours seen while the loader runs"; touch "$T/taken"; return 1; }
+    local during i
+    # Loaded first, then attached: wait for the kprobe (at most 10 s).
+    for i in $(seq 100); do during=$(ours); grep -q '^kprobe: ' <<<"$during" && break; sleep 0.1; done
+    touch "$T/taken"
     assert_match "while running" "$during" 'prog: .*err_injector' &&
         assert_match "while running" "$during" 'kprobe: .*__x64_sys_dup' || return 1
     wait $lp
