@@ -57,7 +57,7 @@ static struct env {
 	const char *cgroup;
 	long duration;
 	int backend;
-	bool no_follow, quiet, json, summary, list, verbose, features, check;
+	bool no_follow, in_filter, quiet, json, summary, list, verbose, features, check;
 	const char *output;
 } env = { .backend = EI_BACKEND_AUTO };
 
@@ -83,6 +83,10 @@ static const char usage_text[] =
 	"      --no-follow        do not follow children (threads are always followed)\n"
 	"  -o, --output=FILE      write injection events to FILE instead of stderr\n"
 	"  -q, --quiet            do not report injections\n"
+	"      --in-filter        with -q, seccomp: a syscall whose rules are error=\n"
+	"                         alone (argK=, fd= allowed) is failed by the filter\n"
+	"                         itself, at native speed; the command's processes\n"
+	"                         keep failing it after errinj has gone\n"
 	"      --json             report injections as JSON Lines\n"
 	"  -c, --summary          at exit, print calls seen and injected per syscall\n"
 	"      --backend=NAME     fmod_ret, kprobe or seccomp for every rule; auto (the\n"
@@ -154,7 +158,7 @@ static const char usage_text[] =
 	"  errinj --features                # which backends serve here, and why not\n";
 
 enum { OPT_INJECT = 0x100, OPT_FAULT, OPT_NO_FOLLOW, OPT_JSON, OPT_LIST, OPT_CGROUP, OPT_BACKEND, OPT_FEATURES,
-       OPT_CHECK, OPT_NAMES };
+       OPT_CHECK, OPT_NAMES, OPT_IN_FILTER };
 
 static const char short_options[] = "+:e:p:d:o:qcvhV";
 
@@ -165,6 +169,7 @@ static const struct option long_options[] = {
 	{ "cgroup", required_argument, NULL, OPT_CGROUP },
 	{ "duration", required_argument, NULL, 'd' },
 	{ "no-follow", no_argument, NULL, OPT_NO_FOLLOW },
+	{ "in-filter", no_argument, NULL, OPT_IN_FILTER },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -343,6 +348,9 @@ static void parse_option(int opt, char **argv)
 		break;
 	case OPT_NO_FOLLOW:
 		env.no_follow = true;
+		break;
+	case OPT_IN_FILTER:
+		env.in_filter = true;
 		break;
 	case 'o':
 		env.output = optarg;
@@ -570,6 +578,11 @@ static int validate(void)
 		ei_usage_error("-d applies to -p and --cgroup");
 	if (env.quiet && (env.json || env.output))
 		ei_usage_error("-q silences the events that --json and -o would write");
+	/* A call the filter fails is neither reported nor counted, and only
+	 * a process that follows is sure to be a target. */
+	if (env.in_filter && (!env.quiet || env.summary || env.no_follow))
+		ei_usage_error("--in-filter needs -q, and takes neither -c nor --no-follow (a call the filter fails "
+			       "is neither reported nor counted)");
 	/* What no backend could serve, said before anything is loaded. */
 	if (ei_rules_check(env.specs, env.nspecs, env.backend, env.npids ? "-p" : env.cgroup ? "--cgroup" : NULL, err,
 			   sizeof(err)))
@@ -863,6 +876,7 @@ static int open_session(void)
 	R.o.follow = !env.no_follow;
 	R.o.verbose = env.verbose;
 	R.o.stats = env.summary;
+	R.o.in_filter = env.in_filter;
 	/* For tests and old-kernel comparisons: the per-syscall kprobe path
 	 * even where kprobe.multi exists. */
 	R.o.single_kprobes = getenv("ERRINJ_SINGLE_KPROBES") != NULL;

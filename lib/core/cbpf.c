@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The seccomp filter: a balanced search over the trapped numbers. */
+/* The seccomp filter: the calls it fails itself, then a balanced search
+ * over the trapped numbers. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <asm/unistd.h>
@@ -62,9 +63,43 @@ static void emit_tree(struct sock_filter *f, int *pc, const __u32 *a, int n, con
 	emit_tree(f, pc, a + l, n - l, o);
 }
 
+/* A failed call's test: JEQ nr, then per word a load, an AND when the
+ * mask is not all ones and a JEQ, the RET ERRNO, and the reload of nr
+ * that every miss jumps to (the word tests overwrite A). */
+static int errno_size(const struct ei_cbpf_errno *e)
+{
+	int n = 3;
+
+	for (int i = 0; i < e->nwords; i++)
+		n += 2 + (e->w[i].mask != ~0U);
+	return n;
+}
+
+static void emit_errno(struct sock_filter *f, int *pc, const struct ei_cbpf_errno *e)
+{
+	int reload = *pc + errno_size(e) - 1;
+
+	f[*pc] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, e->nr, 0, (__u8)(reload - *pc - 1));
+	(*pc)++;
+	for (int i = 0; i < e->nwords; i++) {
+		f[(*pc)++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, e->w[i].off);
+		if (e->w[i].mask != ~0U)
+			f[(*pc)++] = (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, e->w[i].mask);
+		f[*pc] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, e->w[i].value, 0,
+						      (__u8)(reload - *pc - 1));
+		(*pc)++;
+	}
+	f[(*pc)++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (e->error & SECCOMP_RET_DATA));
+	f[(*pc)++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+}
+
 int ei_cbpf_size(const __u32 *nrs, int n, const struct ei_cbpf *o)
 {
-	return 6 + tree_size(nrs, n, o->cond_nr);
+	int size = 6 + tree_size(nrs, n, o->cond_nr);
+
+	for (int i = 0; i < o->nerrnos; i++)
+		size += errno_size(&o->errnos[i]);
+	return size;
 }
 
 int ei_cbpf_build(const __u32 *nrs, int n, const struct ei_cbpf *o, struct sock_filter *f)
@@ -79,6 +114,8 @@ int ei_cbpf_build(const __u32 *nrs, int n, const struct ei_cbpf *o, struct sock_
 	f[pc++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
 	f[pc++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, __X32_SYSCALL_BIT, 0, 1);
 	f[pc++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	for (int i = 0; i < o->nerrnos; i++)
+		emit_errno(f, &pc, &o->errnos[i]);
 	emit_tree(f, &pc, nrs, n, o);
 	return pc;
 }

@@ -11,8 +11,23 @@
 #include <linux/filter.h>
 #include <linux/types.h>
 
+/* A call the filter fails itself (SECCOMP_RET_ERRNO), with no round
+ * trip: syscall nr, when each of its nwords 32-bit words of seccomp_data
+ * (off: a byte offset into it) has (word & mask) == value. */
+struct ei_cbpf_errno {
+	__u32 nr;
+	__u32 error; /* 1..4095 */
+	int nwords;
+	struct {
+		__u32 off, mask, value;
+	} w[12];
+};
+
 struct ei_cbpf {
 	__u32 action; /* SECCOMP_RET_* for a listed syscall */
+	/* Tested first, in order; the first that holds decides. */
+	const struct ei_cbpf_errno *errnos;
+	int nerrnos;
 	/* -1, or a listed syscall that takes the action only when the low
 	 * word of its first argument is cond_arg[0] or cond_arg[1] (the
 	 * others are allowed). */

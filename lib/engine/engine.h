@@ -79,6 +79,8 @@ struct ei_options {
 				      * only; the first rule counts the calls and never
 				      * fires, each run says the one call it fails
 				      * (ei_session_explore_set); no events */
+	bool in_filter;              /* seccomp: the rules that need nothing of errinj
+				      * decided in the filter (ei_sup_options) */
 	bool stats;                  /* count calls seen and injected per syscall
 				      * (ei_session_stat): a BPF backend's per-CPU
 				      * lookup and add at every call of a target */

@@ -540,6 +540,7 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 			.rule_hits = s->skel ? s->skel->bss->rule_hits : s->local_hits,
 			.fn = fn,
 			.ctx = ctx,
+			.in_filter = o->in_filter && !o->stats,
 		};
 		s->sup = ei_sup_new(&so, err, len);
 		if (!s->sup)

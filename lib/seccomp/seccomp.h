@@ -25,6 +25,13 @@ struct ei_sup_options {
 				      * backends, so updated with __atomic builtins */
 	ei_event_fn fn;              /* every injection, or NULL */
 	void *ctx;
+	/* Decide in the filter itself (SECCOMP_RET_ERRNO, no round trip) each
+	 * syscall whose rules all fail every call they select with error=
+	 * alone (no when=, prob=, max=, path=, site=; argK=/fd= allowed). The
+	 * caller asks it only with follow, no fn and no statistics wanted:
+	 * such a call is neither counted nor reported, and the command keeps
+	 * failing it after errinj has gone. */
+	bool in_filter;
 };
 
 /* Whether this kernel lets this process supervise with user notification:

@@ -179,6 +179,7 @@ struct ei_sup {
 	struct extra extra[EI_MAX_RULES];
 	int nrules;
 	struct ei_sysset serve; /* trapped and named by a rule */
+	struct ei_sysset fast;  /* named by a rule, failed by the filter itself */
 	__u32 slot[EI_MAX_RULES][EI_NR_SYSCALLS]; /* 1 + counter index, 0: none */
 	__u32 nslots;
 	bool follow;
@@ -333,6 +334,67 @@ static bool own_seccomp_nr(int nr)
 	return nr == SYS_seccomp || nr == SYS_prctl;
 }
 
+/* Whether the filter alone can decide rule i: it fails every call it
+ * selects by its arguments' values with an errno, and counts nothing. */
+static bool rule_in_filter(const struct ei_sup *s, int i)
+{
+	const struct ei_rule *r = &s->rules[i];
+
+	return r->actions == EI_ACT_ERROR && r->error > 0 && r->error <= (int)SECCOMP_RET_DATA && r->first == 1 &&
+	       !r->last && r->step == 1 && r->prob >= (1ULL << 32) && !r->max && !(r->filters & ~0x3fu) &&
+	       !s->extra[i].site[0];
+}
+
+/* The syscalls the filter decides (in_filter): those whose rules it can
+ * all decide, but for the calls the command's child makes between the
+ * filter and its execve (futex, execve, and write and exit_group when the
+ * execve fails), which must run, and the command's own seccomp calls. */
+static void choose_fast(struct ei_sup *s)
+{
+	static const int keep[] = { SYS_futex, SYS_execve, SYS_execveat, SYS_write, SYS_exit, SYS_exit_group,
+				    SYS_seccomp, SYS_prctl };
+
+	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++) {
+		bool ok = ei_sysset_has(&s->serve, nr);
+
+		for (size_t k = 0; k < sizeof(keep) / sizeof(keep[0]); k++)
+			ok &= nr != keep[k];
+		for (int i = 0; ok && i < s->nrules; i++)
+			ok = !ei_sysset_has(&s->rules[i].syscalls, nr) || rule_in_filter(s, i);
+		if (ok) {
+			ei_sysset_add(&s->fast, nr);
+			ei_sysset_del(&s->serve, nr);
+		}
+	}
+}
+
+/* The filter's test for rule i on syscall nr: each filtered argument's
+ * used bits, as two 32-bit words (little-endian). */
+static void fast_test(const struct ei_sup *s, int i, int nr, struct ei_cbpf_errno *e)
+{
+	const struct ei_rule *r = &s->rules[i];
+	__u64 bits[6];
+
+	arg_bits(ei_syscall_info(nr), bits);
+	*e = (struct ei_cbpf_errno){ .nr = (__u32)nr, .error = (__u32)r->error };
+	for (int k = 0; k < 6; k++) {
+		__u64 m = r->arg_mask[k] & bits[k], v = r->arg_value[k] & bits[k];
+
+		if (!(r->filters & EI_FILTER_ARG(k)))
+			continue;
+		for (int h = 0; h < 2; h++) {
+			__u32 mw = (__u32)(m >> (32 * h)), vw = (__u32)(v >> (32 * h));
+
+			/* A value bit outside the mask never matches, as in
+			 * ei_args_match. */
+			if (mw || vw)
+				e->w[e->nwords++] = (typeof(e->w[0])){
+					(__u32)(offsetof(struct seccomp_data, args[k]) + 4 * h), mw, vw
+				};
+		}
+	}
+}
+
 /* prctl, when no rule names it, is trapped only for PR_SET_SECCOMP and
  * PR_GET_SECCOMP (an argument test in the filter), so that the command's
  * other prctl calls pay no round trip (seccomp_seen). */
@@ -342,7 +404,20 @@ static int build_filter(struct ei_sup *s, char *err, size_t len)
 			     .cond_nr = ei_sysset_has(&s->serve, SYS_prctl) ? -1 : SYS_prctl,
 			     .cond_arg = { PR_SET_SECCOMP, PR_GET_SECCOMP } };
 	__u32 a[EI_NR_SYSCALLS];
+	static struct ei_cbpf_errno fast[EI_NR_SYSCALLS];
 	int n = 0, size;
+
+	/* In rule order, as serve_target decides; a rule with no argument
+	 * test ends its syscall's list. */
+	o.errnos = fast;
+	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
+		for (int i = 0; ei_sysset_has(&s->fast, nr) && i < s->nrules; i++) {
+			if (!ei_sysset_has(&s->rules[i].syscalls, nr) || o.nerrnos == EI_NR_SYSCALLS)
+				continue;
+			fast_test(s, i, nr, &fast[o.nerrnos]);
+			if (!fast[o.nerrnos++].nwords)
+				break;
+		}
 
 	for (int nr = 0; nr < EI_NR_SYSCALLS; nr++)
 		if (ei_sysset_has(&s->serve, nr) || ((nr == SYS_execve || nr == SYS_execveat) && s->trap_exec) ||
@@ -1204,6 +1279,8 @@ struct ei_sup *ei_sup_new(const struct ei_sup_options *o, char *err, size_t len)
 		ei_sysset_and(&served, o->trap);
 		ei_sysset_or(&s->serve, &served);
 	}
+	if (o->in_filter && o->follow && !o->fn)
+		choose_fast(s);
 	/* Counters, as the kernel side's, for the served syscalls. */
 	s->nslots = ei_assign_slots(s->rules, o->nrules, &s->serve, s->slot);
 	if (build_filter(s, err, len))

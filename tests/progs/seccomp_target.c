@@ -28,7 +28,8 @@
  *                                   when dup returned
  *   delaypair:N                     thread A: getppid; thread B, once A is in
  *                                   its call: N getuid; print how long each took
- *   cost:N                          N getppid and N getuid: ns per call of each
+ *   cost:N                          N getppid and N getuid: ns per call of each, and
+ *                                   how many getppid failed
  *   countdup:N                      N dups, then "countdup: ok=A err=B"
  *   repeat:N:OP                     OP N times
  *   threads:N:OP                    OP in N threads at once (joined)
@@ -302,13 +303,15 @@ static void run(const char *op)
 	} else if (!strncmp(op, "cost:", 5)) {
 		long n = atol(arg);
 		long long t0 = mono_ns(), t1, t2;
+		long failed = 0;
 		for (long i = 0; i < n; i++)
-			syscall(SYS_getppid);
+			failed += syscall(SYS_getppid) < 0;
 		t1 = mono_ns();
 		for (long i = 0; i < n; i++)
 			syscall(SYS_getuid);
 		t2 = mono_ns();
-		out("cost: trapped_ns=%lld untrapped_ns=%lld\n", (t1 - t0) / (n ? n : 1), (t2 - t1) / (n ? n : 1));
+		out("cost: trapped_ns=%lld untrapped_ns=%lld failed=%ld\n", (t1 - t0) / (n ? n : 1), (t2 - t1) / (n ? n : 1),
+		    failed);
 	} else {
 		out("seccomp_target: unknown op '%s'\n", op);
 		exit(2);
