@@ -323,6 +323,34 @@ void ei_outputs_drop_unstable(struct ei_outputs *o)
 		}
 }
 
+char *ei_outputs_lost(const struct ei_outputs *o, bool stdout_differs)
+{
+	char *s = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&s, &len);
+	int named = 0, more = 0;
+
+	if (!f)
+		return NULL;
+	if (stdout_differs)
+		fputs("stdout", f);
+	for (int i = 0; o && i < o->n; i++) {
+		if (!o->f[i].compared || state(o->f[i].path) == o->f[i].ref)
+			continue;
+		if (named == 3) {
+			more++;
+			continue;
+		}
+		fprintf(f, "%s%s", stdout_differs || named ? ", " : "", o->f[i].path);
+		named++;
+	}
+	if (more)
+		fprintf(f, " and %d more file%s", more, more == 1 ? "" : "s");
+	if (fclose(f))
+		return NULL;
+	return s;
+}
+
 void ei_outputs_free(struct ei_outputs *o)
 {
 	for (int i = 0; o && i < o->n; i++) {

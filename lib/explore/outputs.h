@@ -50,6 +50,10 @@ __u64 ei_outputs_ref_state(const struct ei_outputs *o);
 /* After the control run: files it left otherwise than the reference are
  * compared no more, each said on stderr. */
 void ei_outputs_drop_unstable(struct ei_outputs *o);
+/* What a lost run changed: "stdout" if stdout_differs, then the compared
+ * files whose state now is not the reference's, ", " between (a few
+ * named, then how many more); NULL when out of memory. */
+char *ei_outputs_lost(const struct ei_outputs *o, bool stdout_differs);
 void ei_outputs_free(struct ei_outputs *o);
 
 #endif

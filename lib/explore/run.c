@@ -49,6 +49,7 @@ struct job {
 	__u64 out_hash;
 	__u64 files;    /* the state of the files the command changes (outputs.c) */
 	bool said;      /* something on stderr */
+	char *lost_output; /* lost: what differs (ei_outputs_lost) */
 	char *errtail;
 	bool sanitizer;
 	enum ei_cls cls;
@@ -491,6 +492,8 @@ static void finish_job(struct job *j, const struct ei_trace *ref, __u64 ref_hash
 	close(j->ofd);
 	close(j->efd);
 	classify(j, ref, ref_hash);
+	free(j->lost_output);
+	j->lost_output = j->cls == C_LOST ? ei_outputs_lost(&ref->outputs, j->out_hash != ref_hash) : NULL;
 }
 
 static void progress(const struct ei_explore_opts *o, int done, int total, double t0, int findings, bool end)
@@ -665,6 +668,7 @@ static void rfinding(const struct ei_explore_opts *o, const struct ei_trace *t, 
 	r->nframes = s->nframes;
 	r->site = s->nframes ? &s->frames[s->shown] : NULL;
 	r->errtail = j->errtail;
+	r->lost_output = j->lost_output;
 	r->repro = repro_line(o, j);
 	r->call = j->call;
 	r->run = j->idx;
@@ -985,10 +989,15 @@ static int explore_runs(struct exploration *x, int shard, int nshards)
 
 static void free_exploration(struct exploration *x)
 {
-	for (int i = 0; x->jobs && i < x->njobs; i++)
+	for (int i = 0; x->jobs && i < x->njobs; i++) {
 		free(x->jobs[i].errtail);
-	for (int i = 0; x->fs && i < x->nf; i++)
+		free(x->jobs[i].lost_output);
+	}
+	for (int i = 0; x->fs && i < x->nf; i++) {
 		free(x->fs[i].confirm.errtail);
+		free(x->fs[i].confirm.lost_output);
+	}
+	free(x->control.lost_output);
 	for (int i = 0; x->rf && i < x->nf; i++)
 		free((char *)x->rf[i].repro);
 	free(x->control.errtail);

@@ -28,7 +28,8 @@ q() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sy
 
 # An unchecked write to the output file: lost, although stdout (empty)
 # and the exit status (0) are the reference's; the reproduction line
-# (stdin from the file) leaves the file short and exits 0.
+# (stdin from the file) leaves the file short and exits 0. The finding
+# names the file that changed.
 lost_file() {
     local D=$T/d
     mkdir "$D"
@@ -36,8 +37,8 @@ lost_file() {
     explore_copy "$D"
     assert_eq "exit status (a finding)" "$RC" 3 &&
         assert_eq "stderr" "$ERR" "" &&
-        assert_eq "findings" "$(q "[(f['class'], f['syscall'], f['confirmed'], f['exit']) for f in d['findings']]")" \
-            "[('lost', 'write', 'lost', 0)]" &&
+        assert_eq "findings" "$(q "[(f['class'], f['syscall'], f['confirmed'], f['exit'], f['lost_output']) for f in d['findings']]")" \
+            "[('lost', 'write', 'lost', 0, '$D/out')]" &&
         assert_eq "lost runs" "$(q "d['classes']['lost'] == d['runs'] > 0")" True || return 1
     local repro
     repro=$(q "d['findings'][0]['reproduce']")
