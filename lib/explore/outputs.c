@@ -17,8 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
@@ -104,6 +106,35 @@ static bool resolve(pid_t tid, int dirfd, const char *path, char *out, size_t si
 	return snprintf(out, size, "%s/%s", strcmp(real, "/") ? real : "", base) < (int)size;
 }
 
+/* A file system whose files are the kernel's, not data (/proc, /sys,
+ * cgroups, ...): its "regular files" are never kept nor rewritten. */
+static bool pseudo_fs(const char *path)
+{
+	char dir[PATH_MAX];
+	struct statfs fs;
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = 0;
+	if (statfs(dir, &fs))
+		return true;
+	switch ((unsigned long)fs.f_type) {
+	case PROC_SUPER_MAGIC:
+	case SYSFS_MAGIC:
+	case CGROUP_SUPER_MAGIC:
+	case CGROUP2_SUPER_MAGIC:
+	case DEBUGFS_MAGIC:
+	case TRACEFS_MAGIC:
+	case SECURITYFS_MAGIC:
+	case BPF_FS_MAGIC:
+	case DEVPTS_SUPER_MAGIC:
+		return true;
+	}
+	return false;
+}
+
 static int find(const struct ei_outputs *o, const char *path)
 {
 	for (int i = 0; i < o->n; i++)
@@ -149,7 +180,7 @@ static int see(struct ei_outputs *o, pid_t tid, int dirfd, unsigned long addr, b
 	int r;
 
 	if (!read_string(tid, addr, path, sizeof(path)) || !resolve(tid, dirfd, path, abs, sizeof(abs)) ||
-	    find(o, abs) >= 0)
+	    find(o, abs) >= 0 || pseudo_fs(abs))
 		return 0;
 	/* Through a symlink its target is what is written; a dangling
 	 * one is left alone. */
@@ -254,17 +285,34 @@ void ei_outputs_reference(struct ei_outputs *o)
 		o->f[i].ref = state(o->f[i].path);
 }
 
+/* The directories above path, made where the command removed them. */
+static void make_parents(const char *path)
+{
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	for (char *p = strchr(dir + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = 0;
+		mkdir(dir, 0777);
+		*p = '/';
+	}
+}
+
 static int restore_one(const struct ei_ofile *f, char *err, size_t len)
 {
+	int flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, fd;
 	size_t done = 0;
-	int fd;
 
 	if (!f->existed) {
-		if (unlink(f->path) && errno != ENOENT)
+		if (unlink(f->path) && errno != ENOENT && errno != ENOTDIR)
 			return ei_fail(err, len, "cannot remove %s: %s", f->path, strerror(errno));
 		return 0;
 	}
-	fd = open(f->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, f->mode);
+	fd = open(f->path, flags, f->mode);
+	if (fd < 0 && errno == ENOENT) {
+		make_parents(f->path);
+		fd = open(f->path, flags, f->mode);
+	}
 	if (fd < 0)
 		return ei_fail(err, len, "cannot rewrite %s: %s", f->path, strerror(errno));
 	while (done < f->len) {
