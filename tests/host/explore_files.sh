@@ -64,6 +64,35 @@ checked_file() {
 }
 subtest explore_files_checked checked_file
 
+# The wrapper --stdin replaces: the file is compared all the same (the
+# shell exec's copyout, so its status is copyout's).
+wrapped_file() {
+    local D=$T/d
+    mkdir "$D"
+    seq 1 100 >"$D/in"
+    RUN_TIMEOUT=300 run "$E" explore --backend=seccomp --json -j2 -s write -- sh -c "exec $P $D/out < $D/in"
+    printf '%s\n' "$OUT" >"$T/report.json"
+    assert_eq "exit status (a finding)" "$RC" 3 &&
+        assert_eq "findings" "$(q "[(f['class'], f['lost_output']) for f in d['findings']]")" "[('lost', '$D/out')]"
+}
+subtest explore_files_wrapped wrapped_file
+
+# A failed write retried: the file and stdout are the reference's. Said
+# on stderr (the reference's is empty), it is handled; not said, absorbed.
+retried() {
+    local D=$T/d
+    mkdir "$D"
+    seq 1 100 >"$D/in"
+    explore_copy "$D" retry
+    assert_eq "retry: exit status (no finding)" "$RC" 0 &&
+        assert_eq "retry: all handled" "$(q "d['classes']['handled'] == d['runs'] > 0")" True &&
+        assert_eq "retry: out after explore" "$(ls "$D")" in || return 1
+    explore_copy "$D" retry-quiet
+    assert_eq "retry-quiet: exit status (no finding)" "$RC" 0 &&
+        assert_eq "retry-quiet: all absorbed" "$(q "d['classes']['absorbed'] == d['runs'] > 0")" True
+}
+subtest explore_files_retried retried
+
 # An output file that existed is rewritten before each run and left as
 # explore found it, mode included; the lost finding is still found.
 restored_file() {
