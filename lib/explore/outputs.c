@@ -279,10 +279,36 @@ static __u64 state(const char *path)
 	return h ? h : 1;
 }
 
+/* The note on the files explore rewrites: a few named, then how many more. */
+static void note(const struct ei_outputs *o)
+{
+	char *list = NULL, q[PATH_MAX + 8];
+	size_t len = 0;
+	FILE *f = open_memstream(&list, &len);
+
+	if (!f)
+		return;
+	for (int i = 0; i < o->n && i < 3; i++)
+		fprintf(f, "%s%s", i ? ", " : "", ei_quote(o->f[i].path, q, sizeof(q)));
+	if (o->n > 3)
+		fprintf(f, " and %d more", o->n - 3);
+	if (!fclose(f))
+		ei_msg("note: the command changes %s: explore puts %s back before each run (one run at a time) "
+		       "and at its end",
+		       list, o->n == 1 ? "it" : "them");
+	free(list);
+}
+
 void ei_outputs_reference(struct ei_outputs *o)
 {
 	for (int i = 0; i < o->n; i++)
 		o->f[i].ref = state(o->f[i].path);
+	if (o->n)
+		note(o);
+	if (o->too_big)
+		ei_msg("warning: %d files the command changes are too large to keep: they are neither restored "
+		       "nor compared",
+		       o->too_big);
 }
 
 /* The directories above path, made where the command removed them. */

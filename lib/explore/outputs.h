@@ -39,7 +39,9 @@ void ei_outputs_syscalls(struct ei_sysset *s);
 /* A seccomp stop of thread tid, before its call (regs): a file the call
  * may change, kept if new. -1 when out of memory. */
 int ei_outputs_stop(struct ei_outputs *o, pid_t tid, const struct user_regs_struct *regs);
-/* After the reference run: each file's state, the one runs must leave. */
+/* After the reference run: each file's state, the one runs must leave;
+ * a note on stderr names the files (explore rewrites them) and a warning
+ * says how many were too large to keep. */
 void ei_outputs_reference(struct ei_outputs *o);
 /* The files put back as they were before the command changed them; -1
  * with a sentence when one cannot be. */

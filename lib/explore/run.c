@@ -1024,10 +1024,6 @@ int ei_explore(const struct ei_explore_opts *o)
 		ei_msg("warning: some call stacks could not be unwound");
 	x.ref_hash = fnv(x.t.out, x.t.outlen);
 	ei_outputs_reference(&x.t.outputs);
-	if (x.t.outputs.too_big)
-		ei_msg("warning: %d files the command changes are too large to keep: they are neither restored "
-		       "nor compared",
-		       x.t.outputs.too_big);
 	x.njobs = plan_runs(o, &x.t, &x.jobs);
 	if (x.njobs >= 0)
 		x.plan = plan_hash(x.jobs, x.njobs);
