@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "engine/engine.h"
 #include "explore/explore.h"
@@ -30,7 +31,8 @@ static const char usage_text[] =
 	"syscall, errno) fails the first call made at that site. Each run is\n"
 	"crashed (SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL or a sanitizer report),\n"
 	"hung (--timeout), lost (the reference's exit status although a call\n"
-	"failed, other stdout), absorbed (the reference's status and stdout),\n"
+	"failed, other stdout or other content in a file it writes), absorbed (the\n"
+	"reference's status and output, stderr as empty or not as the reference's),\n"
 	"handled (anything else), or unreached (the call was not made).\n"
 	"\n"
 	"  -s, --set=SET          the syscalls explored, as errinj's SET\n"
@@ -41,6 +43,8 @@ static const char usage_text[] =
 	"      --max-runs=N       at most N runs, drawn by --seed\n"
 	"  -j, --jobs=N           N runs at a time (default: the number of CPUs)\n"
 	"      --timeout=SECS     a run taking longer is hung (default 10)\n"
+	"      --stdin=FILE       the command's stdin, read anew by each run\n"
+	"                         (default /dev/null)\n"
 	"      --seed=N           which runs --max-runs keeps (default 0)\n"
 	"      --shard=K/N        only the Kth of N deterministic, disjoint parts of\n"
 	"                         the runs (with --json, for --merge)\n"
@@ -51,10 +55,13 @@ static const char usage_text[] =
 	"  -o, --output=FILE      write the report to FILE\n"
 	"  -h, --help             show this help\n"
 	"\n"
-	"The command runs with stdin from /dev/null; it must do the same thing each\n"
-	"time it runs (runs may go side by side with -j). Exit status: 0 when no\n"
-	"run crashed, hung or lost output (or all such were flaky), 3 when some did,\n"
-	"2 for bad input, 1 when explore itself failed.\n"
+	"The command runs with stdin from /dev/null (or --stdin); it must do the\n"
+	"same thing each time it runs (runs may go side by side with -j). The\n"
+	"regular files it writes, truncates, renames or removes are compared too:\n"
+	"explore rewrites them before each run (runs are then one at a time) and\n"
+	"puts back their content from before the exploration at its end.\n"
+	"Exit status: 0 when no run crashed, hung or lost output (or all such were\n"
+	"flaky), 3 when some did, 2 for bad input, 1 when explore itself failed.\n"
 	"\n"
 	"EXAMPLES:\n"
 	"  errinj explore -- ./myprog input.txt\n"
@@ -63,6 +70,7 @@ static const char usage_text[] =
 	"  errinj explore --merge shard1.json shard2.json shard3.json\n";
 
 enum { OPT_ERRNO = 0x100, OPT_BY, OPT_MAX_RUNS, OPT_TIMEOUT, OPT_SEED, OPT_BACKEND, OPT_JSON, OPT_SHARD, OPT_MERGE };
+enum { OPT_STDIN = OPT_MERGE + 1 };
 
 static const struct option long_options[] = {
 	{ "set", required_argument, NULL, 's' },
@@ -71,6 +79,7 @@ static const struct option long_options[] = {
 	{ "max-runs", required_argument, NULL, OPT_MAX_RUNS },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "stdin", required_argument, NULL, OPT_STDIN },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -210,6 +219,20 @@ static void parse_backend(struct ei_explore_opts *o, const char *arg)
 			       ei_quote(arg, q, sizeof(q)));
 }
 
+/* --stdin FILE: a regular file, which each run reads from its start. */
+static void parse_stdin(struct ei_explore_opts *o, const char *arg)
+{
+	struct stat st;
+	char q[96];
+
+	if (stat(arg, &st) || access(arg, R_OK))
+		ei_usage_error("cannot read --stdin '%s': %s", ei_quote(arg, q, sizeof(q)), strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		ei_usage_error("--stdin '%s': not a regular file (each run reads it from its start)",
+			       ei_quote(arg, q, sizeof(q)));
+	o->stdin_path = arg;
+}
+
 /* The options' defaults: every CPU, 10 s, the backend of ERRINJ_BACKEND
  * or auto, the default set. */
 static void defaults(struct ei_explore_opts *o)
@@ -252,6 +275,9 @@ static bool parse_option(int opt, struct ei_explore_opts *o, struct cmdline *c, 
 		break;
 	case OPT_TIMEOUT:
 		parse_timeout(o, optarg);
+		break;
+	case OPT_STDIN:
+		parse_stdin(o, optarg);
 		break;
 	case OPT_SEED:
 		o->seed = number(optarg, "--seed", 0, ~0ULL);

@@ -26,6 +26,7 @@ struct ei_explore_opts {
 	int nerr[EI_NR_SYSCALLS];
 	int err[EI_NR_SYSCALLS][EI_EXPLORE_MAX_ERRNOS];
 	bool by_call;
+	const char *stdin_path; /* --stdin: the command's stdin; NULL: /dev/null */
 	long max_runs;     /* 0: no limit */
 	int shard, nshards; /* --shard K/N: the planned runs i with i % N == K - 1; 0/0: all */
 	int jobs;

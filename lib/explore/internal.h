@@ -48,6 +48,7 @@ struct ei_rfinding {
 	int nframes;
 	const struct ei_frame *site; /* the frame shown, NULL if not unwound */
 	const char *errtail;
+	const char *lost_output;   /* lost: what differs, "stdout" or files' paths; else NULL */
 	const char *repro;         /* owned in a run's report, not in a merge's */
 	int call;                  /* the reference call: the report's order */
 	int run;                   /* the planned index of its first run */

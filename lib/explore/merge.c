@@ -158,6 +158,7 @@ static int read_findings(struct reader *rd, struct shard_report *r, int planned)
 		f->site_key = field_str(rd, v, "site_key", false);
 		f->errtail = field_str(rd, v, "stderr", false);
 		f->repro = field_str(rd, v, "reproduce", false);
+		f->lost_output = field_str(rd, v, "lost_output", true);
 		errs = field(rd, v, "errnos", EI_JSON_ARRAY, false);
 		runs = field(rd, v, "errno_runs", EI_JSON_ARRAY, false);
 		stack = field(rd, v, "stack", EI_JSON_ARRAY, false);

@@ -206,6 +206,7 @@ static void json_finding(struct ei_jw *w, const struct ei_rfinding *r)
 		json_frame(w, &r->frames[k]);
 	ei_jw_array_end(w);
 	kstr(w, "stderr", r->errtail ? r->errtail : "", 4096);
+	kstr(w, "lost_output", r->lost_output, 8192);
 	kstr(w, "reproduce", r->repro ? r->repro : "", 8192);
 	kstr(w, "confirmed", ei_cls_name[r->confirmed], 64);
 	kbool(w, "flaky", r->flaky);
@@ -273,6 +274,8 @@ static void text_report(FILE *f, const struct ei_rhead *h, const struct ei_rfind
 		fprintf(f, "%s\n", r->flaky ? " [flaky]" : "");
 		fprintf(f, "  call %llu of %s in process %s; %s; confirmed: %s\n", r->when, r->syscall, r->process,
 			r->status, ei_cls_name[r->confirmed]);
+		if (r->lost_output)
+			fprintf(f, "  output changed: %s\n", r->lost_output);
 		for (k = 0; k < r->nframes; k++) {
 			fprintf(f, "  #%d ", k);
 			frame_text(f, &r->frames[k]);

@@ -47,6 +47,9 @@ struct job {
 	/* Results */
 	struct outcome oc;
 	__u64 out_hash;
+	__u64 files;    /* the state of the files the command changes (outputs.c) */
+	bool said;      /* something on stderr */
+	char *lost_output; /* lost: what differs (ei_outputs_lost) */
 	char *errtail;
 	bool sanitizer;
 	enum ei_cls cls;
@@ -247,7 +250,8 @@ static int open_injector(struct wrun *w, const char *spec_text, const struct xru
 }
 
 /* What the run waits on: the signals (1), and an injector of its own's
- * events (0); then stdin /dev/null, stdout and stderr to ofd and efd. */
+ * events (0); then stdin from --stdin (else /dev/null), stdout and stderr
+ * to ofd and efd. */
 static int set_up(struct wrun *w, const sigset_t *mask, const char *spec_text, const struct xrun *x, int ofd,
 		  int efd)
 {
@@ -263,7 +267,7 @@ static int set_up(struct wrun *w, const sigset_t *mask, const char *spec_text, c
 	ev.data.u32 = 0;
 	if (!w->slot)
 		epoll_ctl(w->ep, EPOLL_CTL_ADD, ei_session_events_fd(w->s), &ev);
-	in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	in = open(w->o->stdin_path ? w->o->stdin_path : "/dev/null", O_RDONLY | O_CLOEXEC);
 	if (in < 0 || dup2(in, 0) < 0 || dup2(ofd, 1) < 0 || dup2(efd, 2) < 0)
 		return setup_error(w);
 	return 0;
@@ -381,6 +385,13 @@ static int start_job(const struct ei_explore_opts *o, const struct ei_trace *t, 
 	}
 	j->kept = use && j->call >= 0;
 
+	/* Each run finds the files the command changes as the reference
+	 * run did (runs are then made one at a time). */
+	if (ei_outputs_restore(&t->outputs, j->oc.error, sizeof(j->oc.error))) {
+		ei_msg("%s", j->oc.error);
+		errno = EIO;
+		return -1;
+	}
 	j->ofd = ei_capture_fd("explore-out");
 	j->efd = ei_capture_fd("explore-err");
 	if (j->ofd < 0 || j->efd < 0 || pipe2(p, O_CLOEXEC))
@@ -439,11 +450,16 @@ static void classify(struct job *j, const struct ei_trace *ref, __u64 ref_hash)
 	else if ((WIFSIGNALED(st) && crash_signal(WTERMSIG(st))) || j->sanitizer) {
 		j->cls = C_CRASHED;
 		j->sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
-	} else if (WIFEXITED(st) && WIFEXITED(ref->status) && WEXITSTATUS(st) == WEXITSTATUS(ref->status))
-		/* The reference's status although a call failed: the same
-		 * output is absorbed, other output is lost. */
-		j->cls = j->out_hash == ref_hash ? C_ABSORBED : C_LOST;
-	else {
+	} else if (WIFEXITED(st) && WIFEXITED(ref->status) && WEXITSTATUS(st) == WEXITSTATUS(ref->status)) {
+		/* The reference's status although a call failed: other
+		 * output (stdout, a file) is lost; the same output is
+		 * absorbed, unless the run said something on stderr where
+		 * the reference did not (or the other way round). */
+		if (j->out_hash != ref_hash || j->files != ei_outputs_ref_state(&ref->outputs))
+			j->cls = C_LOST;
+		else
+			j->cls = j->said == (ref->errlen > 0) ? C_ABSORBED : C_HANDLED;
+	} else {
 		j->cls = C_HANDLED;
 		j->sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
 	}
@@ -465,7 +481,9 @@ static void finish_job(struct job *j, const struct ei_trace *ref, __u64 ref_hash
 	buf = ei_read_whole(j->ofd, &n);
 	j->out_hash = buf ? fnv(buf, n) : 0;
 	free(buf);
+	j->files = ei_outputs_state(&ref->outputs);
 	buf = ei_read_whole(j->efd, &n);
+	j->said = buf && n > 0;
 	free(j->errtail);
 	j->errtail = buf ? tail(buf, n) : NULL;
 	j->sanitizer = buf && (strstr(buf, "ERROR: AddressSanitizer") || strstr(buf, "ERROR: LeakSanitizer") ||
@@ -474,6 +492,8 @@ static void finish_job(struct job *j, const struct ei_trace *ref, __u64 ref_hash
 	close(j->ofd);
 	close(j->efd);
 	classify(j, ref, ref_hash);
+	free(j->lost_output);
+	j->lost_output = j->cls == C_LOST ? ei_outputs_lost(&ref->outputs, j->out_hash != ref_hash) : NULL;
 }
 
 static void progress(const struct ei_explore_opts *o, int done, int total, double t0, int findings, bool end)
@@ -498,7 +518,8 @@ static int run_jobs(const struct ei_explore_opts *o, struct job **jobs, int n, c
 	struct job *running[256];
 	struct pollfd pf[256];
 	int next = 0, nrun = 0, done = 0, findings = total_findings_before;
-	int par = o->jobs < 1 ? 1 : o->jobs > 256 ? 256 : o->jobs;
+	/* Runs that write the same files go one at a time. */
+	int par = o->jobs < 1 || ref->outputs.n ? 1 : o->jobs > 256 ? 256 : o->jobs;
 	double t0 = now();
 	bool busy[EI_MAX_JOBS + 1] = { false };
 
@@ -577,6 +598,10 @@ static char *repro_line(const struct ei_explore_opts *o, const struct job *j)
 		fputc(' ', f);
 		shell_quote(f, *a);
 	}
+	if (o->stdin_path) {
+		fputs(" < ", f);
+		shell_quote(f, o->stdin_path);
+	}
 	fclose(f);
 	return line;
 }
@@ -643,6 +668,7 @@ static void rfinding(const struct ei_explore_opts *o, const struct ei_trace *t, 
 	r->nframes = s->nframes;
 	r->site = s->nframes ? &s->frames[s->shown] : NULL;
 	r->errtail = j->errtail;
+	r->lost_output = j->lost_output;
 	r->repro = repro_line(o, j);
 	r->call = j->call;
 	r->run = j->idx;
@@ -846,6 +872,11 @@ static int control_run(struct exploration *x)
 		ei_msg("warning: a run with nothing failed did not give the reference's status and stdout "
 		       "(%s): lost and absorbed are unreliable",
 		       c->oc.error[0] ? c->oc.error : "the command does not do the same each run");
+	else if (c->said != (t->errlen > 0))
+		ei_msg("warning: a run with nothing failed %s on stderr where the reference run did%s: "
+		       "absorbed and handled are unreliable",
+		       c->said ? "wrote" : "wrote nothing", c->said ? " not" : "");
+	ei_outputs_drop_unstable(&x->t.outputs);
 	return 0;
 }
 
@@ -958,10 +989,15 @@ static int explore_runs(struct exploration *x, int shard, int nshards)
 
 static void free_exploration(struct exploration *x)
 {
-	for (int i = 0; x->jobs && i < x->njobs; i++)
+	for (int i = 0; x->jobs && i < x->njobs; i++) {
 		free(x->jobs[i].errtail);
-	for (int i = 0; x->fs && i < x->nf; i++)
+		free(x->jobs[i].lost_output);
+	}
+	for (int i = 0; x->fs && i < x->nf; i++) {
 		free(x->fs[i].confirm.errtail);
+		free(x->fs[i].confirm.lost_output);
+	}
+	free(x->control.lost_output);
 	for (int i = 0; x->rf && i < x->nf; i++)
 		free((char *)x->rf[i].repro);
 	free(x->control.errtail);
@@ -980,13 +1016,14 @@ int ei_explore(const struct ei_explore_opts *o)
 	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term, old_hup;
 	char err[512];
 
-	if (ei_trace_run(o->cmd, &o->set, &x.t, err, sizeof(err))) {
+	if (ei_trace_run(o->cmd, &o->set, o->stdin_path, &x.t, err, sizeof(err))) {
 		ei_msg("reference run: %s", err);
 		return EI_EXIT_FAIL;
 	}
 	if (x.t.unwind_failed)
 		ei_msg("warning: some call stacks could not be unwound");
 	x.ref_hash = fnv(x.t.out, x.t.outlen);
+	ei_outputs_reference(&x.t.outputs);
 	x.njobs = plan_runs(o, &x.t, &x.jobs);
 	if (x.njobs >= 0)
 		x.plan = plan_hash(x.jobs, x.njobs);
@@ -1014,6 +1051,9 @@ int ei_explore(const struct ei_explore_opts *o)
 	sigaction(SIGHUP, &old_hup, NULL);
 	ei_session_close(shared);
 	shared = NULL;
+	/* The files as explore found them. */
+	if (ei_outputs_restore(&x.t.outputs, err, sizeof(err)))
+		ei_msg("%s", err);
 	free_exploration(&x);
 	return ret;
 }

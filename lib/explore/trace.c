@@ -57,6 +57,7 @@ struct tracer {
 	int nthreads, cap_threads;
 	int *nchildren; /* per process, for lineage names */
 	int cap_calls, cap_sites;
+	const struct ei_sysset *set; /* the calls recorded */
 	pid_t pid;      /* the command */
 	bool cmd_gone;  /* its status is in t->status */
 	bool exec_seen; /* it has exec'd: its calls are recorded from then on */
@@ -373,11 +374,11 @@ static int install_filter(const struct ei_sysset *set)
 	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 }
 
-/* Forks the command (*pid), stopped, its stdin /dev/null, stdout and
- * stderr ofd and efd, then seizes it: it runs under the filter from its
- * exec on. -1 with a sentence on failure. */
-static int start_command(char *const argv[], const struct ei_sysset *set, int ofd, int efd, pid_t *pid, char *err,
-			 size_t len)
+/* Forks the command (*pid), stopped, its stdin the file in (else
+ * /dev/null), stdout and stderr ofd and efd, then seizes it: it runs
+ * under the filter from its exec on. -1 with a sentence on failure. */
+static int start_command(char *const argv[], const struct ei_sysset *set, const char *input, int ofd, int efd,
+			 pid_t *pid, char *err, size_t len)
 {
 	int st;
 
@@ -385,7 +386,7 @@ static int start_command(char *const argv[], const struct ei_sysset *set, int of
 	if (*pid < 0)
 		return ei_fail(err, len, "fork: %s", strerror(errno));
 	if (*pid == 0) {
-		int in = open("/dev/null", O_RDONLY);
+		int in = open(input ? input : "/dev/null", O_RDONLY);
 		/* Gone with us, whatever happens to us. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (in < 0 || dup2(in, 0) < 0 || dup2(ofd, 1) < 0 || dup2(efd, 2) < 0)
@@ -435,7 +436,9 @@ static int record_call(struct tracer *tr, struct thread *th)
 	if (ptrace(PTRACE_GETREGS, th->tid, 0, &regs))
 		return 0;
 	nr = (int)regs.orig_rax;
-	if (nr < 0 || nr >= EI_NR_SYSCALLS || !tr->exec_seen)
+	if (tr->exec_seen && ei_outputs_stop(&tr->t->outputs, th->tid, &regs))
+		return -1;
+	if (nr < 0 || nr >= EI_NR_SYSCALLS || !tr->exec_seen || !ei_sysset_has(tr->set, nr))
 		return 0;
 	if (!(c = grow(t->calls, &tr->cap_calls, t->ncalls + 1, sizeof(*c))))
 		return -1;
@@ -544,9 +547,11 @@ static int follow(struct tracer *tr)
 	}
 }
 
-int ei_trace_run(char *const argv[], const struct ei_sysset *set, struct ei_trace *t, char *err, size_t len)
+int ei_trace_run(char *const argv[], const struct ei_sysset *set, const char *in, struct ei_trace *t, char *err,
+		 size_t len)
 {
-	struct tracer tr = { .t = t };
+	struct tracer tr = { .t = t, .set = set };
+	struct ei_sysset stops = *set;
 	int ofd = -1, efd = -1, st, ret = -1;
 	struct timespec t0, t1;
 	pid_t pid = -1;
@@ -559,7 +564,9 @@ int ei_trace_run(char *const argv[], const struct ei_sysset *set, struct ei_trac
 		goto cleanup;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (start_command(argv, set, ofd, efd, &pid, err, len))
+	/* Its calls that change files are seen too, not recorded. */
+	ei_outputs_syscalls(&stops);
+	if (start_command(argv, &stops, in, ofd, efd, &pid, err, len))
 		goto cleanup;
 	tr.pid = pid;
 	if (add_proc(&tr, pid, -1) < 0 || !add_thread(&tr, pid, 0))
@@ -622,5 +629,6 @@ void ei_trace_free(struct ei_trace *t)
 	free(t->calls);
 	free(t->out);
 	free(t->errout);
+	ei_outputs_free(&t->outputs);
 	memset(t, 0, sizeof(*t));
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "core/core.h"
+#include "explore/outputs.h"
 
 #define EI_EXPLORE_MAX_FRAMES 32
 
@@ -66,12 +67,15 @@ struct ei_trace {
 	size_t errlen;
 	double seconds;
 	bool unwind_failed; /* some stack could not be unwound at all */
+	struct ei_outputs outputs; /* the regular files it changed (outputs.c) */
 };
 
-/* Runs argv under ptrace, stopping only on the syscalls of set (a seccomp
- * filter returning SECCOMP_RET_TRACE), stdin /dev/null, stdout and stderr
- * captured; -1 with a sentence on failure. */
-int ei_trace_run(char *const argv[], const struct ei_sysset *set, struct ei_trace *t, char *err, size_t len);
+/* Runs argv under ptrace, stopping only on the syscalls of set and those
+ * that change files (a seccomp filter returning SECCOMP_RET_TRACE), stdin
+ * from the file in (NULL: /dev/null), stdout and stderr captured; -1 with
+ * a sentence on failure. */
+int ei_trace_run(char *const argv[], const struct ei_sysset *set, const char *in, struct ei_trace *t, char *err,
+		 size_t len);
 void ei_trace_free(struct ei_trace *t);
 
 #endif
