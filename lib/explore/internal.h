@@ -51,6 +51,7 @@ struct ei_rfinding {
 	const char *repro;         /* owned in a run's report, not in a merge's */
 	int call;                  /* the reference call: the report's order */
 	int run;                   /* the planned index of its first run */
+	int label_lo, label_hi;    /* the frames of its label, -1: none (label.c) */
 };
 
 struct ei_rhead {
@@ -77,6 +78,13 @@ struct ei_rhead {
 	double seconds;
 	int counts[C_NCLASSES];
 };
+
+/* The findings' labels (label.c): the frame shown and as many callers as
+ * tell it from the others; then the label as text, and where its frames
+ * are (module, offsets, build-id) as an eu-addr2line line per module. */
+void ei_label_findings(struct ei_rfinding *fs, int nf);
+void ei_label_text(FILE *f, const struct ei_rfinding *r);
+void ei_label_where(FILE *f, const struct ei_rfinding *r);
 
 /* Writes the report, text or JSON, findings sorted. */
 void ei_report(FILE *f, bool json, const struct ei_rhead *h, struct ei_rfinding *fs, int nf);

@@ -266,10 +266,7 @@ static void text_report(FILE *f, const struct ei_rhead *h, const struct ei_rfind
 			if (strcmp(r->errs[k], r->err))
 				fprintf(f, "/%s", r->errs[k]);
 		fputs(" in ", f);
-		if (r->site)
-			frame_text(f, r->site);
-		else
-			fputs("(stack not unwound)", f);
+		ei_label_text(f, r);
 		fprintf(f, "%s\n", r->flaky ? " [flaky]" : "");
 		fprintf(f, "  call %llu of %s in process %s; %s; confirmed: %s\n", r->when, r->syscall, r->process,
 			r->status, ei_cls_name[r->confirmed]);
@@ -278,6 +275,7 @@ static void text_report(FILE *f, const struct ei_rhead *h, const struct ei_rfind
 			frame_text(f, &r->frames[k]);
 			fputc('\n', f);
 		}
+		ei_label_where(f, r);
 		if (r->errtail && *r->errtail) {
 			char *save = NULL, *dup = strdup(r->errtail);
 			for (char *l = dup ? strtok_r(dup, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save))
@@ -298,6 +296,7 @@ static void text_report(FILE *f, const struct ei_rhead *h, const struct ei_rfind
 void ei_report(FILE *f, bool json, const struct ei_rhead *h, struct ei_rfinding *fs, int nf)
 {
 	qsort(fs, (size_t)nf, sizeof(*fs), rfinding_cmp);
+	ei_label_findings(fs, nf);
 	if (json)
 		json_report(f, h, fs, nf);
 	else
