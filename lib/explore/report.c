@@ -122,6 +122,7 @@ static void json_head(struct ei_jw *w, const struct ei_rhead *h)
 	kstr(w, "signal", h->ref_exit >= 0 ? NULL : h->ref_signal, 4096);
 	kint(w, "calls", h->calls);
 	kint(w, "sites", h->sites);
+	kint(w, "loader_sites", h->loader_sites);
 	kint(w, "processes", h->procs);
 	ei_jw_key(w, "seconds");
 	ei_jw_double(w, h->ref_seconds, 3);
@@ -209,6 +210,7 @@ static void json_finding(struct ei_jw *w, const struct ei_rfinding *r)
 	kstr(w, "reproduce", r->repro ? r->repro : "", 8192);
 	kstr(w, "confirmed", ei_cls_name[r->confirmed], 64);
 	kbool(w, "flaky", r->flaky);
+	kstr(w, "suppressed", r->suppressed, 4096);
 	ei_jw_object_end(w);
 }
 
@@ -255,11 +257,16 @@ static void text_report(FILE *f, const struct ei_rhead *h, const struct ei_rfind
 	for (int c = 0; c < C_NCLASSES; c++)
 		fprintf(f, "%s%s %d", c ? ", " : "runs: ", ei_cls_name[c], h->counts[c]);
 	fputc('\n', f);
-	if (!nf)
+	if (h->loader_sites)
+		fprintf(f, "not explored: %d call site%s of the dynamic loader's start-up (--loader explores them)\n",
+			h->loader_sites, h->loader_sites == 1 ? "" : "s");
+	if (ei_suppressed_count(fs, nf) == nf)
 		fputs("no crash, hang or lost output found\n", f);
 	for (int i = 0; i < nf; i++) {
 		const struct ei_rfinding *r = &fs[i];
 		int k;
+		if (r->suppressed)
+			continue;
 		fprintf(f, "\n%s%s%s%s: %s %s", ei_cls_name[r->cls], r->signal ? " (" : "", r->signal ? r->signal : "",
 			r->signal ? ")" : "", r->syscall, r->err);
 		for (k = 0; k < r->nerrs; k++)
@@ -291,6 +298,7 @@ static void text_report(FILE *f, const struct ei_rhead *h, const struct ei_rfind
 			fprintf(f, "  (when= counts per process: this line also fails call %llu of %s in %d other process%s)\n",
 				r->when, r->syscall, r->others, r->others == 1 ? "" : "es");
 	}
+	ei_suppressed_text(f, fs, nf);
 }
 
 void ei_report(FILE *f, bool json, const struct ei_rhead *h, struct ei_rfinding *fs, int nf)
