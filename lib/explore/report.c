@@ -10,8 +10,6 @@
 
 #include "explore/internal.h"
 
-const char *const ei_cls_name[C_NCLASSES] = { "crashed", "hung", "lost", "absorbed", "handled", "unreached", "error" };
-
 static const char *base(const char *p)
 {
 	const char *s = p ? strrchr(p, '/') : NULL;
