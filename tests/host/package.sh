@@ -201,8 +201,8 @@ package_completion() {
         expect_only "$e explore --merge $T/out" "$T/out.json" &&
         expect_only "$e explore --merge $T/oth" &&
         expect_completion "$e explore -s write -- ech" echo &&
-        expect_only "$e explore -" -h -j -o -s --backend= --by= --errno= --help --jobs= --json --max-runs= --merge \
-            --output= --seed= --set= --shard= --timeout= || return 1
+        expect_only "$e explore -" -h -j -o -s --backend= --by= --errno= --help --jobs= --json --loader --max-runs= \
+            --merge --output= --seed= --set= --shard= --suppress= --timeout= || return 1
     # The spec's keys after ':', exactly errinj's (--names=keys).
     complete_line "$e -e inject=openat:"
     assert_eq "keys after ':'" "$(sort "$T/reply" | tr '\n' ' ')" \
