@@ -158,6 +158,10 @@ int ei_suppress_load(struct ei_suppressions **sp, const char *file, char *err, s
 			       strerror(errno));
 	while (!ret && getline(&line, &cap, f) >= 0)
 		ret = parse_line(*sp, line, file, ++lineno, err, len);
+	/* A directory opens, and fails at its first read. */
+	if (!ret && ferror(f))
+		ret = ei_fail(err, len, "cannot read the suppressions %s: %s", ei_quote(file, q, sizeof(q)),
+			      strerror(errno));
 	free(line);
 	fclose(f);
 	return ret;

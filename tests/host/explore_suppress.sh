@@ -69,7 +69,9 @@ malformed() {
         bad 'syscall=opnat' "unknown syscall 'opnat'\$" &&
         bad 'errno=ENOSUCH' "unknown errno name 'ENOSUCH'\$" || return 1
     run "$E" explore --backend=seccomp --suppress "$T/none" -- "$P" "$R/input"
-    assert_usage_error "^errinj: cannot read the suppressions $T/none: "
+    assert_usage_error "^errinj: cannot read the suppressions $T/none: $(strerror 2)\$" || return 1
+    run "$E" explore --backend=seccomp --suppress "$T" -- "$P" "$R/input"
+    assert_usage_error "^errinj: cannot read the suppressions $T: $(strerror 21)\$"
 }
 subtest explore_suppress_malformed malformed
 
