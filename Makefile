@@ -56,6 +56,8 @@ TOOLS     := $(BUILD)/loader $(BUILD)/userapp $(BUILD)/errinj
 SAMPLES   := $(BUILD)/samples/hello $(BUILD)/samples/hello_trigger \
              $(BUILD)/samples/map_test $(BUILD)/samples/tracex5
 TEST_PROGS := $(patsubst tests/progs/%.c,$(BUILD)/tests/%,$(wildcard tests/progs/*.c))
+# A test program as Debian ships one: no .symtab, no debug information.
+TEST_PROGS += $(BUILD)/tests/family-stripped
 # The programs of the port of strace's injection tests (tests/strace/).
 STRACE_PROGS := $(patsubst tests/strace/%.c,$(BUILD)/tests/strace/%,$(wildcard tests/strace/*.c))
 BENCH     := $(BUILD)/bench/syscall_cost $(BUILD)/bench/syscall_cost_dyn $(BUILD)/bench/floor $(BUILD)/bench/ladder
@@ -202,6 +204,11 @@ $(BUILD)/samples/hello_trigger: $(BUILD)/obj/samples/hello_trigger.o
 # ---- tests ----
 $(BUILD)/tests/%: $(BUILD)/obj/tests/progs/%.o
 	$(link) -pthread $^ $(LDLIBS) -o $@
+# family exports a label without a size, which its stripped copy keeps.
+$(BUILD)/tests/family: LDLIBS += -Wl,--export-dynamic-symbol=family_label
+$(BUILD)/tests/%-stripped: $(BUILD)/tests/%
+	$(call msg,STRIP,$@)
+	$(Q)strip --strip-all -o $@ $<
 $(BUILD)/tests/strace/%: $(BUILD)/obj/tests/strace/%.o
 	$(link) $^ $(LDLIBS) -o $@
 # answer makes no system call but its two exits: no libc, no start-up.

@@ -123,6 +123,7 @@ _errinj_explore_value() {
     --shard) _errinj_add "$pre" 1/ ;;
     -o | --output | --backend) _errinj_value "$opt" "$pre" "$val" ;;
     --stdin) _errinj_value -o "$pre" "$val" ;;
+    --suppress) _errinj_value -o "$pre" "$val" ;;
     esac
 }
 
@@ -141,7 +142,7 @@ _errinj_explore() {
             --) opts=0 ;;
             --merge) merge=1 ;;
             -s | -j | -o | --set | --errno | --by | --max-runs | --jobs | --timeout | --seed | --shard | --backend | \
-                --output | --stdin) expect=$a ;;
+                --output | --stdin | --suppress) expect=$a ;;
             -?*) ;;
             *) opts=0; ((nwords++)) ;;
             esac

@@ -51,6 +51,9 @@ static const char usage_text[] =
 	"      --merge            join the JSON reports of the shards of one\n"
 	"                         exploration into its report\n"
 	"      --backend=NAME     fmod_ret, kprobe, seccomp or auto (default)\n"
+	"      --suppress=FILE    findings matching a pattern of FILE are listed\n"
+	"                         apart, not counted in the exit status; repeatable\n"
+	"      --loader           also explore the dynamic loader's own start-up\n"
 	"      --json             the report as one JSON document\n"
 	"  -o, --output=FILE      write the report to FILE\n"
 	"  -h, --help             show this help\n"
@@ -61,7 +64,8 @@ static const char usage_text[] =
 	"explore rewrites them before each run (runs are then one at a time) and\n"
 	"puts back their content from before the exploration at its end.\n"
 	"Exit status: 0 when no run crashed, hung or lost output (or all such were\n"
-	"flaky), 3 when some did, 2 for bad input, 1 when explore itself failed.\n"
+	"flaky or suppressed), 3 when some did, 2 for bad input, 1 when explore\n"
+	"itself failed.\n"
 	"\n"
 	"EXAMPLES:\n"
 	"  errinj explore -- ./myprog input.txt\n"
@@ -69,8 +73,8 @@ static const char usage_text[] =
 	"  errinj explore --shard 2/3 --json -o shard2.json -- ./myprog   (on machine 2 of 3)\n"
 	"  errinj explore --merge shard1.json shard2.json shard3.json\n";
 
-enum { OPT_ERRNO = 0x100, OPT_BY, OPT_MAX_RUNS, OPT_TIMEOUT, OPT_SEED, OPT_BACKEND, OPT_JSON, OPT_SHARD, OPT_MERGE };
-enum { OPT_STDIN = OPT_MERGE + 1 };
+enum { OPT_ERRNO = 0x100, OPT_BY, OPT_MAX_RUNS, OPT_TIMEOUT, OPT_SEED, OPT_BACKEND, OPT_JSON, OPT_SHARD, OPT_MERGE,
+       OPT_SUPPRESS, OPT_LOADER, OPT_STDIN };
 
 static const struct option long_options[] = {
 	{ "set", required_argument, NULL, 's' },
@@ -85,6 +89,8 @@ static const struct option long_options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "merge", no_argument, NULL, OPT_MERGE },
+	{ "suppress", required_argument, NULL, OPT_SUPPRESS },
+	{ "loader", no_argument, NULL, OPT_LOADER },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -288,6 +294,15 @@ static bool parse_option(int opt, struct ei_explore_opts *o, struct cmdline *c, 
 	case OPT_JSON:
 		o->json = true;
 		break;
+	case OPT_SUPPRESS: {
+		char err[4600];
+		if (ei_suppress_load(&o->suppress, optarg, err, sizeof(err)))
+			ei_usage_error("%s", err);
+		break;
+	}
+	case OPT_LOADER:
+		o->loader = true;
+		break;
 	case OPT_SHARD:
 		parse_shard(o, optarg);
 		break;
@@ -361,6 +376,7 @@ static int explore_main(struct ei_explore_opts *o, const struct cmdline *c, int 
 	} else {
 		ret = ei_explore(o);
 	}
+	ei_suppress_free(o->suppress);
 	if (o->out != stdout)
 		fclose(o->out);
 	return ret;

@@ -17,6 +17,13 @@
 
 #define EI_EXPLORE_MAX_ERRNOS 8
 
+/* Findings set aside as known (--suppress FILE, lib/explore/suppress.c). */
+struct ei_suppressions;
+/* Adds the patterns of file to *s (allocated on first use): 0, or
+ * EI_EXIT_USAGE with one line in err (a file that cannot be read, a
+ * malformed line, said with its FILE:LINE). */
+int ei_suppress_load(struct ei_suppressions **s, const char *file, char *err, size_t len);
+void ei_suppress_free(struct ei_suppressions *s);
 
 struct ei_explore_opts {
 	char **cmd;
@@ -36,6 +43,8 @@ struct ei_explore_opts {
 	bool progress;     /* a progress line on stderr */
 	int backend;       /* EI_BACKEND_* or EI_BACKEND_AUTO */
 	FILE *out;
+	struct ei_suppressions *suppress; /* NULL: none */
+	bool loader;       /* --loader: the dynamic loader's start-up explored too */
 };
 
 /* The whole exploration. Returns 0 (no crash, hang or lost output), 3

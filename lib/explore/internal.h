@@ -52,6 +52,8 @@ struct ei_rfinding {
 	const char *repro;         /* owned in a run's report, not in a merge's */
 	int call;                  /* the reference call: the report's order */
 	int run;                   /* the planned index of its first run */
+	int label_lo, label_hi;    /* the frames of its label, -1: none (label.c) */
+	const char *suppressed;    /* the suppression's "FILE:LINE", NULL if none */
 };
 
 struct ei_rhead {
@@ -77,7 +79,24 @@ struct ei_rhead {
 	int shared_runs;           /* of them, served by the injector kept loaded */
 	double seconds;
 	int counts[C_NCLASSES];
+	int loader_sites;          /* the loader's start-up sites not explored */
 };
+
+/* The findings' labels (label.c): the frame shown and as many callers as
+ * tell it from the others; then the label as text, and where its frames
+ * are (module, offsets, build-id) as an eu-addr2line line per module. */
+void ei_label_findings(struct ei_rfinding *fs, int nf);
+void ei_label_text(FILE *f, const struct ei_rfinding *r);
+void ei_label_where(FILE *f, const struct ei_rfinding *r);
+
+/* The "FILE:LINE" of the first suppression matching r, NULL if none
+ * (suppress.c). */
+const char *ei_suppressed_by(const struct ei_suppressions *s, const struct ei_rfinding *r);
+/* How many of the findings are suppressed; their list, one a line. */
+int ei_suppressed_count(const struct ei_rfinding *fs, int nf);
+void ei_suppressed_text(FILE *f, const struct ei_rfinding *fs, int nf);
+/* Whether a site is the dynamic loader's own start-up: every frame in it. */
+bool ei_site_in_loader(const struct ei_site *s);
 
 /* Writes the report, text or JSON, findings sorted. */
 void ei_report(FILE *f, bool json, const struct ei_rhead *h, struct ei_rfinding *fs, int nf);

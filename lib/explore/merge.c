@@ -159,6 +159,8 @@ static int read_findings(struct reader *rd, struct shard_report *r, int planned)
 		f->errtail = field_str(rd, v, "stderr", false);
 		f->repro = field_str(rd, v, "reproduce", false);
 		f->lost_output = field_str(rd, v, "lost_output", true);
+		/* Reports older than --suppress have none. */
+		f->suppressed = ei_json_get(v, "suppressed") ? field_str(rd, v, "suppressed", true) : NULL;
 		errs = field(rd, v, "errnos", EI_JSON_ARRAY, false);
 		runs = field(rd, v, "errno_runs", EI_JSON_ARRAY, false);
 		stack = field(rd, v, "stack", EI_JSON_ARRAY, false);
@@ -435,6 +437,8 @@ static int first_header(const struct shard_report *rs, struct ei_rhead *h, char 
 	h->ref_signal = ei_json_str(ei_json_get(ref, "signal"));
 	h->calls = (int)ei_json_get(ref, "calls")->i;
 	h->sites = (int)ei_json_get(ref, "sites")->i;
+	v = ei_json_get(ref, "loader_sites");
+	h->loader_sites = v && v->type == EI_JSON_INT ? (int)v->i : 0;
 	h->procs = (int)ei_json_get(ref, "processes")->i;
 	h->ref_seconds = ei_json_get(ref, "seconds")->d;
 	snprintf(h->stdout_hash, sizeof(h->stdout_hash), "%s", ei_json_str(ei_json_get(ref, "stdout_hash")));
@@ -552,7 +556,7 @@ int ei_explore_merge(char *const files[], int nfiles, bool json, FILE *out)
 	ei_report(out, json, &h, gs, ng);
 	ret = 0;
 	for (int g = 0; g < ng; g++)
-		ret = gs[g].flaky ? ret : 3;
+		ret = gs[g].flaky || gs[g].suppressed ? ret : 3;
 	goto cleanup;
 oom:
 	ei_msg("out of memory");

@@ -10,8 +10,6 @@
 
 #include "explore/internal.h"
 
-const char *const ei_cls_name[C_NCLASSES] = { "crashed", "hung", "lost", "absorbed", "handled", "unreached", "error" };
-
 static const char *base(const char *p)
 {
 	const char *s = p ? strrchr(p, '/') : NULL;
@@ -122,6 +120,7 @@ static void json_head(struct ei_jw *w, const struct ei_rhead *h)
 	kstr(w, "signal", h->ref_exit >= 0 ? NULL : h->ref_signal, 4096);
 	kint(w, "calls", h->calls);
 	kint(w, "sites", h->sites);
+	kint(w, "loader_sites", h->loader_sites);
 	kint(w, "processes", h->procs);
 	ei_jw_key(w, "seconds");
 	ei_jw_double(w, h->ref_seconds, 3);
@@ -210,6 +209,7 @@ static void json_finding(struct ei_jw *w, const struct ei_rfinding *r)
 	kstr(w, "reproduce", r->repro ? r->repro : "", 8192);
 	kstr(w, "confirmed", ei_cls_name[r->confirmed], 64);
 	kbool(w, "flaky", r->flaky);
+	kstr(w, "suppressed", r->suppressed, 4096);
 	ei_jw_object_end(w);
 }
 
@@ -256,21 +256,23 @@ static void text_report(FILE *f, const struct ei_rhead *h, const struct ei_rfind
 	for (int c = 0; c < C_NCLASSES; c++)
 		fprintf(f, "%s%s %d", c ? ", " : "runs: ", ei_cls_name[c], h->counts[c]);
 	fputc('\n', f);
-	if (!nf)
+	if (h->loader_sites)
+		fprintf(f, "not explored: %d call site%s of the dynamic loader's start-up (--loader explores them)\n",
+			h->loader_sites, h->loader_sites == 1 ? "" : "s");
+	if (ei_suppressed_count(fs, nf) == nf)
 		fputs("no crash, hang or lost output found\n", f);
 	for (int i = 0; i < nf; i++) {
 		const struct ei_rfinding *r = &fs[i];
 		int k;
+		if (r->suppressed)
+			continue;
 		fprintf(f, "\n%s%s%s%s: %s %s", ei_cls_name[r->cls], r->signal ? " (" : "", r->signal ? r->signal : "",
 			r->signal ? ")" : "", r->syscall, r->err);
 		for (k = 0; k < r->nerrs; k++)
 			if (strcmp(r->errs[k], r->err))
 				fprintf(f, "/%s", r->errs[k]);
 		fputs(" in ", f);
-		if (r->site)
-			frame_text(f, r->site);
-		else
-			fputs("(stack not unwound)", f);
+		ei_label_text(f, r);
 		fprintf(f, "%s\n", r->flaky ? " [flaky]" : "");
 		fprintf(f, "  call %llu of %s in process %s; %s; confirmed: %s\n", r->when, r->syscall, r->process,
 			r->status, ei_cls_name[r->confirmed]);
@@ -281,6 +283,7 @@ static void text_report(FILE *f, const struct ei_rhead *h, const struct ei_rfind
 			frame_text(f, &r->frames[k]);
 			fputc('\n', f);
 		}
+		ei_label_where(f, r);
 		if (r->errtail && *r->errtail) {
 			char *save = NULL, *dup = strdup(r->errtail);
 			for (char *l = dup ? strtok_r(dup, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save))
@@ -296,11 +299,13 @@ static void text_report(FILE *f, const struct ei_rhead *h, const struct ei_rfind
 			fprintf(f, "  (when= counts per process: this line also fails call %llu of %s in %d other process%s)\n",
 				r->when, r->syscall, r->others, r->others == 1 ? "" : "es");
 	}
+	ei_suppressed_text(f, fs, nf);
 }
 
 void ei_report(FILE *f, bool json, const struct ei_rhead *h, struct ei_rfinding *fs, int nf)
 {
 	qsort(fs, (size_t)nf, sizeof(*fs), rfinding_cmp);
+	ei_label_findings(fs, nf);
 	if (json)
 		json_report(f, h, fs, nf);
 	else

@@ -774,15 +774,18 @@ struct exploration {
 	struct ei_rfinding *rf;
 	int counts[C_NCLASSES], shared_runs;
 	double seconds;
+	int loader_sites;    /* the loader's start-up sites left out */
 };
 
 /* The planned runs, *jobsp: per site its first call (or, --by=call,
  * every call), times the syscall's errnos. How many, or -1 when out of
  * memory. */
-static int plan_runs(const struct ei_explore_opts *o, const struct ei_trace *t, struct job **jobsp)
+static int plan_runs(const struct ei_explore_opts *o, const struct ei_trace *t, struct job **jobsp, int *loader_sites)
 {
 	struct job *jobs;
 	int njobs = 0, cap;
+
+	*loader_sites = 0;
 
 	cap = t->ncalls * EI_EXPLORE_MAX_ERRNOS + 1;
 	if (!(*jobsp = jobs = calloc((size_t)cap, sizeof(*jobs))))
@@ -792,6 +795,12 @@ static int plan_runs(const struct ei_explore_opts *o, const struct ei_trace *t, 
 		int errs[EI_EXPLORE_MAX_ERRNOS], ne;
 		if (!o->by_call && t->sites[c->site].first != i)
 			continue;
+		/* The loader's own start-up fails as the loader does, whatever
+		 * the program: not explored unless asked for. */
+		if (!o->loader && ei_site_in_loader(&t->sites[c->site])) {
+			*loader_sites += t->sites[c->site].first == i;
+			continue;
+		}
 		if (o->nerr[c->nr]) {
 			ne = o->nerr[c->nr];
 			memcpy(errs, o->err[c->nr], sizeof(errs));
@@ -963,6 +972,7 @@ static void report_head(const struct exploration *x, int shard, int nshards, str
 	h->shared_runs = x->shared_runs;
 	h->seconds = x->seconds;
 	memcpy(h->counts, x->counts, sizeof(x->counts));
+	h->loader_sites = x->loader_sites;
 }
 
 /* This shard's runs, their findings confirmed and reported. 0 or 3 as
@@ -981,9 +991,11 @@ static int explore_runs(struct exploration *x, int shard, int nshards)
 	if ((r = confirm_findings(x)))
 		return r;
 	report_head(x, shard, nshards, &h);
+	for (int i = 0; i < x->nf; i++)
+		x->rf[i].suppressed = ei_suppressed_by(x->o->suppress, &x->rf[i]);
 	ei_report(x->o->out, x->o->json, &h, x->rf, x->nf);
 	for (int i = 0; i < x->nf; i++)
-		ret = x->rf[i].flaky ? ret : 3;
+		ret = x->rf[i].flaky || x->rf[i].suppressed ? ret : 3;
 	return ret;
 }
 
@@ -1024,7 +1036,7 @@ int ei_explore(const struct ei_explore_opts *o)
 		ei_msg("warning: some call stacks could not be unwound");
 	x.ref_hash = fnv(x.t.out, x.t.outlen);
 	ei_outputs_reference(&x.t.outputs);
-	x.njobs = plan_runs(o, &x.t, &x.jobs);
+	x.njobs = plan_runs(o, &x.t, &x.jobs, &x.loader_sites);
 	if (x.njobs >= 0)
 		x.plan = plan_hash(x.jobs, x.njobs);
 	if (x.njobs < 0 || take_shard(&x, shard, nshards)) {

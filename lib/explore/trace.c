@@ -261,7 +261,7 @@ static void describe(Dwfl *dwfl, Dwarf_Addr pc, const char *exe, struct ei_frame
 	Dwfl_Module *m = dwfl_addrmodule(dwfl, pc);
 	const unsigned char *bits;
 	const char *name, *sym, *src;
-	Dwarf_Addr base = 0, vaddr;
+	Dwarf_Addr vaddr;
 	Dwfl_Line *line;
 	int n, lineno = 0;
 
@@ -271,14 +271,14 @@ static void describe(Dwfl *dwfl, Dwarf_Addr pc, const char *exe, struct ei_frame
 		f->offset = pc;
 		return;
 	}
-	name = dwfl_module_info(m, NULL, &base, NULL, NULL, NULL, NULL, NULL);
+	name = dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 	f->module = strdup(name ? name : "?");
-	f->offset = pc - base;
+	f->offset = ei_frame_addr(m, pc);
 	f->own = name && exe && !strcmp(name, exe);
 	n = dwfl_module_build_id(m, &bits, &vaddr);
 	if (n > 0)
 		f->build_id = hex(bits, n);
-	sym = dwfl_module_addrname(m, pc);
+	sym = ei_frame_func(m, pc);
 	if (sym)
 		f->func = strdup(sym);
 	line = dwfl_module_getsrc(m, pc);

@@ -22,7 +22,7 @@
 struct ei_frame {
 	char *module;
 	char *build_id; /* hex, NULL if none */
-	__u64 offset;   /* pc - the module's load base */
+	__u64 offset;   /* the address in the module's file (pc less its load bias), for addr2line */
 	char *func;     /* NULL if unknown */
 	char *file;     /* NULL if no line information */
 	int line;

@@ -24,6 +24,12 @@ int ei_dwfl_report(Dwfl *dwfl, pid_t pid);
  * call, so one byte back (the call itself); the first frame's pc as is.
  * false if libdwfl has none. */
 bool ei_frame_pc(Dwfl_Frame *state, Dwarf_Addr *pc);
+/* The function at pc of module m by its symbol tables (lib/unwind/symname.c),
+ * NULL where no symbol's extent holds pc: never the nearest other name. */
+const char *ei_frame_func(Dwfl_Module *m, Dwarf_Addr pc);
+/* pc as an address of the module's file, what addr2line -e FILE takes:
+ * pc less the load bias. */
+Dwarf_Addr ei_frame_addr(Dwfl_Module *m, Dwarf_Addr pc);
 
 /* ---- stacks of threads blocked in a syscall (site=) ---- */
 #define EI_STACK_MAX_FRAMES 256
