@@ -72,10 +72,11 @@ perl_read() {
 sec_subtest debian_perl_read_eio_lost perl_read
 
 # ld.so's early allocator returns NULL unchecked when its first mmap
-# fails: SIGSEGV before main (__minimal_malloc).
+# fails: SIGSEGV before main (__minimal_malloc); ld.so's start-up is
+# explored with --loader only.
 ldso_mmap() {
     local f
-    cd "$R" && explore_json -s mmap --errno mmap=ENOMEM -- cat input.txt
+    cd "$R" && explore_json --loader -s mmap --errno mmap=ENOMEM -- cat input.txt
     assert_eq "exit status (findings)" "$RC" 3 || { why "$ERR"; return 1; }
     f=$(finding crashed mmap ENOMEM __minimal_malloc 2>&9) || return 1
     assert_eq "signal" "$(field "$f" "f['signal']")" SIGSEGV || return 1
