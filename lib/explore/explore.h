@@ -18,6 +18,14 @@
 #define EI_EXPLORE_MAX_ERRNOS 8
 
 
+/* The report again for CI (--sarif, --junit; lib/explore/export.c): each
+ * stream NULL or open for writing. */
+struct ei_explore_export {
+	FILE *sarif;          /* SARIF 2.1.0, for code scanning */
+	FILE *junit;          /* JUnit XML, for test reports */
+	const char *version;  /* errinj's, SARIF's tool.driver.version */
+};
+
 struct ei_explore_opts {
 	char **cmd;
 	struct ei_sysset set;
@@ -35,6 +43,7 @@ struct ei_explore_opts {
 	bool progress;     /* a progress line on stderr */
 	int backend;       /* EI_BACKEND_* or EI_BACKEND_AUTO */
 	FILE *out;
+	struct ei_explore_export export;
 };
 
 /* The whole exploration. Returns 0 (no crash, hang or lost output), 3
@@ -47,6 +56,6 @@ int ei_explore(const struct ei_explore_opts *o);
  * EI_EXIT_USAGE (reports that are not of one exploration, a shard given
  * twice, a file that is not such a report) or EI_EXIT_FAIL after a
  * sentence on stderr. */
-int ei_explore_merge(char *const files[], int nfiles, bool json, FILE *out);
+int ei_explore_merge(char *const files[], int nfiles, bool json, const struct ei_explore_export *ex, FILE *out);
 
 #endif

@@ -76,9 +76,14 @@ struct ei_rhead {
 	int shared_runs;           /* of them, served by the injector kept loaded */
 	double seconds;
 	int counts[C_NCLASSES];
+	const struct ei_explore_export *export; /* NULL: none */
 };
 
-/* Writes the report, text or JSON, findings sorted. */
+/* The report as SARIF and JUnit XML, to the streams of h->export that are
+ * open (export.c). */
+void ei_export(const struct ei_rhead *h, const struct ei_rfinding *fs, int nf);
+
+/* Writes the report, text or JSON, findings sorted, and h->export's. */
 void ei_report(FILE *f, bool json, const struct ei_rhead *h, struct ei_rfinding *fs, int nf);
 
 #endif

@@ -932,6 +932,7 @@ static void report_head(const struct exploration *x, int shard, int nshards, str
 	h->shared_runs = x->shared_runs;
 	h->seconds = x->seconds;
 	memcpy(h->counts, x->counts, sizeof(x->counts));
+	h->export = &o->export;
 }
 
 /* This shard's runs, their findings confirmed and reported. 0 or 3 as
