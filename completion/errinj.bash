@@ -122,6 +122,7 @@ _errinj_explore_value() {
     --by) _errinj_add "$pre" site call ;;
     --shard) _errinj_add "$pre" 1/ ;;
     -o | --output | --backend) _errinj_value "$opt" "$pre" "$val" ;;
+    --sarif | --junit) _errinj_value -o "$pre" "$val" ;;
     esac
 }
 
@@ -140,7 +141,7 @@ _errinj_explore() {
             --) opts=0 ;;
             --merge) merge=1 ;;
             -s | -j | -o | --set | --errno | --by | --max-runs | --jobs | --timeout | --seed | --shard | --backend | \
-                --output) expect=$a ;;
+                --output | --sarif | --junit) expect=$a ;;
             -?*) ;;
             *) opts=0; ((nwords++)) ;;
             esac

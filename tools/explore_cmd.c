@@ -27,7 +27,8 @@
 
 static const char usage_text[] =
 	"usage: errinj explore [OPTIONS] [--] CMD [ARGS...]\n"
-	"       errinj explore --merge [--json] [-o FILE] [--sarif FILE] [--junit FILE] REPORT.json...\n"
+	"       errinj explore --merge [--json] [-o FILE] [--sarif FILE] [--junit FILE]\n"
+	"                              REPORT.json...\n"
 	"Fail each call site of CMD in turn and report the error paths that crash,\n"
 	"hang or lose output. A reference run under ptrace records every call of\n"
 	"the selected syscalls with its call stack; then one run per (call site,\n"
@@ -368,9 +369,10 @@ static int merge_main(struct ei_explore_opts *o, const struct cmdline *c, int nf
 
 	/* The shards' reports say how they were explored. */
 	if (c->others)
-		ei_usage_error("--merge takes only --json, -o, --sarif and --junit (the reports say how they were made)");
+		ei_usage_error("--merge takes only --json and -o (and --sarif, --junit): the reports say how they were made");
 	if (nfiles <= 0)
-		ei_usage_error("missing reports (usage: errinj explore --merge [--json] [-o FILE] REPORT.json...)");
+		ei_usage_error("missing reports (usage: errinj explore --merge [--json] [-o FILE] [--sarif FILE] [--junit FILE] "
+			       "REPORT.json...)");
 	if (!(o->out = open_output(c->output)) || !open_exports(c, &o->export))
 		return close_outputs(o, c, EI_EXIT_FAIL);
 	ret = ei_explore_merge(files, nfiles, o->json, &o->export, o->out);
