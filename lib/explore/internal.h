@@ -2,7 +2,8 @@
 /*
  * errinj explore's internals, for its files alone (the tools include
  * explore.h). Dependencies point one way: run.c (the runs) and merge.c
- * (the merge of shards' reports) write their report through report.c;
+ * (the merge of shards' reports) write their report through report.c
+ * (and export.c, its SARIF and JUnit XML);
  * run.c plans from the reference run of trace.c (trace.h) and the errnos
  * of errnos.c; the tracer and the report know nothing of the runs.
  */
