@@ -229,8 +229,11 @@ static void sarif_result(struct ei_jw *w, const struct ei_rfinding *r)
 	ei_jw_object(w);
 	ei_jw_key(w, "ruleId");
 	ei_jw_string(w, ei_cls_name[r->cls]);
-	ei_jw_key(w, "ruleIndex");
-	ei_jw_int(w, r->cls);
+	/* A merge reads the class from a file: a rule's index only if it is one. */
+	if (r->cls < NRULES) {
+		ei_jw_key(w, "ruleIndex");
+		ei_jw_int(w, r->cls);
+	}
 	ei_jw_key(w, "level");
 	ei_jw_string(w, r->flaky ? "warning" : "error");
 	jw_text(w, "message", text ? text : ei_cls_name[r->cls]);
@@ -444,6 +447,7 @@ static int other_runs(const struct ei_rhead *h, const struct ei_rfinding *fs, in
 		nin += fs[i].nerrs;
 	if (!(*out = calloc((size_t)h->nruns + 1, sizeof(int))) || !(in = calloc((size_t)nin + 1, sizeof(int)))) {
 		free(*out);
+		*out = NULL;
 		return -1;
 	}
 	nin = 0;
