@@ -4,9 +4,10 @@
 # schema and has a result per finding of the JSON report (class, site's
 # file and line, reproduction line), the JUnit XML is well-formed with a
 # failed test case per finding and a passed one per other run; a merge
-# writes both as the exploration did; without debug information a site is
-# its module + offset; XML's special characters and bytes it cannot hold
-# are escaped; a file that cannot be written is said before any run.
+# (of the report alone, of two shards') writes both as the exploration
+# did; without debug information a site is its module + offset; XML's
+# special characters and bytes it cannot hold are escaped; a file that
+# cannot be written is said before any run.
 # The schema, tests/data/sarif-schema-2.1.0.json, is the OASIS standard's
 # (SARIF 2.1.0 errata01, draft-04), copied unchanged from
 # github.com/oasis-tcs/sarif-spec at e0583813964e, sarif-2.1/schema/;
@@ -145,6 +146,31 @@ merge() {
         assert_eq "merge: JUnit XML" "$(cmp "$T/merged.xml" "$R/planted.xml" 2>&1)" ""
 }
 subtest merge merge
+
+# Two shards' reports merged: the SARIF and JUnit XML of the unsharded
+# exploration (but JUnit's time, the sum of the shards' seconds), with
+# the lost write's two errnos, one from each shard, joined in one finding.
+shards() {
+    local k
+    for k in "" 1/2 2/2; do
+        RUN_TIMEOUT=600 run "$E" explore --backend=seccomp --json -o "$T/r${k%/2}.json" -j2 --timeout $TMO \
+            -s write --errno write=ENOSPC,EIO ${k:+--shard $k} --sarif "$T/s${k%/2}.sarif" --junit "$T/j${k%/2}.xml" \
+            -- "$P" "$R/input"
+        assert_eq "shard '$k': exit status" "$RC" 3 || return 1
+    done
+    run "$E" explore --merge -o /dev/null --sarif "$T/m.sarif" --junit "$T/m.xml" "$T/r2.json" "$T/r1.json"
+    assert_eq "merge: exit status" "$RC" 3 &&
+        assert_eq "merge: stderr" "$ERR" "" &&
+        assert_eq "merge: SARIF" "$(cmp "$T/m.sarif" "$T/s.sarif" 2>&1)" "" &&
+        assert_eq "merge: JUnit XML" "$(diff <(sed 's/ time="[0-9.]*"//' "$T/m.xml") \
+            <(sed 's/ time="[0-9.]*"//' "$T/j.xml") 2>&1)" "" &&
+        assert_eq "shards' SARIF results" "$(python3 -c '
+import json, sys
+print([len(json.load(open(f))["runs"][0]["results"]) for f in sys.argv[1:]],
+      json.load(open(sys.argv[3]))["runs"][0]["results"][0]["properties"]["errnos"])' \
+            "$T/s1.sarif" "$T/s2.sarif" "$T/m.sarif")" "[1, 1, 1] ['ENOSPC', 'EIO']"
+}
+subtest shards shards
 
 # Without debug information the site is its module + offset; a command
 # with XML's markup characters and bytes XML cannot hold (\377, \001)
