@@ -76,14 +76,15 @@ all: $(TOOLS) $(SAMPLES) $(TEST_PROGS) $(STRACE_PROGS) $(BENCH) $(UNIT_TESTS)
 # Everything tests/run needs.
 tests: all $(ASAN_TESTS) $(ASAN_TOOLS) $(FUZZER)
 
-# What --version prints (errinj, the loader): scripts/version says how it
-# is found. $(BUILD)/version changes only when it does, so that a new
-# version recompiles the two tools and nothing else.
+# What --version prints (errinj, the loader; explore's SARIF names it too):
+# scripts/version says how it is found. $(BUILD)/version changes only when
+# it does, so that a new version recompiles those objects and nothing else.
 ifeq ($(origin EI_VERSION),undefined)
 EI_VERSION := $(shell scripts/version)
 endif
 VERSIONED := $(BUILD)/obj/tools/errinj.o $(BUILD)/obj/tools/loader.o \
-             $(BUILD)/asan/obj/tools/errinj.o $(BUILD)/asan/obj/tools/loader.o
+             $(BUILD)/asan/obj/tools/errinj.o $(BUILD)/asan/obj/tools/loader.o \
+             $(BUILD)/obj/tools/explore_cmd.o $(BUILD)/asan/obj/tools/explore_cmd.o
 $(VERSIONED): EI_CPPFLAGS += -DEI_VERSION='"$(EI_VERSION)"'
 $(VERSIONED): $(BUILD)/version
 $(BUILD)/version: FORCE

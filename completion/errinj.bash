@@ -124,6 +124,7 @@ _errinj_explore_value() {
     -o | --output | --backend) _errinj_value "$opt" "$pre" "$val" ;;
     --stdin) _errinj_value -o "$pre" "$val" ;;
     --suppress) _errinj_value -o "$pre" "$val" ;;
+    --sarif | --junit) _errinj_value -o "$pre" "$val" ;;
     esac
 }
 
@@ -142,7 +143,7 @@ _errinj_explore() {
             --) opts=0 ;;
             --merge) merge=1 ;;
             -s | -j | -o | --set | --errno | --by | --max-runs | --jobs | --timeout | --seed | --shard | --backend | \
-                --output | --stdin | --suppress) expect=$a ;;
+                --output | --stdin | --suppress | --sarif | --junit) expect=$a ;;
             -?*) ;;
             *) opts=0; ((nwords++)) ;;
             esac

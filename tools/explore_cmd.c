@@ -16,6 +16,10 @@
 #include "cli.h"
 #include "explore_cli.h"
 
+#ifndef EI_VERSION
+#error "EI_VERSION is not defined: build errinj with the Makefile"
+#endif
+
 /* -s without a value: the calls a program must expect to fail for
  * reasons outside it (files, descriptors, the network, memory), not
  * those that shape its process tree (%process), whose failures mostly
@@ -24,7 +28,8 @@
 
 static const char usage_text[] =
 	"usage: errinj explore [OPTIONS] [--] CMD [ARGS...]\n"
-	"       errinj explore --merge [--json] [-o FILE] REPORT.json...\n"
+	"       errinj explore --merge [--json] [-o FILE] [--sarif FILE] [--junit FILE]\n"
+	"                              REPORT.json...\n"
 	"Fail each call site of CMD in turn and report the error paths that crash,\n"
 	"hang or lose output. A reference run under ptrace records every call of\n"
 	"the selected syscalls with its call stack; then one run per (call site,\n"
@@ -55,6 +60,8 @@ static const char usage_text[] =
 	"                         apart, not counted in the exit status; repeatable\n"
 	"      --loader           also explore the dynamic loader's own start-up\n"
 	"      --json             the report as one JSON document\n"
+	"      --sarif=FILE       the findings also as SARIF 2.1.0 in FILE (code scanning)\n"
+	"      --junit=FILE       the findings and runs also as JUnit XML in FILE\n"
 	"  -o, --output=FILE      write the report to FILE\n"
 	"  -h, --help             show this help\n"
 	"\n"
@@ -74,7 +81,7 @@ static const char usage_text[] =
 	"  errinj explore --merge shard1.json shard2.json shard3.json\n";
 
 enum { OPT_ERRNO = 0x100, OPT_BY, OPT_MAX_RUNS, OPT_TIMEOUT, OPT_SEED, OPT_BACKEND, OPT_JSON, OPT_SHARD, OPT_MERGE,
-       OPT_SUPPRESS, OPT_LOADER, OPT_STDIN };
+       OPT_SUPPRESS, OPT_LOADER, OPT_STDIN, OPT_SARIF, OPT_JUNIT };
 
 static const struct option long_options[] = {
 	{ "set", required_argument, NULL, 's' },
@@ -91,6 +98,8 @@ static const struct option long_options[] = {
 	{ "merge", no_argument, NULL, OPT_MERGE },
 	{ "suppress", required_argument, NULL, OPT_SUPPRESS },
 	{ "loader", no_argument, NULL, OPT_LOADER },
+	{ "sarif", required_argument, NULL, OPT_SARIF },
+	{ "junit", required_argument, NULL, OPT_JUNIT },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -188,6 +197,7 @@ bad:
 /* What the command line asks besides how to explore. */
 struct cmdline {
 	const char *output; /* -o */
+	const char *sarif, *junit;
 	bool merge;
 	int others;         /* options that --merge does not take */
 };
@@ -261,7 +271,8 @@ static bool parse_option(int opt, struct ei_explore_opts *o, struct cmdline *c, 
 {
 	char q[96];
 
-	if (opt != OPT_JSON && opt != 'o' && opt != OPT_MERGE && opt != 'h' && opt != ':' && opt != '?')
+	if (opt != OPT_JSON && opt != 'o' && opt != OPT_MERGE && opt != OPT_SARIF && opt != OPT_JUNIT && opt != 'h' &&
+	    opt != ':' && opt != '?')
 		c->others++;
 	switch (opt) {
 	case 's':
@@ -312,6 +323,12 @@ static bool parse_option(int opt, struct ei_explore_opts *o, struct cmdline *c, 
 	case 'o':
 		c->output = optarg;
 		break;
+	case OPT_SARIF:
+		c->sarif = optarg;
+		break;
+	case OPT_JUNIT:
+		c->junit = optarg;
+		break;
 	case 'h':
 		fputs(usage_text, stdout);
 		return true;
@@ -337,6 +354,54 @@ static FILE *open_output(const char *output)
 	return f;
 }
 
+/* The streams of --sarif and --junit, opened before the exploration so
+ * that a path that cannot be written is said before it takes its time:
+ * false after a sentence. */
+static bool open_exports(const struct cmdline *c, struct ei_explore_export *ex)
+{
+	char q[96];
+
+	ex->version = EI_VERSION;
+	if (c->sarif && !(ex->sarif = fopen(c->sarif, "we"))) {
+		ei_msg("cannot open %s: %s", ei_quote(c->sarif, q, sizeof(q)), strerror(errno));
+		return false;
+	}
+	if (c->junit && !(ex->junit = fopen(c->junit, "we"))) {
+		ei_msg("cannot open %s: %s", ei_quote(c->junit, q, sizeof(q)), strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* Closes f (NULL: none), opened on path: false after a sentence when what
+ * was written did not reach it. */
+static bool close_export(FILE *f, const char *path)
+{
+	char q[96];
+	bool bad;
+
+	if (!f)
+		return true;
+	bad = ferror(f);
+	if (fclose(f) || bad) {
+		ei_msg("cannot write %s: %s", ei_quote(path, q, sizeof(q)), bad ? "write error" : strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* Closes the streams of the report and of --sarif and --junit; ret, or
+ * EI_EXIT_FAIL when a CI report could not be written. */
+static int close_outputs(struct ei_explore_opts *o, const struct cmdline *c, int ret)
+{
+	bool ok = close_export(o->export.sarif, c->sarif);
+
+	ok = close_export(o->export.junit, c->junit) && ok;
+	if (o->out && o->out != stdout)
+		fclose(o->out);
+	return ok || ret == EI_EXIT_FAIL ? ret : EI_EXIT_FAIL;
+}
+
 /* errinj explore --merge REPORT.json... */
 static int merge_main(struct ei_explore_opts *o, const struct cmdline *c, int nfiles, char **files)
 {
@@ -344,15 +409,14 @@ static int merge_main(struct ei_explore_opts *o, const struct cmdline *c, int nf
 
 	/* The shards' reports say how they were explored. */
 	if (c->others)
-		ei_usage_error("--merge takes only --json and -o (the reports say how they were made)");
+		ei_usage_error("--merge takes only --json and -o (and --sarif, --junit): the reports say how they were made");
 	if (nfiles <= 0)
-		ei_usage_error("missing reports (usage: errinj explore --merge [--json] [-o FILE] REPORT.json...)");
-	if (!(o->out = open_output(c->output)))
-		return EI_EXIT_FAIL;
-	ret = ei_explore_merge(files, nfiles, o->json, o->out);
-	if (o->out != stdout)
-		fclose(o->out);
-	return ret;
+		ei_usage_error("missing reports (usage: errinj explore --merge [--json] [-o FILE] [--sarif FILE] [--junit FILE] "
+			       "REPORT.json...)");
+	if (!(o->out = open_output(c->output)) || !open_exports(c, &o->export))
+		return close_outputs(o, c, EI_EXIT_FAIL);
+	ret = ei_explore_merge(files, nfiles, o->json, &o->export, o->out);
+	return close_outputs(o, c, ret);
 }
 
 /* errinj explore [OPTIONS] -- CMD [ARGS...] */
@@ -367,8 +431,8 @@ static int explore_main(struct ei_explore_opts *o, const struct cmdline *c, int 
 		if (o->nerr[i] < 0)
 			o->nerr[i] = -o->nerr[i];
 	o->cmd = cmd;
-	if (!(o->out = open_output(c->output)))
-		return EI_EXIT_FAIL;
+	if (!(o->out = open_output(c->output)) || !open_exports(c, &o->export))
+		return close_outputs(o, c, EI_EXIT_FAIL);
 	o->progress = isatty(2);
 	if (o->backend != EI_BACKEND_AUTO && ei_backend_check(o->backend, err, sizeof(err))) {
 		ei_msg("%s", err);
@@ -377,9 +441,7 @@ static int explore_main(struct ei_explore_opts *o, const struct cmdline *c, int 
 		ret = ei_explore(o);
 	}
 	ei_suppress_free(o->suppress);
-	if (o->out != stdout)
-		fclose(o->out);
-	return ret;
+	return close_outputs(o, c, ret);
 }
 
 int ei_explore_main(int argc, char **argv)

@@ -53,6 +53,10 @@ void ei_jw_null(struct ei_jw *w);
  * \udcXX (XX the byte, Python's surrogateescape), which loses nothing. */
 void ei_json_string(FILE *f, const char *s, size_t max);
 
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if the
+ * bytes there are not one (overlong forms and surrogates included). */
+size_t ei_utf8_len(const unsigned char *s, size_t n);
+
 /* ---- reader ---- */
 
 enum ei_json_type {

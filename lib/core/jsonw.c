@@ -11,9 +11,7 @@
 
 #include "core/json.h"
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if the
- * bytes there are not one (overlong forms and surrogates included). */
-static size_t utf8_len(const unsigned char *s, size_t n)
+size_t ei_utf8_len(const unsigned char *s, size_t n)
 {
 	unsigned char c = s[0];
 	size_t len;
@@ -52,7 +50,7 @@ void ei_json_string(FILE *f, const char *s, size_t max)
 
 	fputc('"', f);
 	for (size_t i = 0; i < n;) {
-		size_t l = utf8_len(u + i, n - i);
+		size_t l = ei_utf8_len(u + i, n - i);
 		if (l > 1) {
 			fwrite(u + i, 1, l, f);
 			i += l;

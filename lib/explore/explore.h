@@ -25,6 +25,14 @@ struct ei_suppressions;
 int ei_suppress_load(struct ei_suppressions **s, const char *file, char *err, size_t len);
 void ei_suppress_free(struct ei_suppressions *s);
 
+/* The report again for CI (--sarif, --junit; lib/explore/export.c): each
+ * stream NULL or open for writing. */
+struct ei_explore_export {
+	FILE *sarif;          /* SARIF 2.1.0, for code scanning */
+	FILE *junit;          /* JUnit XML, for test reports */
+	const char *version;  /* errinj's, SARIF's tool.driver.version */
+};
+
 struct ei_explore_opts {
 	char **cmd;
 	struct ei_sysset set;
@@ -45,6 +53,7 @@ struct ei_explore_opts {
 	FILE *out;
 	struct ei_suppressions *suppress; /* NULL: none */
 	bool loader;       /* --loader: the dynamic loader's start-up explored too */
+	struct ei_explore_export export;
 };
 
 /* The whole exploration. Returns 0 (no crash, hang or lost output), 3
@@ -57,6 +66,6 @@ int ei_explore(const struct ei_explore_opts *o);
  * EI_EXIT_USAGE (reports that are not of one exploration, a shard given
  * twice, a file that is not such a report) or EI_EXIT_FAIL after a
  * sentence on stderr. */
-int ei_explore_merge(char *const files[], int nfiles, bool json, FILE *out);
+int ei_explore_merge(char *const files[], int nfiles, bool json, const struct ei_explore_export *ex, FILE *out);
 
 #endif

@@ -2,7 +2,8 @@
 /*
  * errinj explore's internals, for its files alone (the tools include
  * explore.h). Dependencies point one way: run.c (the runs) and merge.c
- * (the merge of shards' reports) write their report through report.c;
+ * (the merge of shards' reports) write their report through report.c
+ * (and export.c, its SARIF and JUnit XML);
  * run.c plans from the reference run of trace.c (trace.h) and the errnos
  * of errnos.c; the tracer and the report know nothing of the runs.
  */
@@ -80,7 +81,12 @@ struct ei_rhead {
 	double seconds;
 	int counts[C_NCLASSES];
 	int loader_sites;          /* the loader's start-up sites not explored */
+	const struct ei_explore_export *export; /* NULL: none */
 };
+
+/* The report as SARIF and JUnit XML, to the streams of h->export that are
+ * open (export.c). */
+void ei_export(const struct ei_rhead *h, const struct ei_rfinding *fs, int nf);
 
 /* The findings' labels (label.c): the frame shown and as many callers as
  * tell it from the others; then the label as text, and where its frames
@@ -98,7 +104,7 @@ void ei_suppressed_text(FILE *f, const struct ei_rfinding *fs, int nf);
 /* Whether a site is the dynamic loader's own start-up: every frame in it. */
 bool ei_site_in_loader(const struct ei_site *s);
 
-/* Writes the report, text or JSON, findings sorted. */
+/* Writes the report, text or JSON, findings sorted, and h->export's. */
 void ei_report(FILE *f, bool json, const struct ei_rhead *h, struct ei_rfinding *fs, int nf);
 
 #endif

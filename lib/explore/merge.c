@@ -523,7 +523,7 @@ static void free_shards(struct shard_report *rs, int nfiles)
 	free(rs);
 }
 
-int ei_explore_merge(char *const files[], int nfiles, bool json, FILE *out)
+int ei_explore_merge(char *const files[], int nfiles, bool json, const struct ei_explore_export *ex, FILE *out)
 {
 	struct shard_report *rs = calloc((size_t)nfiles + 1, sizeof(*rs));
 	struct ei_rfinding *gs = NULL;
@@ -553,6 +553,7 @@ int ei_explore_merge(char *const files[], int nfiles, bool json, FILE *out)
 		warn_missing(&h, nfiles);
 	if ((ng = group_findings(rs, nfiles, &gs)) < 0)
 		goto oom;
+	h.export = ex;
 	ei_report(out, json, &h, gs, ng);
 	ret = 0;
 	for (int g = 0; g < ng; g++)

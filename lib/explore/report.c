@@ -311,4 +311,6 @@ void ei_report(FILE *f, bool json, const struct ei_rhead *h, struct ei_rfinding 
 	else
 		text_report(f, h, fs, nf);
 	fflush(f);
+	if (h->export)
+		ei_export(h, fs, nf);
 }

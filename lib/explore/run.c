@@ -973,6 +973,7 @@ static void report_head(const struct exploration *x, int shard, int nshards, str
 	h->seconds = x->seconds;
 	memcpy(h->counts, x->counts, sizeof(x->counts));
 	h->loader_sites = x->loader_sites;
+	h->export = &o->export;
 }
 
 /* This shard's runs, their findings confirmed and reported. 0 or 3 as

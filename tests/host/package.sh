@@ -200,11 +200,14 @@ package_completion() {
         expect_completion "$e explore -s %f" %file &&
         expect_only "$e explore --merge $T/out" "$T/out.json" &&
         expect_only "$e explore --merge $T/oth" &&
+        expect_only "$e explore --sarif $T/out" "$T/out.json" &&
+        expect_only "$e explore --junit=$T/ot" "$T/other" &&
+        expect_completion "$e explore --sarif $T/out.json -- ech" echo &&
         expect_completion "$e explore -s write -- ech" echo &&
         expect_only "$e explore --stdin $T/oth" "$T/other" &&
         expect_completion "$e explore --stdin $T/other ech" echo &&
-        expect_only "$e explore -" -h -j -o -s --backend= --by= --errno= --help --jobs= --json --loader --max-runs= \
-            --merge --output= --seed= --set= --shard= --stdin= --suppress= --timeout= || return 1
+        expect_only "$e explore -" -h -j -o -s --backend= --by= --errno= --help --jobs= --json --junit= --loader \
+            --max-runs= --merge --output= --sarif= --seed= --set= --shard= --stdin= --suppress= --timeout= || return 1
     # The spec's keys after ':', exactly errinj's (--names=keys).
     complete_line "$e -e inject=openat:"
     assert_eq "keys after ':'" "$(sort "$T/reply" | tr '\n' ' ')" \
