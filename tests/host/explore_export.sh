@@ -32,7 +32,7 @@ line() { grep -n "PLANTED: $1 \*/" "$SRC" | cut -d: -f1; }
 # check_sarif SARIF REPORT.json: "valid" when SARIF is valid against the
 # schema and says what the JSON report does, else what is wrong.
 check_sarif() {
-    python3 - "$SCHEMA" "$1" "$2" "$("$E" --version | cut -d' ' -f2)" <<'EOF'
+    /usr/bin/python3 - "$SCHEMA" "$1" "$2" "$("$E" --version | cut -d' ' -f2)" <<'EOF'
 import json, sys, urllib.parse
 try:
     import jsonschema
