@@ -157,6 +157,8 @@ static void json_plan(struct ei_jw *w, const struct ei_rhead *h)
 	ei_jw_double(w, h->seconds, 3);
 	ei_jw_key(w, "runs_per_second");
 	ei_jw_double(w, rate, 2);
+	ei_jw_key(w, "runs_seconds");
+	ei_jw_double(w, h->runs_seconds, 3);
 	kint(w, "shared_injector_runs", h->shared_runs);
 	ei_jw_key(w, "classes");
 	ei_jw_object(w);
@@ -233,9 +235,13 @@ static void text_report(FILE *f, const struct ei_rhead *h, const struct ei_rfind
 {
 	double rate = h->seconds > 0 ? h->nruns / h->seconds : 0;
 
-	fprintf(f, "errinj explore: %d runs in %.1f s (%.2f runs/s, %d on one injector kept loaded); reference: %d calls "
-		"at %d sites in %d process%s, ",
-		h->nruns, h->seconds, rate, h->shared_runs, h->calls, h->sites, h->procs, h->procs == 1 ? "" : "es");
+	fprintf(f, "errinj explore: %d run%s in %.1f s (%.2f runs/s", h->nruns, h->nruns == 1 ? "" : "s", h->seconds,
+		rate);
+	/* Said only where an injector was kept loaded (a BPF backend). */
+	if (h->shared_runs)
+		fprintf(f, ", %d on one injector kept loaded", h->shared_runs);
+	fprintf(f, "); reference: %d call%s at %d site%s in %d process%s, ", h->calls, h->calls == 1 ? "" : "s",
+		h->sites, h->sites == 1 ? "" : "s", h->procs, h->procs == 1 ? "" : "es");
 	if (h->ref_exit >= 0)
 		fprintf(f, "exit %d\n", h->ref_exit);
 	else
@@ -287,8 +293,8 @@ static void text_report(FILE *f, const struct ei_rhead *h, const struct ei_rfind
 		fprintf(f, "  reproduce: %s\n", r->repro ? r->repro : "");
 		if (r->others && r->picked)
 			fprintf(f, "  (when= counts per process: the seed picks process %s's call %llu, not that of the %d "
-				   "other process%s that make one)\n",
-				r->process, r->when, r->others, r->others == 1 ? "" : "es");
+				   "other process%s that make%s one)\n",
+				r->process, r->when, r->others, r->others == 1 ? "" : "es", r->others == 1 ? "s" : "");
 		else if (r->others)
 			fprintf(f, "  (when= counts per process: this line also fails call %llu of %s in %d other process%s)\n",
 				r->when, r->syscall, r->others, r->others == 1 ? "" : "es");

@@ -56,6 +56,7 @@ struct job {
 	bool kept;  /* the shared injector served it */
 	pid_t worker;
 	int rfd, ofd, efd;
+	double started; /* when its worker was forked */
 };
 
 static volatile sig_atomic_t stopping;
@@ -397,20 +398,21 @@ static int start_job(const struct ei_explore_opts *o, const struct ei_trace *t, 
 	}
 	close(p[1]);
 	j->rfd = p[0];
+	j->started = now();
 	return 0;
 }
 
-/* The last lines of stderr (at most 3, 400 bytes). */
-static char *tail(const char *s, size_t n)
+/* The last lines of stderr (at most max, 400 bytes). */
+static char *tail(const char *s, size_t n, size_t max)
 {
 	size_t start = n, lines = 0;
 
 	while (n && s[n - 1] == '\n')
 		n--;
 	start = n;
-	while (start > 0 && lines < 3) {
+	while (start > 0 && lines < max) {
 		start--;
-		if (s[start] == '\n' && ++lines == 3) {
+		if (s[start] == '\n' && ++lines == max) {
 			start++;
 			break;
 		}
@@ -467,7 +469,7 @@ static void finish_job(struct job *j, const struct ei_trace *ref, __u64 ref_hash
 	free(buf);
 	buf = ei_read_whole(j->efd, &n);
 	free(j->errtail);
-	j->errtail = buf ? tail(buf, n) : NULL;
+	j->errtail = buf ? tail(buf, n, 3) : NULL;
 	j->sanitizer = buf && (strstr(buf, "ERROR: AddressSanitizer") || strstr(buf, "ERROR: LeakSanitizer") ||
 			       strstr(buf, "runtime error:") || strstr(buf, "WARNING: ThreadSanitizer"));
 	free(buf);
@@ -476,9 +478,38 @@ static void finish_job(struct job *j, const struct ei_trace *ref, __u64 ref_hash
 	classify(j, ref, ref_hash);
 }
 
-static void progress(const struct ei_explore_opts *o, int done, int total, double t0, int findings, bool end)
+/* A phase of the runs, for the progress line: what it counts. */
+struct phase {
+	const char *what;   /* "run", "confirmation" */
+	const char *found;  /* what its findings are: "with a finding", "confirmed" */
+	double expect;      /* a run's expected seconds before any has ended */
+	/* Under way */
+	double t0, busy;    /* its start; the seconds its ended runs took */
+	int done, total, par, found_n;
+};
+
+/* The seconds left: the runs not started at the mean duration of those
+ * ended, and each running one at that mean too, unless it has run well
+ * past it: then it is taken to wait out its timeout, as a hung run does. */
+static double eta(const struct ei_explore_opts *o, const struct phase *ph, struct job *const *running, int nrun)
 {
-	double el = now() - t0, rate = el > 0 ? done / el : 0;
+	double t = now(), d = ph->done ? ph->busy / ph->done : ph->expect, end = t;
+	int queued = ph->total - ph->done - nrun;
+
+	for (int i = 0; i < nrun; i++) {
+		double el = t - running[i]->started, e = running[i]->started + d;
+		if (el > 2 * d + 0.5)
+			e = running[i]->started + o->timeout;
+		if (e > end)
+			end = e;
+	}
+	return end - t + (queued > 0 ? queued * d / ph->par : 0);
+}
+
+static void progress(const struct ei_explore_opts *o, const struct phase *ph, struct job *const *running, int nrun,
+		     bool end)
+{
+	double el = now() - ph->t0, rate = el > 0 ? ph->done / el : 0;
 
 	if (!o->progress)
 		return;
@@ -486,21 +517,24 @@ static void progress(const struct ei_explore_opts *o, int done, int total, doubl
 		fputs("\r\033[K", stderr);
 		return;
 	}
-	fprintf(stderr, "\r\033[Kexplore: %d/%d runs, %.1f runs/s, ETA %.0f s, %d finding%s", done, total, rate,
-		rate > 0 ? (total - done) / rate : 0.0, findings, findings == 1 ? "" : "s");
+	fprintf(stderr, "\r\033[Kexplore: %s %d/%d, %.1f/s, ETA %.0f s, %d %s", ph->what, ph->done, ph->total, rate,
+		eta(o, ph, running, nrun), ph->found_n, ph->found);
 	fflush(stderr);
 }
 
 /* Runs jobs[0..n), o->jobs at a time. Returns -1 when stopped by a signal. */
 static int run_jobs(const struct ei_explore_opts *o, struct job **jobs, int n, const struct ei_trace *ref,
-		    __u64 ref_hash, int total_findings_before)
+		    __u64 ref_hash, struct phase *ph)
 {
 	struct job *running[256];
 	struct pollfd pf[256];
-	int next = 0, nrun = 0, done = 0, findings = total_findings_before;
+	int next = 0, nrun = 0;
 	int par = o->jobs < 1 ? 1 : o->jobs > 256 ? 256 : o->jobs;
-	double t0 = now();
 	bool busy[EI_MAX_JOBS + 1] = { false };
+
+	ph->t0 = now();
+	ph->total = n;
+	ph->par = par;
 
 	while ((next < n || nrun) && !stopping) {
 		while (nrun < par && next < n) {
@@ -526,11 +560,12 @@ static int run_jobs(const struct ei_explore_opts *o, struct job **jobs, int n, c
 				continue;
 			finish_job(running[i], ref, ref_hash);
 			busy[running[i]->slot] = false;
-			findings += running[i]->cls <= C_LOST;
+			ph->found_n += running[i]->cls <= C_LOST;
+			ph->busy += now() - running[i]->started;
 			running[i] = running[--nrun];
-			done++;
+			ph->done++;
 		}
-		progress(o, done, n, t0, findings, false);
+		progress(o, ph, running, nrun, false);
 	}
 	if (stopping) {
 		/* Each worker kills its run on SIGTERM and reports. */
@@ -539,7 +574,7 @@ static int run_jobs(const struct ei_explore_opts *o, struct job **jobs, int n, c
 		for (int i = 0; i < nrun; i++)
 			finish_job(running[i], ref, ref_hash);
 	}
-	progress(o, done, n, t0, findings, true);
+	progress(o, ph, running, 0, true);
 	return stopping ? -1 : 0;
 }
 
@@ -747,7 +782,9 @@ struct exploration {
 	int nf;
 	struct ei_rfinding *rf;
 	int counts[C_NCLASSES], shared_runs;
-	double seconds;
+	double started;      /* before the reference run */
+	double seconds;      /* the whole exploration's wall time */
+	double runs_seconds; /* the runs alone */
 };
 
 /* The planned runs, *jobsp: per site its first call (or, --by=call,
@@ -834,12 +871,13 @@ static int control_run(struct exploration *x)
 {
 	const struct ei_trace *t = &x->t;
 	struct job *c = &x->control, *cp = c;
+	struct phase ph = { .what = "control run", .found = "with a finding", .expect = t->seconds };
 
 	x->stable = true;
 	if (!t->ncalls)
 		return 0;
 	snprintf(c->spec, sizeof(c->spec), "%s:error=EIO:when=4000000000", ei_syscall_name(t->calls[0].nr));
-	if (run_jobs(x->o, &cp, 1, t, x->ref_hash, 0))
+	if (run_jobs(x->o, &cp, 1, t, x->ref_hash, &ph))
 		return -1;
 	x->stable = !c->oc.error[0] && !c->oc.timed_out && c->oc.status == t->status && c->out_hash == x->ref_hash;
 	if (!x->stable)
@@ -882,6 +920,7 @@ static void group_runs(struct exploration *x)
 static int confirm_findings(struct exploration *x)
 {
 	struct finding *fs = x->fs;
+	struct phase ph = { .what = "confirmation", .found = "recurred", .expect = x->t.seconds };
 
 	for (int i = 0; i < x->nf; i++) {
 		fs[i].confirm.call = fs[i].j->call;
@@ -890,7 +929,7 @@ static int confirm_findings(struct exploration *x)
 		fs[i].confirm.picked = fs[i].j->picked;
 		x->jp[i] = &fs[i].confirm;
 	}
-	if (run_jobs(x->o, x->jp, x->nf, &x->t, x->ref_hash, x->nf))
+	if (run_jobs(x->o, x->jp, x->nf, &x->t, x->ref_hash, &ph))
 		return -1;
 	if (!(x->rf = calloc((size_t)x->nf + 1, sizeof(*x->rf))))
 		return -2;
@@ -931,6 +970,7 @@ static void report_head(const struct exploration *x, int shard, int nshards, str
 	h->nruns = x->nrun;
 	h->shared_runs = x->shared_runs;
 	h->seconds = x->seconds;
+	h->runs_seconds = x->runs_seconds;
 	memcpy(h->counts, x->counts, sizeof(x->counts));
 }
 
@@ -939,21 +979,44 @@ static void report_head(const struct exploration *x, int shard, int nshards, str
 static int explore_runs(struct exploration *x, int shard, int nshards)
 {
 	struct ei_rhead h = { 0 };
+	struct phase ph = { .what = "run", .found = "with a finding", .expect = x->t.seconds };
 	double t0;
 	int r, ret = 0;
 
 	t0 = now();
-	if (run_jobs(x->o, x->jp, x->nrun, &x->t, x->ref_hash, 0))
+	if (run_jobs(x->o, x->jp, x->nrun, &x->t, x->ref_hash, &ph))
 		return -1;
-	x->seconds = now() - t0;
+	x->runs_seconds = now() - t0;
 	group_runs(x);
 	if ((r = confirm_findings(x)))
 		return r;
+	/* The headline's time is the whole exploration's, as a user waits
+	 * it: the reference and control runs, the runs, the confirmations. */
+	x->seconds = now() - x->started;
 	report_head(x, shard, nshards, &h);
 	ei_report(x->o->out, x->o->json, &h, x->rf, x->nf);
 	for (int i = 0; i < x->nf; i++)
 		ret = x->rf[i].flaky ? ret : 3;
 	return ret;
+}
+
+/* A reference that did not exit 0 is explored, each run compared with
+ * it (cmp, diff and grep exit 1 by design), but said: a typo in the
+ * command would otherwise be explored silently. */
+static void warn_reference(const struct ei_trace *t)
+{
+	char st[64], *last;
+
+	if (WIFEXITED(t->status) && !WEXITSTATUS(t->status))
+		return;
+	status_text(st, sizeof(st), t->status, false);
+	last = t->errout ? tail(t->errout, t->errlen, 1) : NULL;
+	if (last && *last)
+		ei_msg("warning: the reference run ended with %s (its stderr: %s); every run is compared with it", st,
+		       last);
+	else
+		ei_msg("warning: the reference run ended with %s; every run is compared with it", st);
+	free(last);
 }
 
 static void free_exploration(struct exploration *x)
@@ -980,10 +1043,12 @@ int ei_explore(const struct ei_explore_opts *o)
 	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term, old_hup;
 	char err[512];
 
+	x.started = now();
 	if (ei_trace_run(o->cmd, &o->set, &x.t, err, sizeof(err))) {
 		ei_msg("reference run: %s", err);
 		return EI_EXIT_FAIL;
 	}
+	warn_reference(&x.t);
 	if (x.t.unwind_failed)
 		ei_msg("warning: some call stacks could not be unwound");
 	x.ref_hash = fnv(x.t.out, x.t.outlen);
