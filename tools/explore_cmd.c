@@ -23,7 +23,7 @@
 
 static const char usage_text[] =
 	"usage: errinj explore [OPTIONS] [--] CMD [ARGS...]\n"
-	"       errinj explore --merge [--json] [-o FILE] REPORT.json...\n"
+	"       errinj explore --merge [--json] [-v] [-o FILE] REPORT.json...\n"
 	"Fail each call site of CMD in turn and report the error paths that crash,\n"
 	"hang or lose output. A reference run under ptrace records every call of\n"
 	"the selected syscalls with its call stack; then one run per (call site,\n"
@@ -48,6 +48,7 @@ static const char usage_text[] =
 	"                         exploration into its report\n"
 	"      --backend=NAME     fmod_ret, kprobe, seccomp or auto (default)\n"
 	"      --json             the report as one JSON document\n"
+	"  -v, --verbose          the text report lists every run (JSON always does)\n"
 	"  -o, --output=FILE      write the report to FILE\n"
 	"  -h, --help             show this help\n"
 	"\n"
@@ -77,6 +78,7 @@ static const struct option long_options[] = {
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "merge", no_argument, NULL, OPT_MERGE },
 	{ "output", required_argument, NULL, 'o' },
+	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{},
 };
@@ -232,7 +234,8 @@ static bool parse_option(int opt, struct ei_explore_opts *o, struct cmdline *c, 
 {
 	char q[96];
 
-	if (opt != OPT_JSON && opt != 'o' && opt != OPT_MERGE && opt != 'h' && opt != ':' && opt != '?')
+	if (opt != OPT_JSON && opt != 'o' && opt != 'v' && opt != OPT_MERGE && opt != 'h' && opt != ':' &&
+	    opt != '?')
 		c->others++;
 	switch (opt) {
 	case 's':
@@ -271,6 +274,9 @@ static bool parse_option(int opt, struct ei_explore_opts *o, struct cmdline *c, 
 	case 'o':
 		c->output = optarg;
 		break;
+	case 'v':
+		o->verbose = true;
+		break;
 	case 'h':
 		fputs(usage_text, stdout);
 		return true;
@@ -303,12 +309,12 @@ static int merge_main(struct ei_explore_opts *o, const struct cmdline *c, int nf
 
 	/* The shards' reports say how they were explored. */
 	if (c->others)
-		ei_usage_error("--merge takes only --json and -o (the reports say how they were made)");
+		ei_usage_error("--merge takes only --json, -v and -o (the reports say how they were made)");
 	if (nfiles <= 0)
 		ei_usage_error("missing reports (usage: errinj explore --merge [--json] [-o FILE] REPORT.json...)");
 	if (!(o->out = open_output(c->output)))
 		return EI_EXIT_FAIL;
-	ret = ei_explore_merge(files, nfiles, o->json, o->out);
+	ret = ei_explore_merge(files, nfiles, o->json, o->verbose, o->out);
 	if (o->out != stdout)
 		fclose(o->out);
 	return ret;
@@ -349,7 +355,7 @@ int ei_explore_main(int argc, char **argv)
 	defaults(&o);
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:s:j:o:h", long_options, NULL)) != -1)
+	while ((opt = getopt_long(argc, argv, "+:s:j:o:vh", long_options, NULL)) != -1)
 		if (parse_option(opt, &o, &c, argv))
 			return 0;
 	if (optind < argc && !strcmp(argv[optind], "--"))

@@ -53,6 +53,17 @@ struct ei_rfinding {
 	int run;                   /* the planned index of its first run */
 };
 
+/* One run made, for the per-run view (text with -v, always in JSON). */
+struct ei_rrun {
+	int run;                   /* its planned index */
+	int cls;                   /* enum ei_cls */
+	char status[64];           /* as a finding's; for an error, why it was not made */
+	const char *syscall, *err;
+	const char *process;       /* lineage of the call's process in the reference */
+	unsigned long long when;
+	const char *errtail;       /* the last lines of its stderr, NULL if none */
+};
+
 struct ei_rhead {
 	char *const *cmd;
 	const char *set, *by, *backend;
@@ -77,6 +88,9 @@ struct ei_rhead {
 	double seconds;            /* the exploration's wall time (a merge: the shards' summed) */
 	double runs_seconds;       /* of it, the runs' alone */
 	int counts[C_NCLASSES];
+	const struct ei_rrun *rruns; /* every run made, in planned order */
+	int nrruns;
+	bool verbose;              /* the text lists every run */
 };
 
 /* Writes the report, text or JSON, findings sorted. */

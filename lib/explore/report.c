@@ -214,6 +214,27 @@ static void json_finding(struct ei_jw *w, const struct ei_rfinding *r)
 	ei_jw_object_end(w);
 }
 
+static void json_rruns(struct ei_jw *w, const struct ei_rhead *h)
+{
+	ei_jw_key(w, "results");
+	ei_jw_array(w);
+	for (int i = 0; i < h->nrruns; i++) {
+		const struct ei_rrun *r = &h->rruns[i];
+		ei_jw_object(w);
+		kint(w, "run", r->run);
+		kstr(w, "class", ei_cls_name[r->cls], 64);
+		kstr(w, "status", r->status, sizeof(r->status));
+		kstr(w, "syscall", r->syscall, 64);
+		kstr(w, "errno", r->err, 64);
+		kstr(w, "process", r->process, 4096);
+		ei_jw_key(w, "when");
+		ei_jw_uint(w, r->when);
+		kstr(w, "stderr", r->errtail ? r->errtail : "", 4096);
+		ei_jw_object_end(w);
+	}
+	ei_jw_array_end(w);
+}
+
 static void json_report(FILE *f, const struct ei_rhead *h, const struct ei_rfinding *fs, int nf)
 {
 	struct ei_jw w;
@@ -227,8 +248,34 @@ static void json_report(FILE *f, const struct ei_rhead *h, const struct ei_rfind
 	for (int i = 0; i < nf; i++)
 		json_finding(&w, &fs[i]);
 	ei_jw_array_end(&w);
+	json_rruns(&w, h);
 	ei_jw_object_end(&w);
 	fputc('\n', f);
+}
+
+/* The stderr tail, a line each, indented. */
+static void text_stderr(FILE *f, const char *indent, const char *errtail)
+{
+	char *save = NULL, *dup;
+
+	if (!errtail || !*errtail)
+		return;
+	dup = strdup(errtail);
+	for (char *l = dup ? strtok_r(dup, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save))
+		fprintf(f, "%sstderr: %s\n", indent, l);
+	free(dup);
+}
+
+/* -v: every run made, in planned order. */
+static void text_rruns(FILE *f, const struct ei_rhead *h)
+{
+	fprintf(f, "\nevery run (%d):\n", h->nrruns);
+	for (int i = 0; i < h->nrruns; i++) {
+		const struct ei_rrun *r = &h->rruns[i];
+		fprintf(f, "run %d: %s: %s %s, call %llu of %s in process %s; %s\n", r->run, ei_cls_name[r->cls],
+			r->syscall, r->err, r->when, r->syscall, r->process, r->status);
+		text_stderr(f, "  ", r->errtail);
+	}
 }
 
 static void text_report(FILE *f, const struct ei_rhead *h, const struct ei_rfinding *fs, int nf)
@@ -284,12 +331,7 @@ static void text_report(FILE *f, const struct ei_rhead *h, const struct ei_rfind
 			frame_text(f, &r->frames[k]);
 			fputc('\n', f);
 		}
-		if (r->errtail && *r->errtail) {
-			char *save = NULL, *dup = strdup(r->errtail);
-			for (char *l = dup ? strtok_r(dup, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save))
-				fprintf(f, "  stderr: %s\n", l);
-			free(dup);
-		}
+		text_stderr(f, "  ", r->errtail);
 		fprintf(f, "  reproduce: %s\n", r->repro ? r->repro : "");
 		if (r->others && r->picked)
 			fprintf(f, "  (when= counts per process: the seed picks process %s's call %llu, not that of the %d "
@@ -299,6 +341,8 @@ static void text_report(FILE *f, const struct ei_rhead *h, const struct ei_rfind
 			fprintf(f, "  (when= counts per process: this line also fails call %llu of %s in %d other process%s)\n",
 				r->when, r->syscall, r->others, r->others == 1 ? "" : "es");
 	}
+	if (h->verbose)
+		text_rruns(f, h);
 }
 
 void ei_report(FILE *f, bool json, const struct ei_rhead *h, struct ei_rfinding *fs, int nf)

@@ -781,6 +781,7 @@ struct exploration {
 	struct finding *fs;
 	int nf;
 	struct ei_rfinding *rf;
+	struct ei_rrun *rr;  /* every run of this shard, for the report */
 	int counts[C_NCLASSES], shared_runs;
 	double started;      /* before the reference run */
 	double seconds;      /* the whole exploration's wall time */
@@ -914,6 +915,33 @@ static void group_runs(struct exploration *x)
 	}
 }
 
+/* Every run made, in the words of the report (x->rr), before the
+ * confirmations take x->jp. -1 when out of memory. */
+static int list_runs(struct exploration *x)
+{
+	const struct ei_trace *t = &x->t;
+
+	if (!(x->rr = calloc((size_t)x->nrun + 1, sizeof(*x->rr))))
+		return -1;
+	for (int i = 0; i < x->nrun; i++) {
+		const struct job *j = x->jp[i];
+		const struct ei_call *c = &t->calls[j->call];
+		struct ei_rrun *r = &x->rr[i];
+		r->run = j->idx;
+		r->cls = (int)j->cls;
+		if (j->cls == C_ERROR)
+			snprintf(r->status, sizeof(r->status), "not made: %.50s", j->oc.error);
+		else
+			status_text(r->status, sizeof(r->status), j->oc.status, j->oc.timed_out);
+		r->syscall = ei_syscall_name(c->nr);
+		r->err = ei_errno_name(j->err);
+		r->process = t->lineage[c->proc];
+		r->when = c->n;
+		r->errtail = j->errtail;
+	}
+	return 0;
+}
+
 /* Each finding run once more: one that does not recur is flaky. Then
  * the findings in the words of the report (x->rf). -1 when stopped by a
  * signal, -2 when out of memory. */
@@ -971,6 +999,9 @@ static void report_head(const struct exploration *x, int shard, int nshards, str
 	h->shared_runs = x->shared_runs;
 	h->seconds = x->seconds;
 	h->runs_seconds = x->runs_seconds;
+	h->rruns = x->rr;
+	h->nrruns = x->nrun;
+	h->verbose = o->verbose;
 	memcpy(h->counts, x->counts, sizeof(x->counts));
 }
 
@@ -988,6 +1019,8 @@ static int explore_runs(struct exploration *x, int shard, int nshards)
 		return -1;
 	x->runs_seconds = now() - t0;
 	group_runs(x);
+	if (list_runs(x))
+		return -2;
 	if ((r = confirm_findings(x)))
 		return r;
 	/* The headline's time is the whole exploration's, as a user waits
@@ -1032,6 +1065,7 @@ static void free_exploration(struct exploration *x)
 	free(x->jp);
 	free(x->fs);
 	free(x->rf);
+	free(x->rr);
 	free(x->runs);
 	ei_trace_free(&x->t);
 }

@@ -104,4 +104,67 @@ header_grammar() {
 }
 subtest explore_header_grammar header_grammar
 
+# The per-run view (#24 item 8): every run made, handled and unreached
+# ones too, with its class, status, errno, call and stderr's last lines;
+# always in --json ("results"), in the text with -v.
+TWO=(sh -c 'echo A; echo B >&2; exit 0')
+
+# The runs in --json: one result per run made, in planned order, their
+# classes counted as "classes" counts them; the runs failing the first
+# write have echo's message and B in their stderr.
+per_run_json() {
+    run "${EXPLORE[@]}" -s write --json -- "${TWO[@]}"
+    assert_eq "exit status" "$RC" 3 &&
+        printf '%s' "$OUT" | python3 -c '
+import json, sys, collections
+d = json.load(sys.stdin)
+rs = d["results"]
+assert [r["run"] for r in rs] == d["shard"]["runs"] and len(rs) == d["runs"] > 0, rs
+assert collections.Counter(r["class"] for r in rs) == {k: v for k, v in d["classes"].items() if v}, rs
+for r in rs:
+    assert r["syscall"] == "write" and r["process"] == "1" and r["when"] in (1, 2) and r["status"] == "exit 0", r
+first = [r for r in rs if r["when"] == 1]
+assert first and all(r["class"] == "lost" and r["stderr"].endswith("I/O error\nB") for r in first), first
+' 2>&9
+}
+subtest explore_per_run_json per_run_json
+
+# -v: the same runs, a line each and their stderr; without -v, none.
+per_run_text() {
+    local n
+    run "${EXPLORE[@]}" -s write --json -- "${TWO[@]}"
+    n=$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["runs"])')
+    run "${EXPLORE[@]}" -s write -v -- "${TWO[@]}"
+    assert_eq "exit status" "$RC" 3 &&
+        assert_match "heading" "$OUT" "^every run \($n\):$" &&
+        assert_eq "run lines" "$(printf '%s\n' "$OUT" | grep -cE '^run [0-9]+: (lost|absorbed|handled|unreached): write [A-Z]+, call [12] of write in process 1; exit 0$')" "$n" &&
+        assert_eq "run 0 and its stderr" "$(printf '%s\n' "$OUT" | grep -A2 '^run 0: ' | sed -E 's/write [A-Z]+,/write E,/')" \
+            "run 0: lost: write E, call 1 of write in process 1; exit 0
+  stderr: sh: 1: echo: echo: I/O error
+  stderr: B" &&
+        run "${EXPLORE[@]}" -s write -- "${TWO[@]}" &&
+        assert_no_match "without -v" "$OUT" '^(every run|run [0-9]+:)'
+}
+subtest explore_per_run_text per_run_text
+
+# A merge of two shards lists the runs of both, as the unsharded run does.
+per_run_merge() {
+    local k
+    for k in 1 2; do
+        "${EXPLORE[@]}" -s write --shard $k/2 --json -o "$T/s$k.json" -- "${TWO[@]}" 2>"$T/e$k" </dev/null
+    done
+    run "${EXPLORE[@]}" -s write --json -o "$T/all.json" -- "${TWO[@]}"
+    run "$BIN/errinj" explore --merge --json -o "$T/m.json" "$T/s1.json" "$T/s2.json"
+    assert_eq "merge exit status" "$RC" 3 &&
+        python3 - "$T/all.json" "$T/m.json" 2>&9 <<'EOF' &&
+import json, sys
+a, m = (json.load(open(f)) for f in sys.argv[1:])
+assert a["results"] == m["results"] and len(m["results"]) == m["runs"], (a["results"], m["results"])
+EOF
+        run "$BIN/errinj" explore --merge -v "$T/s1.json" "$T/s2.json" &&
+        assert_eq "merge -v run lines" "$(printf '%s\n' "$OUT" | grep -c '^run [0-9]*: ')" \
+            "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["runs"])' "$T/all.json")"
+}
+subtest explore_per_run_merge per_run_merge
+
 done_testing
