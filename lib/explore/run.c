@@ -865,6 +865,96 @@ static int take_shard(struct exploration *x, int shard, int nshards)
 	return 0;
 }
 
+/* The parent of each process of t (-1 for the command), from the
+ * lineage names: a child's name is its parent's and ".k". */
+static int *trace_parents(const struct ei_trace *t)
+{
+	int *parent = calloc((size_t)t->nprocs + 1, sizeof(*parent));
+
+	for (int p = 0; parent && p < t->nprocs; p++) {
+		const char *dot = strrchr(t->lineage[p], '.');
+		parent[p] = -1;
+		/* A parent appears before its children. */
+		for (int q = p - 1; dot && q >= 0; q--)
+			if (strlen(t->lineage[q]) == (size_t)(dot - t->lineage[p]) &&
+			    !strncmp(t->lineage[q], t->lineage[p], (size_t)(dot - t->lineage[p]))) {
+				parent[p] = q;
+				break;
+			}
+	}
+	return parent;
+}
+
+/* The lineage keys the seccomp supervisor gives the processes of a run
+ * whose one rule traps nr alone: it learns of a process from its first
+ * trapped call (or a descendant's), and ranks it among its parent's
+ * children in that order, not in fork order as the trace and the BPF
+ * backends do (lib/seccomp/supervisor.c, proc_new). Processes that never
+ * make the call keep their trace key: no seed draws for them. */
+static void seccomp_keys(const struct ei_trace *t, const int *parent, int nr, __u64 *key, int *nchildren,
+			 int *chain)
+{
+	bool *seen = (bool *)(chain + t->nprocs);
+
+	memcpy(key, t->key, (size_t)t->nprocs * sizeof(*key));
+	memset(nchildren, 0, (size_t)t->nprocs * sizeof(*nchildren));
+	memset(seen, 0, (size_t)t->nprocs * sizeof(*seen));
+	seen[0] = true;
+	for (int i = 0; i < t->ncalls; i++) {
+		int n = 0, q = t->calls[i].proc;
+		if (t->calls[i].nr != nr)
+			continue;
+		/* Its unseen ancestors, then each ranked from the top down. */
+		for (; !seen[q] && parent[q] >= 0; q = parent[q])
+			chain[n++] = q;
+		while (n--) {
+			q = chain[n];
+			key[q] = ei_lineage_child(key[parent[q]], (__u64)++nchildren[parent[q]]);
+			seen[q] = true;
+		}
+	}
+}
+
+/* With no injector kept loaded the runs go to the seccomp backend (on
+ * its own or as auto's choice), whose lineages may differ from the
+ * trace's: each run whose rule picks its process by seed gets the seed
+ * drawn with the supervisor's keys, so that its run and its reproduction
+ * line fail that process's call and no other's. The plan (and its hash,
+ * which --merge compares) keeps the trace's. -2 when out of memory. */
+static int seccomp_specs(struct exploration *x)
+{
+	const struct ei_trace *t = &x->t;
+	struct ei_trace tt = *t;
+	int *parent = trace_parents(t), *nch = calloc((size_t)t->nprocs + 1, sizeof(*nch)), ret = 0;
+	__u64 *key = calloc((size_t)t->nprocs + 1, sizeof(*key));
+	/* chain, then seen */
+	int *chain = calloc((size_t)t->nprocs + 1, sizeof(*chain) + sizeof(bool));
+	int last = -1;
+
+	if (!parent || !nch || !key || !chain) {
+		ret = -2;
+		goto out;
+	}
+	tt.key = key;
+	for (int i = 0; i < x->nrun; i++) {
+		struct job *j = x->jp[i];
+		const struct ei_call *c = &t->calls[j->call];
+		/* Alone in making its n-th call: no seed to draw. */
+		if (!others(t, c->proc, c->nr, c->n))
+			continue;
+		if (c->nr != last)
+			seccomp_keys(t, parent, c->nr, key, nch, chain);
+		last = c->nr;
+		make_spec(&tt, c, j->err, j);
+	}
+out:
+	free(parent);
+	free(nch);
+	free(key);
+	free(chain);
+	return ret;
+}
+
 /* A control run, the injector in place and nothing failed: a command
  * whose status or stdout changes from run to run would make every run
  * look lost. -1 when stopped by a signal. */
@@ -1098,7 +1188,9 @@ int ei_explore(const struct ei_explore_opts *o)
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
 	shared = open_shared(o, &x.t, x.jp, x.nrun);
-	ret = control_run(&x);
+	ret = shared ? 0 : seccomp_specs(&x);
+	if (!ret)
+		ret = control_run(&x);
 	if (!ret)
 		ret = explore_runs(&x, shard, nshards);
 	if (ret == -1) {
