@@ -333,6 +333,9 @@ static void text_report(FILE *f, const struct ei_rhead *h, const struct ei_rfind
 		}
 		text_stderr(f, "  ", r->errtail);
 		fprintf(f, "  reproduce: %s\n", r->repro ? r->repro : "");
+		if (r->flaky)
+			fprintf(f, "  (run as printed, this line gave %s%s: the finding is marked flaky)\n",
+				ei_cls_name[r->confirmed], r->confirmed == r->cls ? " with another signal" : "");
 		if (r->others && r->picked)
 			fprintf(f, "  (when= counts per process: the seed picks process %s's call %llu, not that of the %d "
 				   "other process%s that make%s one)\n",

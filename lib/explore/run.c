@@ -6,8 +6,8 @@
  * worker process of its own so that -j runs go side by side and a run's
  * leftovers die with it. On a BPF backend one session, opened before the
  * workers are forked, serves every run (ei_options.explore). Each run is classified, the findings are
- * deduplicated by (site, class, signal), confirmed by a second run and
- * reported with a plain errinj line that reproduces them.
+ * deduplicated by (site, class, signal), and reported with a plain
+ * errinj line that reproduces them, run as printed to confirm them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -51,6 +51,7 @@ struct job {
 	bool sanitizer;
 	enum ei_cls cls;
 	int sig;
+	bool line;  /* its reproduction line run as printed, through errinj */
 	/* Running */
 	int slot;   /* its job number in the shared injector, 1-based */
 	bool kept;  /* the shared injector served it */
@@ -363,6 +364,95 @@ static void worker(const struct ei_explore_opts *o, const char *spec_text, const
 	_exit(0);
 }
 
+/* ---- a reproduction line, run as printed ---- */
+
+/* The reproduction line's words, as repro_line prints them; be and inj
+ * hold two of them. NULL when out of memory. */
+static char **repro_argv(const struct ei_explore_opts *o, const struct job *j, char be[64], char inj[160])
+{
+	int n = 0, k = 0;
+	char **argv;
+
+	while (o->cmd[n])
+		n++;
+	if (!(argv = calloc((size_t)n + 6, sizeof(*argv))))
+		return NULL;
+	argv[k++] = "errinj";
+	if (o->backend != EI_BACKEND_AUTO) {
+		snprintf(be, 64, "--backend=%s", ei_backend_name(o->backend));
+		argv[k++] = be;
+	}
+	snprintf(inj, 160, "inject=%s", j->spec);
+	argv[k++] = "-e";
+	argv[k++] = inj;
+	argv[k++] = "--";
+	for (int i = 0; i < n; i++)
+		argv[k++] = o->cmd[i];
+	return argv;
+}
+
+/* errinj's child: stdin /dev/null, stdout and stderr captured, a process
+ * group of its own (killed whole at the timeout). */
+static void exec_line(char **argv, int ofd, int efd)
+{
+	int in = open("/dev/null", O_RDONLY);
+
+	setpgid(0, 0);
+	if (in >= 0 && dup2(in, 0) >= 0 && dup2(ofd, 1) >= 0 && dup2(efd, 2) >= 0)
+		execv("/proc/self/exe", argv);
+	_exit(127);
+}
+
+/* Waits for errinj (pid) until the timeout or a stop (explore's SIGTERM,
+ * SIGINT or SIGHUP handler, inherited), then kills its process group.
+ * errinj exits 128 + N for a command killed by signal N: the status is
+ * made that signal's again. */
+static void wait_line(const struct ei_explore_opts *o, pid_t pid, struct outcome *oc)
+{
+	double deadline = now() + o->timeout;
+	int st = 0;
+
+	while (waitpid(pid, &st, WNOHANG) == 0) {
+		if (now() >= deadline || stopping) {
+			oc->timed_out = !stopping;
+			kill(-pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			break;
+		}
+		usleep(10000);
+	}
+	kill(-pid, SIGKILL); /* what it left behind */
+	if (WIFEXITED(st) && WEXITSTATUS(st) > 128 && WEXITSTATUS(st) <= 128 + 64)
+		st = WEXITSTATUS(st) - 128;
+	oc->status = st;
+}
+
+/* A worker that runs j's reproduction line as printed (errinj being
+ * /proc/self/exe) instead of a run of the library's; finish_job counts
+ * the injected calls from errinj's event lines. */
+static void line_worker(const struct ei_explore_opts *o, const struct job *j, int rfd, int ofd, int efd)
+{
+	struct outcome oc = { 0 };
+	char be[64], inj[160], **argv = repro_argv(o, j, be, inj);
+	pid_t pid = -1;
+
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() == 1)
+		_exit(1);
+	if (argv && (pid = fork()) == 0)
+		exec_line(argv, ofd, efd);
+	if (pid < 0) {
+		snprintf(oc.error, sizeof(oc.error), "cannot run the reproduction line: %s", strerror(errno));
+	} else {
+		setpgid(pid, pid);
+		oc.started = true;
+		wait_line(o, pid, &oc);
+	}
+	if (write(rfd, &oc, sizeof(oc)) != sizeof(oc))
+		_exit(1);
+	_exit(0);
+}
+
 /* ---- running jobs, -j at a time ---- */
 
 static int start_job(const struct ei_explore_opts *o, const struct ei_trace *t, struct job *j, int slot)
@@ -394,6 +484,8 @@ static int start_job(const struct ei_explore_opts *o, const struct ei_trace *t, 
 	}
 	if (j->worker == 0) {
 		close(p[0]);
+		if (j->line)
+			line_worker(o, j, p[1], j->ofd, j->efd);
 		worker(o, j->spec, &x, use, p[1], j->ofd, j->efd);
 	}
 	close(p[1]);
@@ -468,6 +560,8 @@ static void finish_job(struct job *j, const struct ei_trace *ref, __u64 ref_hash
 	j->out_hash = buf ? fnv(buf, n) : 0;
 	free(buf);
 	buf = ei_read_whole(j->efd, &n);
+	for (const char *p = buf; j->line && p && (p = strstr(p, " (INJECTED")); p++)
+		j->oc.injected++;
 	free(j->errtail);
 	j->errtail = buf ? tail(buf, n, 3) : NULL;
 	j->sanitizer = buf && (strstr(buf, "ERROR: AddressSanitizer") || strstr(buf, "ERROR: LeakSanitizer") ||
@@ -1032,9 +1126,10 @@ static int list_runs(struct exploration *x)
 	return 0;
 }
 
-/* Each finding run once more: one that does not recur is flaky. Then
- * the findings in the words of the report (x->rf). -1 when stopped by a
- * signal, -2 when out of memory. */
+/* Each finding's reproduction line run as printed, before the report
+ * gives it: a finding whose line does not give its class (and signal)
+ * is marked flaky. Then the findings in the words of the report (x->rf).
+ * -1 when stopped by a signal, -2 when out of memory. */
 static int confirm_findings(struct exploration *x)
 {
 	struct finding *fs = x->fs;
@@ -1045,6 +1140,7 @@ static int confirm_findings(struct exploration *x)
 		fs[i].confirm.err = fs[i].j->err;
 		memcpy(fs[i].confirm.spec, fs[i].j->spec, sizeof(fs[i].confirm.spec));
 		fs[i].confirm.picked = fs[i].j->picked;
+		fs[i].confirm.line = true;
 		x->jp[i] = &fs[i].confirm;
 	}
 	if (run_jobs(x->o, x->jp, x->nf, &x->t, x->ref_hash, &ph))

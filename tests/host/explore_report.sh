@@ -96,7 +96,7 @@ subtest explore_reference_ok reference_ok
 # "0 on one injector kept loaded". The note on other processes making
 # the call is grammatical for one.
 header_grammar() {
-    run "${EXPLORE[@]}" -s write -- sh -c '/bin/true; /bin/echo A; s=$?; /bin/echo B; exit $s'
+    run "${EXPLORE[@]}" -s write -- sh -c '/bin/true; /bin/echo A; /bin/echo B; exit 0'
     assert_no_match "header" "$(printf '%s\n' "$OUT" | head -1)" 'kept loaded' &&
         assert_match "header" "$(printf '%s\n' "$OUT" | head -1)" '^errinj explore: [0-9]+ runs in [0-9.]+ s \([0-9.]+ runs/s\); reference: 2 calls at 1 site in 4 processes, exit 0$' &&
         assert_match "one other process" "$OUT" 'not that of the 1 other process that makes one\)' &&
@@ -167,6 +167,37 @@ EOF
 }
 subtest explore_per_run_merge per_run_merge
 
+# Each reproduction line of report $1, run as printed (through sh -c,
+# errinj on PATH), gives its finding's class, told from its exit status
+# and stdout against the reference's ($2, $3) and errinj's event lines:
+# lost, absorbed, handled or unreached (the commands here neither crash
+# nor hang).
+lines_give_class() {
+    local cls= line got o rc n=0
+    while IFS= read -r line; do
+        case $line in
+        lost:* | absorbed:* | handled:* | unreached:*) cls=${line%%:*} ;;
+        "  reproduce: "*)
+            line=${line#  reproduce: }
+            o=$(PATH="$BIN:$PATH" timeout -k 5 60 sh -c "$line" 2>"$T/lerr" </dev/null)
+            rc=$?
+            if ! grep -q ' (INJECTED' "$T/lerr"; then
+                got=unreached
+            elif [ "$rc" = "$2" ] && [ "$o" = "$3" ]; then
+                got=absorbed
+            elif [ "$rc" = "$2" ]; then
+                got=lost
+            else
+                got=handled
+            fi
+            assert_eq "class of $line" "$got" "$cls" || return 1
+            n=$((n + 1))
+            ;;
+        esac
+    done < <(printf '%s\n' "$1")
+    assert_match "lines run" "$n" '^[1-9]'
+}
+
 # Reproduction lines (#24 item 4): the seccomp supervisor ranks a child
 # by its first trapped call, not by fork order as the reference does, so
 # a seed drawn with the reference's ranks picked another process. Here
@@ -174,10 +205,17 @@ subtest explore_per_run_merge per_run_merge
 # order, its 1st for the supervisor.
 # Failing echo A's write makes the shell exit 1: handled, not lost (the
 # seed of main's errinj failed echo B's instead, exit 0, "lost").
+# With --by=call echo B's write is explored too: its finding (lost,
+# process 1.3) has a line that, run as printed, gives lost.
+ISSUE=(sh -c '/bin/true; /bin/echo A; s=$?; /bin/echo B; exit $s')
 repro_issue() {
-    run "${EXPLORE[@]}" -s write -- sh -c '/bin/true; /bin/echo A; s=$?; /bin/echo B; exit $s'
+    run "${EXPLORE[@]}" -s write -- "${ISSUE[@]}"
     assert_eq "exit status" "$RC" 0 &&
-        assert_match "classes" "$OUT" $'\nruns: crashed 0, hung 0, lost 0, absorbed 0, handled [1-9][0-9]*, unreached 0, error 0\n'
+        assert_match "classes" "$OUT" '^runs: crashed 0, hung 0, lost 0, absorbed 0, handled [1-9][0-9]*, unreached 0, error 0$' &&
+        run "${EXPLORE[@]}" --by=call -s write -- "${ISSUE[@]}" &&
+        assert_eq "--by=call exit status" "$RC" 3 &&
+        assert_match "finding" "$OUT" '^  call 1 of write in process 1\.3; exit 0; confirmed: lost$' &&
+        lines_give_class "$OUT" 0 "$(printf 'A\nB')"
 }
 subtest explore_repro_seccomp_lineage repro_issue
 
@@ -198,5 +236,19 @@ repro_run() {
         assert_match "findings" "$n" '^[1-9]'
 }
 subtest explore_repro_as_printed repro_run
+
+# A line that, run as printed, does not give the finding's class is
+# marked. The command writes only when its parent is errinj explore (the
+# reference's and the runs' parent, argv[1] explore), not the line's
+# errinj: the run is lost, its line, run as printed, unreached. (main's
+# errinj confirmed a finding by a run of its own: "confirmed: lost".)
+repro_marked() {
+    run "${EXPLORE[@]}" -s write --errno write=EIO -- sh -c 'grep -qxz explore /proc/$PPID/cmdline && /bin/echo A; exit 0'
+    assert_eq "exit status" "$RC" 0 &&
+        assert_match "finding" "$OUT" '^lost: write EIO in .* \[flaky\]$' &&
+        assert_match "confirmed" "$OUT" '^  call 1 of write in process 1\.2; exit 0; confirmed: unreached$' &&
+        assert_match "mark" "$OUT" '^  \(run as printed, this line gave unreached: the finding is marked flaky\)$'
+}
+subtest explore_repro_marked repro_marked
 
 done_testing
