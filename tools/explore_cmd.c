@@ -28,7 +28,7 @@
 
 static const char usage_text[] =
 	"usage: errinj explore [OPTIONS] [--] CMD [ARGS...]\n"
-	"       errinj explore --merge [--json] [-o FILE] [--sarif FILE] [--junit FILE]\n"
+	"       errinj explore --merge [--json] [-v] [-o FILE] [--sarif FILE] [--junit FILE]\n"
 	"                              REPORT.json...\n"
 	"Fail each call site of CMD in turn and report the error paths that crash,\n"
 	"hang or lose output. A reference run under ptrace records every call of\n"
@@ -62,6 +62,7 @@ static const char usage_text[] =
 	"      --json             the report as one JSON document\n"
 	"      --sarif=FILE       the findings also as SARIF 2.1.0 in FILE (code scanning)\n"
 	"      --junit=FILE       the findings and runs also as JUnit XML in FILE\n"
+	"  -v, --verbose          the text report lists every run (JSON always does)\n"
 	"  -o, --output=FILE      write the report to FILE\n"
 	"  -h, --help             show this help\n"
 	"\n"
@@ -101,6 +102,7 @@ static const struct option long_options[] = {
 	{ "sarif", required_argument, NULL, OPT_SARIF },
 	{ "junit", required_argument, NULL, OPT_JUNIT },
 	{ "output", required_argument, NULL, 'o' },
+	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{},
 };
@@ -271,8 +273,8 @@ static bool parse_option(int opt, struct ei_explore_opts *o, struct cmdline *c, 
 {
 	char q[96];
 
-	if (opt != OPT_JSON && opt != 'o' && opt != OPT_MERGE && opt != OPT_SARIF && opt != OPT_JUNIT && opt != 'h' &&
-	    opt != ':' && opt != '?')
+	if (opt != OPT_JSON && opt != 'o' && opt != 'v' && opt != OPT_MERGE && opt != OPT_SARIF && opt != OPT_JUNIT &&
+	    opt != 'h' && opt != ':' && opt != '?')
 		c->others++;
 	switch (opt) {
 	case 's':
@@ -328,6 +330,9 @@ static bool parse_option(int opt, struct ei_explore_opts *o, struct cmdline *c, 
 		break;
 	case OPT_JUNIT:
 		c->junit = optarg;
+		break;
+	case 'v':
+		o->verbose = true;
 		break;
 	case 'h':
 		fputs(usage_text, stdout);
@@ -409,13 +414,13 @@ static int merge_main(struct ei_explore_opts *o, const struct cmdline *c, int nf
 
 	/* The shards' reports say how they were explored. */
 	if (c->others)
-		ei_usage_error("--merge takes only --json and -o (and --sarif, --junit): the reports say how they were made");
+		ei_usage_error("--merge takes only --json, -v and -o (and --sarif, --junit): the reports say how they were made");
 	if (nfiles <= 0)
-		ei_usage_error("missing reports (usage: errinj explore --merge [--json] [-o FILE] [--sarif FILE] [--junit FILE] "
+		ei_usage_error("missing reports (usage: errinj explore --merge [--json] [-v] [-o FILE] [--sarif FILE] [--junit FILE] "
 			       "REPORT.json...)");
 	if (!(o->out = open_output(c->output)) || !open_exports(c, &o->export))
 		return close_outputs(o, c, EI_EXIT_FAIL);
-	ret = ei_explore_merge(files, nfiles, o->json, &o->export, o->out);
+	ret = ei_explore_merge(files, nfiles, o->json, o->verbose, &o->export, o->out);
 	return close_outputs(o, c, ret);
 }
 
@@ -453,7 +458,7 @@ int ei_explore_main(int argc, char **argv)
 	defaults(&o);
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:s:j:o:h", long_options, NULL)) != -1)
+	while ((opt = getopt_long(argc, argv, "+:s:j:o:vh", long_options, NULL)) != -1)
 		if (parse_option(opt, &o, &c, argv))
 			return 0;
 	if (optind < argc && !strcmp(argv[optind], "--"))

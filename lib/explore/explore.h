@@ -48,6 +48,7 @@ struct ei_explore_opts {
 	double timeout;    /* seconds */
 	__u64 seed;
 	bool json;
+	bool verbose;      /* -v: the text report lists every run */
 	bool progress;     /* a progress line on stderr */
 	int backend;       /* EI_BACKEND_* or EI_BACKEND_AUTO */
 	FILE *out;
@@ -66,6 +67,7 @@ int ei_explore(const struct ei_explore_opts *o);
  * EI_EXIT_USAGE (reports that are not of one exploration, a shard given
  * twice, a file that is not such a report) or EI_EXIT_FAIL after a
  * sentence on stderr. */
-int ei_explore_merge(char *const files[], int nfiles, bool json, const struct ei_explore_export *ex, FILE *out);
+int ei_explore_merge(char *const files[], int nfiles, bool json, bool verbose, const struct ei_explore_export *ex,
+		     FILE *out);
 
 #endif

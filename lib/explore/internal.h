@@ -57,6 +57,17 @@ struct ei_rfinding {
 	const char *suppressed;    /* the suppression's "FILE:LINE", NULL if none */
 };
 
+/* One run made, for the per-run view (text with -v, always in JSON). */
+struct ei_rrun {
+	int run;                   /* its planned index */
+	int cls;                   /* enum ei_cls */
+	char status[64];           /* as a finding's; for an error, why it was not made */
+	const char *syscall, *err;
+	const char *process;       /* lineage of the call's process in the reference */
+	unsigned long long when;
+	const char *errtail;       /* the last lines of its stderr, NULL if none */
+};
+
 struct ei_rhead {
 	char *const *cmd;
 	const char *set, *by, *backend;
@@ -78,10 +89,14 @@ struct ei_rhead {
 	const int *runs;           /* the planned indices of the runs made */
 	int nruns;
 	int shared_runs;           /* of them, served by the injector kept loaded */
-	double seconds;
+	double seconds;            /* the exploration's wall time (a merge: the shards' summed) */
+	double runs_seconds;       /* of it, the runs' alone */
 	int counts[C_NCLASSES];
 	int loader_sites;          /* the loader's start-up sites not explored */
 	const struct ei_explore_export *export; /* NULL: none */
+	const struct ei_rrun *rruns; /* every run made, in planned order */
+	int nrruns;
+	bool verbose;              /* the text lists every run */
 };
 
 /* The report as SARIF and JUnit XML, to the streams of h->export that are

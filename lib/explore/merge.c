@@ -457,10 +457,13 @@ static void sum_shards(const struct shard_report *rs, int nfiles, struct ei_rhea
 	for (int i = 0; i < nfiles; i++) {
 		const struct ei_json *root = rs[i].root, *cl = ei_json_get(root, "classes"),
 				     *sr = ei_json_get(ei_json_get(root, "shard"), "runs"),
-				     *sh = ei_json_get(root, "shared_injector_runs");
+				     *sh = ei_json_get(root, "shared_injector_runs"),
+				     *rsec = ei_json_get(root, "runs_seconds");
 		merged[rs[i].shard - 1] = true;
 		h->stable = h->stable && ei_json_get(ei_json_get(root, "reference"), "stable")->b;
 		h->seconds += ei_json_get(root, "seconds")->d;
+		/* A report of an older errinj has no runs_seconds. */
+		h->runs_seconds += rsec && rsec->type == EI_JSON_DOUBLE ? rsec->d : 0;
 		h->shared_runs += sh && sh->type == EI_JSON_INT ? (int)sh->i : 0;
 		for (int c = 0; c < C_NCLASSES; c++) {
 			const struct ei_json *n = ei_json_get(cl, ei_cls_name[c]);
@@ -512,6 +515,12 @@ static int group_findings(const struct shard_report *rs, int nfiles, struct ei_r
 	return ng;
 }
 
+static int rrun_cmp(const void *a, const void *b)
+{
+	const struct ei_rrun *x = a, *y = b;
+	return x->run - y->run;
+}
+
 static void free_shards(struct shard_report *rs, int nfiles)
 {
 	for (int i = 0; i < nfiles; i++) {
@@ -523,11 +532,52 @@ static void free_shards(struct shard_report *rs, int nfiles)
 	free(rs);
 }
 
-int ei_explore_merge(char *const files[], int nfiles, bool json, const struct ei_explore_export *ex, FILE *out)
+/* The runs of all shards' "results" (none in a report of an older
+ * errinj), in planned order, into *rr: how many, or -1 when out of memory. */
+static int merge_rruns(const struct shard_report *rs, int nfiles, struct ei_rrun **rr)
+{
+	int n = 0;
+
+	for (int i = 0; i < nfiles; i++) {
+		const struct ei_json *a = ei_json_get(rs[i].root, "results");
+		n += a && a->type == EI_JSON_ARRAY ? (int)a->n : 0;
+	}
+	if (!(*rr = calloc((size_t)n + 1, sizeof(**rr))))
+		return -1;
+	n = 0;
+	for (int i = 0; i < nfiles; i++) {
+		const struct ei_json *a = ei_json_get(rs[i].root, "results");
+		for (size_t k = 0; a && a->type == EI_JSON_ARRAY && k < a->n; k++) {
+			const struct ei_json *v = &a->items[k], *when = ei_json_get(v, "when"), *run = ei_json_get(v, "run");
+			struct ei_rrun *r = &(*rr)[n];
+			const char *cls = ei_json_str(ei_json_get(v, "class"));
+			int c;
+			for (c = 0; c < C_NCLASSES && (!cls || strcmp(cls, ei_cls_name[c])); c++)
+				;
+			if (c == C_NCLASSES || !ei_json_str(ei_json_get(v, "syscall")) || !run || run->type != EI_JSON_INT)
+				continue; /* not a run of ours: left out */
+			r->run = (int)run->i;
+			r->cls = c;
+			snprintf(r->status, sizeof(r->status), "%s", ei_json_str(ei_json_get(v, "status")) ?: "");
+			r->syscall = ei_json_str(ei_json_get(v, "syscall"));
+			r->err = ei_json_str(ei_json_get(v, "errno")) ?: "?";
+			r->process = ei_json_str(ei_json_get(v, "process")) ?: "?";
+			r->when = when && when->type == EI_JSON_INT ? (unsigned long long)when->i : 0;
+			r->errtail = ei_json_str(ei_json_get(v, "stderr"));
+			n++;
+		}
+	}
+	qsort(*rr, (size_t)n, sizeof(**rr), rrun_cmp);
+	return n;
+}
+
+int ei_explore_merge(char *const files[], int nfiles, bool json, bool verbose, const struct ei_explore_export *ex,
+		      FILE *out)
 {
 	struct shard_report *rs = calloc((size_t)nfiles + 1, sizeof(*rs));
 	struct ei_rfinding *gs = NULL;
-	struct ei_rhead h = { 0 };
+	struct ei_rrun *rr = NULL;
+	struct ei_rhead h = { .verbose = verbose };
 	bool *merged = NULL;
 	int *runs = NULL, ng = 0, total = 0, ret = 0;
 	char **cmd = NULL;
@@ -551,9 +601,10 @@ int ei_explore_merge(char *const files[], int nfiles, bool json, const struct ei
 	sum_shards(rs, nfiles, &h, merged, runs);
 	if (nfiles < h.nshards)
 		warn_missing(&h, nfiles);
-	if ((ng = group_findings(rs, nfiles, &gs)) < 0)
+	if ((ng = group_findings(rs, nfiles, &gs)) < 0 || (h.nrruns = merge_rruns(rs, nfiles, &rr)) < 0)
 		goto oom;
 	h.export = ex;
+	h.rruns = rr;
 	ei_report(out, json, &h, gs, ng);
 	ret = 0;
 	for (int g = 0; g < ng; g++)
@@ -564,6 +615,7 @@ oom:
 cleanup:
 	free_shards(rs, nfiles);
 	free(gs);
+	free(rr);
 	free(cmd);
 	free(merged);
 	free(runs);

@@ -156,6 +156,8 @@ static void json_plan(struct ei_jw *w, const struct ei_rhead *h)
 	ei_jw_double(w, h->seconds, 3);
 	ei_jw_key(w, "runs_per_second");
 	ei_jw_double(w, rate, 2);
+	ei_jw_key(w, "runs_seconds");
+	ei_jw_double(w, h->runs_seconds, 3);
 	kint(w, "shared_injector_runs", h->shared_runs);
 	ei_jw_key(w, "classes");
 	ei_jw_object(w);
@@ -213,6 +215,27 @@ static void json_finding(struct ei_jw *w, const struct ei_rfinding *r)
 	ei_jw_object_end(w);
 }
 
+static void json_rruns(struct ei_jw *w, const struct ei_rhead *h)
+{
+	ei_jw_key(w, "results");
+	ei_jw_array(w);
+	for (int i = 0; i < h->nrruns; i++) {
+		const struct ei_rrun *r = &h->rruns[i];
+		ei_jw_object(w);
+		kint(w, "run", r->run);
+		kstr(w, "class", ei_cls_name[r->cls], 64);
+		kstr(w, "status", r->status, sizeof(r->status));
+		kstr(w, "syscall", r->syscall, 64);
+		kstr(w, "errno", r->err, 64);
+		kstr(w, "process", r->process, 4096);
+		ei_jw_key(w, "when");
+		ei_jw_uint(w, r->when);
+		kstr(w, "stderr", r->errtail ? r->errtail : "", 4096);
+		ei_jw_object_end(w);
+	}
+	ei_jw_array_end(w);
+}
+
 static void json_report(FILE *f, const struct ei_rhead *h, const struct ei_rfinding *fs, int nf)
 {
 	struct ei_jw w;
@@ -226,17 +249,47 @@ static void json_report(FILE *f, const struct ei_rhead *h, const struct ei_rfind
 	for (int i = 0; i < nf; i++)
 		json_finding(&w, &fs[i]);
 	ei_jw_array_end(&w);
+	json_rruns(&w, h);
 	ei_jw_object_end(&w);
 	fputc('\n', f);
+}
+
+/* The stderr tail, a line each, indented. */
+static void text_stderr(FILE *f, const char *indent, const char *errtail)
+{
+	char *save = NULL, *dup;
+
+	if (!errtail || !*errtail)
+		return;
+	dup = strdup(errtail);
+	for (char *l = dup ? strtok_r(dup, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save))
+		fprintf(f, "%sstderr: %s\n", indent, l);
+	free(dup);
+}
+
+/* -v: every run made, in planned order. */
+static void text_rruns(FILE *f, const struct ei_rhead *h)
+{
+	fprintf(f, "\nevery run (%d):\n", h->nrruns);
+	for (int i = 0; i < h->nrruns; i++) {
+		const struct ei_rrun *r = &h->rruns[i];
+		fprintf(f, "run %d: %s: %s %s, call %llu of %s in process %s; %s\n", r->run, ei_cls_name[r->cls],
+			r->syscall, r->err, r->when, r->syscall, r->process, r->status);
+		text_stderr(f, "  ", r->errtail);
+	}
 }
 
 static void text_report(FILE *f, const struct ei_rhead *h, const struct ei_rfinding *fs, int nf)
 {
 	double rate = h->seconds > 0 ? h->nruns / h->seconds : 0;
 
-	fprintf(f, "errinj explore: %d runs in %.1f s (%.2f runs/s, %d on one injector kept loaded); reference: %d calls "
-		"at %d sites in %d process%s, ",
-		h->nruns, h->seconds, rate, h->shared_runs, h->calls, h->sites, h->procs, h->procs == 1 ? "" : "es");
+	fprintf(f, "errinj explore: %d run%s in %.1f s (%.2f runs/s", h->nruns, h->nruns == 1 ? "" : "s", h->seconds,
+		rate);
+	/* Said only where an injector was kept loaded (a BPF backend). */
+	if (h->shared_runs)
+		fprintf(f, ", %d on one injector kept loaded", h->shared_runs);
+	fprintf(f, "); reference: %d call%s at %d site%s in %d process%s, ", h->calls, h->calls == 1 ? "" : "s",
+		h->sites, h->sites == 1 ? "" : "s", h->procs, h->procs == 1 ? "" : "es");
 	if (h->ref_exit >= 0)
 		fprintf(f, "exit %d\n", h->ref_exit);
 	else
@@ -284,22 +337,22 @@ static void text_report(FILE *f, const struct ei_rhead *h, const struct ei_rfind
 			fputc('\n', f);
 		}
 		ei_label_where(f, r);
-		if (r->errtail && *r->errtail) {
-			char *save = NULL, *dup = strdup(r->errtail);
-			for (char *l = dup ? strtok_r(dup, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save))
-				fprintf(f, "  stderr: %s\n", l);
-			free(dup);
-		}
+		text_stderr(f, "  ", r->errtail);
 		fprintf(f, "  reproduce: %s\n", r->repro ? r->repro : "");
+		if (r->flaky)
+			fprintf(f, "  (run as printed, this line gave %s%s: the finding is marked flaky)\n",
+				ei_cls_name[r->confirmed], r->confirmed == r->cls ? " with another signal" : "");
 		if (r->others && r->picked)
 			fprintf(f, "  (when= counts per process: the seed picks process %s's call %llu, not that of the %d "
-				   "other process%s that make one)\n",
-				r->process, r->when, r->others, r->others == 1 ? "" : "es");
+				   "other process%s that make%s one)\n",
+				r->process, r->when, r->others, r->others == 1 ? "" : "es", r->others == 1 ? "s" : "");
 		else if (r->others)
 			fprintf(f, "  (when= counts per process: this line also fails call %llu of %s in %d other process%s)\n",
 				r->when, r->syscall, r->others, r->others == 1 ? "" : "es");
 	}
 	ei_suppressed_text(f, fs, nf);
+	if (h->verbose)
+		text_rruns(f, h);
 }
 
 void ei_report(FILE *f, bool json, const struct ei_rhead *h, struct ei_rfinding *fs, int nf)

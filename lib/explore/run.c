@@ -6,8 +6,8 @@
  * worker process of its own so that -j runs go side by side and a run's
  * leftovers die with it. On a BPF backend one session, opened before the
  * workers are forked, serves every run (ei_options.explore). Each run is classified, the findings are
- * deduplicated by (site, class, signal), confirmed by a second run and
- * reported with a plain errinj line that reproduces them.
+ * deduplicated by (site, class, signal), and reported with a plain
+ * errinj line that reproduces them, run as printed to confirm them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -54,11 +54,13 @@ struct job {
 	bool sanitizer;
 	enum ei_cls cls;
 	int sig;
+	bool line;  /* its reproduction line run as printed, through errinj */
 	/* Running */
 	int slot;   /* its job number in the shared injector, 1-based */
 	bool kept;  /* the shared injector served it */
 	pid_t worker;
 	int rfd, ofd, efd;
+	double started; /* when its worker was forked */
 };
 
 static volatile sig_atomic_t stopping;
@@ -366,6 +368,96 @@ static void worker(const struct ei_explore_opts *o, const char *spec_text, const
 	_exit(0);
 }
 
+/* ---- a reproduction line, run as printed ---- */
+
+/* The reproduction line's words, as repro_line prints them; be and inj
+ * hold two of them. NULL when out of memory. */
+static char **repro_argv(const struct ei_explore_opts *o, const struct job *j, char be[64], char inj[160])
+{
+	int n = 0, k = 0;
+	char **argv;
+
+	while (o->cmd[n])
+		n++;
+	if (!(argv = calloc((size_t)n + 6, sizeof(*argv))))
+		return NULL;
+	argv[k++] = "errinj";
+	if (o->backend != EI_BACKEND_AUTO) {
+		snprintf(be, 64, "--backend=%s", ei_backend_name(o->backend));
+		argv[k++] = be;
+	}
+	snprintf(inj, 160, "inject=%s", j->spec);
+	argv[k++] = "-e";
+	argv[k++] = inj;
+	argv[k++] = "--";
+	for (int i = 0; i < n; i++)
+		argv[k++] = o->cmd[i];
+	return argv;
+}
+
+/* errinj's child: stdin /dev/null or --stdin's file (the line's "< FILE"),
+ * stdout and stderr captured, a process group of its own (killed whole at
+ * the timeout). */
+static void exec_line(const struct ei_explore_opts *o, char **argv, int ofd, int efd)
+{
+	int in = open(o->stdin_path ? o->stdin_path : "/dev/null", O_RDONLY);
+
+	setpgid(0, 0);
+	if (in >= 0 && dup2(in, 0) >= 0 && dup2(ofd, 1) >= 0 && dup2(efd, 2) >= 0)
+		execv("/proc/self/exe", argv);
+	_exit(127);
+}
+
+/* Waits for errinj (pid) until the timeout or a stop (explore's SIGTERM,
+ * SIGINT or SIGHUP handler, inherited), then kills its process group.
+ * errinj exits 128 + N for a command killed by signal N: the status is
+ * made that signal's again. */
+static void wait_line(const struct ei_explore_opts *o, pid_t pid, struct outcome *oc)
+{
+	double deadline = now() + o->timeout;
+	int st = 0;
+
+	while (waitpid(pid, &st, WNOHANG) == 0) {
+		if (now() >= deadline || stopping) {
+			oc->timed_out = !stopping;
+			kill(-pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			break;
+		}
+		usleep(10000);
+	}
+	kill(-pid, SIGKILL); /* what it left behind */
+	if (WIFEXITED(st) && WEXITSTATUS(st) > 128 && WEXITSTATUS(st) <= 128 + 64)
+		st = WEXITSTATUS(st) - 128;
+	oc->status = st;
+}
+
+/* A worker that runs j's reproduction line as printed (errinj being
+ * /proc/self/exe) instead of a run of the library's; finish_job counts
+ * the injected calls from errinj's event lines. */
+static void line_worker(const struct ei_explore_opts *o, const struct job *j, int rfd, int ofd, int efd)
+{
+	struct outcome oc = { 0 };
+	char be[64], inj[160], **argv = repro_argv(o, j, be, inj);
+	pid_t pid = -1;
+
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() == 1)
+		_exit(1);
+	if (argv && (pid = fork()) == 0)
+		exec_line(o, argv, ofd, efd);
+	if (pid < 0) {
+		snprintf(oc.error, sizeof(oc.error), "cannot run the reproduction line: %s", strerror(errno));
+	} else {
+		setpgid(pid, pid);
+		oc.started = true;
+		wait_line(o, pid, &oc);
+	}
+	if (write(rfd, &oc, sizeof(oc)) != sizeof(oc))
+		_exit(1);
+	_exit(0);
+}
+
 /* ---- running jobs, -j at a time ---- */
 
 static int start_job(const struct ei_explore_opts *o, const struct ei_trace *t, struct job *j, int slot)
@@ -404,24 +496,27 @@ static int start_job(const struct ei_explore_opts *o, const struct ei_trace *t, 
 	}
 	if (j->worker == 0) {
 		close(p[0]);
+		if (j->line)
+			line_worker(o, j, p[1], j->ofd, j->efd);
 		worker(o, j->spec, &x, use, p[1], j->ofd, j->efd);
 	}
 	close(p[1]);
 	j->rfd = p[0];
+	j->started = now();
 	return 0;
 }
 
-/* The last lines of stderr (at most 3, 400 bytes). */
-static char *tail(const char *s, size_t n)
+/* The last lines of stderr (at most max, 400 bytes). */
+static char *tail(const char *s, size_t n, size_t max)
 {
 	size_t start = n, lines = 0;
 
 	while (n && s[n - 1] == '\n')
 		n--;
 	start = n;
-	while (start > 0 && lines < 3) {
+	while (start > 0 && lines < max) {
 		start--;
-		if (s[start] == '\n' && ++lines == 3) {
+		if (s[start] == '\n' && ++lines == max) {
 			start++;
 			break;
 		}
@@ -484,8 +579,10 @@ static void finish_job(struct job *j, const struct ei_trace *ref, __u64 ref_hash
 	j->files = ei_outputs_state(&ref->outputs);
 	buf = ei_read_whole(j->efd, &n);
 	j->said = buf && n > 0;
+	for (const char *p = buf; j->line && p && (p = strstr(p, " (INJECTED")); p++)
+		j->oc.injected++;
 	free(j->errtail);
-	j->errtail = buf ? tail(buf, n) : NULL;
+	j->errtail = buf ? tail(buf, n, 3) : NULL;
 	j->sanitizer = buf && (strstr(buf, "ERROR: AddressSanitizer") || strstr(buf, "ERROR: LeakSanitizer") ||
 			       strstr(buf, "runtime error:") || strstr(buf, "WARNING: ThreadSanitizer"));
 	free(buf);
@@ -496,9 +593,38 @@ static void finish_job(struct job *j, const struct ei_trace *ref, __u64 ref_hash
 	j->lost_output = j->cls == C_LOST ? ei_outputs_lost(&ref->outputs, j->out_hash != ref_hash) : NULL;
 }
 
-static void progress(const struct ei_explore_opts *o, int done, int total, double t0, int findings, bool end)
+/* A phase of the runs, for the progress line: what it counts. */
+struct phase {
+	const char *what;   /* "run", "confirmation" */
+	const char *found;  /* what its findings are: "with a finding", "confirmed" */
+	double expect;      /* a run's expected seconds before any has ended */
+	/* Under way */
+	double t0, busy;    /* its start; the seconds its ended runs took */
+	int done, total, par, found_n;
+};
+
+/* The seconds left: the runs not started at the mean duration of those
+ * ended, and each running one at that mean too, unless it has run well
+ * past it: then it is taken to wait out its timeout, as a hung run does. */
+static double eta(const struct ei_explore_opts *o, const struct phase *ph, struct job *const *running, int nrun)
 {
-	double el = now() - t0, rate = el > 0 ? done / el : 0;
+	double t = now(), d = ph->done ? ph->busy / ph->done : ph->expect, end = t;
+	int queued = ph->total - ph->done - nrun;
+
+	for (int i = 0; i < nrun; i++) {
+		double el = t - running[i]->started, e = running[i]->started + d;
+		if (el > 2 * d + 0.5)
+			e = running[i]->started + o->timeout;
+		if (e > end)
+			end = e;
+	}
+	return end - t + (queued > 0 ? queued * d / ph->par : 0);
+}
+
+static void progress(const struct ei_explore_opts *o, const struct phase *ph, struct job *const *running, int nrun,
+		     bool end)
+{
+	double el = now() - ph->t0, rate = el > 0 ? ph->done / el : 0;
 
 	if (!o->progress)
 		return;
@@ -506,22 +632,25 @@ static void progress(const struct ei_explore_opts *o, int done, int total, doubl
 		fputs("\r\033[K", stderr);
 		return;
 	}
-	fprintf(stderr, "\r\033[Kexplore: %d/%d runs, %.1f runs/s, ETA %.0f s, %d finding%s", done, total, rate,
-		rate > 0 ? (total - done) / rate : 0.0, findings, findings == 1 ? "" : "s");
+	fprintf(stderr, "\r\033[Kexplore: %s %d/%d, %.1f/s, ETA %.0f s, %d %s", ph->what, ph->done, ph->total, rate,
+		eta(o, ph, running, nrun), ph->found_n, ph->found);
 	fflush(stderr);
 }
 
 /* Runs jobs[0..n), o->jobs at a time. Returns -1 when stopped by a signal. */
 static int run_jobs(const struct ei_explore_opts *o, struct job **jobs, int n, const struct ei_trace *ref,
-		    __u64 ref_hash, int total_findings_before)
+		    __u64 ref_hash, struct phase *ph)
 {
 	struct job *running[256];
 	struct pollfd pf[256];
-	int next = 0, nrun = 0, done = 0, findings = total_findings_before;
+	int next = 0, nrun = 0;
 	/* Runs that write the same files go one at a time. */
 	int par = o->jobs < 1 || ref->outputs.n ? 1 : o->jobs > 256 ? 256 : o->jobs;
-	double t0 = now();
 	bool busy[EI_MAX_JOBS + 1] = { false };
+
+	ph->t0 = now();
+	ph->total = n;
+	ph->par = par;
 
 	while ((next < n || nrun) && !stopping) {
 		while (nrun < par && next < n) {
@@ -547,11 +676,12 @@ static int run_jobs(const struct ei_explore_opts *o, struct job **jobs, int n, c
 				continue;
 			finish_job(running[i], ref, ref_hash);
 			busy[running[i]->slot] = false;
-			findings += running[i]->cls <= C_LOST;
+			ph->found_n += running[i]->cls <= C_LOST;
+			ph->busy += now() - running[i]->started;
 			running[i] = running[--nrun];
-			done++;
+			ph->done++;
 		}
-		progress(o, done, n, t0, findings, false);
+		progress(o, ph, running, nrun, false);
 	}
 	if (stopping) {
 		/* Each worker kills its run on SIGTERM and reports. */
@@ -560,7 +690,7 @@ static int run_jobs(const struct ei_explore_opts *o, struct job **jobs, int n, c
 		for (int i = 0; i < nrun; i++)
 			finish_job(running[i], ref, ref_hash);
 	}
-	progress(o, done, n, t0, findings, true);
+	progress(o, ph, running, 0, true);
 	return stopping ? -1 : 0;
 }
 
@@ -772,9 +902,12 @@ struct exploration {
 	struct finding *fs;
 	int nf;
 	struct ei_rfinding *rf;
+	struct ei_rrun *rr;  /* every run of this shard, for the report */
 	int counts[C_NCLASSES], shared_runs;
-	double seconds;
 	int loader_sites;    /* the loader's start-up sites left out */
+	double started;      /* before the reference run */
+	double seconds;      /* the whole exploration's wall time */
+	double runs_seconds; /* the runs alone */
 };
 
 /* The planned runs, *jobsp: per site its first call (or, --by=call,
@@ -862,6 +995,96 @@ static int take_shard(struct exploration *x, int shard, int nshards)
 	return 0;
 }
 
+/* The parent of each process of t (-1 for the command), from the
+ * lineage names: a child's name is its parent's and ".k". */
+static int *trace_parents(const struct ei_trace *t)
+{
+	int *parent = calloc((size_t)t->nprocs + 1, sizeof(*parent));
+
+	for (int p = 0; parent && p < t->nprocs; p++) {
+		const char *dot = strrchr(t->lineage[p], '.');
+		parent[p] = -1;
+		/* A parent appears before its children. */
+		for (int q = p - 1; dot && q >= 0; q--)
+			if (strlen(t->lineage[q]) == (size_t)(dot - t->lineage[p]) &&
+			    !strncmp(t->lineage[q], t->lineage[p], (size_t)(dot - t->lineage[p]))) {
+				parent[p] = q;
+				break;
+			}
+	}
+	return parent;
+}
+
+/* The lineage keys the seccomp supervisor gives the processes of a run
+ * whose one rule traps nr alone: it learns of a process from its first
+ * trapped call (or a descendant's), and ranks it among its parent's
+ * children in that order, not in fork order as the trace and the BPF
+ * backends do (lib/seccomp/supervisor.c, proc_new). Processes that never
+ * make the call keep their trace key: no seed draws for them. */
+static void seccomp_keys(const struct ei_trace *t, const int *parent, int nr, __u64 *key, int *nchildren,
+			 int *chain)
+{
+	bool *seen = (bool *)(chain + t->nprocs);
+
+	memcpy(key, t->key, (size_t)t->nprocs * sizeof(*key));
+	memset(nchildren, 0, (size_t)t->nprocs * sizeof(*nchildren));
+	memset(seen, 0, (size_t)t->nprocs * sizeof(*seen));
+	seen[0] = true;
+	for (int i = 0; i < t->ncalls; i++) {
+		int n = 0, q = t->calls[i].proc;
+		if (t->calls[i].nr != nr)
+			continue;
+		/* Its unseen ancestors, then each ranked from the top down. */
+		for (; !seen[q] && parent[q] >= 0; q = parent[q])
+			chain[n++] = q;
+		while (n--) {
+			q = chain[n];
+			key[q] = ei_lineage_child(key[parent[q]], (__u64)++nchildren[parent[q]]);
+			seen[q] = true;
+		}
+	}
+}
+
+/* With no injector kept loaded the runs go to the seccomp backend (on
+ * its own or as auto's choice), whose lineages may differ from the
+ * trace's: each run whose rule picks its process by seed gets the seed
+ * drawn with the supervisor's keys, so that its run and its reproduction
+ * line fail that process's call and no other's. The plan (and its hash,
+ * which --merge compares) keeps the trace's. -2 when out of memory. */
+static int seccomp_specs(struct exploration *x)
+{
+	const struct ei_trace *t = &x->t;
+	struct ei_trace tt = *t;
+	int *parent = trace_parents(t), *nch = calloc((size_t)t->nprocs + 1, sizeof(*nch)), ret = 0;
+	__u64 *key = calloc((size_t)t->nprocs + 1, sizeof(*key));
+	/* chain, then seen */
+	int *chain = calloc((size_t)t->nprocs + 1, sizeof(*chain) + sizeof(bool));
+	int last = -1;
+
+	if (!parent || !nch || !key || !chain) {
+		ret = -2;
+		goto out;
+	}
+	tt.key = key;
+	for (int i = 0; i < x->nrun; i++) {
+		struct job *j = x->jp[i];
+		const struct ei_call *c = &t->calls[j->call];
+		/* Alone in making its n-th call: no seed to draw. */
+		if (!others(t, c->proc, c->nr, c->n))
+			continue;
+		if (c->nr != last)
+			seccomp_keys(t, parent, c->nr, key, nch, chain);
+		last = c->nr;
+		make_spec(&tt, c, j->err, j);
+	}
+out:
+	free(parent);
+	free(nch);
+	free(key);
+	free(chain);
+	return ret;
+}
+
 /* A control run, the injector in place and nothing failed: a command
  * whose status or stdout changes from run to run would make every run
  * look lost. -1 when stopped by a signal. */
@@ -869,12 +1092,13 @@ static int control_run(struct exploration *x)
 {
 	const struct ei_trace *t = &x->t;
 	struct job *c = &x->control, *cp = c;
+	struct phase ph = { .what = "control run", .found = "with a finding", .expect = t->seconds };
 
 	x->stable = true;
 	if (!t->ncalls)
 		return 0;
 	snprintf(c->spec, sizeof(c->spec), "%s:error=EIO:when=4000000000", ei_syscall_name(t->calls[0].nr));
-	if (run_jobs(x->o, &cp, 1, t, x->ref_hash, 0))
+	if (run_jobs(x->o, &cp, 1, t, x->ref_hash, &ph))
 		return -1;
 	x->stable = !c->oc.error[0] && !c->oc.timed_out && c->oc.status == t->status && c->out_hash == x->ref_hash;
 	if (!x->stable)
@@ -916,21 +1140,51 @@ static void group_runs(struct exploration *x)
 	}
 }
 
-/* Each finding run once more: one that does not recur is flaky. Then
- * the findings in the words of the report (x->rf). -1 when stopped by a
- * signal, -2 when out of memory. */
+/* Every run made, in the words of the report (x->rr), before the
+ * confirmations take x->jp. -1 when out of memory. */
+static int list_runs(struct exploration *x)
+{
+	const struct ei_trace *t = &x->t;
+
+	if (!(x->rr = calloc((size_t)x->nrun + 1, sizeof(*x->rr))))
+		return -1;
+	for (int i = 0; i < x->nrun; i++) {
+		const struct job *j = x->jp[i];
+		const struct ei_call *c = &t->calls[j->call];
+		struct ei_rrun *r = &x->rr[i];
+		r->run = j->idx;
+		r->cls = (int)j->cls;
+		if (j->cls == C_ERROR)
+			snprintf(r->status, sizeof(r->status), "not made: %.50s", j->oc.error);
+		else
+			status_text(r->status, sizeof(r->status), j->oc.status, j->oc.timed_out);
+		r->syscall = ei_syscall_name(c->nr);
+		r->err = ei_errno_name(j->err);
+		r->process = t->lineage[c->proc];
+		r->when = c->n;
+		r->errtail = j->errtail;
+	}
+	return 0;
+}
+
+/* Each finding's reproduction line run as printed, before the report
+ * gives it: a finding whose line does not give its class (and signal)
+ * is marked flaky. Then the findings in the words of the report (x->rf).
+ * -1 when stopped by a signal, -2 when out of memory. */
 static int confirm_findings(struct exploration *x)
 {
 	struct finding *fs = x->fs;
+	struct phase ph = { .what = "confirmation", .found = "recurred", .expect = x->t.seconds };
 
 	for (int i = 0; i < x->nf; i++) {
 		fs[i].confirm.call = fs[i].j->call;
 		fs[i].confirm.err = fs[i].j->err;
 		memcpy(fs[i].confirm.spec, fs[i].j->spec, sizeof(fs[i].confirm.spec));
 		fs[i].confirm.picked = fs[i].j->picked;
+		fs[i].confirm.line = true;
 		x->jp[i] = &fs[i].confirm;
 	}
-	if (run_jobs(x->o, x->jp, x->nf, &x->t, x->ref_hash, x->nf))
+	if (run_jobs(x->o, x->jp, x->nf, &x->t, x->ref_hash, &ph))
 		return -1;
 	if (!(x->rf = calloc((size_t)x->nf + 1, sizeof(*x->rf))))
 		return -2;
@@ -971,6 +1225,10 @@ static void report_head(const struct exploration *x, int shard, int nshards, str
 	h->nruns = x->nrun;
 	h->shared_runs = x->shared_runs;
 	h->seconds = x->seconds;
+	h->runs_seconds = x->runs_seconds;
+	h->rruns = x->rr;
+	h->nrruns = x->nrun;
+	h->verbose = o->verbose;
 	memcpy(h->counts, x->counts, sizeof(x->counts));
 	h->loader_sites = x->loader_sites;
 	h->export = &o->export;
@@ -981,16 +1239,22 @@ static void report_head(const struct exploration *x, int shard, int nshards, str
 static int explore_runs(struct exploration *x, int shard, int nshards)
 {
 	struct ei_rhead h = { 0 };
+	struct phase ph = { .what = "run", .found = "with a finding", .expect = x->t.seconds };
 	double t0;
 	int r, ret = 0;
 
 	t0 = now();
-	if (run_jobs(x->o, x->jp, x->nrun, &x->t, x->ref_hash, 0))
+	if (run_jobs(x->o, x->jp, x->nrun, &x->t, x->ref_hash, &ph))
 		return -1;
-	x->seconds = now() - t0;
+	x->runs_seconds = now() - t0;
 	group_runs(x);
+	if (list_runs(x))
+		return -2;
 	if ((r = confirm_findings(x)))
 		return r;
+	/* The headline's time is the whole exploration's, as a user waits
+	 * it: the reference and control runs, the runs, the confirmations. */
+	x->seconds = now() - x->started;
 	report_head(x, shard, nshards, &h);
 	for (int i = 0; i < x->nf; i++)
 		x->rf[i].suppressed = ei_suppressed_by(x->o->suppress, &x->rf[i]);
@@ -998,6 +1262,25 @@ static int explore_runs(struct exploration *x, int shard, int nshards)
 	for (int i = 0; i < x->nf; i++)
 		ret = x->rf[i].flaky || x->rf[i].suppressed ? ret : 3;
 	return ret;
+}
+
+/* A reference that did not exit 0 is explored, each run compared with
+ * it (cmp, diff and grep exit 1 by design), but said: a typo in the
+ * command would otherwise be explored silently. */
+static void warn_reference(const struct ei_trace *t)
+{
+	char st[64], *last;
+
+	if (WIFEXITED(t->status) && !WEXITSTATUS(t->status))
+		return;
+	status_text(st, sizeof(st), t->status, false);
+	last = t->errout ? tail(t->errout, t->errlen, 1) : NULL;
+	if (last && *last)
+		ei_msg("warning: the reference run ended with %s (its stderr: %s); every run is compared with it", st,
+		       last);
+	else
+		ei_msg("warning: the reference run ended with %s; every run is compared with it", st);
+	free(last);
 }
 
 static void free_exploration(struct exploration *x)
@@ -1018,6 +1301,7 @@ static void free_exploration(struct exploration *x)
 	free(x->jp);
 	free(x->fs);
 	free(x->rf);
+	free(x->rr);
 	free(x->runs);
 	ei_trace_free(&x->t);
 }
@@ -1029,10 +1313,12 @@ int ei_explore(const struct ei_explore_opts *o)
 	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term, old_hup;
 	char err[512];
 
+	x.started = now();
 	if (ei_trace_run(o->cmd, &o->set, o->stdin_path, &x.t, err, sizeof(err))) {
 		ei_msg("reference run: %s", err);
 		return EI_EXIT_FAIL;
 	}
+	warn_reference(&x.t);
 	if (x.t.unwind_failed)
 		ei_msg("warning: some call stacks could not be unwound");
 	x.ref_hash = fnv(x.t.out, x.t.outlen);
@@ -1049,7 +1335,9 @@ int ei_explore(const struct ei_explore_opts *o)
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
 	shared = open_shared(o, &x.t, x.jp, x.nrun);
-	ret = control_run(&x);
+	ret = shared ? 0 : seccomp_specs(&x);
+	if (!ret)
+		ret = control_run(&x);
 	if (!ret)
 		ret = explore_runs(&x, shard, nshards);
 	if (ret == -1) {

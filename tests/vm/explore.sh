@@ -310,7 +310,7 @@ bad_input() {
     run "$E" explore --merge
     assert_usage_error "missing reports" || return 1
     run "$E" explore --merge --shard 1/2 "$T/none.json"
-    assert_usage_error "takes only --json and -o" || return 1
+    assert_usage_error "takes only --json, -v and -o" || return 1
     run "$E" explore --merge "$T/none.json"
     assert_usage_error "^errinj: cannot read .*none.json: No such file"
 }
