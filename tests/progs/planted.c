@@ -12,6 +12,10 @@
  *             (fdopen(-1) gives NULL, fgets(NULL): SIGSEGV)
  * With "clean", only the correct paths run (handled and the checked
  * caller): explore must find nothing there.
+ * Other modes, for the faults explore may inject (tests/host/explore_faults.sh):
+ *   closepipe  its own pipe's write end closed, its result ignored, then
+ *              read to the end: the kernel closes it whatever close
+ *              returns, so no fault of close can make this wait
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -89,6 +93,19 @@ static NOINLINE void report(void)
 		__asm__ volatile("");
 }
 
+static NOINLINE int close_pipe(void)
+{
+	char buf[16];
+	int p[2];
+
+	if (pipe(p) || write(p[1], "x", 1) != 1)
+		return 1;
+	close(p[1]); /* PLANTED: closepipe */
+	while (read(p[0], buf, sizeof(buf)) > 0)
+		;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -96,6 +113,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	file = argv[1];
+	if (argc > 2 && !strcmp(argv[2], "closepipe"))
+		return close_pipe();
 	if (argc > 2 && !strcmp(argv[2], "clean")) {
 		handled();
 		checked_caller();
