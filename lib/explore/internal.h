@@ -15,9 +15,11 @@
 #include "explore/explore.h"
 #include "explore/trace.h"
 
-/* The errnos explored for syscall nr: the project's table (errnos.c),
- * else one by its classes. Returns how many, at most EI_EXPLORE_MAX_ERRNOS. */
-int ei_explore_errnos(int nr, int *errs);
+/* The errnos explored for reference call c: those of the project's table
+ * (errnos.c) the kernel can give for that call (its descriptor's kind,
+ * flags, arguments), else one by its syscall's classes. Returns how many,
+ * at most EI_EXPLORE_MAX_ERRNOS. */
+int ei_explore_errnos(const struct ei_call *c, int *errs);
 
 /* ---- the report (report.c), of a run or of a merge of shards' ---- */
 

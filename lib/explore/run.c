@@ -770,7 +770,7 @@ static int plan_runs(const struct ei_explore_opts *o, const struct ei_trace *t, 
 			ne = o->nerr[c->nr];
 			memcpy(errs, o->err[c->nr], sizeof(errs));
 		} else {
-			ne = ei_explore_errnos(c->nr, errs);
+			ne = ei_explore_errnos(c, errs);
 		}
 		for (int k = 0; k < ne; k++) {
 			struct job *j = &jobs[njobs++];

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The faults errinj explore injects are faults the kernel could give
-# (issue #24): explore run natively on the seccomp backend on
-# tests/progs/planted.c's mode closepipe. The VM's tests/vm/explore.sh
-# has the planted program's other cases.
+# (issue #24, items 1 and 2): explore run natively on the seccomp backend
+# on tests/progs/planted.c's modes closepipe and kernel (and the main
+# mode's lost write, whose errnos must stay). The VM's
+# tests/vm/explore.sh has the planted program's other cases.
 . "$(dirname "$0")/../lib.sh"
 
 E=$BIN/errinj
@@ -42,5 +43,27 @@ closepipe() {
             "$(py 'len(d["findings"]), d["classes"]["hung"], d["planned"]')" "0 0 0"
 }
 
+# Item 1: errors the kernel cannot give there (lseek ESPIPE on a regular
+# file, fcntl F_GETFD EINVAL, dup2 EMFILE onto fd 0, EIO writing a pipe)
+# are not tried: each call is checked with abort(), so each such error
+# was a false "crashed".
+kernel() {
+    explore_json kernel -s lseek,fcntl,dup2,write
+    assert_eq "exit status" "$RC" 0 &&
+        assert_eq "findings, crashed runs" "$(py 'len(d["findings"]), d["classes"]["crashed"]')" "0 0"
+}
+
+# Item 1 still tries what the kernel can give: the main mode's write to
+# stdout (a regular file in explore's runs) loses output with ENOSPC and
+# EIO.
+lost_write() {
+    explore_json "" -s write
+    assert_eq "exit status" "$RC" 3 &&
+        assert_eq "lost write: errnos" "$(py '[",".join(f["errnos"]) for f in d["findings"] if f["class"] == "lost"]')" \
+            "['ENOSPC,EIO']"
+}
+
 subtest explore_close_pipe closepipe
+subtest explore_kernel_cannot_fail kernel
+subtest explore_lost_write lost_write
 done_testing

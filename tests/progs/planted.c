@@ -16,6 +16,10 @@
  *   closepipe  its own pipe's write end closed, its result ignored, then
  *              read to the end: the kernel closes it whatever close
  *              returns, so no fault of close can make this wait
+ *   kernel     calls the kernel cannot fail in their state, each checked
+ *              with abort(): lseek of a regular file, fcntl F_GETFD,
+ *              dup2 onto fd 0, a write to its own pipe (no EIO, and
+ *              SIGPIPE not ignored); explore must find nothing
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -106,6 +110,23 @@ static NOINLINE int close_pipe(void)
 	return 0;
 }
 
+static NOINLINE int kernel_cannot_fail(void)
+{
+	int fd = open(file, O_RDONLY), p[2];
+
+	if (fd < 0 || pipe(p))
+		return 1;
+	if (lseek(fd, 0, SEEK_SET) < 0) /* PLANTED: lseek */
+		abort();
+	if (fcntl(fd, F_GETFD) < 0) /* PLANTED: fcntl */
+		abort();
+	if (dup2(fd, 0) < 0) /* PLANTED: dup2 */
+		abort();
+	if (write(p[1], "x", 1) != 1) /* PLANTED: pipe_write */
+		abort();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -115,6 +136,8 @@ int main(int argc, char **argv)
 	file = argv[1];
 	if (argc > 2 && !strcmp(argv[2], "closepipe"))
 		return close_pipe();
+	if (argc > 2 && !strcmp(argv[2], "kernel"))
+		return kernel_cannot_fail();
 	if (argc > 2 && !strcmp(argv[2], "clean")) {
 		handled();
 		checked_caller();
