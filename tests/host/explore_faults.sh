@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The faults errinj explore injects are faults the kernel could give
-# (issue #24, items 1 and 2): explore run natively on the seccomp backend
-# on tests/progs/planted.c's modes closepipe and kernel (and the main
-# mode's lost write, whose errnos must stay). The VM's
+# (issue #24, items 1, 2, 9): explore run natively on the seccomp backend
+# on tests/progs/planted.c's modes closepipe, kernel and retry (and the
+# main mode's lost write, whose errnos must stay). The VM's
 # tests/vm/explore.sh has the planted program's other cases.
 . "$(dirname "$0")/../lib.sh"
 
@@ -55,15 +55,33 @@ kernel() {
 
 # Item 1 still tries what the kernel can give: the main mode's write to
 # stdout (a regular file in explore's runs) loses output with ENOSPC and
-# EIO.
+# EIO, persistent the first, one-shot the second.
 lost_write() {
     explore_json "" -s write
+    local f
+    f=$(py '[(",".join(f["errnos"]), [x for x in f["reproduce"].split() if x.startswith("inject=")][0]) for f in d["findings"] if f["class"] == "lost"]')
     assert_eq "exit status" "$RC" 3 &&
-        assert_eq "lost write: errnos" "$(py '[",".join(f["errnos"]) for f in d["findings"] if f["class"] == "lost"]')" \
-            "['ENOSPC,EIO']"
+        assert_match "lost write: errnos, first rule" "$f" "^\[\('ENOSPC,EIO', 'inject=write:error=ENOSPC:when=[0-9]+\+'\)\]$"
+}
+
+# Item 9: a permanent error retried for ever is a hang; ENOENT and EACCES
+# persist (when=N+), EMFILE passes (one-shot: the retry succeeds).
+retry() {
+    explore_json retry -s openat
+    local f
+    f=$(py '[(f["errno"], ",".join(f["errnos"]), f["confirmed"]) for f in d["findings"] if f["class"] == "hung" and f["site"]["line"] == '"$(line retry)"']')
+    assert_eq "exit status" "$RC" 3 &&
+        assert_eq "hung at the retry: errno, errnos, confirmed" "$f" "[('ENOENT', 'ENOENT,EACCES', 'hung')]" || return 1
+    # The reproduction line, run as printed, hangs.
+    local cmd
+    cmd=$(py '[f["reproduce"] for f in d["findings"] if f["class"] == "hung" and f["site"]["line"] == '"$(line retry)"'][0]')
+    assert_match "reproduction line: a persistent rule" "$cmd" "inject=openat:error=ENOENT:when=[0-9]+\+ " || return 1
+    RUN_TIMEOUT=$TMO run sh -c "$cmd"
+    assert_eq "reproduced: timeout's status" "$RC" 124
 }
 
 subtest explore_close_pipe closepipe
 subtest explore_kernel_cannot_fail kernel
 subtest explore_lost_write lost_write
+subtest explore_persistent_retry retry
 done_testing

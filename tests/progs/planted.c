@@ -20,6 +20,8 @@
  *              with abort(): lseek of a regular file, fcntl F_GETFD,
  *              dup2 onto fd 0, a write to its own pipe (no EIO, and
  *              SIGPIPE not ignored); explore must find nothing
+ *   retry      open retried while it fails: a persistent error (the file
+ *              missing, forbidden) spins for ever (PLANTED: retry)
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -127,6 +129,17 @@ static NOINLINE int kernel_cannot_fail(void)
 	return 0;
 }
 
+static NOINLINE int retry_open(void)
+{
+	int fd;
+
+	/* The bug: a permanent error is retried for ever. */
+	while ((fd = open(file, O_RDONLY)) < 0) /* PLANTED: retry */
+		;
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -138,6 +151,8 @@ int main(int argc, char **argv)
 		return close_pipe();
 	if (argc > 2 && !strcmp(argv[2], "kernel"))
 		return kernel_cannot_fail();
+	if (argc > 2 && !strcmp(argv[2], "retry"))
+		return retry_open();
 	if (argc > 2 && !strcmp(argv[2], "clean")) {
 		handled();
 		checked_caller();
