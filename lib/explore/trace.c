@@ -493,6 +493,16 @@ static void describe_fd(pid_t tgid, pid_t tid, struct ei_call *c)
 	}
 }
 
+/* Whether syscall nr's first argument may be a descriptor: the table's
+ * fd_first (connect, sendto, recvfrom: %net, not %desc) or a %desc
+ * call's directory descriptor (newfstatat's, glibc's fstat). */
+static bool names_fd(int nr)
+{
+	const struct ei_syscall_entry *e = ei_syscall_info(nr);
+
+	return e && (e->fd_first || (e->classes & EI_CLASS_DESC));
+}
+
 /* A seccomp stop of th: its call recorded, with its site, once the
  * command has exec'd. 1 if recorded (its result is to be seen), 0 if
  * not, -1 when out of memory. */
@@ -518,11 +528,8 @@ static int record_call(struct tracer *tr, struct thread *th)
 	c = &t->calls[t->ncalls];
 	*c = (struct ei_call){ .proc = th->proc, .nr = nr, .n = ++p->counts[nr], .site = site,
 			       .args = { regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9 } };
-	{
-		const struct ei_syscall_entry *e = ei_syscall_info(nr);
-		if (e && (e->classes & EI_CLASS_DESC))
-			describe_fd(p->tgid, th->tid, c);
-	}
+	if (names_fd(nr))
+		describe_fd(p->tgid, th->tid, c);
 	t->sites[site].calls++;
 	th->in_call = true;
 	th->call = t->ncalls++;

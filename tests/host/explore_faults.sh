@@ -85,8 +85,34 @@ retry() {
     assert_eq "reproduced: timeout's status" "$RC" 124
 }
 
+# Item 1 on sockets: connect, sendto and recvfrom are %net, not %desc;
+# the reference run must still say what descriptor they name, or the
+# table's socket entries (connect ECONNREFUSED, ETIMEDOUT; send and recv
+# ECONNRESET) never apply and nothing is planned for them.
+sockets() {
+    cat >"$T/sock.py" <<'EOF'
+import socket
+s = socket.socket()
+s.bind(('127.0.0.1', 0))
+s.listen()
+c = socket.create_connection(s.getsockname())
+a, _ = s.accept()
+c.sendall(b'x')
+print(a.recv(1))
+EOF
+    RUN_TIMEOUT=300 run "$E" explore --backend=seccomp --json -j1 --timeout $TMO -s connect,sendto,recvfrom -- \
+        python3 "$T/sock.py"
+    printf '%s\n' "$OUT" >"$T/report.json"
+    # connect ECONNREFUSED and ETIMEDOUT, sendto and recvfrom ECONNRESET
+    # (blocking sockets: no EAGAIN): 4 runs, each a Python traceback.
+    assert_eq "exit status" "$RC" 0 &&
+        assert_eq "reference calls, runs planned, handled" \
+            "$(py 'd["reference"]["calls"], d["planned"], d["classes"]["handled"]')" "3 4 4"
+}
+
 subtest explore_close_pipe closepipe
 subtest explore_kernel_cannot_fail kernel
 subtest explore_lost_write lost_write
 subtest explore_persistent_retry retry
+subtest explore_socket_errnos sockets
 done_testing
