@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 
 #include "explore/internal.h"
@@ -28,7 +29,7 @@
 /* ...and a further condition on the call. */
 enum cond {
 	ALWAYS,
-	NONBLOCK,    /* the descriptor has O_NONBLOCK */
+	NONBLOCK,    /* the descriptor has O_NONBLOCK, or recv has MSG_DONTWAIT */
 	SIGPIPE_OFF, /* SIGPIPE ignored or blocked: else the kernel kills */
 	FCNTL_DUP,   /* fcntl F_DUPFD, F_DUPFD_CLOEXEC */
 	FCNTL_LOCK,  /* fcntl F_SETLK, F_OFD_SETLK */
@@ -57,7 +58,7 @@ struct entry {
 	{ sc, EIO, FILES, ALWAYS, ONCE, "read(2): a low-level I/O error reading a file" },                      \
 	{ sc, EIO, K(TTY), ALWAYS, ONCE, "read(2): a background process reading its controlling terminal" }
 #define STREAM_READ_ERRS(sc)                                                                                    \
-	{ sc, EAGAIN, STREAMS | K(TTY) | K(CHR), NONBLOCK, ONCE, "read(2): O_NONBLOCK and nothing to read" },   \
+	{ sc, EAGAIN, STREAMS | K(TTY) | K(CHR) | K(ANON), NONBLOCK, ONCE, "read(2): O_NONBLOCK, nothing yet" }, \
 	{ sc, ECONNRESET, K(SOCK), ALWAYS, ONCE, "recv(2), tcp(7): the peer reset the connection" }
 #define WRITE_ERRS(sc)                                                                                          \
 	{ sc, ENOSPC, FILES, ALWAYS, PERSIST, "write(2): no room left on the file system" },                    \
@@ -88,7 +89,9 @@ static const struct entry table[] = {
 	READ_ERRS("pread64"),
 	READ_ERRS("preadv"),
 	READ_ERRS("preadv2"),
+	{ "recvfrom", EAGAIN, K(SOCK), NONBLOCK, ONCE, "recv(2): O_NONBLOCK or MSG_DONTWAIT, nothing to read" },
 	{ "recvfrom", ECONNRESET, K(SOCK), ALWAYS, ONCE, "recv(2), tcp(7): the peer reset the connection" },
+	{ "recvmsg", EAGAIN, K(SOCK), NONBLOCK, ONCE, "recv(2): O_NONBLOCK or MSG_DONTWAIT, nothing to read" },
 	{ "recvmsg", ECONNRESET, K(SOCK), ALWAYS, ONCE, "recv(2), tcp(7): the peer reset the connection" },
 	WRITE_ERRS("write"),
 	STREAM_WRITE_ERRS("write"),
@@ -233,7 +236,8 @@ static bool cond_holds(enum cond cond, const struct ei_call *c)
 
 	switch (cond) {
 	case NONBLOCK:
-		return c->fd_flags & O_NONBLOCK;
+		return (c->fd_flags & O_NONBLOCK) || (c->nr == SYS_recvfrom && (c->args[3] & MSG_DONTWAIT)) ||
+		       (c->nr == SYS_recvmsg && (c->args[2] & MSG_DONTWAIT));
 	case SIGPIPE_OFF:
 		return c->sigpipe_off;
 	case FCNTL_DUP:
@@ -301,8 +305,8 @@ int ei_explore_errnos(const struct ei_call *c, int *errs, bool *persist)
 	}
 	if (listed)
 		return n;
-	persist[0] = false;
-	/* Not in the table: the failure its class most often meets. */
+	/* Not in the table: the failure its class most often meets,
+	 * persistent as that errno is in the table (a forbidden path is). */
 	if (e && (e->classes & EI_CLASS_MEMORY))
 		errs[0] = ENOMEM;
 	else if (e && (e->classes & EI_CLASS_NET))
@@ -311,5 +315,6 @@ int ei_explore_errnos(const struct ei_call *c, int *errs, bool *persist)
 		errs[0] = EACCES;
 	else
 		errs[0] = EIO;
+	persist[0] = ei_explore_persists(c->nr, errs[0]);
 	return 1;
 }
