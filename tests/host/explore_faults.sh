@@ -48,6 +48,25 @@ closepipe() {
             "$(py 'len(d["findings"]), d["classes"]["hung"], d["planned"]')" "0 0 0"
 }
 
+# Item 2, the default set: close is left out of it (not even recorded
+# by the reference run) and the report's set says so; a -s naming close
+# or --errno close=E brings it back. Only the reference run is looked at
+# (--max-runs 1: the run's outcome does not matter here).
+default_set() {
+    local calls=() a
+    echo hello >"$T/input"
+    for a in "" "-s close" "-s %file,%desc,%net,%memory" "--errno close=EIO"; do
+        # shellcheck disable=SC2086 # $a: options or none
+        RUN_TIMEOUT=300 run "$E" explore --backend=seccomp --json -j1 --timeout 1 --max-runs 1 $a -- \
+            "$P" "$T/input" closepipe
+        printf '%s\n' "$OUT" >"$T/report.json"
+        calls+=("$(py 'd["reference"]["calls"]')")
+        [ -n "$a" ] || assert_eq "default set" "$(py 'd["set"]')" "%file,%desc,%net,%memory but close" || return 1
+    done
+    assert_match "close calls recorded with -s close" "${calls[1]}" "^[1-9][0-9]*$" &&
+        assert_eq "default + close calls, explicit set" "$((calls[0] + calls[1])) ${calls[3]}" "${calls[2]} ${calls[2]}"
+}
+
 # Item 1: errors the kernel cannot give there (lseek ESPIPE on a regular
 # file, fcntl F_GETFD EINVAL, dup2 EMFILE onto fd 0, EIO writing a pipe)
 # are not tried: each call is checked with abort(), so each such error
@@ -111,6 +130,7 @@ EOF
 }
 
 subtest explore_close_pipe closepipe
+subtest explore_default_set default_set
 subtest explore_kernel_cannot_fail kernel
 subtest explore_lost_write lost_write
 subtest explore_persistent_retry retry
