@@ -494,13 +494,14 @@ static void describe_fd(pid_t tgid, pid_t tid, struct ei_call *c)
 }
 
 /* Whether syscall nr's first argument may be a descriptor: the table's
- * fd_first (connect, sendto, recvfrom: %net, not %desc) or a %desc
- * call's directory descriptor (newfstatat's, glibc's fstat). */
+ * fd_first (read, write, and connect, sendto, recvfrom, which are %net,
+ * not %desc) or an *at call's directory descriptor, its path second
+ * (newfstatat's, glibc's fstat). Not mmap's or poll's address. */
 static bool names_fd(int nr)
 {
 	const struct ei_syscall_entry *e = ei_syscall_info(nr);
 
-	return e && (e->fd_first || (e->classes & EI_CLASS_DESC));
+	return e && (e->fd_first || e->path_arg == 1);
 }
 
 /* A seccomp stop of th: its call recorded, with its site, once the
