@@ -220,6 +220,7 @@ $(BUILD)/tests/strace/answer: $(BUILD)/obj/tests/strace/answer.o
 # alone by default) and only their system libraries.
 UNIT_USE_test_seccomp := $(ENGINE_USE)
 UNIT_USE_test_plan := engine core
+UNIT_USE_test_errnos := explore core
 unit_use  = $(or $(UNIT_USE_$(1)),core)
 unit_libs = $(if $(filter engine,$(call unit_use,$(1))),$(ENGINE_LIBS))
 .SECONDEXPANSION:

@@ -636,9 +636,10 @@ static __always_inline long do_rule_step(__u32 k, const bool sleepable, struct e
 	}
 	if (explore_mode) {
 		/* The one rule counts; the call fails if it is the one the
-		 * caller's run fails. */
+		 * caller's run fails (or, a persistent fault, a later one). */
 		struct ei_xjob *x = &xjobs[(c->job - 1) & (EI_MAX_JOBS - 1)];
-		if (c->job && x->nr == nr && x->n == n && x->lineage == lineage && c->fired >= EI_MAX_RULES) {
+		bool hit = x->persist ? n >= x->n : x->n == n && x->lineage == lineage;
+		if (c->job && x->nr == nr && hit && c->fired >= EI_MAX_RULES) {
 			c->x_err = x->error;
 			c->fired = i;
 			__sync_fetch_and_add(&x->hits, 1);

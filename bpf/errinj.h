@@ -142,6 +142,8 @@ struct ei_xjob {
 	__u64 lineage; /* the process, by its place in the process tree */
 	__u64 hits;    /* calls failed */
 	__s64 live;    /* target processes of the run still alive */
+	__u64 persist; /* non-zero: the n-th call and every later one fail, in
+			* every process of the run (as when=N+) */
 };
 
 struct ei_stat {

@@ -213,9 +213,10 @@ const struct ei_sysset *ei_session_rule_syscalls(struct ei_session *s, int rule)
 /* explore's shared injector (ei_options.explore): the session may be
  * used by forked workers, each launching one run at a time as job
  * 1..EI_MAX_JOBS (distinct among the runs going on). Sets job's call to
- * fail (the lineage's n-th call of nr, with error) and makes this
- * process's next launch a run of job; -1 if the session is not one. */
-int ei_session_explore_set(struct ei_session *s, int job, int nr, int error, __u64 n, __u64 lineage);
+ * fail (the lineage's n-th call of nr, with error; persist: every
+ * process's n-th call of nr and every later one, as when=N+) and makes
+ * this process's next launch a run of job; -1 if the session is not one. */
+int ei_session_explore_set(struct ei_session *s, int job, int nr, int error, __u64 n, __u64 lineage, bool persist);
 /* Calls job's run failed so far, and its target processes still alive. */
 __u64 ei_session_explore_hits(struct ei_session *s, int job);
 long long ei_session_explore_live(struct ei_session *s, int job);

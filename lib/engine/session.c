@@ -832,7 +832,7 @@ static struct ei_xjob *xjob(struct ei_session *s, int job)
 	return &s->skel->bss->xjobs[job - 1];
 }
 
-int ei_session_explore_set(struct ei_session *s, int job, int nr, int error, __u64 n, __u64 lineage)
+int ei_session_explore_set(struct ei_session *s, int job, int nr, int error, __u64 n, __u64 lineage, bool persist)
 {
 	struct ei_xjob *x = xjob(s, job);
 
@@ -846,6 +846,7 @@ int ei_session_explore_set(struct ei_session *s, int job, int nr, int error, __u
 	x->error = error;
 	x->n = n;
 	x->lineage = lineage;
+	x->persist = persist;
 	__atomic_store_n(&x->hits, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&x->live, 0, __ATOMIC_RELAXED);
 	s->launch_job = (__u32)job;

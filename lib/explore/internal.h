@@ -16,9 +16,15 @@
 #include "explore/explore.h"
 #include "explore/trace.h"
 
-/* The errnos explored for syscall nr: the project's table (errnos.c),
- * else one by its classes. Returns how many, at most EI_EXPLORE_MAX_ERRNOS. */
-int ei_explore_errnos(int nr, int *errs);
+/* The errnos explored for reference call c: those of the project's table
+ * (errnos.c) the kernel can give for that call (its descriptor's kind,
+ * flags, arguments), else one by its syscall's classes; persist[k]: errs[k]
+ * persists (every later call fails too, when=N+), else it fails once.
+ * Returns how many, at most EI_EXPLORE_MAX_ERRNOS. */
+int ei_explore_errnos(const struct ei_call *c, int *errs, bool *persist);
+/* Whether err persists for syscall nr (--errno's errnos): the table's
+ * entry for both, else its first entry for err; false if none. */
+bool ei_explore_persists(int nr, int err);
 
 /* ---- the report (report.c), of a run or of a merge of shards' ---- */
 

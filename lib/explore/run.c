@@ -41,6 +41,7 @@ struct outcome {
 struct job {
 	int call;   /* the reference call whose site is explored */
 	int err;
+	bool persist; /* the call and every later one of its syscall fail (when=N+) */
 	int idx;    /* its index in the planned runs */
 	char spec[128];
 	bool picked; /* the spec's seed picks the call's process alone */
@@ -75,6 +76,7 @@ struct xrun {
 	int nr; /* -1: nothing (the control run) */
 	int err;
 	__u64 n, lineage;
+	bool persist;
 };
 
 static void on_stop(int sig)
@@ -235,7 +237,7 @@ static int open_injector(struct wrun *w, const char *spec_text, const struct xru
 {
 	if (w->slot) {
 		/* The shared injector: only this run's job changes. */
-		if (ei_session_explore_set(shared, w->slot, x->nr, x->err, x->n, x->lineage))
+		if (ei_session_explore_set(shared, w->slot, x->nr, x->err, x->n, x->lineage, x->persist))
 			return setup_error(w);
 		w->s = shared;
 		return 0;
@@ -470,7 +472,7 @@ static int start_job(const struct ei_explore_opts *o, const struct ei_trace *t, 
 	j->slot = slot;
 	if (j->call >= 0 && shared && ei_session_attached(shared, t->calls[j->call].nr)) {
 		const struct ei_call *c = &t->calls[j->call];
-		x = (struct xrun){ .nr = c->nr, .err = j->err, .n = c->n, .lineage = t->key[c->proc] };
+		x = (struct xrun){ .nr = c->nr, .err = j->err, .n = c->n, .lineage = t->key[c->proc], .persist = j->persist };
 		use = slot;
 	} else if (j->call < 0 && shared) {
 		use = slot;
@@ -811,15 +813,23 @@ static void rfinding(const struct ei_explore_opts *o, const struct ei_trace *t, 
  * n-th call of nr too, a seeded prob=0.5 tells them apart: every backend
  * draws ei_draw (lib/core/decide.h) and fires below prob, so a seed
  * under which only this process's draw fires fails only its call,
- * reproducibly and with plain errinj. */
-static void make_spec(const struct ei_trace *t, const struct ei_call *c, int err, struct job *j)
+ * reproducibly and with plain errinj.
+ * A persistent fault is when=n+: the call and every later call of nr.
+ * when= counts per syscall and process, not per site, so the later calls
+ * of other sites fail too, as a full disk fails them, and so do the n-th
+ * and later calls of the other processes (the report counts them): a
+ * draw per call cannot pick a process for all its later calls. */
+static void make_spec(const struct ei_trace *t, const struct ei_call *c, int err, bool persist, struct job *j)
 {
 	__u64 others[64], call = ei_draw_call(0, (__u32)c->nr, c->n), half = 1ULL << 31;
 	int n = 0, p;
 
 	j->picked = false;
-	snprintf(j->spec, sizeof(j->spec), "%s:error=%s:when=%llu", ei_syscall_name(c->nr), ei_errno_name(err),
-		 (unsigned long long)c->n);
+	j->persist = persist;
+	snprintf(j->spec, sizeof(j->spec), "%s:error=%s:when=%llu%s", ei_syscall_name(c->nr), ei_errno_name(err),
+		 (unsigned long long)c->n, persist ? "+" : "");
+	if (persist)
+		return;
 	for (p = 0; p < t->nprocs; p++) {
 		if (p == c->proc || t->ncalls_of[(size_t)p * EI_NR_SYSCALLS + c->nr] < c->n)
 			continue;
@@ -926,6 +936,7 @@ static int plan_runs(const struct ei_explore_opts *o, const struct ei_trace *t, 
 	for (int i = 0; i < t->ncalls; i++) {
 		const struct ei_call *c = &t->calls[i];
 		int errs[EI_EXPLORE_MAX_ERRNOS], ne;
+		bool persist[EI_EXPLORE_MAX_ERRNOS];
 		if (!o->by_call && t->sites[c->site].first != i)
 			continue;
 		/* The loader's own start-up fails as the loader does, whatever
@@ -937,14 +948,16 @@ static int plan_runs(const struct ei_explore_opts *o, const struct ei_trace *t, 
 		if (o->nerr[c->nr]) {
 			ne = o->nerr[c->nr];
 			memcpy(errs, o->err[c->nr], sizeof(errs));
+			for (int k = 0; k < ne; k++)
+				persist[k] = ei_explore_persists(c->nr, errs[k]);
 		} else {
-			ne = ei_explore_errnos(c->nr, errs);
+			ne = ei_explore_errnos(c, errs, persist);
 		}
 		for (int k = 0; k < ne; k++) {
 			struct job *j = &jobs[njobs++];
 			j->call = i;
 			j->err = errs[k];
-			make_spec(t, c, errs[k], j);
+			make_spec(t, c, errs[k], persist[k], j);
 		}
 	}
 	/* --max-runs: a subset drawn by --seed, then run in call order. */
@@ -1182,6 +1195,7 @@ static int confirm_findings(struct exploration *x)
 		memcpy(fs[i].confirm.spec, fs[i].j->spec, sizeof(fs[i].confirm.spec));
 		fs[i].confirm.picked = fs[i].j->picked;
 		fs[i].confirm.line = true;
+		fs[i].confirm.persist = fs[i].j->persist;
 		x->jp[i] = &fs[i].confirm;
 	}
 	if (run_jobs(x->o, x->jp, x->nf, &x->t, x->ref_hash, &ph))

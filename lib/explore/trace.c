@@ -24,6 +24,8 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/user.h>
 #include <sys/wait.h>
@@ -422,6 +424,87 @@ static void thread_gone(struct tracer *tr, pid_t tid, int st)
 	drop_thread(tr, tid);
 }
 
+/* The kind of an st_mode and st_rdev. */
+static __u8 fd_kind(const struct stat *st)
+{
+	unsigned int major = major(st->st_rdev);
+
+	switch (st->st_mode & S_IFMT) {
+	case S_IFREG:
+		return EI_FD_REG;
+	case S_IFDIR:
+		return EI_FD_DIR;
+	case S_IFIFO:
+		return EI_FD_FIFO;
+	case S_IFSOCK:
+		return EI_FD_SOCK;
+	case S_IFBLK:
+		return EI_FD_BLK;
+	case S_IFCHR:
+		/* The tty drivers' majors (Documentation/admin-guide/devices.txt):
+		 * 4 ttys, 5 /dev/tty, console and ptmx, 136-143 the pts. */
+		return major == 4 || major == 5 || (major >= 136 && major <= 143) ? EI_FD_TTY : EI_FD_CHR;
+	default:
+		return EI_FD_ANON;
+	}
+}
+
+/* Whether bit sig - 1 is set in the hex mask after "key:\t" in a
+ * /proc status file. */
+static bool status_mask_has(const char *status, const char *key, int sig)
+{
+	const char *p = strstr(status, key);
+
+	return p && (strtoull(p + strlen(key), NULL, 16) >> (sig - 1)) & 1;
+}
+
+/* What descriptor c->args[0] of thread tid (process tgid) is, if it is
+ * one: the errors the kernel can give for the call depend on it. */
+static void describe_fd(pid_t tgid, pid_t tid, struct ei_call *c)
+{
+	char path[64], buf[4096];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (c->args[0] > INT32_MAX)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)tgid, (int)c->args[0]);
+	if (stat(path, &st))
+		return;
+	c->fd_kind = fd_kind(&st);
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)tgid, (int)c->args[0]);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		buf[n > 0 ? n : 0] = 0;
+		close(fd);
+		const char *f = strstr(buf, "flags:\t");
+		if (f)
+			c->fd_flags = (int)strtol(f + 7, NULL, 8);
+	}
+	if (c->fd_kind != EI_FD_FIFO && c->fd_kind != EI_FD_SOCK)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/status", (int)tgid, (int)tid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		buf[n > 0 ? n : 0] = 0;
+		close(fd);
+		c->sigpipe_off = status_mask_has(buf, "SigIgn:\t", SIGPIPE) ||
+				 status_mask_has(buf, "SigBlk:\t", SIGPIPE);
+	}
+}
+
+/* Whether syscall nr's first argument may be a descriptor: the table's
+ * fd_first (read, write, and connect, sendto, recvfrom, which are %net,
+ * not %desc) or an *at call's directory descriptor, its path second
+ * (newfstatat's, glibc's fstat). Not mmap's or poll's address. */
+static bool names_fd(int nr)
+{
+	const struct ei_syscall_entry *e = ei_syscall_info(nr);
+
+	return e && (e->fd_first || e->path_arg == 1);
+}
+
 /* A seccomp stop of th: its call recorded, with its site, once the
  * command has exec'd. 1 if recorded (its result is to be seen), 0 if
  * not, -1 when out of memory. */
@@ -447,7 +530,10 @@ static int record_call(struct tracer *tr, struct thread *th)
 	if (site < 0)
 		return -1;
 	c = &t->calls[t->ncalls];
-	*c = (struct ei_call){ .proc = th->proc, .nr = nr, .n = ++p->counts[nr], .site = site };
+	*c = (struct ei_call){ .proc = th->proc, .nr = nr, .n = ++p->counts[nr], .site = site,
+			       .args = { regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9 } };
+	if (names_fd(nr))
+		describe_fd(p->tgid, th->tid, c);
 	t->sites[site].calls++;
 	th->in_call = true;
 	th->call = t->ncalls++;

@@ -40,6 +40,21 @@ struct ei_site {
 	int first;              /* index of its first call */
 };
 
+/* What the descriptor a call names in its first argument is, at the
+ * call (stat of /proc/PID/fd/N): the errors the kernel can give depend
+ * on it (lib/explore/errnos.c). */
+enum ei_fd_kind {
+	EI_FD_NONE,	/* the first argument is no open descriptor */
+	EI_FD_REG,	/* a regular file (a memfd too) */
+	EI_FD_DIR,
+	EI_FD_FIFO,	/* a pipe or a FIFO */
+	EI_FD_SOCK,
+	EI_FD_TTY,	/* a terminal: major 4, 5 or 136-143 */
+	EI_FD_CHR,	/* another character device (/dev/null...) */
+	EI_FD_BLK,
+	EI_FD_ANON,	/* an anonymous inode: eventfd, epoll, signalfd... */
+};
+
 /* One call of the reference run. */
 struct ei_call {
 	int proc;      /* index of the process in order of appearance, 0 the command */
@@ -47,6 +62,14 @@ struct ei_call {
 	__u64 n;       /* the process's n-th call of nr (1-based), as when= counts */
 	long long ret; /* its result: -errno on failure */
 	int site;
+	__u64 args[6];
+	/* For a %desc syscall whose first argument is an open descriptor:
+	 * its kind, its file status flags (O_NONBLOCK, O_APPEND...), and
+	 * whether SIGPIPE is ignored or blocked in the calling thread (then a
+	 * write to a pipe without readers returns EPIPE, else it kills). */
+	__u8 fd_kind;  /* enum ei_fd_kind */
+	bool sigpipe_off;
+	int fd_flags;
 };
 
 struct ei_trace {

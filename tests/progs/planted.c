@@ -12,6 +12,16 @@
  *             (fdopen(-1) gives NULL, fgets(NULL): SIGSEGV)
  * With "clean", only the correct paths run (handled and the checked
  * caller): explore must find nothing there.
+ * Other modes, for the faults explore may inject (tests/host/explore_faults.sh):
+ *   closepipe  its own pipe's write end closed, its result ignored, then
+ *              read to the end: the kernel closes it whatever close
+ *              returns, so no fault of close can make this wait
+ *   kernel     calls the kernel cannot fail in their state, each checked
+ *              with abort(): lseek of a regular file, fcntl F_GETFD,
+ *              dup2 onto fd 0, a write to its own pipe (no EIO, and
+ *              SIGPIPE not ignored); explore must find nothing
+ *   retry      open retried while it fails: a persistent error (the file
+ *              missing, forbidden) spins for ever (PLANTED: retry)
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -89,6 +99,47 @@ static NOINLINE void report(void)
 		__asm__ volatile("");
 }
 
+static NOINLINE int close_pipe(void)
+{
+	char buf[16];
+	int p[2];
+
+	if (pipe(p) || write(p[1], "x", 1) != 1)
+		return 1;
+	close(p[1]); /* PLANTED: closepipe */
+	while (read(p[0], buf, sizeof(buf)) > 0)
+		;
+	return 0;
+}
+
+static NOINLINE int kernel_cannot_fail(void)
+{
+	int fd = open(file, O_RDONLY), p[2];
+
+	if (fd < 0 || pipe(p))
+		return 1;
+	if (lseek(fd, 0, SEEK_SET) < 0) /* PLANTED: lseek */
+		abort();
+	if (fcntl(fd, F_GETFD) < 0) /* PLANTED: fcntl */
+		abort();
+	if (dup2(fd, 0) < 0) /* PLANTED: dup2 */
+		abort();
+	if (write(p[1], "x", 1) != 1) /* PLANTED: pipe_write */
+		abort();
+	return 0;
+}
+
+static NOINLINE int retry_open(void)
+{
+	int fd;
+
+	/* The bug: a permanent error is retried for ever. */
+	while ((fd = open(file, O_RDONLY)) < 0) /* PLANTED: retry */
+		;
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -96,6 +147,12 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	file = argv[1];
+	if (argc > 2 && !strcmp(argv[2], "closepipe"))
+		return close_pipe();
+	if (argc > 2 && !strcmp(argv[2], "kernel"))
+		return kernel_cannot_fail();
+	if (argc > 2 && !strcmp(argv[2], "retry"))
+		return retry_open();
 	if (argc > 2 && !strcmp(argv[2], "clean")) {
 		handled();
 		checked_caller();
