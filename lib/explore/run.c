@@ -1088,7 +1088,7 @@ static int seccomp_specs(struct exploration *x)
 		if (c->nr != last)
 			seccomp_keys(t, parent, c->nr, key, nch, chain);
 		last = c->nr;
-		make_spec(&tt, c, j->err, j);
+		make_spec(&tt, c, j->err, j->persist, j);
 	}
 out:
 	free(parent);
