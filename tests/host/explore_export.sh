@@ -219,7 +219,7 @@ unwritable() {
         assert_match "merge --junit: message" "$ERR" "^errinj: cannot open '?$T/no/such/dir.xml'?: $nodir$" || return 1
     run "$E" explore --merge --sarif "$T/m.sarif" --seed 1 "$R/report.json"
     assert_eq "merge --seed: exit status" "$RC" 2 &&
-        assert_match "merge --seed: message" "$ERR" "takes only --json and -o \(and --sarif, --junit\)"
+        assert_match "merge --seed: message" "$ERR" "takes only --json, -v and -o \(and --sarif, --junit\)"
 }
 subtest unwritable unwritable
 

@@ -14,12 +14,13 @@ P=$B/tests/copyout
 export PATH=$BIN:$PATH
 
 # explore_copy DIR ARGS...: explores copyout from DIR/in to DIR/out, -s
-# write; the JSON report in $T/report.json (DIR is apart from $T, where
-# run keeps its files).
+# write (and --errno $XERRNO if set); the JSON report in $T/report.json
+# (DIR is apart from $T, where run keeps its files).
 explore_copy() {
     local d=$1
     shift
-    RUN_TIMEOUT=300 run "$E" explore --backend=seccomp --json -j2 -s write --stdin "$d/in" -- "$P" "$d/out" "$@"
+    RUN_TIMEOUT=300 run "$E" explore --backend=seccomp --json -j2 -s write ${XERRNO:+--errno "$XERRNO"} \
+        --stdin "$d/in" -- "$P" "$d/out" "$@"
     printf '%s\n' "$OUT" >"$T/report.json"
 }
 
@@ -45,7 +46,7 @@ lost_file() {
         assert_eq "lost runs" "$(q "d['classes']['lost'] == d['runs'] > 0")" True || return 1
     local repro
     repro=$(q "d['findings'][0]['reproduce']")
-    assert_match "reproduction line" "$repro" "^errinj --backend=seccomp -e inject=write:error=[A-Z]+:when=1 -- $P $D/out < $D/in\$" &&
+    assert_match "reproduction line" "$repro" "^errinj --backend=seccomp -e inject=write:error=[A-Z]+:when=1\+? -- $P $D/out < $D/in\$" &&
         assert_eq "out after explore (it did not exist)" "$(ls "$D")" in || return 1
     RUN_TIMEOUT=60 run sh -c "$repro"
     assert_eq "reproduction: exit status" "$RC" 0 &&
@@ -82,8 +83,10 @@ subtest explore_files_wrapped wrapped_file
 
 # A failed write retried: the file and stdout are the reference's. Said
 # on stderr (the reference's is empty), it is handled; not said, absorbed.
+# A passing error (EIO, failed once): a persistent one (ENOSPC) fails the
+# retry too.
 retried() {
-    local D=$T/d
+    local D=$T/d XERRNO=write=EIO
     mkdir "$D"
     seq 1 100 >"$D/in"
     explore_copy "$D" retry
