@@ -206,8 +206,8 @@ package_completion() {
         expect_completion "$e explore -s write -- ech" echo &&
         expect_only "$e explore --stdin $T/oth" "$T/other" &&
         expect_completion "$e explore --stdin $T/other ech" echo &&
-        expect_only "$e explore -" -h -j -o -s --backend= --by= --errno= --help --jobs= --json --junit= --loader \
-            --max-runs= --merge --output= --sarif= --seed= --set= --shard= --stdin= --suppress= --timeout= || return 1
+        expect_only "$e explore -" -h -j -o -s -v --backend= --by= --errno= --help --jobs= --json --junit= --loader \
+            --max-runs= --merge --output= --sarif= --seed= --set= --shard= --stdin= --suppress= --timeout= --verbose || return 1
     # The spec's keys after ':', exactly errinj's (--names=keys).
     complete_line "$e -e inject=openat:"
     assert_eq "keys after ':'" "$(sort "$T/reply" | tr '\n' ' ')" \
