@@ -269,6 +269,19 @@ static void sarif_result(struct ei_jw *w, const struct ei_rfinding *r)
 	ei_jw_key(w, "errinjSite/v1");
 	ei_jw_stringf(w, "%s/%s/%.400s", ei_cls_name[r->cls], r->signal ? r->signal : "", r->site_key);
 	ei_jw_object_end(w);
+	/* A suppressed finding is still a result, marked as SARIF marks one
+	 * set aside outside the code (code scanning shows it dismissed). */
+	if (r->suppressed) {
+		ei_jw_key(w, "suppressions");
+		ei_jw_array(w);
+		ei_jw_object(w);
+		ei_jw_key(w, "kind");
+		ei_jw_string(w, "external");
+		ei_jw_key(w, "justification");
+		ei_jw_stringf(w, "errinj explore --suppress %.400s", r->suppressed);
+		ei_jw_object_end(w);
+		ei_jw_array_end(w);
+	}
 	sarif_properties(w, r);
 	ei_jw_object_end(w);
 }
@@ -403,7 +416,8 @@ static void junit_finding(FILE *f, const struct ei_rfinding *r)
 	xml_attr(f, "classname", cn);
 	xml_attr(f, "name", name ? name : ei_cls_name[r->cls]);
 	free(name);
-	fputs(">\n      <failure", f);
+	/* A suppressed finding is a skipped test, with the same text. */
+	fputs(r->suppressed ? ">\n      <skipped" : ">\n      <failure", f);
 	xml_attr(f, "type", ei_cls_name[r->cls]);
 	xml_attr(f, "message", text ? text : ei_cls_name[r->cls]);
 	fputs(">", f);
@@ -427,7 +441,11 @@ static void junit_finding(FILE *f, const struct ei_rfinding *r)
 	}
 	fputs("reproduce: ", f);
 	xml_text(f, r->repro ? r->repro : "", 8192, false);
-	fputs("\n</failure>\n    </testcase>\n", f);
+	if (r->suppressed) {
+		fputs("\nsuppressed by: ", f);
+		xml_text(f, r->suppressed, 4096, false);
+	}
+	fputs(r->suppressed ? "\n</skipped>\n    </testcase>\n" : "\n</failure>\n    </testcase>\n", f);
 	free(text);
 }
 
@@ -477,8 +495,8 @@ static void junit(FILE *f, const struct ei_rhead *h, const struct ei_rfinding *f
 		fputc(' ', f);
 		xml_text(f, *a, 4096, true);
 	}
-	fprintf(f, "\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"0\" time=\"%.3f\">\n", nf + nothers, nf,
-		h->seconds);
+	fprintf(f, "\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\" time=\"%.3f\">\n", nf + nothers,
+		nf - ei_suppressed_count(fs, nf), ei_suppressed_count(fs, nf), h->seconds);
 	fputs("    <properties>\n", f);
 	fputs("      <property", f);
 	xml_attr(f, "name", "set");

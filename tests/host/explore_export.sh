@@ -206,6 +206,36 @@ field_offset() {
 }
 subtest stripped stripped
 
+# A finding set aside by --suppress stays a SARIF result, with a
+# suppression (external, justified by the pattern's FILE:LINE), and is a
+# skipped test case in JUnit, not a failure.
+suppressed() {
+    printf '# planted lost write\nclass=lost syscall=write\n' >"$T/supp"
+    RUN_TIMEOUT=600 run "$E" explore --backend=seccomp --json -o "$T/r.json" -j2 --timeout $TMO -s write \
+        --errno write=EIO --suppress "$T/supp" --sarif "$T/s.sarif" --junit "$T/j.xml" -- "$P" "$R/input"
+    assert_eq "SARIF" "$(check_sarif "$T/s.sarif" "$T/r.json" 2>&1)" valid || return 1
+    local g
+    g=$(python3 - "$T/s.sarif" "$T/j.xml" "$T/r.json" "$T/supp" <<'EOF'
+import json, sys, xml.etree.ElementTree as ET
+sarif, junit, report, supp = sys.argv[1:5]
+fs = json.load(open(report))["findings"]
+sup = [f for f in fs if f["suppressed"]]
+rs = json.load(open(sarif))["runs"][0]["results"]
+marked = [r["suppressions"] for r in rs if "suppressions" in r]
+suite = ET.parse(junit).getroot().find("testsuite")
+skipped = [c for c in suite.iter("testcase") if c.find("skipped") is not None]
+failed = [c for c in suite.iter("testcase") if c.find("failure") is not None]
+print(len(sup) > 0 and all(f["class"] == "lost" for f in sup),
+      marked == [[{"kind": "external", "justification": "errinj explore --suppress %s:2" % supp}]] * len(sup),
+      suite.get("skipped") == str(len(sup)) == str(len(skipped)),
+      suite.get("failures") == str(len(fs) - len(sup)) == str(len(failed)),
+      all(("suppressed by: %s:2" % supp) in c.find("skipped").text for c in skipped))
+EOF
+)
+    assert_eq "suppressed finding: lost, SARIF suppression, JUnit skipped, failures, text" "$g" "True True True True True"
+}
+subtest suppressed suppressed
+
 # A --sarif or --junit file that cannot be written: said before any run,
 # exit status 1; --merge takes both and no other option.
 unwritable() {
