@@ -11,31 +11,56 @@
 
 #include "explore/internal.h"
 
+/* The next line of s[*k..n), newline included (a last one without); its
+ * length, 0 at the end. */
+static size_t next_line(const char *s, size_t n, size_t *k, const char **line)
+{
+	const char *e;
+	size_t l;
+
+	if (*k >= n)
+		return 0;
+	e = memchr(s + *k, '\n', n - *k);
+	l = e ? (size_t)(e - s - *k) + 1 : n - *k;
+	*line = s + *k;
+	*k += l;
+	return l;
+}
+
+static bool has_line(const char *s, size_t n, const char *line, size_t len)
+{
+	const char *l;
+	size_t k = 0, ll;
+
+	while ((ll = next_line(s, n, &k, &l)))
+		if (ll == len && !memcmp(l, line, len))
+			return true;
+	return false;
+}
+
+/* A warning is a few lines of its own: at most this many gained lines,
+ * none a copy of a reference line (data written twice is no message). */
+#define MAX_GAINED 16
+
 bool ei_out_gained(const char *ref, size_t rn, const char *run, size_t n)
 {
-	size_t i = 0, k = 0;
+	size_t i = 0, k = 0, len, l;
+	const char *want = NULL, *got;
+	int gained = 0;
 
 	if (n <= rn)
 		return false;
-	/* Each reference line, newline included, found in order as a whole
-	 * line of the run's; a last line without newline, as the run's. */
-	while (i < rn) {
-		const char *e = memchr(ref + i, '\n', rn - i);
-		size_t len = e ? (size_t)(e - ref - i) + 1 : rn - i;
-		for (;;) {
-			const char *f;
-			size_t l;
-			if (k >= n)
-				return false;
-			f = memchr(run + k, '\n', n - k);
-			l = f ? (size_t)(f - run - k) + 1 : n - k;
-			k += l;
-			if (l == len && !memcmp(run + k - l, ref + i, len))
-				break;
+	/* Each reference line found in order as a whole line of the run's. */
+	len = next_line(ref, rn, &i, &want);
+	while ((l = next_line(run, n, &k, &got))) {
+		if (len && l == len && !memcmp(got, want, len)) {
+			len = next_line(ref, rn, &i, &want);
+			continue;
 		}
-		i += len;
+		if (++gained > MAX_GAINED || has_line(ref, rn, got, l))
+			return false;
 	}
-	return true;
+	return len == 0;
 }
 
 /* What glibc takes for one category at setlocale(cat, ""): LC_ALL, then

@@ -18,13 +18,16 @@ q() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sy
 
 # A shell script that writes D/out, and on a failed open of it (dash says
 # so on stderr) says so on stdout and opens it again (at most 3 times, then exit 1); with "drop",
-# it then leaves out its last stdout line. EMFILE fails one call.
+# it then leaves out its last stdout line; with "dup", it writes its
+# first stdout line again instead of a warning (data written twice, which
+# is no message). EMFILE fails one call.
 warn_script() {
     cat <<SH
 echo start
 n=0
 until echo data > $1/out; do
-    n=\$((n + 1)); echo "warning: cannot write $1/out, trying again"
+    n=\$((n + 1))
+    if [ "$2" = dup ]; then echo start; else echo "warning: cannot write $1/out, trying again"; fi
     [ \$n -lt 3 ] || exit 1
     failed=1
 done
@@ -58,6 +61,17 @@ dropped() {
             "[('lost', 'openat', 'stdout')]"
 }
 subtest explore_classes_dropped dropped
+
+# A reference line written twice gained nothing a reader needs: lost.
+duplicated() {
+    local D=$T/d
+    mkdir "$D"
+    explore_sh "$(warn_script "$D" dup)"
+    assert_eq "exit status (a finding)" "$RC" 3 &&
+        assert_eq "findings" "$(q "[(f['class'], f['syscall'], f['lost_output']) for f in d['findings']]")" \
+            "[('lost', 'openat', 'stdout')]"
+}
+subtest explore_classes_duplicated duplicated
 
 # localed under LANG=C.UTF-8 prints UTF-8; a failed openat or newfstatat
 # of a locale file gives the C locale's ANSI_X3.4-1968, which LC_ALL=C
