@@ -26,6 +26,15 @@ int ei_explore_errnos(const struct ei_call *c, int *errs, bool *persist);
  * entry for both, else its first entry for err; false if none. */
 bool ei_explore_persists(int nr, int err);
 
+/* Outputs that differ yet lost nothing (alike.c). Whether the run's
+ * stdout (run, n) holds every line of the reference's (ref, rn) in order,
+ * and more: it gained lines, a warning. */
+bool ei_out_gained(const char *ref, size_t rn, const char *run, size_t n);
+/* Whether the environment selects, for some category, a locale glibc
+ * loads from files (neither C nor POSIX): a failed call can then leave
+ * the command in the C locale. */
+bool ei_env_locale(void);
+
 /* ---- the report (report.c), of a run or of a merge of shards' ---- */
 
 enum ei_cls { C_CRASHED, C_HUNG, C_LOST, C_ABSORBED, C_HANDLED, C_UNREACHED, C_ERROR, C_NCLASSES };

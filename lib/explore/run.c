@@ -48,6 +48,8 @@ struct job {
 	/* Results */
 	struct outcome oc;
 	__u64 out_hash;
+	bool out_gained; /* stdout: the reference's with lines added (alike.c) */
+	bool c_locale;  /* run with LC_ALL=C (the C-locale control) */
 	__u64 files;    /* the state of the files the command changes (outputs.c) */
 	bool said;      /* something on stderr */
 	char *lost_output; /* lost: what differs (ei_outputs_lost) */
@@ -71,6 +73,9 @@ static volatile sig_atomic_t stopping;
  * says the one call it fails. NULL: each run loads its own (seccomp, or
  * a syscall that only a run of its own can fail). */
 static struct ei_session *shared;
+/* The control run with LC_ALL=C when its output is not the reference's,
+ * else NULL: a run giving the same lost nothing, its locale unloadable. */
+static const struct job *c_control;
 /* What a run fails, for the shared injector. */
 struct xrun {
 	int nr; /* -1: nothing (the control run) */
@@ -498,6 +503,8 @@ static int start_job(const struct ei_explore_opts *o, const struct ei_trace *t, 
 	}
 	if (j->worker == 0) {
 		close(p[0]);
+		if (j->c_locale)
+			setenv("LC_ALL", "C", 1);
 		if (j->line)
 			line_worker(o, j, p[1], j->ofd, j->efd);
 		worker(o, j->spec, &x, use, p[1], j->ofd, j->efd);
@@ -549,11 +556,19 @@ static void classify(struct job *j, const struct ei_trace *ref, __u64 ref_hash)
 		j->sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
 	} else if (WIFEXITED(st) && WIFEXITED(ref->status) && WEXITSTATUS(st) == WEXITSTATUS(ref->status)) {
 		/* The reference's status although a call failed: other
-		 * output (stdout, a file) is lost; the same output is
-		 * absorbed, unless the run said something on stderr where
-		 * the reference did not (or the other way round). */
-		if (j->out_hash != ref_hash || j->files != ei_outputs_ref_state(&ref->outputs))
+		 * output (stdout, a file) is lost, unless it is the C
+		 * locale's (c_control) or stdout only gained lines (a
+		 * warning): handled; the same output is absorbed, unless
+		 * the run said something on stderr where the reference did
+		 * not (or the other way round). */
+		bool files = j->files == ei_outputs_ref_state(&ref->outputs);
+		if (c_control && st == c_control->oc.status && j->out_hash == c_control->out_hash &&
+		    j->files == c_control->files)
+			j->cls = C_HANDLED;
+		else if (!files || (j->out_hash != ref_hash && !j->out_gained))
 			j->cls = C_LOST;
+		else if (j->out_hash != ref_hash)
+			j->cls = C_HANDLED;
 		else
 			j->cls = j->said == (ref->errlen > 0) ? C_ABSORBED : C_HANDLED;
 	} else {
@@ -577,6 +592,7 @@ static void finish_job(struct job *j, const struct ei_trace *ref, __u64 ref_hash
 	close(j->rfd);
 	buf = ei_read_whole(j->ofd, &n);
 	j->out_hash = buf ? fnv(buf, n) : 0;
+	j->out_gained = buf && ei_out_gained(ref->out, ref->outlen, buf, n);
 	free(buf);
 	j->files = ei_outputs_state(&ref->outputs);
 	buf = ei_read_whole(j->efd, &n);
@@ -908,6 +924,7 @@ struct exploration {
 	int *runs;           /* the planned index of each of this shard's runs */
 	int nrun;
 	struct job control;
+	struct job c_ctl;    /* the control run with LC_ALL=C */
 	bool stable;
 	struct finding *fs;
 	int nf;
@@ -1126,6 +1143,33 @@ static int control_run(struct exploration *x)
 	return 0;
 }
 
+/* With a locale of the environment's, a control run with LC_ALL=C: a
+ * failed call in glibc's locale loading leaves the command in the C
+ * locale, whose output may differ (cmp's "char" for "byte"). When it
+ * does, runs giving it are handled (c_control). -1 when stopped. */
+static int locale_control(struct exploration *x)
+{
+	struct job *c = &x->c_ctl;
+	struct phase ph = { .what = "C-locale control run", .found = "with a finding", .expect = x->t.seconds };
+
+	c_control = NULL;
+	if (!x->t.ncalls || !ei_env_locale())
+		return 0;
+	memcpy(c->spec, x->control.spec, sizeof(c->spec));
+	c->call = -1;
+	c->c_locale = true;
+	if (run_jobs(x->o, &c, 1, &x->t, x->ref_hash, &ph))
+		return -1;
+	if (c->oc.error[0] || c->oc.timed_out ||
+	    (c->oc.status == x->t.status && c->out_hash == x->ref_hash &&
+	     c->files == ei_outputs_ref_state(&x->t.outputs)))
+		return 0;
+	c_control = c;
+	ei_msg("note: with LC_ALL=C the command's output is not the reference's: runs giving the C locale's output "
+	       "are handled (a locale that could not be loaded), not lost");
+	return 0;
+}
+
 /* The runs counted by class, and those that crashed, hung or lost output
  * grouped into findings, one per (site, class, signal). */
 static void group_runs(struct exploration *x)
@@ -1311,6 +1355,9 @@ static void free_exploration(struct exploration *x)
 	for (int i = 0; x->rf && i < x->nf; i++)
 		free((char *)x->rf[i].repro);
 	free(x->control.errtail);
+	free(x->c_ctl.lost_output);
+	free(x->c_ctl.errtail);
+	c_control = NULL;
 	free(x->jobs);
 	free(x->jp);
 	free(x->fs);
@@ -1352,6 +1399,8 @@ int ei_explore(const struct ei_explore_opts *o)
 	ret = shared ? 0 : seccomp_specs(&x);
 	if (!ret)
 		ret = control_run(&x);
+	if (!ret)
+		ret = locale_control(&x);
 	if (!ret)
 		ret = explore_runs(&x, shard, nshards);
 	if (ret == -1) {

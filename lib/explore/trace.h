@@ -84,7 +84,7 @@ struct ei_trace {
 	__u64 *key;      /* per process: its lineage as errinj's backends compute it
 			  * for seed= (ei_lineage_key) */
 	int status;      /* the command's wait status */
-	char *out;       /* its stdout and stderr */
+	char *out;       /* its stdout (stderr: errout) */
 	size_t outlen;
 	char *errout;
 	size_t errlen;
