@@ -5,6 +5,10 @@
 # Each exploration writes DIR/NAME.json (the report) and DIR/NAME.err.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 E=$top/build/errinj
+# The locale the study was measured in (the build machine's shell's):
+# glibc loads C.UTF-8 from files, so its loading is explored too.
+export LANG=C.UTF-8
+unset LC_ALL
 w=${1:-$(mktemp -d /tmp/study24.XXXXXX)}; shift
 mkdir -p "$w" && cd "$w" || exit 1
 # inputs
