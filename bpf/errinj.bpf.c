@@ -638,7 +638,9 @@ static __always_inline long do_rule_step(__u32 k, const bool sleepable, struct e
 		/* The one rule counts; the call fails if it is the one the
 		 * caller's run fails (or, a persistent fault, a later one). */
 		struct ei_xjob *x = &xjobs[(c->job - 1) & (EI_MAX_JOBS - 1)];
-		bool hit = x->persist ? n >= x->n : x->n == n && x->lineage == lineage;
+		/* when=N+ or when=N, as a rule's when= is decided. */
+		bool hit = x->persist ? ei_when_matches(x->n, 0, 1, n) :
+					ei_when_matches(x->n, 0, 0, n) && x->lineage == lineage;
 		if (c->job && x->nr == nr && hit && c->fired >= EI_MAX_RULES) {
 			c->x_err = x->error;
 			c->fired = i;
