@@ -721,7 +721,7 @@ static void shell_quote(FILE *f, const char *s)
 
 static char *repro_line(const struct ei_explore_opts *o, const struct job *j)
 {
-	char *line = NULL;
+	char inj[SPEC_MAX + 8], *line = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&line, &len);
 
@@ -730,9 +730,9 @@ static char *repro_line(const struct ei_explore_opts *o, const struct job *j)
 	fputs("errinj ", f);
 	if (o->backend != EI_BACKEND_AUTO)
 		fprintf(f, "--backend=%s ", ei_backend_name(o->backend));
+	snprintf(inj, sizeof(inj), "inject=%s", j->spec);
 	fputs("-e ", f);
-	fputs("inject=", f);
-	shell_quote(f, j->spec);
+	shell_quote(f, inj);
 	fputs(" --", f);
 	for (char **a = o->cmd; *a; a++) {
 		fputc(' ', f);
