@@ -228,12 +228,42 @@ static const struct entry table[] = {
 	{ "epoll_pwait", EINTR, ANY, ALWAYS, ONCE, "epoll_wait(2): a signal caught while waiting" },
 };
 
+/* The flags argument of the *at calls that take AT_EMPTY_PATH, 0 for the
+ * others. */
+static __u64 at_flags(const struct ei_call *c)
+{
+	switch (c->nr) {
+	case SYS_statx:
+		return c->args[2];
+	case SYS_newfstatat:
+	case SYS_faccessat2:
+	case SYS_utimensat:
+		return c->args[3];
+	case SYS_fchownat:
+	case SYS_linkat:
+	case SYS_execveat:
+	case SYS_name_to_handle_at:
+		return c->args[4];
+	}
+	return 0;
+}
+
+/* Whether call c operates on its descriptor alone: AT_EMPTY_PATH and an
+ * empty path (glibc's fstat), no lookup, so no ENOENT nor EACCES. A path
+ * the trace could not read counts as empty only for the stat calls,
+ * whose table said so before paths were read. */
+static bool on_fd_alone(const struct ei_call *c)
+{
+	if (!(at_flags(c) & AT_EMPTY_PATH))
+		return false;
+	if (c->path)
+		return !*c->path;
+	return c->nr == SYS_newfstatat || c->nr == SYS_statx;
+}
+
 /* Whether an entry's condition holds for call c. */
 static bool cond_holds(enum cond cond, const struct ei_call *c)
 {
-	/* The flags argument of the stat calls that take one. */
-	__u64 at = c->nr == SYS_newfstatat ? c->args[3] : c->nr == SYS_statx ? c->args[2] : 0;
-
 	switch (cond) {
 	case NONBLOCK:
 		return (c->fd_flags & O_NONBLOCK) || (c->nr == SYS_recvfrom && (c->args[3] & MSG_DONTWAIT)) ||
@@ -249,9 +279,9 @@ static bool cond_holds(enum cond cond, const struct ei_call *c)
 	case SEEK_DATA_HOLE:
 		return c->args[2] == SEEK_DATA || c->args[2] == SEEK_HOLE;
 	case NOT_EMPTY_PATH:
-		return !(at & AT_EMPTY_PATH);
+		return !on_fd_alone(c);
 	case EMPTY_PATH:
-		return at & AT_EMPTY_PATH;
+		return on_fd_alone(c);
 	case ALWAYS:
 		break;
 	}
@@ -296,6 +326,8 @@ int ei_explore_errnos(const struct ei_call *c, int *errs, bool *persist)
 		listed = true;
 		if (!t->err || (t->kinds && !(t->kinds & (1u << c->fd_kind))) || !cond_holds(t->cond, c))
 			continue;
+		if ((t->err == ENOENT || t->err == EACCES) && on_fd_alone(c))
+			continue;
 		/* Not the error the reference call got: that run would be the
 		 * reference run again. */
 		if (c->ret == -t->err || n == EI_EXPLORE_MAX_ERRNOS || has(errs, n, t->err))
@@ -311,7 +343,7 @@ int ei_explore_errnos(const struct ei_call *c, int *errs, bool *persist)
 		errs[0] = ENOMEM;
 	else if (e && (e->classes & EI_CLASS_NET))
 		errs[0] = ECONNRESET;
-	else if (e && (e->classes & EI_CLASS_FILE))
+	else if (e && (e->classes & EI_CLASS_FILE) && !on_fd_alone(c))
 		errs[0] = EACCES;
 	else
 		errs[0] = EIO;

@@ -38,12 +38,17 @@ struct outcome {
 	char error[256]; /* why the run could not be made */
 };
 
+/* A run's rule: a path= pattern and the rest. */
+#define SPEC_MAX (EI_PATTERN_MAX + 128)
+
 struct job {
 	int call;   /* the reference call whose site is explored */
 	int err;
 	bool persist; /* the call and every later one of its syscall fail (when=N+) */
+	bool pathed; /* ...on its path alone (path=P:when=K+) */
+	__u64 when;  /* its when=: the call's number, among those on its path if pathed */
 	int idx;    /* its index in the planned runs */
-	char spec[128];
+	char spec[SPEC_MAX];
 	bool picked; /* the spec's seed picks the call's process alone */
 	/* Results */
 	struct outcome oc;
@@ -379,7 +384,7 @@ static void worker(const struct ei_explore_opts *o, const char *spec_text, const
 
 /* The reproduction line's words, as repro_line prints them; be and inj
  * hold two of them. NULL when out of memory. */
-static char **repro_argv(const struct ei_explore_opts *o, const struct job *j, char be[64], char inj[160])
+static char **repro_argv(const struct ei_explore_opts *o, const struct job *j, char be[64], char inj[SPEC_MAX + 8])
 {
 	int n = 0, k = 0;
 	char **argv;
@@ -393,7 +398,7 @@ static char **repro_argv(const struct ei_explore_opts *o, const struct job *j, c
 		snprintf(be, 64, "--backend=%s", ei_backend_name(o->backend));
 		argv[k++] = be;
 	}
-	snprintf(inj, 160, "inject=%s", j->spec);
+	snprintf(inj, SPEC_MAX + 8, "inject=%s", j->spec);
 	argv[k++] = "-e";
 	argv[k++] = inj;
 	argv[k++] = "--";
@@ -445,7 +450,7 @@ static void wait_line(const struct ei_explore_opts *o, pid_t pid, struct outcome
 static void line_worker(const struct ei_explore_opts *o, const struct job *j, int rfd, int ofd, int efd)
 {
 	struct outcome oc = { 0 };
-	char be[64], inj[160], **argv = repro_argv(o, j, be, inj);
+	char be[64], inj[SPEC_MAX + 8], **argv = repro_argv(o, j, be, inj);
 	pid_t pid = -1;
 
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -475,7 +480,7 @@ static int start_job(const struct ei_explore_opts *o, const struct ei_trace *t, 
 	/* The shared injector serves the run if it has the syscall (the
 	 * control run fails nothing). */
 	j->slot = slot;
-	if (j->call >= 0 && shared && ei_session_attached(shared, t->calls[j->call].nr)) {
+	if (j->call >= 0 && shared && !j->pathed && ei_session_attached(shared, t->calls[j->call].nr)) {
 		const struct ei_call *c = &t->calls[j->call];
 		x = (struct xrun){ .nr = c->nr, .err = j->err, .n = c->n, .lineage = t->key[c->proc], .persist = j->persist };
 		use = slot;
@@ -732,7 +737,7 @@ static void shell_quote(FILE *f, const char *s)
 
 static char *repro_line(const struct ei_explore_opts *o, const struct job *j)
 {
-	char *line = NULL;
+	char inj[SPEC_MAX + 8], *line = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&line, &len);
 
@@ -741,7 +746,10 @@ static char *repro_line(const struct ei_explore_opts *o, const struct job *j)
 	fputs("errinj ", f);
 	if (o->backend != EI_BACKEND_AUTO)
 		fprintf(f, "--backend=%s ", ei_backend_name(o->backend));
-	fprintf(f, "-e inject=%s --", j->spec);
+	snprintf(inj, sizeof(inj), "inject=%s", j->spec);
+	fputs("-e ", f);
+	shell_quote(f, inj);
+	fputs(" --", f);
 	for (char **a = o->cmd; *a; a++) {
 		fputc(' ', f);
 		shell_quote(f, *a);
@@ -762,6 +770,44 @@ static int others(const struct ei_trace *t, int proc, int nr, __u64 n)
 	for (int p = 0; p < t->nprocs; p++)
 		k += p != proc && t->ncalls_of[(size_t)p * EI_NR_SYSCALLS + nr] >= n;
 	return k;
+}
+
+/* A persistent fault's path: one a path= pattern matches alone (no glob
+ * character, no ':' that would end the rule, printable), else NULL. */
+static const char *exact_path(const struct ei_call *c)
+{
+	const char *p = c->path;
+
+	if (!p || !*p || strpbrk(p, "*?:"))
+		return NULL;
+	for (; *p; p++)
+		if ((unsigned char)*p < ' ' || *p == 0x7f)
+			return NULL;
+	return c->path;
+}
+
+/* Process proc's calls of nr on path up to call i (of the trace) included:
+ * what when= counts under path=, its filters holding before counting. */
+static __u64 path_calls(const struct ei_trace *t, int i, int proc, int nr, const char *path)
+{
+	__u64 k = 0;
+
+	for (int m = 0; m <= i; m++)
+		k += t->calls[m].proc == proc && t->calls[m].nr == nr && t->calls[m].path &&
+		     !strcmp(t->calls[m].path, path);
+	return k;
+}
+
+/* others() for a rule on call i's path: the other processes that made at
+ * least k calls of its syscall on that path. */
+static int path_others(const struct ei_trace *t, int i, __u64 k)
+{
+	const struct ei_call *c = &t->calls[i];
+	int n = 0;
+
+	for (int p = 0; p < t->nprocs; p++)
+		n += p != c->proc && path_calls(t, t->ncalls - 1, p, c->nr, c->path) >= k;
+	return n;
 }
 
 struct finding {
@@ -807,7 +853,7 @@ static void rfinding(const struct ei_explore_opts *o, const struct ei_trace *t, 
 	r->nerrs = fd->nerrs;
 	r->process = t->lineage[c->proc];
 	r->when = c->n;
-	r->others = others(t, c->proc, c->nr, c->n);
+	r->others = j->pathed ? path_others(t, j->call, j->when) : others(t, c->proc, c->nr, c->n);
 	r->picked = j->picked;
 	r->sanitizer = j->sanitizer;
 	r->failed = j->oc.injected;
@@ -834,14 +880,25 @@ static void rfinding(const struct ei_explore_opts *o, const struct ei_trace *t, 
  * when= counts per syscall and process, not per site, so the later calls
  * of other sites fail too, as a full disk fails them, and so do the n-th
  * and later calls of the other processes (the report counts them): a
- * draw per call cannot pick a process for all its later calls. */
+ * draw per call cannot pick a process for all its later calls. On a
+ * syscall that takes a path it is path=P:when=k+, k counting the calls on
+ * P alone: a missing or forbidden file is so for its path only, not for
+ * other files nor for a descriptor's fstat. */
 static void make_spec(const struct ei_trace *t, const struct ei_call *c, int err, bool persist, struct job *j)
 {
 	__u64 others[64], call = ei_draw_call(0, (__u32)c->nr, c->n), half = 1ULL << 31;
+	const char *path = persist ? exact_path(c) : NULL;
 	int n = 0, p;
 
 	j->picked = false;
 	j->persist = persist;
+	j->pathed = path != NULL;
+	j->when = path ? path_calls(t, (int)(c - t->calls), c->proc, c->nr, path) : c->n;
+	if (path) {
+		snprintf(j->spec, sizeof(j->spec), "%s:error=%s:path=%s:when=%llu+", ei_syscall_name(c->nr),
+			 ei_errno_name(err), path, (unsigned long long)j->when);
+		return;
+	}
 	snprintf(j->spec, sizeof(j->spec), "%s:error=%s:when=%llu%s", ei_syscall_name(c->nr), ei_errno_name(err),
 		 (unsigned long long)c->n, persist ? "+" : "");
 	if (persist)
@@ -1240,6 +1297,8 @@ static int confirm_findings(struct exploration *x)
 		fs[i].confirm.picked = fs[i].j->picked;
 		fs[i].confirm.line = true;
 		fs[i].confirm.persist = fs[i].j->persist;
+		fs[i].confirm.pathed = fs[i].j->pathed;
+		fs[i].confirm.when = fs[i].j->when;
 		x->jp[i] = &fs[i].confirm;
 	}
 	if (run_jobs(x->o, x->jp, x->nf, &x->t, x->ref_hash, &ph))

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/user.h>
 #include <sys/wait.h>
 
@@ -505,6 +507,34 @@ static bool names_fd(int nr)
 	return e && (e->fd_first || e->path_arg == 1);
 }
 
+/* The path argument of call c of thread tid, at its entry, if it fits a
+ * path= pattern: a persistent fault on it is then made for that path
+ * alone (run.c). A read that stops at an unmapped page gives what it got. */
+static void read_path(pid_t tid, struct ei_call *c)
+{
+	const struct ei_syscall_entry *e = ei_syscall_info(c->nr);
+	char buf[EI_PATTERN_MAX];
+	struct iovec local = { buf, sizeof(buf) }, remote[2];
+	uintptr_t a, page = 4096;
+	size_t first;
+	ssize_t n;
+
+	if (!e || e->path_arg < 0 || e->path_arg > 5 || !c->args[e->path_arg])
+		return;
+	/* Split at the page end: a transfer stops at the first iovec it
+	 * cannot read whole. */
+	a = (uintptr_t)c->args[e->path_arg];
+	first = page - (a & (page - 1));
+	if (first > sizeof(buf))
+		first = sizeof(buf);
+	remote[0] = (struct iovec){ (void *)a, first };
+	remote[1] = (struct iovec){ (void *)(a + first), sizeof(buf) - first };
+	n = process_vm_readv(tid, &local, 1, remote, first < sizeof(buf) ? 2 : 1, 0);
+	if (n <= 0 || !memchr(buf, 0, (size_t)n))
+		return;
+	c->path = strdup(buf);
+}
+
 /* A seccomp stop of th: its call recorded, with its site, once the
  * command has exec'd. 1 if recorded (its result is to be seen), 0 if
  * not, -1 when out of memory. */
@@ -534,6 +564,7 @@ static int record_call(struct tracer *tr, struct thread *th)
 			       .args = { regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9 } };
 	if (names_fd(nr))
 		describe_fd(p->tgid, th->tid, c);
+	read_path(th->tid, c);
 	t->sites[site].calls++;
 	th->in_call = true;
 	th->call = t->ncalls++;
@@ -712,6 +743,8 @@ void ei_trace_free(struct ei_trace *t)
 	free(t->key);
 	free(t->ncalls_of);
 	free(t->sites);
+	for (int i = 0; i < t->ncalls; i++)
+		free(t->calls[i].path);
 	free(t->calls);
 	free(t->out);
 	free(t->errout);

@@ -70,6 +70,9 @@ struct ei_call {
 	__u8 fd_kind;  /* enum ei_fd_kind */
 	bool sigpipe_off;
 	int fd_flags;
+	/* For a syscall that takes a path: the path as passed, if it fits a
+	 * path= pattern (EI_PATTERN_MAX); NULL if none, longer or unreadable. */
+	char *path;
 };
 
 struct ei_trace {

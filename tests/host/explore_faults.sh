@@ -99,7 +99,7 @@ retry() {
     # The reproduction line, run as printed, hangs.
     local cmd
     cmd=$(py '[f["reproduce"] for f in d["findings"] if f["class"] == "hung" and f["site"]["line"] == '"$(line retry)"'][0]')
-    assert_match "reproduction line: a persistent rule" "$cmd" "inject=openat:error=ENOENT:when=[0-9]+\+ " || return 1
+    assert_match "reproduction line: a persistent rule on the path" "$cmd" "inject=openat:error=ENOENT:path=[^ :]+:when=[0-9]+\+ " || return 1
     RUN_TIMEOUT=$HANG_TMO run sh -c "$cmd"
     assert_eq "reproduced: timeout's status" "$RC" 124
 }

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# A persistent fault (a missing or forbidden file, when=N+) on a syscall
+# that takes a path fails that path alone: tests/progs/statpaths.c stats
+# A, B, A again, opens A and stats its descriptor (AT_EMPTY_PATH), stats B
+# again, and prints each result. The reproduction line of ENOENT on the
+# second stat of A is path=A:when=2+ (the calls on A counted, not those
+# on B), shell-quoted since A has a space in its name; run, it fails A's
+# stats alone: B's and the descriptor's succeed. The descriptor's fstat
+# gets no ENOENT nor EACCES (no lookup). Seccomp backend, natively.
+. "$(dirname "$0")/../lib.sh"
+
+E=$BIN/errinj
+P=$B/tests/statpaths
+# The reproduction lines say plain "errinj".
+export PATH=$BIN:$PATH
+
+# q EXPR: a Python expression on the report d.
+q() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$T/report.json" "$1"; }
+
+per_path() {
+    local D=$T/d A B
+    mkdir "$D"
+    A="$D/a file"
+    B=$D/b
+    echo a >"$A"
+    echo b >"$B"
+    RUN_TIMEOUT=300 run "$E" explore --backend=seccomp --json -j2 -s newfstatat -- "$P" "$A" "$B"
+    printf '%s\n' "$OUT" >"$T/report.json"
+    assert_eq "exit status (findings)" "$RC" 3 || return 1
+    # Each finding: its line in statpaths.c, its errnos, its rule.
+    assert_eq "findings" "$(q "sorted((f['site']['line'], f['errnos'], f['reproduce'].split(' -e ')[1].split(' -- ')[0].replace('$D/', '')) for f in d['findings'] if f['site']['file'].endswith('statpaths.c') and f['errnos'][0] != 'EIO')")" \
+        "[(33, ['ENOENT', 'EACCES'], \"'inject=newfstatat:error=ENOENT:path=a file:when=1+'\"), (34, ['ENOENT', 'EACCES'], 'inject=newfstatat:error=ENOENT:path=b:when=1+'), (35, ['ENOENT', 'EACCES'], \"'inject=newfstatat:error=ENOENT:path=a file:when=2+'\"), (42, ['ENOENT', 'EACCES'], 'inject=newfstatat:error=ENOENT:path=b:when=2+')]" &&
+        assert_eq "the descriptor's fstat: no ENOENT nor EACCES" \
+            "$(q "[f['errnos'] for f in d['findings'] if f['site']['line'] == 39]")" "[['EIO']]" || return 1
+    local repro
+    repro=$(q "[f['reproduce'] for f in d['findings'] if f['site']['line'] == 35][0]")
+    assert_eq "reproduction line" "$repro" \
+        "errinj --backend=seccomp -e 'inject=newfstatat:error=ENOENT:path=$A:when=2+' -- $P '$A' $B" || return 1
+    RUN_TIMEOUT=60 run sh -c "$repro"
+    assert_eq "reproduction: exit status" "$RC" 0 &&
+        assert_eq "reproduction: A's second stat alone fails" "$OUT" "stat A: ok
+stat B: ok
+stat A again: No such file or directory
+open A: ok
+fstat A: ok
+stat B again: ok"
+}
+subtest explore_persist_path per_path
+
+done_testing
