@@ -104,6 +104,7 @@ struct ei_rhead {
 	const int *runs;           /* the planned indices of the runs made */
 	int nruns;
 	int shared_runs;           /* of them, served by the injector kept loaded */
+	int path_runs;             /* of them, with a path= rule (an injector of their own) */
 	double seconds;            /* the exploration's wall time (a merge: the shards' summed) */
 	double runs_seconds;       /* of it, the runs' alone */
 	int counts[C_NCLASSES];

@@ -458,6 +458,7 @@ static void sum_shards(const struct shard_report *rs, int nfiles, struct ei_rhea
 		const struct ei_json *root = rs[i].root, *cl = ei_json_get(root, "classes"),
 				     *sr = ei_json_get(ei_json_get(root, "shard"), "runs"),
 				     *sh = ei_json_get(root, "shared_injector_runs"),
+				     *pr = ei_json_get(root, "path_runs"),
 				     *rsec = ei_json_get(root, "runs_seconds");
 		merged[rs[i].shard - 1] = true;
 		h->stable = h->stable && ei_json_get(ei_json_get(root, "reference"), "stable")->b;
@@ -465,6 +466,7 @@ static void sum_shards(const struct shard_report *rs, int nfiles, struct ei_rhea
 		/* A report of an older errinj has no runs_seconds. */
 		h->runs_seconds += rsec && rsec->type == EI_JSON_DOUBLE ? rsec->d : 0;
 		h->shared_runs += sh && sh->type == EI_JSON_INT ? (int)sh->i : 0;
+		h->path_runs += pr && pr->type == EI_JSON_INT ? (int)pr->i : 0;
 		for (int c = 0; c < C_NCLASSES; c++) {
 			const struct ei_json *n = ei_json_get(cl, ei_cls_name[c]);
 			h->counts[c] += n && n->type == EI_JSON_INT ? (int)n->i : 0;

@@ -159,6 +159,7 @@ static void json_plan(struct ei_jw *w, const struct ei_rhead *h)
 	ei_jw_key(w, "runs_seconds");
 	ei_jw_double(w, h->runs_seconds, 3);
 	kint(w, "shared_injector_runs", h->shared_runs);
+	kint(w, "path_runs", h->path_runs);
 	ei_jw_key(w, "classes");
 	ei_jw_object(w);
 	for (int c = 0; c < C_NCLASSES; c++)

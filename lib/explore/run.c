@@ -987,7 +987,7 @@ struct exploration {
 	int nf;
 	struct ei_rfinding *rf;
 	struct ei_rrun *rr;  /* every run of this shard, for the report */
-	int counts[C_NCLASSES], shared_runs;
+	int counts[C_NCLASSES], shared_runs, path_runs;
 	int loader_sites;    /* the loader's start-up sites left out */
 	double started;      /* before the reference run */
 	double seconds;      /* the whole exploration's wall time */
@@ -1238,6 +1238,7 @@ static void group_runs(struct exploration *x)
 		struct job *j = x->jp[i];
 		int site = t->calls[j->call].site, k;
 		x->shared_runs += j->kept;
+		x->path_runs += j->pathed;
 		if (++x->counts[j->cls] == 1 && j->cls == C_ERROR)
 			ei_msg("a run could not be made (%s): %s", j->spec, j->oc.error);
 		if (j->cls > C_LOST)
@@ -1341,6 +1342,7 @@ static void report_head(const struct exploration *x, int shard, int nshards, str
 	h->runs = x->runs;
 	h->nruns = x->nrun;
 	h->shared_runs = x->shared_runs;
+	h->path_runs = x->path_runs;
 	h->seconds = x->seconds;
 	h->runs_seconds = x->runs_seconds;
 	h->rruns = x->rr;

@@ -32,6 +32,11 @@ per_path() {
         "[(33, ['ENOENT', 'EACCES'], \"'inject=newfstatat:error=ENOENT:path=a file:when=1+'\"), (34, ['ENOENT', 'EACCES'], 'inject=newfstatat:error=ENOENT:path=b:when=1+'), (35, ['ENOENT', 'EACCES'], \"'inject=newfstatat:error=ENOENT:path=a file:when=2+'\"), (42, ['ENOENT', 'EACCES'], 'inject=newfstatat:error=ENOENT:path=b:when=2+')]" &&
         assert_eq "the descriptor's fstat: no ENOENT nor EACCES" \
             "$(q "[f['errnos'] for f in d['findings'] if f['site']['line'] == 39]")" "[['EIO']]" || return 1
+    # path_runs counts the runs with a path= rule: the persistent ones
+    # (ENOENT, EACCES), not the one-shot EIO runs.
+    assert_eq "path_runs: the persistent runs" \
+        "$(q "(d['path_runs'], len([r for r in d['results'] if r['errno'] in ('ENOENT', 'EACCES')]), d['runs'] > d['path_runs'])")" \
+        "($(q "len([r for r in d['results'] if r['errno'] in ('ENOENT', 'EACCES')])"), $(q "len([r for r in d['results'] if r['errno'] in ('ENOENT', 'EACCES')])"), True)" || return 1
     local repro
     repro=$(q "[f['reproduce'] for f in d['findings'] if f['site']['line'] == 35][0]")
     assert_eq "reproduction line" "$repro" \

@@ -122,7 +122,7 @@ print(sorted(set(f["class"] for f in d["findings"] for s in f["stack"] if s["fun
     g=$(python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-print(d["shared_injector_runs"] == (d["runs"] if sys.argv[2] == "runs" else 0), d["shared_injector_runs"], d["runs"])' \
+print(d["shared_injector_runs"] == (d["runs"] - d["path_runs"] if sys.argv[2] == "runs" else 0), d["shared_injector_runs"], d["runs"], d["path_runs"])' \
         "$T/report.json" "$want")
     assert_match "runs on the shared injector (want: $want)" "$g" "^True "
 }
