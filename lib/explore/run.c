@@ -24,6 +24,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "explore/internal.h"
@@ -38,8 +39,11 @@ struct outcome {
 	char error[256]; /* why the run could not be made */
 };
 
-/* A run's rule: a path= pattern and the rest. */
-#define SPEC_MAX (EI_PATTERN_MAX + 128)
+/* A run's rules, one a line: at most XRULES, each a path= pattern and
+ * the rest. */
+#define XRULES 4
+#define RULE_MAX (EI_PATTERN_MAX + 128)
+#define SPEC_MAX (XRULES * RULE_MAX)
 
 struct job {
 	int call;   /* the reference call whose site is explored */
@@ -209,8 +213,8 @@ struct wrun {
 	const struct ei_explore_opts *o;
 	int slot; /* its job in the shared injector; 0: an injector of its own */
 	struct ei_session *s;
-	/* An injector of its own: its rule and options */
-	struct ei_spec spec;
+	/* An injector of its own: its rules and options */
+	struct ei_spec spec[XRULES];
 	struct ei_options opts;
 	int sfd, ep;
 	pid_t self, cmd;
@@ -252,10 +256,16 @@ static int open_injector(struct wrun *w, const char *spec_text, const struct xru
 		w->s = shared;
 		return 0;
 	}
-	if (ei_spec_parse(spec_text, &w->spec, w->oc.error, sizeof(w->oc.error)))
-		return -1;
-	w->opts.specs = &w->spec;
-	w->opts.nspecs = 1;
+	for (const char *r = spec_text; *r && w->opts.nspecs < XRULES; w->opts.nspecs++) {
+		char rule[RULE_MAX];
+		size_t len = strcspn(r, "\n");
+
+		snprintf(rule, sizeof(rule), "%.*s", (int)len, r);
+		if (ei_spec_parse(rule, &w->spec[w->opts.nspecs], w->oc.error, sizeof(w->oc.error)))
+			return -1;
+		r += len + (r[len] == '\n');
+	}
+	w->opts.specs = w->spec;
 	w->opts.follow = true;
 	w->opts.backend = w->o->backend;
 	w->opts.command = true;
@@ -382,25 +392,43 @@ static void worker(const struct ei_explore_opts *o, const char *spec_text, const
 
 /* ---- a reproduction line, run as printed ---- */
 
+/* Rule k (0-based) of a job's spec, "inject=RULE", in inj; false past
+ * the last. */
+static bool rule_word(const struct job *j, int k, char inj[RULE_MAX + 8])
+{
+	const char *r = j->spec;
+	size_t len;
+
+	for (; k > 0 && (r = strchr(r, '\n')); k--)
+		r++;
+	if (!r || !*r)
+		return false;
+	len = strcspn(r, "\n");
+	snprintf(inj, RULE_MAX + 8, "inject=%.*s", (int)len, r);
+	return true;
+}
+
 /* The reproduction line's words, as repro_line prints them; be and inj
- * hold two of them. NULL when out of memory. */
-static char **repro_argv(const struct ei_explore_opts *o, const struct job *j, char be[64], char inj[SPEC_MAX + 8])
+ * hold some of them. NULL when out of memory. */
+static char **repro_argv(const struct ei_explore_opts *o, const struct job *j, char be[64],
+			 char inj[XRULES][RULE_MAX + 8])
 {
 	int n = 0, k = 0;
 	char **argv;
 
 	while (o->cmd[n])
 		n++;
-	if (!(argv = calloc((size_t)n + 6, sizeof(*argv))))
+	if (!(argv = calloc((size_t)n + 4 + 2 * XRULES, sizeof(*argv))))
 		return NULL;
 	argv[k++] = "errinj";
 	if (o->backend != EI_BACKEND_AUTO) {
 		snprintf(be, 64, "--backend=%s", ei_backend_name(o->backend));
 		argv[k++] = be;
 	}
-	snprintf(inj, SPEC_MAX + 8, "inject=%s", j->spec);
-	argv[k++] = "-e";
-	argv[k++] = inj;
+	for (int r = 0; r < XRULES && rule_word(j, r, inj[r]); r++) {
+		argv[k++] = "-e";
+		argv[k++] = inj[r];
+	}
 	argv[k++] = "--";
 	for (int i = 0; i < n; i++)
 		argv[k++] = o->cmd[i];
@@ -450,7 +478,7 @@ static void wait_line(const struct ei_explore_opts *o, pid_t pid, struct outcome
 static void line_worker(const struct ei_explore_opts *o, const struct job *j, int rfd, int ofd, int efd)
 {
 	struct outcome oc = { 0 };
-	char be[64], inj[SPEC_MAX + 8], **argv = repro_argv(o, j, be, inj);
+	char be[64], inj[XRULES][RULE_MAX + 8], **argv = repro_argv(o, j, be, inj);
 	pid_t pid = -1;
 
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -737,7 +765,7 @@ static void shell_quote(FILE *f, const char *s)
 
 static char *repro_line(const struct ei_explore_opts *o, const struct job *j)
 {
-	char inj[SPEC_MAX + 8], *line = NULL;
+	char inj[RULE_MAX + 8], *line = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&line, &len);
 
@@ -746,10 +774,12 @@ static char *repro_line(const struct ei_explore_opts *o, const struct job *j)
 	fputs("errinj ", f);
 	if (o->backend != EI_BACKEND_AUTO)
 		fprintf(f, "--backend=%s ", ei_backend_name(o->backend));
-	snprintf(inj, sizeof(inj), "inject=%s", j->spec);
-	fputs("-e ", f);
-	shell_quote(f, inj);
-	fputs(" --", f);
+	for (int r = 0; r < XRULES && rule_word(j, r, inj); r++) {
+		fputs("-e ", f);
+		shell_quote(f, inj);
+		fputc(' ', f);
+	}
+	fputs("--", f);
 	for (char **a = o->cmd; *a; a++) {
 		fputc(' ', f);
 		shell_quote(f, *a);
@@ -808,6 +838,73 @@ static int path_others(const struct ei_trace *t, int i, __u64 k)
 	for (int p = 0; p < t->nprocs; p++)
 		n += p != c->proc && path_calls(t, t->ncalls - 1, p, c->nr, c->path) >= k;
 	return n;
+}
+
+/* Whether call c would create its path rather than fail with ENOENT
+ * when the path is missing. */
+static bool creates(const struct ei_call *c)
+{
+	switch (c->nr) {
+#ifdef SYS_open
+	case SYS_open:
+		return c->args[1] & O_CREAT;
+#endif
+	case SYS_openat:
+		return c->args[2] & O_CREAT;
+#ifdef SYS_creat
+	case SYS_creat:
+	case SYS_mkdir:
+	case SYS_mknod:
+	case SYS_symlink:
+#endif
+	case SYS_mkdirat:
+	case SYS_mknodat:
+	case SYS_symlinkat:
+	case SYS_openat2: /* its flags are in a struct the trace does not read */
+		return true;
+	}
+	return false;
+}
+
+/* The rest of a missing (ENOENT) or forbidden (EACCES) path's state, as
+ * the kernel would give it: from call i on, every later call on the same
+ * path fails too, whatever its syscall, not the calls of i's syscall
+ * alone (stat failing while open succeeds on one path is no state a
+ * file can be in). A rule per other syscall that the reference made on
+ * the path after i, in i's process, when= counting from its next call
+ * there; a call that would create a missing path leaves its syscall out. */
+static void path_state(const struct ei_trace *t, int i, int err, struct job *j)
+{
+	const struct ei_call *c = &t->calls[i];
+	int nrs[XRULES - 1], n = 0;
+	size_t len = strlen(j->spec);
+
+	for (int m = i + 1; m < t->ncalls; m++) {
+		const struct ei_call *d = &t->calls[m];
+		int k;
+
+		if (d->proc != c->proc || d->nr == c->nr || !d->path || strcmp(d->path, c->path))
+			continue;
+		for (k = 0; k < n && nrs[k] != d->nr; k++)
+			;
+		if (k < n)
+			continue;
+		if (n == XRULES - 1)
+			break;
+		nrs[n++] = d->nr;
+	}
+	for (int k = 0; k < n && len < sizeof(j->spec); k++) {
+		bool made = false;
+
+		for (int m = i + 1; m < t->ncalls && err == ENOENT; m++)
+			made |= t->calls[m].proc == c->proc && t->calls[m].nr == nrs[k] && t->calls[m].path &&
+				!strcmp(t->calls[m].path, c->path) && creates(&t->calls[m]);
+		if (made)
+			continue;
+		len += (size_t)snprintf(j->spec + len, sizeof(j->spec) - len, "\n%s:error=%s:path=%s:when=%llu+",
+					ei_syscall_name(nrs[k]), ei_errno_name(err), c->path,
+					(unsigned long long)path_calls(t, i, c->proc, nrs[k], c->path) + 1);
+	}
 }
 
 struct finding {
@@ -895,8 +992,10 @@ static void make_spec(const struct ei_trace *t, const struct ei_call *c, int err
 	j->pathed = path != NULL;
 	j->when = path ? path_calls(t, (int)(c - t->calls), c->proc, c->nr, path) : c->n;
 	if (path) {
-		snprintf(j->spec, sizeof(j->spec), "%s:error=%s:path=%s:when=%llu+", ei_syscall_name(c->nr),
+		snprintf(j->spec, RULE_MAX, "%s:error=%s:path=%s:when=%llu+", ei_syscall_name(c->nr),
 			 ei_errno_name(err), path, (unsigned long long)j->when);
+		if (err == ENOENT || err == EACCES)
+			path_state(t, (int)(c - t->calls), err, j);
 		return;
 	}
 	snprintf(j->spec, sizeof(j->spec), "%s:error=%s:when=%llu%s", ei_syscall_name(c->nr), ei_errno_name(err),

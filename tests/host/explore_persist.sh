@@ -52,4 +52,31 @@ stat B again: ok"
 }
 subtest explore_persist_path per_path
 
+# The path's state, not the syscall's: with openat traced too, ENOENT on
+# A's second stat also fails the later open of A (a second rule, its
+# when= counting from that open), as a removed file would; B is untouched.
+path_state() {
+    local D=$T/s
+    mkdir "$D"
+    echo a >"$D/a"
+    echo b >"$D/b"
+    RUN_TIMEOUT=300 run "$E" explore --backend=seccomp --json -j2 -s newfstatat,openat -- "$P" "$D/a" "$D/b"
+    printf '%s\n' "$OUT" >"$T/report.json"
+    assert_eq "exit status (findings)" "$RC" 3 || return 1
+    local repro
+    repro=$(q "[f['reproduce'] for f in d['findings'] if f['site']['line'] == 35][0]")
+    assert_eq "reproduction line: the stat's rule and the open's" "$repro" \
+        "errinj --backend=seccomp -e inject=newfstatat:error=ENOENT:path=$D/a:when=2+ -e inject=openat:error=ENOENT:path=$D/a:when=1+ -- $P $D/a $D/b" &&
+        assert_eq "B's stat: its rule alone" \
+            "$(q "[f['reproduce'].count(' -e ') for f in d['findings'] if f['site']['line'] == 34]")" "[1]" || return 1
+    RUN_TIMEOUT=60 run sh -c "$repro"
+    assert_eq "reproduction: exit status" "$RC" 0 &&
+        assert_eq "reproduction: A is missing for stat and open alike" "$OUT" "stat A: ok
+stat B: ok
+stat A again: No such file or directory
+open A: No such file or directory
+stat B again: ok"
+}
+subtest explore_persist_state path_state
+
 done_testing
