@@ -802,29 +802,45 @@ static int others(const struct ei_trace *t, int proc, int nr, __u64 n)
 	return k;
 }
 
-/* A persistent fault's path: one a path= pattern matches alone (no glob
- * character, no ':' that would end the rule, printable), else NULL. */
-static const char *exact_path(const struct ei_call *c)
+/* A persistent fault's path= pattern for call c's path, in pat: the path
+ * itself, a glob character or ':' (which would end the rule) made '?',
+ * which matches it and any other byte there (path= has no escape); false
+ * if c has no printable path. */
+static bool path_pattern(const struct ei_call *c, char pat[EI_PATTERN_MAX])
 {
-	const char *p = c->path;
+	size_t n = 0;
 
-	if (!p || !*p || strpbrk(p, "*?:"))
-		return NULL;
-	for (; *p; p++)
+	if (!c->path || !*c->path || strlen(c->path) >= EI_PATTERN_MAX)
+		return false;
+	for (const char *p = c->path; *p; p++) {
 		if ((unsigned char)*p < ' ' || *p == 0x7f)
-			return NULL;
-	return c->path;
+			return false;
+		pat[n++] = strchr("*?:", *p) ? '?' : *p;
+	}
+	pat[n] = 0;
+	return true;
 }
 
-/* Process proc's calls of nr on path up to call i (of the trace) included:
- * what when= counts under path=, its filters holding before counting. */
-static __u64 path_calls(const struct ei_trace *t, int i, int proc, int nr, const char *path)
+/* Whether path= pattern pat (no '*') matches path. */
+static bool pat_match(const char *pat, const char *path)
+{
+	if (!path)
+		return false;
+	for (; *pat && *path; pat++, path++)
+		if (*pat != '?' && *pat != *path)
+			return false;
+	return !*pat && !*path;
+}
+
+/* Process proc's calls of nr on pat's paths up to call i (of the trace)
+ * included: what when= counts under path=, its filters holding before
+ * counting. */
+static __u64 path_calls(const struct ei_trace *t, int i, int proc, int nr, const char *pat)
 {
 	__u64 k = 0;
 
 	for (int m = 0; m <= i; m++)
-		k += t->calls[m].proc == proc && t->calls[m].nr == nr && t->calls[m].path &&
-		     !strcmp(t->calls[m].path, path);
+		k += t->calls[m].proc == proc && t->calls[m].nr == nr && pat_match(pat, t->calls[m].path);
 	return k;
 }
 
@@ -833,10 +849,13 @@ static __u64 path_calls(const struct ei_trace *t, int i, int proc, int nr, const
 static int path_others(const struct ei_trace *t, int i, __u64 k)
 {
 	const struct ei_call *c = &t->calls[i];
+	char pat[EI_PATTERN_MAX];
 	int n = 0;
 
+	if (!path_pattern(c, pat))
+		return 0;
 	for (int p = 0; p < t->nprocs; p++)
-		n += p != c->proc && path_calls(t, t->ncalls - 1, p, c->nr, c->path) >= k;
+		n += p != c->proc && path_calls(t, t->ncalls - 1, p, c->nr, pat) >= k;
 	return n;
 }
 
@@ -873,7 +892,7 @@ static bool creates(const struct ei_call *c)
  * file can be in). A rule per other syscall that the reference made on
  * the path after i, in i's process, when= counting from its next call
  * there; a call that would create a missing path leaves its syscall out. */
-static void path_state(const struct ei_trace *t, int i, int err, struct job *j)
+static void path_state(const struct ei_trace *t, int i, const char *pat, int err, struct job *j)
 {
 	const struct ei_call *c = &t->calls[i];
 	int nrs[XRULES - 1], n = 0;
@@ -883,7 +902,7 @@ static void path_state(const struct ei_trace *t, int i, int err, struct job *j)
 		const struct ei_call *d = &t->calls[m];
 		int k;
 
-		if (d->proc != c->proc || d->nr == c->nr || !d->path || strcmp(d->path, c->path))
+		if (d->proc != c->proc || d->nr == c->nr || !pat_match(pat, d->path))
 			continue;
 		for (k = 0; k < n && nrs[k] != d->nr; k++)
 			;
@@ -897,13 +916,13 @@ static void path_state(const struct ei_trace *t, int i, int err, struct job *j)
 		bool made = false;
 
 		for (int m = i + 1; m < t->ncalls && err == ENOENT; m++)
-			made |= t->calls[m].proc == c->proc && t->calls[m].nr == nrs[k] && t->calls[m].path &&
-				!strcmp(t->calls[m].path, c->path) && creates(&t->calls[m]);
+			made |= t->calls[m].proc == c->proc && t->calls[m].nr == nrs[k] &&
+				pat_match(pat, t->calls[m].path) && creates(&t->calls[m]);
 		if (made)
 			continue;
 		len += (size_t)snprintf(j->spec + len, sizeof(j->spec) - len, "\n%s:error=%s:path=%s:when=%llu+",
-					ei_syscall_name(nrs[k]), ei_errno_name(err), c->path,
-					(unsigned long long)path_calls(t, i, c->proc, nrs[k], c->path) + 1);
+					ei_syscall_name(nrs[k]), ei_errno_name(err), pat,
+					(unsigned long long)path_calls(t, i, c->proc, nrs[k], pat) + 1);
 	}
 }
 
@@ -984,18 +1003,18 @@ static void rfinding(const struct ei_explore_opts *o, const struct ei_trace *t, 
 static void make_spec(const struct ei_trace *t, const struct ei_call *c, int err, bool persist, struct job *j)
 {
 	__u64 others[64], call = ei_draw_call(0, (__u32)c->nr, c->n), half = 1ULL << 31;
-	const char *path = persist ? exact_path(c) : NULL;
+	char pat[EI_PATTERN_MAX];
 	int n = 0, p;
 
 	j->picked = false;
 	j->persist = persist;
-	j->pathed = path != NULL;
-	j->when = path ? path_calls(t, (int)(c - t->calls), c->proc, c->nr, path) : c->n;
-	if (path) {
+	j->pathed = persist && path_pattern(c, pat);
+	j->when = j->pathed ? path_calls(t, (int)(c - t->calls), c->proc, c->nr, pat) : c->n;
+	if (j->pathed) {
 		snprintf(j->spec, RULE_MAX, "%s:error=%s:path=%s:when=%llu+", ei_syscall_name(c->nr),
-			 ei_errno_name(err), path, (unsigned long long)j->when);
+			 ei_errno_name(err), pat, (unsigned long long)j->when);
 		if (err == ENOENT || err == EACCES)
-			path_state(t, (int)(c - t->calls), err, j);
+			path_state(t, (int)(c - t->calls), pat, err, j);
 		return;
 	}
 	snprintf(j->spec, sizeof(j->spec), "%s:error=%s:when=%llu%s", ei_syscall_name(c->nr), ei_errno_name(err),

@@ -79,4 +79,29 @@ stat B again: ok"
 }
 subtest explore_persist_state path_state
 
+# A path with a glob character or ':' (which would end the rule) gets a
+# pattern with '?' there: still per path, and the line re-runs as printed.
+path_glob() {
+    local D=$T/g A
+    mkdir "$D"
+    A="$D/x*y:z"
+    echo a >"$A"
+    echo b >"$D/b"
+    RUN_TIMEOUT=300 run "$E" explore --backend=seccomp --json -j2 -s newfstatat -- "$P" "$A" "$D/b"
+    printf '%s\n' "$OUT" >"$T/report.json"
+    assert_eq "exit status (findings)" "$RC" 3 || return 1
+    local repro
+    repro=$(q "[f['reproduce'] for f in d['findings'] if f['site']['line'] == 35][0]")
+    assert_eq "reproduction line" "$repro" \
+        "errinj --backend=seccomp -e 'inject=newfstatat:error=ENOENT:path=$D/x?y?z:when=2+' -- $P '$A' $D/b" || return 1
+    RUN_TIMEOUT=60 run sh -c "$repro"
+    assert_eq "reproduction: A's second stat alone fails" "$OUT" "stat A: ok
+stat B: ok
+stat A again: No such file or directory
+open A: ok
+fstat A: ok
+stat B again: ok"
+}
+subtest explore_persist_glob path_glob
+
 done_testing
