@@ -6,4 +6,5 @@
  */
 #include "explore/internal.h"
 
-const char *const ei_cls_name[C_NCLASSES] = { "crashed", "hung", "lost", "absorbed", "handled", "unreached", "error" };
+const char *const ei_cls_name[C_NCLASSES] = { "crashed", "hung", "lost", "changed", "absorbed", "handled",
+						  "unreached", "error" };

@@ -37,7 +37,8 @@ bool ei_env_locale(void);
 
 /* ---- the report (report.c), of a run or of a merge of shards' ---- */
 
-enum ei_cls { C_CRASHED, C_HUNG, C_LOST, C_ABSORBED, C_HANDLED, C_UNREACHED, C_ERROR, C_NCLASSES };
+/* The findings' classes first, up to C_LOST. */
+enum ei_cls { C_CRASHED, C_HUNG, C_LOST, C_CHANGED, C_ABSORBED, C_HANDLED, C_UNREACHED, C_ERROR, C_NCLASSES };
 extern const char *const ei_cls_name[C_NCLASSES];
 
 /* The errnos of a finding's runs: at most this many. */

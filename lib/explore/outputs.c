@@ -299,10 +299,20 @@ static void note(const struct ei_outputs *o)
 	free(list);
 }
 
+/* A regular file's size, -1 if none. */
+static off_t size_of(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) || !S_ISREG(st.st_mode) ? -1 : st.st_size;
+}
+
 void ei_outputs_reference(struct ei_outputs *o)
 {
-	for (int i = 0; i < o->n; i++)
+	for (int i = 0; i < o->n; i++) {
 		o->f[i].ref = state(o->f[i].path);
+		o->f[i].ref_size = size_of(o->f[i].path);
+	}
 	if (o->n)
 		note(o);
 	if (o->too_big)
@@ -383,6 +393,14 @@ __u64 ei_outputs_ref_state(const struct ei_outputs *o)
 		if (o->f[i].compared)
 			h = fnv_more(h, &o->f[i].ref, sizeof(o->f[i].ref));
 	return h;
+}
+
+bool ei_outputs_none_shorter(const struct ei_outputs *o)
+{
+	for (int i = 0; o && i < o->n; i++)
+		if (o->f[i].compared && o->f[i].ref && size_of(o->f[i].path) < o->f[i].ref_size)
+			return false;
+	return true;
 }
 
 void ei_outputs_drop_unstable(struct ei_outputs *o)

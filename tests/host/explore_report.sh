@@ -224,7 +224,7 @@ ISSUE=(sh -c '/bin/true; /bin/echo A; s=$?; /bin/echo B; exit $s')
 repro_issue() {
     run "${EXPLORE[@]}" -s write -- "${ISSUE[@]}"
     assert_eq "exit status" "$RC" 0 &&
-        assert_match "classes" "$OUT" '^runs: crashed 0, hung 0, lost 0, absorbed 0, handled [1-9][0-9]*, unreached 0, error 0$' &&
+        assert_match "classes" "$OUT" '^runs: crashed 0, hung 0, lost 0, changed 0, absorbed 0, handled [1-9][0-9]*, unreached 0, error 0$' &&
         run "${EXPLORE[@]}" --by=call -s write -- "${ISSUE[@]}" &&
         assert_eq "--by=call exit status" "$RC" 3 &&
         assert_match "finding" "$OUT" '^  call 1 of write in process 1\.3; exit 0; confirmed: lost$' &&

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * statpaths A B: stats A, B, A again, opens A and stats the descriptor
- * (newfstatat(fd, "", AT_EMPTY_PATH)), stats B again; prints each result
- * on stdout once done and exits 0 whatever failed. For errinj explore's
+ * (newfstatat(fd, "", AT_EMPTY_PATH)), stats B again; once done, prints
+ * each success on stdout and each failure on stderr, and exits 0 whatever
+ * failed (a failure loses stdout lines: explore's "lost"). For errinj explore's
  * persistent faults on one path (tests/host/explore_persist.sh): a
  * missing A fails A's lookups, not B's nor the descriptor's.
  */
@@ -13,12 +14,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char out[1024];
-static size_t len;
+static char out[1024], err[1024];
+static size_t len, elen;
 
 static void say(const char *what, int r)
 {
-	len += (size_t)snprintf(out + len, sizeof(out) - len, "%s: %s\n", what, r ? strerror(errno) : "ok");
+	if (r)
+		elen += (size_t)snprintf(err + elen, sizeof(err) - elen, "%s: %s\n", what, strerror(errno));
+	else
+		len += (size_t)snprintf(out + len, sizeof(out) - len, "%s: ok\n", what);
 }
 
 int main(int argc, char **argv)
@@ -41,5 +45,6 @@ int main(int argc, char **argv)
 	}
 	say("stat B again", fstatat(AT_FDCWD, argv[2], &st, 0));
 	fputs(out, stdout);
+	fputs(err, stderr);
 	return 0;
 }
