@@ -395,10 +395,10 @@ __u64 ei_outputs_ref_state(const struct ei_outputs *o)
 	return h;
 }
 
-bool ei_outputs_none_shorter(const struct ei_outputs *o)
+bool ei_outputs_same_sizes(const struct ei_outputs *o)
 {
 	for (int i = 0; o && i < o->n; i++)
-		if (o->f[i].compared && o->f[i].ref && size_of(o->f[i].path) < o->f[i].ref_size)
+		if (o->f[i].compared && size_of(o->f[i].path) != o->f[i].ref_size)
 			return false;
 	return true;
 }

@@ -50,9 +50,9 @@ int ei_outputs_restore(const struct ei_outputs *o, char *err, size_t len);
 /* The state of the compared files now, as one hash; and the reference's. */
 __u64 ei_outputs_state(const struct ei_outputs *o);
 __u64 ei_outputs_ref_state(const struct ei_outputs *o);
-/* Whether every compared file the reference run left is there now, a
- * regular file at least as long (nothing of it can be missing). */
-bool ei_outputs_none_shorter(const struct ei_outputs *o);
+/* Whether every compared file has the size the reference run left it
+ * with (absent as it was, or a regular file as long). */
+bool ei_outputs_same_sizes(const struct ei_outputs *o);
 /* After the control run: files it left otherwise than the reference are
  * compared no more, each said on stderr. */
 void ei_outputs_drop_unstable(struct ei_outputs *o);

@@ -58,7 +58,7 @@ struct job {
 	struct outcome oc;
 	__u64 out_hash;
 	bool out_gained; /* stdout: the reference's with lines added (alike.c) */
-	bool none_shorter; /* stdout and every file at least the reference's length */
+	bool same_sizes; /* stdout and every file the reference's length */
 	bool c_locale;  /* run with LC_ALL=C (the C-locale control) */
 	__u64 files;    /* the state of the files the command changes (outputs.c) */
 	bool said;      /* something on stderr */
@@ -600,11 +600,11 @@ static void classify(struct job *j, const struct ei_trace *ref, __u64 ref_hash)
 		    j->files == c_control->files)
 			j->cls = C_HANDLED;
 		else if (!files || (j->out_hash != ref_hash && !j->out_gained))
-			/* Lost if some output is missing or shorter; else
-			 * changed (another encoding of the same data, as a
+			/* Lost, unless every output kept its length: then
+			 * changed, maybe the same data in another form (a
 			 * compressor's frame without its content size): no
 			 * finding. */
-			j->cls = j->none_shorter ? C_CHANGED : C_LOST;
+			j->cls = j->same_sizes ? C_CHANGED : C_LOST;
 		else if (j->out_hash != ref_hash)
 			j->cls = C_HANDLED;
 		else
@@ -631,7 +631,7 @@ static void finish_job(struct job *j, const struct ei_trace *ref, __u64 ref_hash
 	buf = ei_read_whole(j->ofd, &n);
 	j->out_hash = buf ? fnv(buf, n) : 0;
 	j->out_gained = buf && ei_out_gained(ref->out, ref->outlen, buf, n);
-	j->none_shorter = (buf ? n : 0) >= ref->outlen && ei_outputs_none_shorter(&ref->outputs);
+	j->same_sizes = (buf ? n : 0) == ref->outlen && ei_outputs_same_sizes(&ref->outputs);
 	free(buf);
 	j->files = ei_outputs_state(&ref->outputs);
 	buf = ei_read_whole(j->efd, &n);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# "lost" is output missing or shorter than the reference's; a run with the
-# reference's status whose stdout and files are all at least as long but
-# differ is "changed" (another encoding of the same data, as a compressor's
-# frame without its content size), counted but no finding. A shell command
+# "lost" is output missing, shorter or longer than the reference's; a run
+# with the reference's status whose stdout and files all kept their length
+# but differ is "changed" (another encoding of the same data, as a
+# compressor's frame without its content size), counted but no finding. A shell command
 # tests whether it can read a file (faccessat2) and writes one of two
 # outputs. Seccomp backend, natively.
 . "$(dirname "$0")/../lib.sh"
@@ -36,13 +36,17 @@ case_of() {
         assert_eq "the runs' classes (lost, changed), findings' classes" \
             "$(q "d['classes']['lost'] > 0, d['classes']['changed'] > 0, sorted(set(f['class'] for f in d['findings']))")" "$3"
 }
-stdout_longer() { case_of 'cannot read f, going on' stdout "(False, True, [])" 0 longer_out; }
+stdout_same() { case_of 'no' stdout "(False, True, [])" 0 same_out; }
 stdout_shorter() { case_of 'n' stdout "(True, False, ['lost'])" 3 shorter_out; }
-file_longer() { case_of 'unreadable: defaults\n' file "(False, True, [])" 0 longer_file; }
+stdout_longer() { case_of 'cannot read f' stdout "(True, False, ['lost'])" 3 longer_out; }
+file_same() { case_of 'no\n' file "(False, True, [])" 0 same_file; }
 file_shorter() { case_of '' file "(True, False, ['lost'])" 3 shorter_file; }
-subtest explore_changed_stdout stdout_longer
+file_longer() { case_of 'cannot read f\n' file "(True, False, ['lost'])" 3 longer_file; }
+subtest explore_changed_stdout stdout_same
 subtest explore_lost_stdout_shorter stdout_shorter
-subtest explore_changed_file file_longer
+subtest explore_lost_stdout_longer stdout_longer
+subtest explore_changed_file file_same
 subtest explore_lost_file_shorter file_shorter
+subtest explore_lost_file_longer file_longer
 
 done_testing
