@@ -106,10 +106,10 @@ fi
 package_man() {
     [ -d "$ROOT" ] || { why "no package"; return 1; }
     local man=$ROOT/usr/share/man/man1/errinj.1.gz
-    run env MANWIDTH=80 man -l --warnings "$man"
+    run env LC_ALL=C MANWIDTH=80 man -l --warnings "$man"
     assert_eq "exit status" "$RC" 0 && assert_eq "man warnings" "$ERR" "" &&
         assert_match "man page" "$OUT" 'EXAMPLES' && assert_match "man page" "$OUT" '--version' || return 1
-    run env MANWIDTH=80 man -l --warnings "$ROOT/usr/share/man/man1/errinj-explore.1.gz"
+    run env LC_ALL=C MANWIDTH=80 man -l --warnings "$ROOT/usr/share/man/man1/errinj-explore.1.gz"
     assert_eq "errinj-explore(1): exit status" "$RC" 0 && assert_eq "errinj-explore(1): man warnings" "$ERR" "" &&
         assert_match "errinj-explore(1)" "$OUT" 'EXAMPLES' && assert_match "errinj-explore(1)" "$OUT" '--merge'
 }
