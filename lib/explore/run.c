@@ -50,6 +50,7 @@ struct job {
 	int err;
 	bool persist; /* the call and every later one of its syscall fail (when=N+) */
 	bool pathed; /* ...on its path alone (path=P:when=K+) */
+	bool unpathed; /* its path= rule failed nothing: made syscall-wide */
 	__u64 when;  /* its when=: the call's number, among those on its path if pathed */
 	int idx;    /* its index in the planned runs */
 	char spec[SPEC_MAX];
@@ -1014,7 +1015,7 @@ static void make_spec(const struct ei_trace *t, const struct ei_call *c, int err
 
 	j->picked = false;
 	j->persist = persist;
-	j->pathed = persist && path_pattern(c, pat);
+	j->pathed = persist && !j->unpathed && path_pattern(c, pat);
 	j->when = j->pathed ? path_calls(t, (int)(c - t->calls), c->proc, c->nr, pat) : c->n;
 	if (j->pathed) {
 		snprintf(j->spec, RULE_MAX, "%s:error=%s:path=%s:when=%llu+", ei_syscall_name(c->nr),
@@ -1479,6 +1480,32 @@ static void report_head(const struct exploration *x, int shard, int nshards, str
 
 /* This shard's runs, their findings confirmed and reported. 0 or 3 as
  * ei_explore, -1 when stopped by a signal, -2 when out of memory. */
+/* A path the reference made with a name of its own (a temporary file's
+ * random one) is another in each run, so a persistent fault's path= rule
+ * may fail nothing: such a run is made again with the syscall's rule
+ * (when=N+, every later call of the syscall, as a full disk fails them). */
+static int unpath_unreached(struct exploration *x)
+{
+	struct phase ph = { .what = "run", .found = "with a finding", .expect = x->t.seconds };
+	struct job **again = calloc((size_t)x->nrun + 1, sizeof(*again));
+	int n = 0, ret;
+
+	if (!again)
+		return -1;
+	for (int i = 0; i < x->nrun; i++) {
+		struct job *j = x->jp[i];
+
+		if (j->pathed && j->cls == C_UNREACHED) {
+			j->unpathed = true;
+			make_spec(&x->t, &x->t.calls[j->call], j->err, j->persist, j);
+			again[n++] = j;
+		}
+	}
+	ret = n ? run_jobs(x->o, again, n, &x->t, x->ref_hash, &ph) : 0;
+	free(again);
+	return ret;
+}
+
 static int explore_runs(struct exploration *x, int shard, int nshards)
 {
 	struct ei_rhead h = { 0 };
@@ -1487,7 +1514,7 @@ static int explore_runs(struct exploration *x, int shard, int nshards)
 	int r, ret = 0;
 
 	t0 = now();
-	if (run_jobs(x->o, x->jp, x->nrun, &x->t, x->ref_hash, &ph))
+	if (run_jobs(x->o, x->jp, x->nrun, &x->t, x->ref_hash, &ph) || unpath_unreached(x))
 		return -1;
 	x->runs_seconds = now() - t0;
 	group_runs(x);

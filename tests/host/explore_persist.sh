@@ -108,4 +108,20 @@ stat A again: No such file or directory"
 }
 subtest explore_persist_glob path_glob
 
+# A path named anew in each run (mktemp's) never matches the reference's
+# path= rule: such a run is made again with the syscall-wide rule
+# (when=N+), so it is not left unreached.
+path_random() {
+    RUN_TIMEOUT=300 run "$E" explore --backend=seccomp --json -j2 -s newfstatat -- \
+        sh -c 'a=$(mktemp); "$1" "$a" "$a"; rm -f "$a"' sh "$P"
+    printf '%s\n' "$OUT" >"$T/report.json"
+    assert_eq "exit status" "$RC" 3 || return 1
+    # statpaths (process 1.2): its stats of A, its runs not unreached.
+    assert_eq "unreached runs" "$(q "d['classes']['unreached']")" 0 &&
+        assert_eq "statpaths' ENOENT runs: A's stats (3, 5), B's (4, 7)" \
+            "$(q "sorted((r['when'], r['class'] != 'unreached') for r in d['results'] if r['process'] == '1.2' and r['errno'] == 'ENOENT')")" \
+            "[(3, True), (4, True), (5, True), (7, True)]"
+}
+subtest explore_persist_random path_random
+
 done_testing
