@@ -18,6 +18,20 @@ export PATH=$BIN:$PATH
 # q EXPR: a Python expression on the report d.
 q() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$T/report.json" "$1"; }
 
+# second_stat_fails LINE: LINE, run, fails A's second stat alone (stdout:
+# the successes; stderr: the failures and errinj's events).
+second_stat_fails() {
+    RUN_TIMEOUT=60 run sh -c "$1"
+    assert_eq "reproduction: exit status" "$RC" 0 &&
+        assert_eq "reproduction: A's second stat alone fails" "$OUT
+$(grep -v '^\[pid' <<<"$ERR")" "stat A: ok
+stat B: ok
+open A: ok
+fstat A: ok
+stat B again: ok
+stat A again: No such file or directory"
+}
+
 per_path() {
     local D=$T/d A B
     mkdir "$D"
@@ -42,15 +56,7 @@ per_path() {
     repro=$(q "[f['reproduce'] for f in d['findings'] if f['site']['line'] == 39][0]")
     assert_eq "reproduction line" "$repro" \
         "errinj --backend=seccomp -e 'inject=newfstatat:error=ENOENT:path=$A:when=2+' -- $P '$A' $B" || return 1
-    RUN_TIMEOUT=60 run sh -c "$repro"
-    assert_eq "reproduction: exit status" "$RC" 0 &&
-        assert_eq "reproduction: A's second stat alone fails" "$OUT
-$(grep -v '^\[pid' <<<"$ERR")" "stat A: ok
-stat B: ok
-open A: ok
-fstat A: ok
-stat B again: ok
-stat A again: No such file or directory"
+    second_stat_fails "$repro"
 }
 subtest explore_persist_path per_path
 
@@ -97,14 +103,7 @@ path_glob() {
     repro=$(q "[f['reproduce'] for f in d['findings'] if f['site']['line'] == 39][0]")
     assert_eq "reproduction line" "$repro" \
         "errinj --backend=seccomp -e 'inject=newfstatat:error=ENOENT:path=$D/x?y?z:when=2+' -- $P '$A' $D/b" || return 1
-    RUN_TIMEOUT=60 run sh -c "$repro"
-    assert_eq "reproduction: A's second stat alone fails" "$OUT
-$(grep -v '^\[pid' <<<"$ERR")" "stat A: ok
-stat B: ok
-open A: ok
-fstat A: ok
-stat B again: ok
-stat A again: No such file or directory"
+    second_stat_fails "$repro"
 }
 subtest explore_persist_glob path_glob
 
