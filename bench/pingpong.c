@@ -1,20 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pingpong MODE N: the floor of a seccomp user-notification round trip on
- * this machine, N round trips between two threads of this process, and
- * prints "ns_per_round_trip=X rounds=R" (R: the round trips the other
- * thread saw, which must be N). MODEs:
- *   futex       a token passed to and fro through a futex: two wake-ups,
- *               two context switches (on one CPU), nothing else
- *   notif       N getppid trapped by a filter of the calling thread's
- *               (SECCOMP_RET_USER_NOTIF), each received and let run
- *               (SECCOMP_USER_NOTIF_FLAG_CONTINUE) by a thread that
- *               blocks in SECCOMP_IOCTL_NOTIF_RECV and does nothing else
+ * this machine: N round trips, and prints "ns_per_round_trip=X rounds=R"
+ * (R: the round trips the other side saw, which must be N). MODEs:
+ *   futex       a token passed to and fro between two threads through a
+ *               futex: two wake-ups, two context switches, nothing else
+ *   futex-proc  the same between two processes (a futex in shared
+ *               memory), as errinj and its command are
+ *   notif       a child process makes N getppid, trapped by its filter
+ *               (SECCOMP_RET_USER_NOTIF); its parent takes the listener
+ *               (pidfd_getfd, as errinj) and lets each call run
+ *               (SECCOMP_USER_NOTIF_FLAG_CONTINUE), blocked in
+ *               SECCOMP_IOCTL_NOTIF_RECV and doing nothing else
  *   notif-sync  the same, the listener set SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
  *               (the caller's wake-up of the receiver on the caller's CPU,
  *               and the answer's on the receiver's)
  *   notif-epoll notif-sync, but the receiver waits in epoll_wait on an
- *               epoll set holding the listener (as errinj's supervisor)
+ *               epoll set holding the listener before each receive
  * Pin it with taskset to see what moving between CPUs costs.
  */
 #include <errno.h>
@@ -33,8 +35,10 @@
 #include <linux/seccomp.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
 #define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
@@ -42,12 +46,24 @@
 #ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
 #endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+
+/* Shared by the two sides (MAP_SHARED, made before any fork). */
+struct shared {
+	int tok;       /* futex*: 1 the other side's turn, 0 the timed side's */
+	int state;     /* notif*: 1 the child's listener is in fd, 2 taken */
+	int fd;        /* notif*: the listener's number in the child */
+	long seen;     /* round trips the other side saw */
+	long long ns;  /* notif*: the child's time for its N calls */
+};
 
 static long n;
-static long seen;
-static int tok; /* futex: 1 the other thread's turn, 0 the main thread's */
-static int listener = -1;
-static bool use_epoll;
+static struct shared *sh;
 
 static long long mono_ns(void)
 {
@@ -57,66 +73,76 @@ static long long mono_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static void futex(int *addr, int op, int val)
-{
-	syscall(SYS_futex, addr, op, val, NULL, NULL, 0);
-}
-
-/* Waits, never spinning, until *addr is not val. */
+/* Waits, never spinning, until *addr is not val. Shared futexes: the
+ * sides may be processes. */
 static void wait_while(int *addr, int val)
 {
 	while (__atomic_load_n(addr, __ATOMIC_ACQUIRE) == val)
-		futex(addr, FUTEX_WAIT_PRIVATE, val);
+		syscall(SYS_futex, addr, FUTEX_WAIT, val, NULL, NULL, 0);
 }
 
 static void pass(int *addr, int val)
 {
 	__atomic_store_n(addr, val, __ATOMIC_RELEASE);
-	futex(addr, FUTEX_WAKE_PRIVATE, 1);
+	syscall(SYS_futex, addr, FUTEX_WAKE, 1, NULL, NULL, 0);
 }
 
 static void *futex_peer(void *arg)
 {
 	(void)arg;
 	for (long i = 0; i < n; i++) {
-		wait_while(&tok, 0);
-		seen++;
-		pass(&tok, 0);
+		wait_while(&sh->tok, 0);
+		sh->seen++;
+		pass(&sh->tok, 0);
 	}
 	return NULL;
 }
 
-static void *notif_peer(void *arg)
+static long long futex_side(void)
+{
+	long long t0 = mono_ns();
+
+	for (long i = 0; i < n; i++) {
+		pass(&sh->tok, 1);
+		wait_while(&sh->tok, 1);
+	}
+	return mono_ns() - t0;
+}
+
+/* The receiver: every call let run, until n were. */
+static int receive(int listener, bool use_epoll)
 {
 	struct seccomp_notif req;
 	struct seccomp_notif_resp resp;
 	struct epoll_event ev = { .events = EPOLLIN };
 	int ep = -1;
 
-	(void)arg;
 	if (use_epoll) {
 		ep = epoll_create1(EPOLL_CLOEXEC);
 		if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, listener, &ev))
-			return (void *)1;
+			return -1;
 	}
-	while (seen < n) {
+	while (sh->seen < n) {
 		if (ep >= 0 && epoll_wait(ep, &ev, 1, -1) < 0)
 			continue;
 		memset(&req, 0, sizeof(req));
-		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req))
-			continue;
-		seen++;
+		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req)) {
+			if (errno == EINTR || errno == ENOENT)
+				continue;
+			return -1;
+		}
+		sh->seen++;
 		memset(&resp, 0, sizeof(resp));
 		resp.id = req.id;
 		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 		ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 	}
-	return NULL;
+	return 0;
 }
 
-/* A filter that traps getppid (the receiver, started after it, has it
- * too, and makes no getppid). */
-static int trap_getppid(bool sync)
+/* The caller (a child): a filter that traps getppid, its listener handed
+ * to the parent, then the n timed calls. */
+static void __attribute__((noreturn)) caller(void)
 {
 	struct sock_filter f[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
@@ -127,53 +153,106 @@ static int trap_getppid(bool sync)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
-	__u64 flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
+	long long t0;
+	int fd;
 
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    (fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog)) < 0) {
+		fprintf(stderr, "pingpong: cannot trap getppid with a seccomp listener: %s\n", strerror(errno));
+		_exit(1);
+	}
+	sh->fd = fd;
+	pass(&sh->state, 1);
+	wait_while(&sh->state, 1);
+	t0 = mono_ns();
+	for (long i = 0; i < n; i++)
+		if (syscall(SYS_getppid) <= 0)
+			_exit(1);
+	sh->ns = mono_ns() - t0;
+	_exit(0);
+}
+
+static long long notif_side(bool sync, bool use_epoll)
+{
+	__u64 flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
+	int pidfd, listener = -1, st = 0;
+	pid_t pid = fork();
+
+	if (pid < 0)
 		return -1;
-	listener = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
-	if (listener < 0)
+	if (!pid)
+		caller();
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	wait_while(&sh->state, 0);
+	if (pidfd >= 0)
+		listener = (int)syscall(SYS_pidfd_getfd, pidfd, sh->fd, 0);
+	if (listener < 0 || (sync && ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, flags))) {
+		fprintf(stderr, "pingpong: cannot take the child's listener: %s\n", strerror(errno));
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
 		return -1;
-	if (sync && ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, flags))
+	}
+	pass(&sh->state, 2);
+	if (receive(listener, use_epoll))
+		kill(pid, SIGKILL);
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
 		return -1;
-	return 0;
+	return sh->ns;
+}
+
+/* futex-proc: the peer a child process. */
+static long long futex_procs(void)
+{
+	long long ns;
+	int st = 0;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		futex_peer(NULL);
+		_exit(0);
+	}
+	ns = futex_side();
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
+		return -1;
+	return ns;
 }
 
 int main(int argc, char **argv)
 {
 	const char *mode = argc == 3 ? argv[1] : "";
-	bool notif = !strncmp(mode, "notif", 5);
-	long long t0, t1;
+	long long ns = -1;
 	pthread_t th;
-	char *end;
+	char *end = NULL;
 
 	n = argc == 3 ? strtol(argv[2], &end, 10) : 0;
-	if (n <= 0 || *end || (strcmp(mode, "futex") && strcmp(mode, "notif") && strcmp(mode, "notif-sync") &&
-			       strcmp(mode, "notif-epoll"))) {
-		fprintf(stderr, "usage: pingpong futex|notif|notif-sync|notif-epoll N (N > 0)\n");
+	if (n <= 0 || *end) {
+		fprintf(stderr, "usage: pingpong futex|futex-proc|notif|notif-sync|notif-epoll N (N > 0)\n");
 		return 2;
 	}
-	use_epoll = !strcmp(mode, "notif-epoll");
-	if (notif && trap_getppid(strcmp(mode, "notif"))) {
-		fprintf(stderr, "pingpong: cannot trap getppid with a seccomp listener: %s\n", strerror(errno));
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED) {
+		fprintf(stderr, "pingpong: mmap: %s\n", strerror(errno));
 		return 1;
 	}
-	if ((errno = pthread_create(&th, NULL, notif ? notif_peer : futex_peer, NULL))) {
-		fprintf(stderr, "pingpong: pthread_create: %s\n", strerror(errno));
-		return 1;
-	}
-	t0 = mono_ns();
-	for (long i = 0; i < n; i++) {
-		if (notif) {
-			if (syscall(SYS_getppid) <= 0)
-				break;
-			continue;
+	if (!strcmp(mode, "futex")) {
+		if ((errno = pthread_create(&th, NULL, futex_peer, NULL))) {
+			fprintf(stderr, "pingpong: pthread_create: %s\n", strerror(errno));
+			return 1;
 		}
-		pass(&tok, 1);
-		wait_while(&tok, 1);
+		ns = futex_side();
+		pthread_join(th, NULL);
+	} else if (!strcmp(mode, "futex-proc")) {
+		ns = futex_procs();
+	} else if (!strcmp(mode, "notif") || !strcmp(mode, "notif-sync") || !strcmp(mode, "notif-epoll")) {
+		ns = notif_side(strcmp(mode, "notif") != 0, !strcmp(mode, "notif-epoll"));
+	} else {
+		fprintf(stderr, "usage: pingpong futex|futex-proc|notif|notif-sync|notif-epoll N (N > 0)\n");
+		return 2;
 	}
-	t1 = mono_ns();
-	pthread_join(th, NULL);
-	printf("ns_per_round_trip=%lld rounds=%ld\n", (t1 - t0) / n, seen);
-	return seen == n ? 0 : 1;
+	if (ns < 0)
+		return 1;
+	printf("ns_per_round_trip=%lld rounds=%ld\n", ns / n, sh->seen);
+	return sh->seen == n ? 0 : 1;
 }
