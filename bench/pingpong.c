@@ -17,6 +17,9 @@
  *               and the answer's on the receiver's)
  *   notif-epoll notif-sync, but the receiver waits in epoll_wait on an
  *               epoll set holding the listener before each receive
+ *   notif-nested notif-sync, the receiver as errinj's: that set nested in
+ *               two others, asked without waiting before each receive
+ *               (the outermost waited on only when it has nothing)
  * Pin it with taskset to see what moving between CPUs costs.
  */
 #include <errno.h>
@@ -109,22 +112,32 @@ static long long futex_side(void)
 	return mono_ns() - t0;
 }
 
-/* The receiver: every call let run, until n were. */
-static int receive(int listener, bool use_epoll)
+/* The receiver: every call let run, until n were. levels: 0 blocks in
+ * the receive; 1 waits on an epoll set holding the listener first; more
+ * nests that set in levels - 1 others and, as errinj (its supervisor's
+ * set in the session's, in its main loop's), before each receive asks
+ * the innermost set without waiting, and waits on the outermost only if
+ * that has nothing. */
+static int receive(int listener, int levels)
 {
 	struct seccomp_notif req;
 	struct seccomp_notif_resp resp;
-	struct epoll_event ev = { .events = EPOLLIN };
-	int ep = -1;
+	struct epoll_event ev;
+	int ep[3];
 
-	if (use_epoll) {
-		ep = epoll_create1(EPOLL_CLOEXEC);
-		if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, listener, &ev))
+	for (int k = 0; k < levels && k < 3; k++) {
+		ev.events = EPOLLIN;
+		ep[k] = epoll_create1(EPOLL_CLOEXEC);
+		if (ep[k] < 0 || epoll_ctl(ep[k], EPOLL_CTL_ADD, k ? ep[k - 1] : listener, &ev))
 			return -1;
 	}
 	while (sh->seen < n) {
-		if (ep >= 0 && epoll_wait(ep, &ev, 1, -1) < 0)
+		if (levels == 1 && epoll_wait(ep[0], &ev, 1, -1) < 0)
 			continue;
+		if (levels > 1 && epoll_wait(ep[0], &ev, 1, 0) <= 0) {
+			epoll_wait(ep[levels - 1], &ev, 1, -1);
+			continue;
+		}
 		memset(&req, 0, sizeof(req));
 		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req)) {
 			if (errno == EINTR || errno == ENOENT)
@@ -172,7 +185,7 @@ static void __attribute__((noreturn)) caller(void)
 	_exit(0);
 }
 
-static long long notif_side(bool sync, bool use_epoll)
+static long long notif_side(bool sync, int levels)
 {
 	__u64 flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
 	int pidfd, listener = -1, st = 0;
@@ -193,7 +206,7 @@ static long long notif_side(bool sync, bool use_epoll)
 		return -1;
 	}
 	pass(&sh->state, 2);
-	if (receive(listener, use_epoll))
+	if (receive(listener, levels))
 		kill(pid, SIGKILL);
 	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
 		return -1;
@@ -228,7 +241,7 @@ int main(int argc, char **argv)
 
 	n = argc == 3 ? strtol(argv[2], &end, 10) : 0;
 	if (n <= 0 || *end) {
-		fprintf(stderr, "usage: pingpong futex|futex-proc|notif|notif-sync|notif-epoll N (N > 0)\n");
+		fprintf(stderr, "usage: pingpong futex|futex-proc|notif|notif-sync|notif-epoll|notif-nested N (N > 0)\n");
 		return 2;
 	}
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -245,10 +258,14 @@ int main(int argc, char **argv)
 		pthread_join(th, NULL);
 	} else if (!strcmp(mode, "futex-proc")) {
 		ns = futex_procs();
-	} else if (!strcmp(mode, "notif") || !strcmp(mode, "notif-sync") || !strcmp(mode, "notif-epoll")) {
-		ns = notif_side(strcmp(mode, "notif") != 0, !strcmp(mode, "notif-epoll"));
+	} else if (!strcmp(mode, "notif") || !strcmp(mode, "notif-sync")) {
+		ns = notif_side(strcmp(mode, "notif") != 0, 0);
+	} else if (!strcmp(mode, "notif-epoll")) {
+		ns = notif_side(true, 1);
+	} else if (!strcmp(mode, "notif-nested")) {
+		ns = notif_side(true, 3);
 	} else {
-		fprintf(stderr, "usage: pingpong futex|futex-proc|notif|notif-sync|notif-epoll N (N > 0)\n");
+		fprintf(stderr, "usage: pingpong futex|futex-proc|notif|notif-sync|notif-epoll|notif-nested N (N > 0)\n");
 		return 2;
 	}
 	if (ns < 0)
