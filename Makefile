@@ -60,7 +60,8 @@ TEST_PROGS := $(patsubst tests/progs/%.c,$(BUILD)/tests/%,$(wildcard tests/progs
 TEST_PROGS += $(BUILD)/tests/family-stripped
 # The programs of the port of strace's injection tests (tests/strace/).
 STRACE_PROGS := $(patsubst tests/strace/%.c,$(BUILD)/tests/strace/%,$(wildcard tests/strace/*.c))
-BENCH     := $(BUILD)/bench/syscall_cost $(BUILD)/bench/syscall_cost_dyn $(BUILD)/bench/floor $(BUILD)/bench/ladder
+BENCH     := $(BUILD)/bench/syscall_cost $(BUILD)/bench/syscall_cost_dyn $(BUILD)/bench/floor $(BUILD)/bench/ladder \
+             $(BUILD)/bench/pingpong
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 
 # For make check: the unit tests and the tools again under AddressSanitizer
@@ -258,6 +259,9 @@ $(BUILD)/bench/syscall_cost_dyn: $(BUILD)/obj/bench/syscall_cost.o
 # The mechanisms' floors (bench/floor.bpf.c).
 $(BUILD)/bench/floor: $(BUILD)/obj/bench/floor.o
 	$(link) $^ $(BPF_LDLIBS) $(LDLIBS) -o $@
+# A user-notification round trip's floor on this machine (bench/seccomp-cost).
+$(BUILD)/bench/pingpong: $(BUILD)/obj/bench/pingpong.o
+	$(link) $^ $(LDLIBS) -o $@
 # The steps from the floor to errinj's program (bench/ladder.bpf.c).
 $(BUILD)/bench/ladder: $(BUILD)/obj/bench/ladder.o
 	$(link) $^ $(BPF_LDLIBS) $(LDLIBS) -o $@

@@ -7,7 +7,7 @@
 # decision must be the filter's (it goes on once errinj is killed, where
 # the supervisor's keeper lets calls run); rules it cannot decide go to
 # the supervisor; and bench/seccomp-cost refuses an errinj that fails
-# nothing in the filter.
+# nothing in the filter, and a strace that traces nothing.
 . "$(dirname "$0")/../lib.sh"
 
 E=$BIN/errinj
@@ -97,21 +97,30 @@ usage() {
 subtest in_filter_usage usage
 
 # bench/seccomp-cost: the in-filter row is native speed, under a quarter of
-# a round trip; an "errinj" that runs the command without failing anything
-# stops it.
+# a round trip; the floor's and strace's rows are there; an "errinj" that
+# runs the command without failing anything stops it, and so does a
+# "strace" that runs it untraced.
 cost() {
+    command -v strace >/dev/null || { why "strace is not installed (scripts/setup installs it)"; return 1; }
     BENCH_RUNS=1 run "$TOP/bench/seccomp-cost" 2000
     assert_eq "exit status" "$RC" 0 || { why "$ERR"; return 1; }
-    local t i
+    local t i r
     t=$(awk -F' *\\| *' '$2 == "getppid, trapped, let run" { print $3 }' <<<"$OUT")
     i=$(awk -F' *\\| *' '$2 == "getppid, failed in the filter (--in-filter)" { print $3 }' <<<"$OUT")
     [ -n "$t" ] && [ -n "$i" ] && [ $((i * 4)) -lt "$t" ] || { why "in-filter '$i' ns not a quarter of trapped '$t' ns: $OUT"; return 1; }
+    for r in "floor: two context switches (a futex round trip between two processes on one CPU)" \
+        "floor: a user notification let run by a process doing nothing else" "getppid, strace -e trace=getppid" \
+        "getppid, strace --seccomp-bpf -e trace=getppid" "getppid, strace --seccomp-bpf -e trace=getppid, on one CPU"; do
+        awk -F' *\\| *' -v r="$r" '$2 == r && $3 + 0 > 0 { ok = 1 } END { exit !ok }' <<<"$OUT" ||
+            { why "no row '$r' in: $OUT"; return 1; }
+    done
 }
 sec_subtest seccomp_cost cost
 
 cost_refuses() {
-    mkdir -p "$T/x/build/tests" "$T/x/bench"
-    cp "$TOP/bench/seccomp-cost" "$T/x/bench/" && cp "$ST" "$T/x/build/tests/" || return 1
+    mkdir -p "$T/x/build/tests" "$T/x/build/bench" "$T/x/bench"
+    cp "$TOP/bench/seccomp-cost" "$T/x/bench/" && cp "$ST" "$T/x/build/tests/" &&
+        cp "$B/bench/pingpong" "$T/x/build/bench/" || return 1
     # Runs the command, and for -c prints a summary row that passes.
     cat >"$T/x/build/errinj" <<'SH'
 #!/bin/bash
@@ -126,4 +135,19 @@ SH
     assert_eq "exit status" "$RC" 1 && assert_match "stderr" "$ERR" '^seccomp-cost: --in-filter: 0 of 2000 getppid failed$'
 }
 subtest seccomp_cost_refuses_no_injection cost_refuses
+
+cost_refuses_untraced() {
+    mkdir -p "$T/bin"
+    cat >"$T/bin/strace" <<'SH'
+#!/bin/sh
+while [ "$1" != -- ]; do shift; done
+shift
+exec "$@"
+SH
+    chmod +x "$T/bin/strace"
+    BENCH_RUNS=1 PATH=$T/bin:$PATH run "$TOP/bench/seccomp-cost" 2000
+    assert_eq "exit status" "$RC" 1 &&
+        assert_match "stderr" "$ERR" '^seccomp-cost: strace: not 2000 getppid seen, or some failed: $'
+}
+sec_subtest seccomp_cost_refuses_untraced cost_refuses_untraced
 done_testing
