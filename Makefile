@@ -221,8 +221,9 @@ $(BUILD)/tests/strace/answer: $(BUILD)/obj/tests/strace/answer.o
 UNIT_USE_test_seccomp := $(ENGINE_USE)
 UNIT_USE_test_plan := engine core
 UNIT_USE_test_errnos := explore core
+UNIT_USE_test_unwind := unwind core
 unit_use  = $(or $(UNIT_USE_$(1)),core)
-unit_libs = $(if $(filter engine,$(call unit_use,$(1))),$(ENGINE_LIBS))
+unit_libs = $(if $(filter engine,$(call unit_use,$(1))),$(ENGINE_LIBS),$(if $(filter unwind,$(call unit_use,$(1))),$(DW_LDLIBS)))
 .SECONDEXPANSION:
 $(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $$(call libs,$(BUILD),$$(call unit_use,$$*))
 	$(link) $^ $(call unit_libs,$*) $(LDLIBS) -o $@
