@@ -270,6 +270,7 @@ bench: all
 	VM_OUT=$(BUILD)/bench scripts/vm-run --timeout 2400 env BENCH_OUT=/run/vmrun/out bench/run $(BENCH_ARGS)
 	bench/strace-bound | tee $(BUILD)/bench/host.md
 	bench/seccomp-cost | tee -a $(BUILD)/bench/host.md
+	bench/explore-cost | tee -a $(BUILD)/bench/host.md
 
 # errinj in PREFIX/bin; loader and userapp (which errinj and the loader
 # run by default) side by side in PREFIX/libexec/errinj; the bash
