@@ -222,8 +222,9 @@ $(BUILD)/tests/strace/answer: $(BUILD)/obj/tests/strace/answer.o
 UNIT_USE_test_seccomp := $(ENGINE_USE)
 UNIT_USE_test_plan := engine core
 UNIT_USE_test_errnos := explore core
+UNIT_USE_test_unwind := unwind core
 unit_use  = $(or $(UNIT_USE_$(1)),core)
-unit_libs = $(if $(filter engine,$(call unit_use,$(1))),$(ENGINE_LIBS))
+unit_libs = $(if $(filter engine,$(call unit_use,$(1))),$(ENGINE_LIBS),$(if $(filter unwind,$(call unit_use,$(1))),$(DW_LDLIBS)))
 .SECONDEXPANSION:
 $(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $$(call libs,$(BUILD),$$(call unit_use,$$*))
 	$(link) $^ $(call unit_libs,$*) $(LDLIBS) -o $@
@@ -273,6 +274,7 @@ bench: all
 	VM_OUT=$(BUILD)/bench scripts/vm-run --timeout 2400 env BENCH_OUT=/run/vmrun/out bench/run $(BENCH_ARGS)
 	bench/strace-bound | tee $(BUILD)/bench/host.md
 	bench/seccomp-cost | tee -a $(BUILD)/bench/host.md
+	bench/explore-cost | tee -a $(BUILD)/bench/host.md
 
 # errinj in PREFIX/bin; loader and userapp (which errinj and the loader
 # run by default) side by side in PREFIX/libexec/errinj; the bash

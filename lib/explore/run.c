@@ -180,27 +180,36 @@ static int kill_children(pid_t p, struct pids *st)
 }
 
 /* Every live descendant of ours (we are their subreaper), killed until
- * none is left running; the command's status is kept when it is reaped
- * here. */
+ * none is left running, for at most a second; the command's status is
+ * kept when it is reaped here. SIGCHLD is blocked (block_signals): each
+ * death, or a dead orphan handed to us, raises it, so a round waits for
+ * it rather than for a fixed sleep. */
 static void kill_descendants(pid_t self, pid_t cmd, int *status, bool *cmd_done)
 {
 	/* Static, not on the stack: a worker is one thread. */
 	static struct pids st;
+	double end = now() + 1;
+	sigset_t chld;
 
-	for (int round = 0; round < 200; round++) {
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	for (;;) {
+		struct timespec ts = { 0, 5000000 };
 		int seen = 0;
+
+		/* Zombies first: they are still listed as children. */
+		reap(cmd, status, cmd_done);
 		st.n = 0;
 		st.pid[st.n++] = self;
 		while (st.n) {
 			pid_t p = st.pid[--st.n];
 			seen += kill_children(p, &st);
 		}
-		/* Zombies are children no longer listed. */
-		reap(cmd, status, cmd_done);
-		if (!seen)
-			return;
-		usleep(5000);
+		if (!seen || now() >= end)
+			break;
+		sigtimedwait(&chld, NULL, &ts);
 	}
+	reap(cmd, status, cmd_done);
 }
 
 static int count_event(const struct ei_event *e, void *ctx)

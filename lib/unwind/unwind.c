@@ -18,6 +18,7 @@
  * whose CFA is kept in %rbp, which the kernel does not show, ends the
  * unwinding there (the frames found so far still count).
  */
+#include <dlfcn.h>
 #include <elf.h>
 #include <errno.h>
 #include <sched.h>
@@ -29,6 +30,26 @@
 #include <sys/uio.h>
 
 #include "unwind/unwind.h"
+
+/* libdwfl loads libdebuginfod (and with it libcurl and a TLS stack: some
+ * forty libraries, two hundred mappings) the first time a module's debug
+ * information is not on this machine, even when DEBUGINFOD_URLS names no
+ * server, when libdebuginfod does nothing (it returns ENOSYS before even
+ * reading its cache). The mappings would stay, and make every later fork
+ * and exec of this process dearer (explore forks a worker, a launcher and
+ * a keeper per run). So with no server the library is not loaded:
+ * libdwfl then finds the same debug information, the local one. */
+void *dlopen(const char *file, int mode)
+{
+	static void *(*next)(const char *, int);
+	const char *urls = getenv("DEBUGINFOD_URLS");
+
+	if (file && !strncmp(file, "libdebuginfod", 13) && (!urls || !*urls))
+		return NULL;
+	if (!next)
+		next = (void *(*)(const char *, int))dlsym(RTLD_NEXT, "dlopen");
+	return next ? next(file, mode) : NULL;
+}
 
 static const Dwfl_Callbacks dwfl_callbacks = {
 	.find_elf = dwfl_linux_proc_find_elf,
