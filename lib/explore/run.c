@@ -3,10 +3,11 @@
  * errinj explore: after the reference run (lib/explore/trace.c), one run per
  * (call site, syscall, errno) in which the first call made at that site
  * fails, through the library's own session (any backend), each in a
- * worker process of its own so that -j runs go side by side and a run's
- * leftovers die with it. On a BPF backend one session, opened before the
- * workers are forked, serves every run (ei_options.explore). Each run is classified, the findings are
- * deduplicated by (site, class, signal), and reported with a plain
+ * worker process (one per -j slot, serving its runs in turn) so that -j
+ * runs go side by side and a run's leftovers die before the next. On a
+ * BPF backend one session, opened before the workers are forked, serves
+ * every run (ei_options.explore). Each run is classified, the findings
+ * are deduplicated by (site, class, signal), and reported with a plain
  * errinj line that reproduces them, run as printed to confirm them.
  */
 #include <errno.h>
