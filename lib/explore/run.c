@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -669,6 +670,10 @@ static int pool_worker(const struct ei_explore_opts *o, int slot)
 
 	if (pool[slot].pid > 0)
 		return 0;
+	/* The memory freed since (libdw's decompressed debug sections, at
+	 * the reference run) handed back first: the worker's forks of the
+	 * launcher and the keeper copy the page tables of what it holds. */
+	malloc_trim(0);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
 		return -1;
 	pid = fork();
