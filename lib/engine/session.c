@@ -609,6 +609,13 @@ pid_t ei_session_launch(struct ei_session *s, char *const argv[], const sigset_t
 		close_fds(p, 4);
 		return -1;
 	}
+	/* No target to add first (the seccomp backend's targets are who
+	 * holds its filter): the child goes on at once, no wake-up. */
+	if (!s->skel && write(p[1], "g", 1) != 1) {
+		ei_fail(err, len, "cannot start %s: pipe: %s", argv[0], strerror(errno));
+		close_fds(p, 4);
+		return -1;
+	}
 	pid = fork();
 	if (pid < 0) {
 		ei_fail(err, len, "cannot start %s: fork: %s", argv[0], strerror(errno));
@@ -650,7 +657,7 @@ pid_t ei_session_launch(struct ei_session *s, char *const argv[], const sigset_t
 	}
 	/* The child reads "g", or EOF if we could not write it, and then
 	 * execs or exits: either way the report below settles it. */
-	if (write(p[1], "g", 1) != 1)
+	if (s->skel && write(p[1], "g", 1) != 1)
 		kill(pid, SIGKILL);
 	close_fds(p, 2);
 	if (s->sup) {

@@ -3,15 +3,17 @@
  * errinj explore: after the reference run (lib/explore/trace.c), one run per
  * (call site, syscall, errno) in which the first call made at that site
  * fails, through the library's own session (any backend), each in a
- * worker process of its own so that -j runs go side by side and a run's
- * leftovers die with it. On a BPF backend one session, opened before the
- * workers are forked, serves every run (ei_options.explore). Each run is classified, the findings are
- * deduplicated by (site, class, signal), and reported with a plain
+ * worker process (one per -j slot, serving its runs in turn) so that -j
+ * runs go side by side and a run's leftovers die before the next. On a
+ * BPF backend one session, opened before the workers are forked, serves
+ * every run (ei_options.explore). Each run is classified, the findings
+ * are deduplicated by (site, class, signal), and reported with a plain
  * errinj line that reproduces them, run as printed to confirm them.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,6 +25,8 @@
 #include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -35,6 +39,7 @@ struct outcome {
 	int status;      /* wait status of the command */
 	bool timed_out;
 	bool started;
+	bool last;       /* the worker ends after it */
 	__u64 injected;  /* injection events, and events dropped */
 	char error[256]; /* why the run could not be made */
 };
@@ -184,7 +189,7 @@ static int kill_children(pid_t p, struct pids *st)
  * kept when it is reaped here. SIGCHLD is blocked (block_signals): each
  * death, or a dead orphan handed to us, raises it, so a round waits for
  * it rather than for a fixed sleep. */
-static void kill_descendants(pid_t self, pid_t cmd, int *status, bool *cmd_done)
+static bool kill_descendants(pid_t self, pid_t cmd, int *status, bool *cmd_done)
 {
 	/* Static, not on the stack: a worker is one thread. */
 	static struct pids st;
@@ -205,11 +210,14 @@ static void kill_descendants(pid_t self, pid_t cmd, int *status, bool *cmd_done)
 			pid_t p = st.pid[--st.n];
 			seen += kill_children(p, &st);
 		}
-		if (!seen || now() >= end)
+		if (!seen)
 			break;
+		if (now() >= end)
+			return false;
 		sigtimedwait(&chld, NULL, &ts);
 	}
 	reap(cmd, status, cmd_done);
+	return true;
 }
 
 static int count_event(const struct ei_event *e, void *ctx)
@@ -284,17 +292,15 @@ static int open_injector(struct wrun *w, const char *spec_text, const struct xru
 	return w->s ? 0 : -1;
 }
 
-/* What the run waits on: the signals (1), and an injector of its own's
- * events (0); then stdin from --stdin (else /dev/null), stdout and stderr
- * to ofd and efd. */
-static int set_up(struct wrun *w, const sigset_t *mask, const char *spec_text, const struct xrun *x, int ofd,
-		  int efd)
+/* What the run waits on: the signals (1, the worker's signalfd), and an
+ * injector of its own's events (0); then stdin from --stdin (else
+ * /dev/null), stdout and stderr to ofd and efd. */
+static int set_up(struct wrun *w, const char *spec_text, const struct xrun *x, int ofd, int efd)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = 1 };
 	int in;
 
-	if ((w->sfd = signalfd(-1, mask, SFD_CLOEXEC)) < 0 || (w->ep = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
-	    prctl(PR_SET_CHILD_SUBREAPER, 1))
+	if ((w->ep = epoll_create1(EPOLL_CLOEXEC)) < 0)
 		return setup_error(w);
 	if (open_injector(w, spec_text, x))
 		return -1;
@@ -303,8 +309,12 @@ static int set_up(struct wrun *w, const sigset_t *mask, const char *spec_text, c
 	if (!w->slot)
 		epoll_ctl(w->ep, EPOLL_CTL_ADD, ei_session_events_fd(w->s), &ev);
 	in = open(w->o->stdin_path ? w->o->stdin_path : "/dev/null", O_RDONLY | O_CLOEXEC);
-	if (in < 0 || dup2(in, 0) < 0 || dup2(ofd, 1) < 0 || dup2(efd, 2) < 0)
+	if (in < 0 || dup2(in, 0) < 0 || dup2(ofd, 1) < 0 || dup2(efd, 2) < 0) {
+		if (in >= 0)
+			close(in);
 		return setup_error(w);
+	}
+	close(in);
 	return 0;
 }
 
@@ -370,34 +380,174 @@ static void wait_run(struct wrun *w)
 	}
 }
 
-static void worker(const struct ei_explore_opts *o, const char *spec_text, const struct xrun *x, int slot, int rfd,
-		   int ofd, int efd)
-{
-	struct wrun w = { .o = o, .slot = slot, .opts = { .cgroup_fd = -1 }, .sfd = -1, .ep = -1, .self = getpid(),
-			  .cmd = -1 };
-	sigset_t mask, old;
-	int exec_errno = 0;
+/* A run for a worker: what it fails, and its outputs (sent beside it). */
+struct wreq {
+	struct xrun x;
+	int slot;      /* its job in the shared injector; 0: an injector of its own */
+	bool c_locale; /* run with LC_ALL=C */
+	char spec[SPEC_MAX];
+};
 
-	/* Whatever happens to explore, the run ends: SIGTERM kills the
-	 * command's processes below. */
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	block_signals(&mask, &old);
-	if (getppid() == 1)
-		_exit(1);
-	if (!set_up(&w, &mask, spec_text, x, ofd, efd)) {
-		w.cmd = ei_session_launch(w.s, o->cmd, &old, &exec_errno, w.oc.error, sizeof(w.oc.error));
+/* A worker serves the runs of one job slot in turn, one at a time, so
+ * that a run costs no fork nor set-up of a worker. Each run has its own
+ * injector and its own processes, all ended before the next starts; the
+ * state the worker changes for a run (its descriptors 0 to 2, LC_ALL,
+ * RLIMIT_NOFILE) is put back. explore's end of each worker's socket, so
+ * that a worker forked later closes the others' (a worker ends when its
+ * socket reads EOF). */
+struct pool {
+	pid_t pid;
+	int sock;
+};
+static struct pool pool[EI_MAX_JOBS + 1];
+
+static void close_pool(void)
+{
+	for (int i = 0; i <= EI_MAX_JOBS; i++)
+		if (pool[i].pid > 0)
+			close(pool[i].sock);
+}
+
+/* What a worker's state is between runs. */
+struct wstate {
+	int sfd;
+	sigset_t old; /* the mask the command gets */
+	pid_t self;
+	struct rlimit nofile;
+	char *lc_all; /* explore's LC_ALL, NULL if unset */
+};
+
+/* One run: its outcome in *oc. false: some of its processes were left
+ * running, the worker must not serve another. */
+static bool one_run(const struct ei_explore_opts *o, const struct wstate *ws, const struct wreq *rq, int ofd, int efd,
+		    struct outcome *oc)
+{
+	struct wrun w = { .o = o, .slot = rq->slot, .opts = { .cgroup_fd = -1 }, .sfd = ws->sfd, .ep = -1,
+			  .self = ws->self, .cmd = -1 };
+	int exec_errno = 0, null;
+	bool clean;
+
+	if (rq->c_locale)
+		setenv("LC_ALL", "C", 1);
+	if (!set_up(&w, rq->spec, &rq->x, ofd, efd)) {
+		w.cmd = ei_session_launch(w.s, o->cmd, &ws->old, &exec_errno, w.oc.error, sizeof(w.oc.error));
 		if (w.cmd >= 0) {
 			w.oc.started = true;
 			wait_run(&w);
 		}
 	}
-	kill_descendants(w.self, w.cmd, &w.oc.status, &w.cmd_done);
+	clean = kill_descendants(w.self, w.cmd, &w.oc.status, &w.cmd_done);
 	/* The shared injector stays: it is explore's (our copy of its
 	 * descriptors goes with us). */
-	if (!slot)
+	if (!w.slot && w.s)
 		ei_session_close(w.s);
-	if (write(rfd, &w.oc, sizeof(w.oc)) != sizeof(w.oc))
+	if (w.ep >= 0)
+		close(w.ep);
+	/* What the run changed, back for the next. */
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	for (int i = 0; i < 3; i++)
+		if (null >= 0)
+			dup2(null, i);
+	if (null > 2)
+		close(null);
+	if (ws->lc_all)
+		setenv("LC_ALL", ws->lc_all, 1);
+	else
+		unsetenv("LC_ALL");
+	setrlimit(RLIMIT_NOFILE, &ws->nofile);
+	*oc = w.oc;
+	return clean;
+}
+
+/* The next run's request and its two descriptors: 1, 0 at EOF (explore
+ * closed our socket), -1 on an error. */
+static int recv_req(int sock, struct wreq *rq, int fds[2])
+{
+	char ctl[CMSG_SPACE(2 * sizeof(int))];
+	struct iovec iov = { .iov_base = rq, .iov_len = sizeof(*rq) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	struct cmsghdr *c;
+	ssize_t n;
+
+	do
+		n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return n == 0 ? 0 : -1;
+	c = CMSG_FIRSTHDR(&m);
+	if (n != sizeof(*rq) || !c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(2 * sizeof(int)))
+		return -1;
+	memcpy(fds, CMSG_DATA(c), 2 * sizeof(int));
+	return 1;
+}
+
+static int send_req(int sock, const struct wreq *rq, int ofd, int efd)
+{
+	char ctl[CMSG_SPACE(2 * sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = (void *)rq, .iov_len = sizeof(*rq) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	int fds[2] = { ofd, efd };
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(fds));
+	memcpy(CMSG_DATA(c), fds, sizeof(fds));
+	return sendmsg(sock, &m, MSG_NOSIGNAL) == (ssize_t)sizeof(*rq) ? 0 : -1;
+}
+
+/* Until explore's request (true) or a signal that stops the worker;
+ * SIGCHLD from a run's leftovers (all reaped) is let go. */
+static bool wait_req(const struct wstate *ws, int sock)
+{
+	for (;;) {
+		struct pollfd pf[2] = { { .fd = sock, .events = POLLIN }, { .fd = ws->sfd, .events = POLLIN } };
+		struct signalfd_siginfo si;
+
+		if (poll(pf, 2, -1) < 0)
+			continue;
+		if (pf[1].revents && read(ws->sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD)
+			stopping = 1;
+		/* A run asked for is made, at once killed if stopping, to
+		 * report as a worker stopped in its run does. */
+		if (pf[0].revents)
+			return true;
+		if (stopping)
+			return false;
+	}
+}
+
+static void __attribute__((noreturn)) worker(const struct ei_explore_opts *o, int sock)
+{
+	struct wstate ws = { .self = getpid() };
+	const char *lc = getenv("LC_ALL");
+	sigset_t mask;
+
+	/* Whatever happens to explore, the run ends: SIGTERM kills the
+	 * command's processes below. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	block_signals(&mask, &ws.old);
+	if (getppid() == 1)
 		_exit(1);
+	ws.lc_all = lc ? strdup(lc) : NULL;
+	if ((ws.sfd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0 || prctl(PR_SET_CHILD_SUBREAPER, 1) ||
+	    getrlimit(RLIMIT_NOFILE, &ws.nofile) || (lc && !ws.lc_all))
+		_exit(1);
+	while (wait_req(&ws, sock)) {
+		struct wreq rq;
+		struct outcome oc;
+		int fds[2];
+		bool clean;
+
+		if (recv_req(sock, &rq, fds) != 1)
+			_exit(0);
+		clean = one_run(o, &ws, &rq, fds[0], fds[1], &oc);
+		close(fds[0]);
+		close(fds[1]);
+		oc.last = !clean || stopping;
+		if (write(sock, &oc, sizeof(oc)) != sizeof(oc) || oc.last)
+			_exit(0);
+	}
 	_exit(0);
 }
 
@@ -495,6 +645,7 @@ static void line_worker(const struct ei_explore_opts *o, const struct job *j, in
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() == 1)
 		_exit(1);
+	close_pool();
 	if (argv && (pid = fork()) == 0)
 		exec_line(o, argv, ofd, efd);
 	if (pid < 0) {
@@ -511,33 +662,54 @@ static void line_worker(const struct ei_explore_opts *o, const struct job *j, in
 
 /* ---- running jobs, -j at a time ---- */
 
-static int start_job(const struct ei_explore_opts *o, const struct ei_trace *t, struct job *j, int slot)
+/* Slot's worker, forked if it has none. */
+static int pool_worker(const struct ei_explore_opts *o, int slot)
 {
-	struct xrun x = { .nr = -1 };
-	int p[2], use = 0;
+	int sv[2];
+	pid_t pid;
 
-	/* The shared injector serves the run if it has the syscall (the
-	 * control run fails nothing). */
-	j->slot = slot;
-	if (j->call >= 0 && shared && !j->pathed && ei_session_attached(shared, t->calls[j->call].nr)) {
-		const struct ei_call *c = &t->calls[j->call];
-		x = (struct xrun){ .nr = c->nr, .err = j->err, .n = c->n, .lineage = t->key[c->proc], .persist = j->persist };
-		use = slot;
-	} else if (j->call < 0 && shared) {
-		use = slot;
-	}
-	j->kept = use && j->call >= 0;
-
-	/* Each run finds the files the command changes as the reference
-	 * run did (runs are then made one at a time). */
-	if (ei_outputs_restore(&t->outputs, j->oc.error, sizeof(j->oc.error))) {
-		ei_msg("%s", j->oc.error);
-		errno = EIO;
+	if (pool[slot].pid > 0)
+		return 0;
+	/* The memory freed since (libdw's decompressed debug sections, at
+	 * the reference run) handed back first: the worker's forks of the
+	 * launcher and the keeper copy the page tables of what it holds. */
+	malloc_trim(0);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(sv[0]);
+		close(sv[1]);
 		return -1;
 	}
-	j->ofd = ei_capture_fd("explore-out");
-	j->efd = ei_capture_fd("explore-err");
-	if (j->ofd < 0 || j->efd < 0 || pipe2(p, O_CLOEXEC))
+	if (pid == 0) {
+		close(sv[0]);
+		close_pool();
+		worker(o, sv[1]);
+	}
+	close(sv[1]);
+	pool[slot] = (struct pool){ .pid = pid, .sock = sv[0] };
+	return 0;
+}
+
+/* Slot's worker gone: told to end (EOF), or killed when it failed. */
+static void pool_end(int slot, bool failed)
+{
+	if (pool[slot].pid <= 0)
+		return;
+	if (failed)
+		kill(pool[slot].pid, SIGKILL);
+	close(pool[slot].sock);
+	waitpid(pool[slot].pid, NULL, 0);
+	pool[slot].pid = 0;
+}
+
+/* A reproduction line's worker, forked for its run alone. */
+static int start_line(const struct ei_explore_opts *o, struct job *j)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC))
 		return -1;
 	j->worker = fork();
 	if (j->worker < 0) {
@@ -549,12 +721,59 @@ static int start_job(const struct ei_explore_opts *o, const struct ei_trace *t, 
 		close(p[0]);
 		if (j->c_locale)
 			setenv("LC_ALL", "C", 1);
-		if (j->line)
-			line_worker(o, j, p[1], j->ofd, j->efd);
-		worker(o, j->spec, &x, use, p[1], j->ofd, j->efd);
+		line_worker(o, j, p[1], j->ofd, j->efd);
 	}
 	close(p[1]);
 	j->rfd = p[0];
+	return 0;
+}
+
+/* The run asked of slot's worker; a worker gone since its last run
+ * (killed while it waited) is replaced once. */
+static int start_pooled(const struct ei_explore_opts *o, struct job *j, const struct wreq *rq)
+{
+	for (int tries = 0;; tries++) {
+		if (pool_worker(o, j->slot))
+			return -1;
+		if (!send_req(pool[j->slot].sock, rq, j->ofd, j->efd))
+			break;
+		pool_end(j->slot, true);
+		if (tries)
+			return -1;
+	}
+	j->worker = pool[j->slot].pid;
+	j->rfd = pool[j->slot].sock;
+	return 0;
+}
+
+static int start_job(const struct ei_explore_opts *o, const struct ei_trace *t, struct job *j, int slot)
+{
+	struct wreq rq = { .x = { .nr = -1 }, .c_locale = j->c_locale };
+
+	/* The shared injector serves the run if it has the syscall (the
+	 * control run fails nothing). */
+	j->slot = slot;
+	if (j->call >= 0 && shared && !j->pathed && ei_session_attached(shared, t->calls[j->call].nr)) {
+		const struct ei_call *c = &t->calls[j->call];
+		rq.x = (struct xrun){ .nr = c->nr, .err = j->err, .n = c->n, .lineage = t->key[c->proc], .persist = j->persist };
+		rq.slot = slot;
+	} else if (j->call < 0 && shared) {
+		rq.slot = slot;
+	}
+	j->kept = rq.slot && j->call >= 0;
+	memcpy(rq.spec, j->spec, sizeof(rq.spec));
+
+	/* Each run finds the files the command changes as the reference
+	 * run did (runs are then made one at a time). */
+	if (ei_outputs_restore(&t->outputs, j->oc.error, sizeof(j->oc.error))) {
+		ei_msg("%s", j->oc.error);
+		errno = EIO;
+		return -1;
+	}
+	j->ofd = ei_capture_fd("explore-out");
+	j->efd = ei_capture_fd("explore-err");
+	if (j->ofd < 0 || j->efd < 0 || (j->line ? start_line(o, j) : start_pooled(o, j, &rq)))
+		return -1;
 	j->started = now();
 	return 0;
 }
@@ -635,9 +854,13 @@ static void finish_job(struct job *j, const struct ei_trace *ref, __u64 ref_hash
 		memset(&j->oc, 0, sizeof(j->oc));
 		snprintf(j->oc.error, sizeof(j->oc.error), "the worker died");
 	}
-	waitpid(j->worker, NULL, 0);
+	if (j->line) {
+		waitpid(j->worker, NULL, 0);
+		close(j->rfd);
+	} else if (r != sizeof(j->oc) || j->oc.last) {
+		pool_end(j->slot, r != sizeof(j->oc));
+	}
 	j->worker = 0;
-	close(j->rfd);
 	buf = ei_read_whole(j->ofd, &n);
 	j->out_hash = buf ? fnv(buf, n) : 0;
 	j->out_gained = buf && ei_out_gained(ref->out, ref->outlen, buf, n);
@@ -757,6 +980,8 @@ static int run_jobs(const struct ei_explore_opts *o, struct job **jobs, int n, c
 		for (int i = 0; i < nrun; i++)
 			finish_job(running[i], ref, ref_hash);
 	}
+	for (int i = 0; i <= EI_MAX_JOBS; i++)
+		pool_end(i, false);
 	progress(o, ph, running, 0, true);
 	return stopping ? -1 : 0;
 }

@@ -1338,16 +1338,18 @@ int ei_sup_child(struct ei_sup *s)
 	}
 	if (fd < 0)
 		goto fail;
-	/* From here on, only the futex and the execve: both may be trapped,
+	/* From here on, only futexes and the execve: all may be trapped,
 	 * and the futex's wait ends once the parent holds the listener. */
 	s->sh->fd = (int)fd;
 	__atomic_store_n(&s->sh->state, 1, __ATOMIC_RELEASE);
+	syscall(SYS_futex, &s->sh->state, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 	while (!__atomic_load_n(&s->sh->taken, __ATOMIC_ACQUIRE))
 		syscall(SYS_futex, &s->sh->taken, FUTEX_WAIT, 0, NULL, NULL, 0);
 	return 0;
 fail:
 	e = errno;
 	__atomic_store_n(&s->sh->state, -e, __ATOMIC_RELEASE);
+	syscall(SYS_futex, &s->sh->state, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 	return -e;
 }
 
@@ -1382,13 +1384,18 @@ static int take_listener(struct ei_sup *s, int report_fd, int *exec_errno, char 
 	int st, e = 0;
 
 	for (;;) {
-		struct pollfd pf = { .fd = s->pidfd, .events = POLLIN };
-		struct timespec ts = { 0, 50000 };
+		/* The child wakes us once it has published; the timeout
+		 * sees it exit before, or its wake-up trapped (a rule on
+		 * futex: answered once we hold the listener). */
+		struct timespec ts = { 0, 1000000 };
 
 		st = __atomic_load_n(&s->sh->state, __ATOMIC_ACQUIRE);
 		if (st)
 			break;
-		if (ppoll(&pf, 1, &ts, NULL) > 0 && (pf.revents & POLLIN)) {
+		syscall(SYS_futex, &s->sh->state, FUTEX_WAIT, 0, &ts, NULL, 0);
+		if (__atomic_load_n(&s->sh->state, __ATOMIC_ACQUIRE))
+			continue;
+		if (readable(s->pidfd)) {
 			/* It exited: with a filter or not? */
 			st = __atomic_load_n(&s->sh->state, __ATOMIC_ACQUIRE);
 			if (st)
