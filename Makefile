@@ -269,12 +269,14 @@ $(BUILD)/bench/ladder: $(BUILD)/obj/bench/ladder.o
 # The guest's / is read-only: it writes the results to /run/vmrun/out,
 # which vm-run copies to $(BUILD)/bench. Then strace's cost per injected
 # call against a native one on the host's own kernel, and the seccomp
-# backend's per trapped call (host.md).
+# backend's per trapped call (host.md). Last, the figures into README.md
+# (Cost) and doc/bench.md (bench/to-doc), to be committed.
 bench: all
 	VM_OUT=$(BUILD)/bench scripts/vm-run --timeout 2400 env BENCH_OUT=/run/vmrun/out bench/run $(BENCH_ARGS)
 	bench/strace-bound | tee $(BUILD)/bench/host.md
 	bench/seccomp-cost | tee -a $(BUILD)/bench/host.md
 	bench/explore-cost | tee -a $(BUILD)/bench/host.md
+	bench/to-doc $(BUILD)/bench
 
 # errinj in PREFIX/bin; loader and userapp (which errinj and the loader
 # run by default) side by side in PREFIX/libexec/errinj; the bash

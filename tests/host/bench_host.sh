@@ -58,4 +58,45 @@ SH
         assert_match "stderr" "$ERR" '^explore-cost: --backend=seccomp -j1: 1 runs in the error class'
 }
 subtest explore_cost_refuses_errors explore_cost_refuses_errors
+# bench/to-doc: make bench's figures into README.md's Cost section and
+# doc/bench.md, between the markers, headed by the date, machine and
+# commit; the rest of each file untouched; the same twice; no figures, or
+# no markers, stop it.
+to_doc() {
+    local d=$T/tree f
+    mkdir -p "$d/bench" "$d/doc" "$T/fig"
+    cp "$TOP/bench/to-doc" "$d/bench/"
+    printf '# R\n\nabove\n<!-- make bench: begin -->\nold\n<!-- make bench: end -->\nbelow\n' >"$d/README.md"
+    cp "$d/README.md" "$d/doc/bench.md"
+    printf '| scenario | getppid ns | x native |\n|---|---:|---:|\n| native | 100.0 | 1.00 |\n| kprobe-unmatched | 150.0 | 1.50 |\n' \
+        >"$T/fig/table.md"
+    echo '| HOSTFIGURE | 7 |' >"$T/fig/host.md"
+    echo 'guest=6.1.test cpus=2 runs=5' >"$T/fig/meta"
+    run "$d/bench/to-doc" "$T/fig"
+    assert_eq "exit status" "$RC" 0 || { why "$ERR"; return 1; }
+    for f in "$d/README.md" "$d/doc/bench.md"; do
+        assert_eq "$f: its head" "$(head -n 4 "$f" | tr '\n' '/')" "# R//above/<!-- make bench: begin -->/" &&
+            assert_match "$f: the block's first line" "$(sed -n 5p "$f")" \
+                '^Measured by `make bench` at an unknown commit, finished [0-9-]+ [0-9:]+ UTC, on [0-9]+ CPU\(s\)' &&
+            assert_match "$f: the guest" "$(cat "$f")" 'one boot of the test kernel 6\.1\.test under QEMU' &&
+            assert_match "$f: the rows" "$(cat "$f")" '^\| kprobe-unmatched \| 150\.0 \| 1\.50 \|$' &&
+            assert_eq "$f: its tail" "$(tail -n 2 "$f" | tr '\n' '/')" "<!-- make bench: end -->/below/" || return 1
+        ! grep -qx old "$f" || { why "$f still has the old block"; return 1; }
+    done
+    grep -q HOSTFIGURE "$d/doc/bench.md" || { why "doc/bench.md lacks the host rows"; return 1; }
+    ! grep -q HOSTFIGURE "$d/README.md" || { why "README.md has the host rows"; return 1; }
+    cp "$d/README.md" "$T/once"
+    run "$d/bench/to-doc" "$T/fig"
+    assert_eq "exit status (again)" "$RC" 0 && assert_eq "README.md written twice" "$(cat "$d/README.md")" "$(cat "$T/once")" ||
+        return 1
+    rm "$T/fig/meta"
+    run "$d/bench/to-doc" "$T/fig"
+    assert_eq "exit status (no meta)" "$RC" 1 && assert_match "stderr" "$ERR" '^to-doc: .*/meta is missing or empty: run make bench$' ||
+        return 1
+    echo 'guest=x cpus=2 runs=5' >"$T/fig/meta"
+    echo '# no markers' >"$d/README.md"
+    run "$d/bench/to-doc" "$T/fig"
+    assert_eq "exit status (no markers)" "$RC" 1 && assert_match "stderr" "$ERR" "^to-doc: .*README.md has no '<!-- make bench: begin -->'"
+}
+subtest to_doc to_doc
 done_testing
