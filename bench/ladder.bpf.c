@@ -28,6 +28,49 @@ struct {
 	__uint(value_size, sizeof(struct ei_target) + sizeof(__u64));
 } targets SEC(".maps");
 
+/* The designs priced beside the hash lookup (steps 6-8). The same hash
+ * preallocated: */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(struct ei_target) + sizeof(__u64));
+} targets_pre SEC(".maps");
+
+/* A slot per target in an array (its entry and counters) and an array
+ * from pid to 1 + its slot (0: none): two lookups the verifier inlines
+ * (an array's is a bounds check and an address, no helper call). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, EI_PID_LIMIT);
+	__type(key, __u32);
+	__type(value, __u32);
+} pid_slot SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1024);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(struct ei_target) + sizeof(__u64));
+} slots SEC(".maps");
+
+enum design { HASH, HASH_PREALLOC, SLOTS };
+
+static __always_inline struct ei_target *lookup(__u32 tgid, const enum design d)
+{
+	__u32 *i, k;
+
+	if (d == HASH)
+		return bpf_map_lookup_elem(&targets, &tgid);
+	if (d == HASH_PREALLOC)
+		return bpf_map_lookup_elem(&targets_pre, &tgid);
+	i = bpf_map_lookup_elem(&pid_slot, &tgid);
+	if (!i || !*i)
+		return NULL;
+	k = *i - 1;
+	return bpf_map_lookup_elem(&slots, &k);
+}
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, EI_NR_SYSCALLS);
@@ -45,8 +88,13 @@ struct {
  *    (against the one rule, read-only data set before load)
  *  5 the per-syscall statistics (per-CPU; fmod_ret adds atomically):
  *    errinj's path with --summary
+ * Other designs of step 2's lookup, each on its own:
+ *  6 step 2, the hash preallocated
+ *  7 step 2, a per-pid index to a slot array (two array lookups)
+ *  8 step 4 with step 7's lookup
  */
-static __always_inline int step(void *ctx, struct pt_regs *regs, const int level, const bool sleepable)
+static __always_inline int step(void *ctx, struct pt_regs *regs, const int level, const bool sleepable,
+				const enum design d)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32, nr = 0;
 	struct ei_target *t;
@@ -61,7 +109,7 @@ static __always_inline int step(void *ctx, struct pt_regs *regs, const int level
 		nr = (__u32)bpf_get_attach_cookie(ctx);
 	if (!(maybe_target[(tgid / 64) & (EI_PID_LIMIT / 64 - 1)] & (1ULL << (tgid & 63))) || level < 2)
 		return 0;
-	t = bpf_map_lookup_elem(&targets, &tgid);
+	t = lookup(tgid, d);
 	if (!t || level < 3)
 		return 0;
 	/* (The entry's start is 0 here: the leader's is read all the same.) */
@@ -82,32 +130,38 @@ static __always_inline int step(void *ctx, struct pt_regs *regs, const int level
 	return 0;
 }
 
-#define KPROBE_STEP(L)                                        \
+#define KPROBE_STEP(N, L, D)                                  \
 	SEC("kprobe.multi")                                   \
-	int ladder_k##L(struct pt_regs *ctx)                  \
+	int ladder_k##N(struct pt_regs *ctx)                  \
 	{                                                     \
-		return step(ctx, (struct pt_regs *)PT_REGS_PARM1(ctx), L, false); \
+		return step(ctx, (struct pt_regs *)PT_REGS_PARM1(ctx), L, false, D); \
 	}
-#define FMOD_STEP(L)                                          \
+#define FMOD_STEP(N, L, D)                                    \
 	SEC("fmod_ret.s/__x64_sys_openat")                    \
-	long ladder_f##L(__u64 *ctx)                          \
+	long ladder_f##N(__u64 *ctx)                          \
 	{                                                     \
 		if (ctx[1])                                   \
 			return ctx[1];                        \
-		return step(ctx, (struct pt_regs *)ctx[0], L, true); \
+		return step(ctx, (struct pt_regs *)ctx[0], L, true, D); \
 	}
 
-KPROBE_STEP(0)
-KPROBE_STEP(1)
-KPROBE_STEP(2)
-KPROBE_STEP(3)
-KPROBE_STEP(4)
-KPROBE_STEP(5)
-FMOD_STEP(0)
-FMOD_STEP(1)
-FMOD_STEP(2)
-FMOD_STEP(3)
-FMOD_STEP(4)
-FMOD_STEP(5)
+KPROBE_STEP(0, 0, HASH)
+KPROBE_STEP(1, 1, HASH)
+KPROBE_STEP(2, 2, HASH)
+KPROBE_STEP(3, 3, HASH)
+KPROBE_STEP(4, 4, HASH)
+KPROBE_STEP(5, 5, HASH)
+KPROBE_STEP(6, 2, HASH_PREALLOC)
+KPROBE_STEP(7, 2, SLOTS)
+KPROBE_STEP(8, 4, SLOTS)
+FMOD_STEP(0, 0, HASH)
+FMOD_STEP(1, 1, HASH)
+FMOD_STEP(2, 2, HASH)
+FMOD_STEP(3, 3, HASH)
+FMOD_STEP(4, 4, HASH)
+FMOD_STEP(5, 5, HASH)
+FMOD_STEP(6, 2, HASH_PREALLOC)
+FMOD_STEP(7, 2, SLOTS)
+FMOD_STEP(8, 4, SLOTS)
 
 char LICENSE[] SEC("license") = "GPL";

@@ -20,7 +20,7 @@
 #include "ladder.skel.h"
 #include "held.h"
 
-#define STEPS 6
+#define STEPS 9
 
 static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -56,9 +56,11 @@ int main(int argc, char **argv)
 	skel->rodata->rule.last = ~0ULL >> 1;
 	{
 		struct bpf_program *k[STEPS] = { skel->progs.ladder_k0, skel->progs.ladder_k1, skel->progs.ladder_k2,
-						 skel->progs.ladder_k3, skel->progs.ladder_k4, skel->progs.ladder_k5 };
+						 skel->progs.ladder_k3, skel->progs.ladder_k4, skel->progs.ladder_k5,
+						 skel->progs.ladder_k6, skel->progs.ladder_k7, skel->progs.ladder_k8 };
 		struct bpf_program *f[STEPS] = { skel->progs.ladder_f0, skel->progs.ladder_f1, skel->progs.ladder_f2,
-						 skel->progs.ladder_f3, skel->progs.ladder_f4, skel->progs.ladder_f5 };
+						 skel->progs.ladder_f3, skel->progs.ladder_f4, skel->progs.ladder_f5,
+						 skel->progs.ladder_f6, skel->progs.ladder_f7, skel->progs.ladder_f8 };
 		for (int i = 0; i < STEPS; i++) {
 			progs[i] = kprobe ? k[i] : f[i];
 			bpf_program__set_autoload(kprobe ? f[i] : k[i], false);
@@ -78,8 +80,14 @@ int main(int argc, char **argv)
 		/* The target's entry, as errinj makes it (state ACTIVE). */
 		__u32 key = (__u32)h.pid;
 		char value[bpf_map__value_size(skel->maps.targets)];
+		/* The slot design's: slot 5 (any but the first), index 6. */
+		__u32 slot = 5, idx = slot + 1;
+
 		memset(value, 0, sizeof(value));
-		if (bpf_map__update_elem(skel->maps.targets, &key, sizeof(key), value, sizeof(value), BPF_ANY))
+		if (bpf_map__update_elem(skel->maps.targets, &key, sizeof(key), value, sizeof(value), BPF_ANY) ||
+		    bpf_map__update_elem(skel->maps.targets_pre, &key, sizeof(key), value, sizeof(value), BPF_ANY) ||
+		    bpf_map__update_elem(skel->maps.slots, &slot, sizeof(slot), value, sizeof(value), BPF_ANY) ||
+		    bpf_map__update_elem(skel->maps.pid_slot, &key, sizeof(key), &idx, sizeof(idx), BPF_ANY))
 			goto cleanup;
 	}
 	stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
