@@ -29,7 +29,7 @@ result() {
 why() { echo "$*" >&9; }
 
 subtest() {
-    local name=$1 w
+    local name=$1 w t0=${EPOCHREALTIME/[^0-9]/} dt
     shift
     w=$(mktemp "$T/why.XXXXXX")
     # Each subtest has a scratch directory of its own in $T.
@@ -38,6 +38,10 @@ subtest() {
     else
         result "FAIL $LAYER/$name: $(tr '\n' ' ' <"$w" | cut -c1-600)"
     fi
+    # Its time, on the channel only: tests/run names the longest.
+    dt=$((${EPOCHREALTIME/[^0-9]/} - t0))
+    [ -z "${TEST_RESULTS:-}" ] ||
+        printf 'TIME %s/%s %d.%d\n' "$LAYER" "$name" $((dt / 1000000)) $((dt / 100000 % 10)) >>"$TEST_RESULTS"
 }
 
 # skip NAME REASON: a check that cannot be made here (counted apart, and
