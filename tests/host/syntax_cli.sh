@@ -2,7 +2,8 @@
 # The syntax corpus (as strace's qual_inject-syntax.test): malformed or
 # out-of-range specs and arguments, each of which must exit 2 with exactly
 # one line on stderr naming the problem, before anything is loaded: no
-# bpf(2) call at all, seen with strace (syntax_nothing_loaded shows that
+# bpf(2) call at all, seen by a seccomp filter (tests/progs/nobpf, which
+# kills a caller of bpf(2); syntax_nothing_loaded shows that
 # errinj with a valid spec does make them, here). Runs on the host and in
 # the VM.
 . "$(dirname "$0")/../lib.sh"
