@@ -264,7 +264,7 @@ $(BUILD)/bench/floor: $(BUILD)/obj/bench/floor.o
 $(BUILD)/bench/pingpong: $(BUILD)/obj/bench/pingpong.o
 	$(link) $^ $(LDLIBS) -o $@
 # The steps from the floor to errinj's program (bench/ladder.bpf.c).
-$(BUILD)/bench/ladder: $(BUILD)/obj/bench/ladder.o
+$(BUILD)/bench/ladder: $(BUILD)/obj/bench/ladder.o $(call libs,$(BUILD),core)
 	$(link) $^ $(BPF_LDLIBS) $(LDLIBS) -o $@
 # The guest's / is read-only: it writes the results to /run/vmrun/out,
 # which vm-run copies to $(BUILD)/bench. Then strace's cost per injected

@@ -12,6 +12,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "errinj.h"
+#include "core/decide.h"
 
 const volatile __u32 target = 0; /* tgid */
 const volatile struct ei_rule rule = {};
@@ -92,6 +93,7 @@ struct {
  *  6 step 2, the hash preallocated
  *  7 step 2, a per-pid index to a slot array (two array lookups)
  *  8 step 4 with step 7's lookup
+ * And 9-10 (errinj_step, below): step 4 as errinj makes it.
  */
 static __always_inline int step(void *ctx, struct pt_regs *regs, const int level, const bool sleepable,
 				const enum design d)
@@ -130,6 +132,89 @@ static __always_inline int step(void *ctx, struct pt_regs *regs, const int level
 	return 0;
 }
 
+/* errinj's tables and switches (bpf/errinj.bpf.c), set by bench/ladder.c
+ * as errinj sets them for one rule on one syscall: read-only data. */
+const volatile __u32 nr_rules = 0;
+const volatile __u32 nr_slots = 0;
+const volatile bool cgroup_mode = false;
+const volatile bool owner_only = false;
+const volatile bool test_fail_check = false;
+const volatile bool count_stats = false;
+const volatile bool explore_mode = false;
+const volatile struct ei_rule rules[EI_MAX_RULES] = {};
+const volatile __u8 sys_nrules[EI_NR_SYSCALLS] = {};
+const volatile __u8 sys_rule[EI_NR_SYSCALLS][EI_MAX_RULES] = {};
+const volatile __u16 sys_slot[EI_NR_SYSCALLS][EI_MAX_RULES] = {};
+__u32 self_tgid = 0;
+
+/* Steps 9 and 10: step 4 as errinj's decide() makes it, in its order.
+ *  9 step 4 with errinj's own preamble: the syscall number bounded, the
+ *    switches (errinj itself, --cgroup, owner-only, test, -c) tested, the
+ *    call's record (struct ei_kcall) zeroed and filled
+ * 10 step 9 with the rule found through errinj's per-syscall tables (the
+ *    rules naming the syscall, the rule, its filters tested, its counter
+ *    slot and the lineage) and errinj's when= (ei_when_matches) */
+static __always_inline int errinj_step(void *ctx, struct pt_regs *regs, const int level, const bool sleepable)
+{
+	__u64 id = bpf_get_current_pid_tgid(), n, lineage, start;
+	__u32 tgid = id >> 32, nr, i, slot, idx;
+	const volatile struct ei_rule *r;
+	struct ei_kcall c = {};
+	struct ei_target *t;
+	struct ei_stat *st;
+
+	if (tgid != target)
+		return 0;
+	if (sleepable)
+		nr = (__u32)regs->orig_ax;
+	else
+		nr = (__u32)bpf_get_attach_cookie(ctx);
+	if (!(maybe_target[(tgid / 64) & (EI_PID_LIMIT / 64 - 1)] & (1ULL << (tgid & 63))))
+		return 0;
+	if (nr >= EI_NR_SYSCALLS || tgid == self_tgid || cgroup_mode)
+		return 0;
+	t = bpf_map_lookup_elem(&targets, &tgid);
+	if (!t)
+		return 0;
+	start = bpf_get_current_task_btf()->group_leader->start_time;
+	if ((t->start && t->start != start) || t->state != EI_TARGET_ACTIVE || owner_only || test_fail_check)
+		return 0;
+	st = count_stats ? bpf_map_lookup_elem(&stats, &nr) : NULL;
+	if (st)
+		st->seen++;
+	c.regs = (__u64)regs;
+	c.tgid = tgid;
+	c.nr = nr;
+	c.fired = EI_MAX_RULES;
+	if (level < 10) {
+		n = __sync_fetch_and_add(&t->counts[0], 1) + 1;
+		if (n >= rule.first && (!rule.last || n <= rule.last))
+			sink += n + c.nr;
+		return 0;
+	}
+	nr &= EI_NR_SYSCALLS - 1;
+	if (sys_nrules[nr] != 1)
+		return 0;
+	i = sys_rule[nr][0];
+	if (i >= nr_rules || i >= EI_MAX_RULES)
+		return 0;
+	r = &rules[i];
+	if ((r->filters & (EI_FILTER_ARG(6) - 1)) || (r->filters & EI_FILTER_PATH))
+		return 0;
+	slot = sys_slot[nr][0];
+	if (!slot)
+		return 0;
+	idx = slot - 1;
+	if (idx >= nr_slots || idx >= EI_MAX_SLOTS)
+		return 0;
+	lineage = t->lineage;
+	n = __sync_fetch_and_add(&t->counts[idx], 1) + 1;
+	if (explore_mode || c.fired < EI_MAX_RULES || (n && !ei_when_matches(r->first, r->last, r->step, n)))
+		return 0;
+	sink += n + lineage;
+	return 0;
+}
+
 #define KPROBE_STEP(N, L, D)                                  \
 	SEC("kprobe.multi")                                   \
 	int ladder_k##N(struct pt_regs *ctx)                  \
@@ -154,6 +239,16 @@ KPROBE_STEP(5, 5, HASH)
 KPROBE_STEP(6, 2, HASH_PREALLOC)
 KPROBE_STEP(7, 2, SLOTS)
 KPROBE_STEP(8, 4, SLOTS)
+SEC("kprobe.multi")
+int ladder_k9(struct pt_regs *ctx)
+{
+	return errinj_step(ctx, (struct pt_regs *)PT_REGS_PARM1(ctx), 9, false);
+}
+SEC("kprobe.multi")
+int ladder_k10(struct pt_regs *ctx)
+{
+	return errinj_step(ctx, (struct pt_regs *)PT_REGS_PARM1(ctx), 10, false);
+}
 FMOD_STEP(0, 0, HASH)
 FMOD_STEP(1, 1, HASH)
 FMOD_STEP(2, 2, HASH)
@@ -163,5 +258,19 @@ FMOD_STEP(5, 5, HASH)
 FMOD_STEP(6, 2, HASH_PREALLOC)
 FMOD_STEP(7, 2, SLOTS)
 FMOD_STEP(8, 4, SLOTS)
+SEC("fmod_ret.s/__x64_sys_openat")
+long ladder_f9(__u64 *ctx)
+{
+	if (ctx[1])
+		return ctx[1];
+	return errinj_step(ctx, (struct pt_regs *)ctx[0], 9, true);
+}
+SEC("fmod_ret.s/__x64_sys_openat")
+long ladder_f10(__u64 *ctx)
+{
+	if (ctx[1])
+		return ctx[1];
+	return errinj_step(ctx, (struct pt_regs *)ctx[0], 10, true);
+}
 
 char LICENSE[] SEC("license") = "GPL";

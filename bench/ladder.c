@@ -17,10 +17,11 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "errinj.h"
+#include "core/core.h"
 #include "ladder.skel.h"
 #include "held.h"
 
-#define STEPS 9
+#define STEPS 11
 
 static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -37,12 +38,18 @@ int main(int argc, char **argv)
 	char fn[96];
 	const char *only = getenv("LADDER_STEP");
 	bool kprobe;
+	int nr;
 
 	if (argc < 5 || strcmp(argv[3], "--") || (strcmp(argv[1], "kprobe") && strcmp(argv[1], "fmod_ret"))) {
 		fprintf(stderr, "usage: ladder kprobe|fmod_ret SYSCALL -- CMD [ARGS...]\n");
 		return 2;
 	}
 	kprobe = !strcmp(argv[1], "kprobe");
+	nr = ei_syscall_nr(argv[2]);
+	if (nr < 0 || nr >= EI_NR_SYSCALLS) {
+		fprintf(stderr, "ladder: unknown syscall '%s'\n", argv[2]);
+		return 2;
+	}
 	snprintf(fn, sizeof(fn), "__x64_sys_%s", argv[2]);
 	libbpf_set_print(quiet);
 	/* The child waits until the programs are attached, then execs. */
@@ -54,13 +61,24 @@ int main(int argc, char **argv)
 	skel->rodata->target = (__u32)h.pid;
 	skel->rodata->rule.first = ~0ULL >> 1; /* a when= that never comes */
 	skel->rodata->rule.last = ~0ULL >> 1;
+	/* Steps 9-10: errinj's tables for that one rule on SYSCALL, its
+	 * counter the entry's first. */
+	skel->rodata->nr_rules = 1;
+	skel->rodata->nr_slots = 1;
+	skel->rodata->rules[0].first = skel->rodata->rule.first;
+	skel->rodata->rules[0].last = skel->rodata->rule.last;
+	skel->rodata->sys_nrules[nr] = 1;
+	skel->rodata->sys_rule[nr][0] = 0;
+	skel->rodata->sys_slot[nr][0] = 1;
 	{
 		struct bpf_program *k[STEPS] = { skel->progs.ladder_k0, skel->progs.ladder_k1, skel->progs.ladder_k2,
 						 skel->progs.ladder_k3, skel->progs.ladder_k4, skel->progs.ladder_k5,
-						 skel->progs.ladder_k6, skel->progs.ladder_k7, skel->progs.ladder_k8 };
+						 skel->progs.ladder_k6, skel->progs.ladder_k7, skel->progs.ladder_k8,
+						 skel->progs.ladder_k9, skel->progs.ladder_k10 };
 		struct bpf_program *f[STEPS] = { skel->progs.ladder_f0, skel->progs.ladder_f1, skel->progs.ladder_f2,
 						 skel->progs.ladder_f3, skel->progs.ladder_f4, skel->progs.ladder_f5,
-						 skel->progs.ladder_f6, skel->progs.ladder_f7, skel->progs.ladder_f8 };
+						 skel->progs.ladder_f6, skel->progs.ladder_f7, skel->progs.ladder_f8,
+						 skel->progs.ladder_f9, skel->progs.ladder_f10 };
 		for (int i = 0; i < STEPS; i++) {
 			progs[i] = kprobe ? k[i] : f[i];
 			bpf_program__set_autoload(kprobe ? f[i] : k[i], false);
@@ -95,10 +113,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ladder: cannot enable the BPF statistics: %s\n", strerror(errno));
 		goto cleanup;
 	}
+	/* The syscall number as errinj gives it to its kprobe: the cookie. */
+	const char *sym = fn;
+	__u64 cookie = (__u64)nr;
+	LIBBPF_OPTS(bpf_kprobe_multi_opts, kopts, .syms = &sym, .cnt = 1, .cookies = &cookie);
 	for (int i = 0; i < STEPS; i++) {
 		if (!progs[i])
 			continue;
-		links[i] = kprobe ? bpf_program__attach_kprobe_multi_opts(progs[i], fn, NULL)
+		links[i] = kprobe ? bpf_program__attach_kprobe_multi_opts(progs[i], NULL, &kopts)
 				  : bpf_program__attach_trace(progs[i]);
 		if (!links[i]) {
 			fprintf(stderr, "ladder: cannot attach step %d to %s: %s\n", i, fn, strerror(errno));

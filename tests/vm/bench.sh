@@ -36,8 +36,8 @@ bench_small() {
     # The steps from the floor to errinj's program (bench/ladder): each
     # one priced on both BPF backends, and errinj's own next to them.
     local k
-    for k in 0 1 2 3 4 5 errinj; do
-        row=$(awk -F' *\\| *' -v k="$k" 'index($2, k " ") == 1 && $2 ~ /^([0-5] (the floor|\+ )|errinj \(unmatched\))/ { print $3, $4 }' \
+    for k in 0 1 2 3 4 5 9 10 errinj; do
+        row=$(awk -F' *\\| *' -v k="$k" 'index($2, k " ") == 1 && $2 ~ /^([0-9]+ (the floor|\+ |step 4 as)|errinj \(unmatched\))/ { print $3, $4 }' \
             "$T/bench/table.md")
         [[ $row =~ ^[0-9.]+\ [0-9.]+$ ]] ||
             { why "no ladder row '$k' ('$row') in: $(cat "$T/bench/table.md")"; return 1; }
