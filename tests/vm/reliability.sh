@@ -26,9 +26,11 @@ isolation_under_load() {
 }
 subtest isolation_under_load isolation_under_load
 
-# SIGKILL errinj at 50 random moments (loading, attaching, injecting, with
+# SIGKILL errinj at 30 random moments (loading, attaching, injecting, with
 # events flowing): nothing of ours stays, the orphaned target sees no more
-# injected errors, and a new errinj works.
+# injected errors, and a new errinj works. (Each moment costs about
+# errinj's start-up under emulation, seconds: 30, drawn anew every run,
+# rather than 50, which made this a tenth of the suite's time.)
 killed_at_random() {
     local i d p tp leftover bad=0 windows=0 t0 span
     # Kill moments drawn over twice the time errinj takes here to get its
@@ -41,7 +43,7 @@ killed_at_random() {
     span=$(( ($(date +%s%N) - t0) / 500000 ))
     touch "$T/probe"
     wait $p
-    for i in $(seq 50); do
+    for i in $(seq 30); do
         "$E" -o "$T/ev" -e inject=dup:error=EIO -- "$H" dup -u "$T/stop$i" >"$T/t$i" 2>/dev/null &
         p=$!
         d=$(( (RANDOM % span) + 1 ))
@@ -65,7 +67,7 @@ killed_at_random() {
         fi
         touch "$T/stop$i"
     done
-    [ "$windows" -gt 10 ] || { why "only $windows of 50 runs reached the target (kills over $span ms)"; bad=1; }
+    [ "$windows" -gt 6 ] || { why "only $windows of 30 runs reached the target (kills over $span ms)"; bad=1; }
     run "$E" -q dup ENOSPC -- "$B/tests/calls" dup
     assert_eq "a new errinj" "$OUT" "dup = -1 ENOSPC" && [ $bad = 0 ]
 }
@@ -94,13 +96,16 @@ pid_reuse() {
     wait_file "$T/old.done" || { why "the first target did not finish"; kill $ep; return 1; }
     old=$(cat "$T/oldpid")
     assert_eq "first target" "$(cat "$T/old.out")" "dup = -1 EIO" || { touch "$T/release"; return 1; }
-    for i in $(seq 3000); do
+    # The kernel's next pid set to the old one (ns_last_pid: one fork, not
+    # a wrap of the pid space; another fork may come first, hence a few).
+    for i in $(seq 20); do
+        echo $((old - 1)) >/proc/sys/kernel/ns_last_pid
         sh -c "[ \$\$ = $old ] && exec $B/tests/calls dup >'$T/new.out'"
         [ -s "$T/new.out" ] && break
     done
     touch "$T/release"
     wait $ep
-    [ -s "$T/new.out" ] || { why "pid $old was not reused within 3000 forks"; return 1; }
+    [ -s "$T/new.out" ] || { why "pid $old was not reused in 20 tries"; return 1; }
     assert_eq "newcomer with pid $old" "$(cat "$T/new.out")" "dup = 3"
 }
 subtest pid_reuse pid_reuse
