@@ -155,7 +155,11 @@ assert_no_match() { # WHAT TEXT EXTENDED-REGEX
     return 1
 }
 
-lines() { [ -z "$1" ] && echo 0 || printf '%s\n' "$1" | wc -l; }
+# lines TEXT: its number of lines (0 if empty), counted without a process.
+lines() {
+    local nl=${1//[!$'\n']/}
+    [ -z "$1" ] && echo 0 || echo $((${#nl} + 1))
+}
 
 # A bad-input run: exit 2 and exactly one line on stderr matching REGEX.
 assert_usage_error() { # REGEX
