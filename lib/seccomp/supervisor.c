@@ -938,9 +938,12 @@ static struct delayed *heap_pop(struct ei_sup *s)
 /* Answers the delayed calls that are due (all of them if all). */
 static void fire_due(struct ei_sup *s, bool all)
 {
-	__u64 now = now_ns();
+	__u64 now;
 	bool popped = false;
 
+	if (!s->nheap)
+		return; /* the common case: no clock read */
+	now = now_ns();
 	while (s->nheap && (all || s->heap[0]->due <= now)) {
 		struct delayed *d = heap_pop(s);
 		answer(s, d->id, d->tgid, d->tid, d->nr, d->rule, d->args, d->received, s->fn ? &d->ev : NULL);
