@@ -170,6 +170,8 @@ static int receive_oneshot(int listener)
 				if (epoll_wait(ep[0], &ev, 1, 0) > 0) {
 					armed = false;
 					lis = ev.events & EPOLLIN;
+					if (!lis && (ev.events & EPOLLHUP))
+						return -1; /* the caller died */
 				}
 			}
 			lis |= (pf[0].revents & POLLIN) != 0;
@@ -249,7 +251,10 @@ static void *receive_thread(void *arg)
 	while (sh->seen < n) {
 		memset(&req, 0, sizeof(req));
 		if (ioctl(t->listener, SECCOMP_IOCTL_NOTIF_RECV, &req)) {
-			if (errno == EINTR || errno == ENOENT)
+			struct pollfd pf = { .fd = t->listener, .events = POLLIN };
+			/* No process holds the filter (the caller died): the
+			 * receive fails at once from then on. */
+			if (errno == EINTR || (errno == ENOENT && !(poll(&pf, 1, 0) > 0 && (pf.revents & POLLHUP))))
 				continue;
 			break;
 		}
