@@ -525,9 +525,9 @@ static int epoll_add(struct ei_sup *s, int fd, __u64 tag)
 /* The listener is in the epoll set one-shot: a notification wakes the
  * set (and those it is nested in: the session's, the main loop's) only
  * while errinj waits for one. Once reported, ei_sup_handle receives the
- * calls that follow by asking the listener alone (poll(2)), which each
- * notification's wake-up no longer carries through the nested sets, and
- * arms it again before it returns (a call pending then makes the set
+ * calls that follow after asking the listener and the set in one poll(2)
+ * (each notification's wake-up no longer carried through the nested
+ * sets), and arms it again before it returns (a call pending then makes the set
  * ready at once). */
 static int listener_arm(struct ei_sup *s, int op)
 {
@@ -1623,6 +1623,7 @@ int ei_sup_fd(struct ei_sup *s)
 int ei_sup_handle(struct ei_sup *s)
 {
 	struct epoll_event evs[16];
+	int rc = 0;
 
 	if (!s || s->listener < 0)
 		return 0;
@@ -1634,8 +1635,10 @@ int ei_sup_handle(struct ei_sup *s)
 			/* The listener disarmed: it and the set in one call;
 			 * the set waited on only if it has something. */
 			struct pollfd pf[2] = { { .fd = s->listener, .events = POLLIN }, { .fd = s->epfd, .events = POLLIN } };
-			if (poll(pf, 2, 0) < 0 && errno != EINTR)
-				return -1;
+			if (poll(pf, 2, 0) < 0 && errno != EINTR) {
+				rc = -1;
+				break;
+			}
 			lis = pf[0].revents & POLLIN;
 			hup = pf[0].revents & (POLLHUP | POLLERR);
 			look = pf[1].revents & POLLIN;
@@ -1643,7 +1646,8 @@ int ei_sup_handle(struct ei_sup *s)
 		if (look && (n = epoll_wait(s->epfd, evs, 16, 0)) < 0) {
 			if (errno == EINTR)
 				continue;
-			return -1;
+			rc = -1;
+			break;
 		}
 		/* Processes gone first: a pid they leave may be in a call below. */
 		for (int i = 0; i < n; i++) {
@@ -1670,9 +1674,10 @@ int ei_sup_handle(struct ei_sup *s)
 		if (!n && !lis)
 			break;
 	}
+	/* Whatever failed above: a call to come must wake the loop. */
 	if (!s->armed && !s->hup && listener_arm(s, EPOLL_CTL_MOD))
-		return -1;
-	return 0;
+		rc = -1;
+	return rc;
 }
 
 int ei_sup_timeout_ms(struct ei_sup *s)
