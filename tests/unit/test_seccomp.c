@@ -44,8 +44,10 @@ struct opts {
 	bool free_at_wait0;  /* ei_sup_free once the supervisor has let the command's
 			      * wait0 (readv of fd 0) run, then release it */
 	void (*tweak)(struct ei_spec *specs, int n); /* rules changed before encoding */
-	bool wait_on_fd;     /* until the command is reaped, wait on ei_sup_fd for up
-			      * to 10 s (not 5 ms), as errinj's loop waits on it */
+	__u64 wait_on_fd;    /* until the supervisor has seen this many getppid, wait
+			      * on ei_sup_fd for up to 10 s (not 5 ms), as errinj's
+			      * loop waits on it (its exit is not waited for so: the
+			      * pidfd may say it before waitpid can reap it) */
 };
 
 struct result {
@@ -219,7 +221,9 @@ static bool session(const char *const *rules, const char *const *ops, const stru
 				waitpid(pid, &r->status, 0);
 			break;
 		}
-		int t = ei_sup_timeout_ms(s), cap = o->wait_on_fd && !reaped ? 10000 : 5;
+		struct ei_stat g = { 0 };
+		bool strict = o->wait_on_fd && !ei_sup_stat(s, SYS_getppid, &g) && g.seen < o->wait_on_fd;
+		int t = ei_sup_timeout_ms(s), cap = strict ? 10000 : 5;
 		struct pollfd pf = { .fd = ei_sup_fd(s), .events = POLLIN };
 		if (t < 0 || t > cap)
 			t = cap;
@@ -918,7 +922,7 @@ static void test_trapped_untouched_counted(void)
  * milliseconds; a call that did not wake it would hold the session 10 s. */
 static void test_fd_wakes(void)
 {
-	struct opts o = { .wait_on_fd = true };
+	struct opts o = { .wait_on_fd = 2000 };
 
 	if (!session(RULES("getppid:error=EIO:when=2001"), OPS("cost:2000"), &o, &R))
 		return;
