@@ -262,7 +262,7 @@ $(BUILD)/bench/floor: $(BUILD)/obj/bench/floor.o
 	$(link) $^ $(BPF_LDLIBS) $(LDLIBS) -o $@
 # A user-notification round trip's floor on this machine (bench/seccomp-cost).
 $(BUILD)/bench/pingpong: $(BUILD)/obj/bench/pingpong.o
-	$(link) $^ $(LDLIBS) -o $@
+	$(link) -pthread $^ $(LDLIBS) -o $@
 # The steps from the floor to errinj's program (bench/ladder.bpf.c).
 $(BUILD)/bench/ladder: $(BUILD)/obj/bench/ladder.o $(call libs,$(BUILD),core)
 	$(link) $^ $(BPF_LDLIBS) $(LDLIBS) -o $@

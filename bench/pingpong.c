@@ -20,6 +20,22 @@
  *   notif-nested notif-sync, the receiver as errinj's: that set nested in
  *               two others, asked without waiting before each receive
  *               (the outermost waited on only when it has nothing)
+ *   notif-poll  notif-sync, the listener in no epoll set: asked with
+ *               poll(2) without waiting before each receive (waited on
+ *               with poll only when it has nothing)
+ *   notif-oneshot notif-sync, the receiver as errinj's since #26: the
+ *               listener one-shot in an epoll set nested in two others;
+ *               once the set reports it, the listener and the set asked
+ *               together (one poll(2), both without waiting) before each
+ *               receive, the listener armed again after 64 rounds or when
+ *               it has nothing, and then the outermost set waited on
+ *   notif-thread notif-sync, the receiver a thread of its own blocked in
+ *               the receive, which asks a set without waiting before
+ *               each answer (as it would to see a process's exit first);
+ *               that set holds the listener for its hang-up only
+ *               (EPOLLIN not asked: a notification wakes no epoll) and
+ *               is nested in two others, the outermost waited on by the
+ *               process's main thread
  * Pin it with taskset to see what moving between CPUs costs.
  */
 #include <errno.h>
@@ -36,6 +52,7 @@
 #include <linux/filter.h>
 #include <linux/futex.h>
 #include <linux/seccomp.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -112,6 +129,63 @@ static long long futex_side(void)
 	return mono_ns() - t0;
 }
 
+static void let_run(int listener)
+{
+	struct seccomp_notif req;
+	struct seccomp_notif_resp resp;
+
+	memset(&req, 0, sizeof(req));
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req))
+		return;
+	sh->seen++;
+	memset(&resp, 0, sizeof(resp));
+	resp.id = req.id;
+	resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+}
+
+/* notif-oneshot's receiver (lib/seccomp/supervisor.c's ei_sup_handle). */
+static int receive_oneshot(int listener)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLONESHOT };
+	int ep[3];
+
+	for (int k = 0; k < 3; k++) {
+		ep[k] = epoll_create1(EPOLL_CLOEXEC);
+		if (ep[k] < 0 || epoll_ctl(ep[k], EPOLL_CTL_ADD, k ? ep[k - 1] : listener, &ev))
+			return -1;
+		ev.events = EPOLLIN;
+	}
+	while (sh->seen < n) {
+		bool armed = true;
+
+		epoll_wait(ep[2], &ev, 1, -1);
+		for (int round = 0; round < 64 && sh->seen < n; round++) {
+			struct pollfd pf[2] = { { .fd = listener, .events = POLLIN }, { .fd = ep[0], .events = POLLIN } };
+			bool lis = false;
+
+			if (!armed)
+				poll(pf, 2, 0);
+			if (armed || (pf[1].revents & POLLIN)) {
+				if (epoll_wait(ep[0], &ev, 1, 0) > 0) {
+					armed = false;
+					lis = ev.events & EPOLLIN;
+					if (!lis && (ev.events & EPOLLHUP))
+						return -1; /* the caller died */
+				}
+			}
+			lis |= (pf[0].revents & POLLIN) != 0;
+			if (!lis)
+				break;
+			let_run(listener);
+		}
+		ev.events = EPOLLIN | EPOLLONESHOT;
+		if (epoll_ctl(ep[0], EPOLL_CTL_MOD, listener, &ev))
+			return -1;
+	}
+	return 0;
+}
+
 /* The receiver: every call let run, until n were. levels: 0 blocks in
  * the receive; 1 waits on an epoll set holding the listener first; more
  * nests that set in levels - 1 others and, as errinj (its supervisor's
@@ -131,7 +205,16 @@ static int receive(int listener, int levels)
 		if (ep[k] < 0 || epoll_ctl(ep[k], EPOLL_CTL_ADD, k ? ep[k - 1] : listener, &ev))
 			return -1;
 	}
+	if (levels == -2)
+		return receive_oneshot(listener);
 	while (sh->seen < n) {
+		if (levels < 0) {
+			struct pollfd pf = { .fd = listener, .events = POLLIN };
+			if (poll(&pf, 1, 0) <= 0) {
+				poll(&pf, 1, -1);
+				continue;
+			}
+		}
 		if (levels == 1 && epoll_wait(ep[0], &ev, 1, -1) < 0)
 			continue;
 		if (levels > 1 && epoll_wait(ep[0], &ev, 1, 0) <= 0) {
@@ -150,6 +233,64 @@ static int receive(int listener, int levels)
 		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 		ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 	}
+	return 0;
+}
+
+/* notif-thread's receiver. */
+struct rthread {
+	int listener, ep;
+};
+
+static void *receive_thread(void *arg)
+{
+	struct rthread *t = arg;
+	struct seccomp_notif req;
+	struct seccomp_notif_resp resp;
+	struct epoll_event ev;
+
+	while (sh->seen < n) {
+		memset(&req, 0, sizeof(req));
+		if (ioctl(t->listener, SECCOMP_IOCTL_NOTIF_RECV, &req)) {
+			struct pollfd pf = { .fd = t->listener, .events = POLLIN };
+			/* No process holds the filter (the caller died): the
+			 * receive fails at once from then on. */
+			if (errno == EINTR || (errno == ENOENT && !(poll(&pf, 1, 0) > 0 && (pf.revents & POLLHUP))))
+				continue;
+			break;
+		}
+		epoll_wait(t->ep, &ev, 1, 0);
+		__atomic_fetch_add(&sh->seen, 1, __ATOMIC_RELAXED);
+		memset(&resp, 0, sizeof(resp));
+		resp.id = req.id;
+		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		ioctl(t->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	}
+	return NULL;
+}
+
+/* notif-thread: the main thread waits on the outermost of three nested
+ * sets (the innermost holding the listener for its hang-up: events 0)
+ * until the receiver thread is done or the listener hangs up. */
+static int receive_threaded(int listener)
+{
+	struct epoll_event ev = { .events = 0 };
+	struct rthread t = { .listener = listener };
+	int ep[3];
+	pthread_t th;
+
+	for (int k = 0; k < 3; k++) {
+		ep[k] = epoll_create1(EPOLL_CLOEXEC);
+		if (ep[k] < 0 || epoll_ctl(ep[k], EPOLL_CTL_ADD, k ? ep[k - 1] : listener, &ev))
+			return -1;
+		ev.events = EPOLLIN;
+	}
+	t.ep = ep[0];
+	if (pthread_create(&th, NULL, receive_thread, &t))
+		return -1;
+	while (__atomic_load_n(&sh->seen, __ATOMIC_RELAXED) < n)
+		if (epoll_wait(ep[2], &ev, 1, 100) > 0 && epoll_wait(ep[0], &ev, 1, 0) > 0 && (ev.events & EPOLLHUP))
+			break;
+	pthread_join(th, NULL);
 	return 0;
 }
 
@@ -206,7 +347,7 @@ static long long notif_side(bool sync, int levels)
 		return -1;
 	}
 	pass(&sh->state, 2);
-	if (receive(listener, levels))
+	if (levels == 9 ? receive_threaded(listener) : receive(listener, levels))
 		kill(pid, SIGKILL);
 	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
 		return -1;
@@ -241,7 +382,7 @@ int main(int argc, char **argv)
 
 	n = argc == 3 ? strtol(argv[2], &end, 10) : 0;
 	if (n <= 0 || *end) {
-		fprintf(stderr, "usage: pingpong futex|futex-proc|notif|notif-sync|notif-epoll|notif-nested N (N > 0)\n");
+		fprintf(stderr, "usage: pingpong futex|futex-proc|notif|notif-sync|notif-epoll|notif-nested|notif-oneshot|notif-poll|notif-thread N (N > 0)\n");
 		return 2;
 	}
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -264,8 +405,14 @@ int main(int argc, char **argv)
 		ns = notif_side(true, 1);
 	} else if (!strcmp(mode, "notif-nested")) {
 		ns = notif_side(true, 3);
+	} else if (!strcmp(mode, "notif-oneshot")) {
+		ns = notif_side(true, -2);
+	} else if (!strcmp(mode, "notif-poll")) {
+		ns = notif_side(true, -1);
+	} else if (!strcmp(mode, "notif-thread")) {
+		ns = notif_side(true, 9);
 	} else {
-		fprintf(stderr, "usage: pingpong futex|futex-proc|notif|notif-sync|notif-epoll|notif-nested N (N > 0)\n");
+		fprintf(stderr, "usage: pingpong futex|futex-proc|notif|notif-sync|notif-epoll|notif-nested|notif-oneshot|notif-poll|notif-thread N (N > 0)\n");
 		return 2;
 	}
 	if (ns < 0)

@@ -63,6 +63,11 @@ int ei_syscall_nr(const char *name)
 
 const struct ei_syscall_entry *ei_syscall_info(int nr)
 {
+	/* The table follows syscall_64.tbl: up to its first gap, entry nr
+	 * is syscall nr (the seccomp supervisor asks for every trapped
+	 * call). */
+	if (nr >= 0 && (size_t)nr < ARRAY_SIZE(ei_syscall_table) && ei_syscall_table[nr].nr == nr)
+		return &ei_syscall_table[nr];
 	for (size_t i = 0; i < ARRAY_SIZE(ei_syscall_table); i++)
 		if (ei_syscall_table[i].nr == nr)
 			return &ei_syscall_table[i];

@@ -201,6 +201,7 @@ struct ei_sup {
 	pid_t child, self, keeper;
 	bool killable; /* the filter has WAIT_KILLABLE_RECV */
 	bool hup;      /* no process holds the filter any more */
+	bool armed;    /* the listener is armed in the epoll set (listener_arm) */
 	long pagesize;
 	__u64 rng;
 
@@ -519,6 +520,21 @@ static int epoll_add(struct ei_sup *s, int fd, __u64 tag)
 	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = tag };
 
 	return epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/* The listener is in the epoll set one-shot: a notification wakes the
+ * set (and those it is nested in: the session's, the main loop's) only
+ * while errinj waits for one. Once reported, ei_sup_handle receives the
+ * calls that follow after asking the listener and the set in one poll(2)
+ * (each notification's wake-up no longer carried through the nested
+ * sets), and arms it again before it returns (a call pending then makes the set
+ * ready at once). */
+static int listener_arm(struct ei_sup *s, int op)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLONESHOT, .data.u64 = TAG_LISTENER };
+
+	s->armed = !epoll_ctl(s->epfd, op, s->listener, &ev);
+	return s->armed ? 0 : -1;
 }
 
 static size_t hash_pid(pid_t pid, size_t nb)
@@ -922,9 +938,12 @@ static struct delayed *heap_pop(struct ei_sup *s)
 /* Answers the delayed calls that are due (all of them if all). */
 static void fire_due(struct ei_sup *s, bool all)
 {
-	__u64 now = now_ns();
+	__u64 now;
 	bool popped = false;
 
+	if (!s->nheap)
+		return; /* the common case: no clock read */
+	now = now_ns();
 	while (s->nheap && (all || s->heap[0]->due <= now)) {
 		struct delayed *d = heap_pop(s);
 		answer(s, d->id, d->tgid, d->tid, d->nr, d->rule, d->args, d->received, s->fn ? &d->ev : NULL);
@@ -1426,7 +1445,7 @@ static int take_listener(struct ei_sup *s, int report_fd, int *exec_errno, char 
 	/* The caller's wake-up on our CPU and ours on its (6.6+). */
 	__u64 flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
 	ioctl(s->listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, flags);
-	if (epoll_add(s, s->listener, TAG_LISTENER))
+	if (listener_arm(s, EPOLL_CTL_ADD))
 		return ei_fail(err, len, "epoll: %s", strerror(errno));
 	return 0;
 }
@@ -1604,22 +1623,37 @@ int ei_sup_fd(struct ei_sup *s)
 int ei_sup_handle(struct ei_sup *s)
 {
 	struct epoll_event evs[16];
+	int rc = 0;
 
 	if (!s || s->listener < 0)
 		return 0;
 	for (int round = 0; round < DRAIN_ROUNDS; round++) {
-		int n = epoll_wait(s->epfd, evs, 16, 0);
-		bool lis = false, hup = false;
+		bool lis = false, hup = false, look = s->armed || s->hup;
+		int n = 0;
 
-		if (n < 0) {
+		if (!look) {
+			/* The listener disarmed: it and the set in one call;
+			 * the set waited on only if it has something. */
+			struct pollfd pf[2] = { { .fd = s->listener, .events = POLLIN }, { .fd = s->epfd, .events = POLLIN } };
+			if (poll(pf, 2, 0) < 0 && errno != EINTR) {
+				rc = -1;
+				break;
+			}
+			lis = pf[0].revents & POLLIN;
+			hup = pf[0].revents & (POLLHUP | POLLERR);
+			look = pf[1].revents & POLLIN;
+		}
+		if (look && (n = epoll_wait(s->epfd, evs, 16, 0)) < 0) {
 			if (errno == EINTR)
 				continue;
-			return -1;
+			rc = -1;
+			break;
 		}
 		/* Processes gone first: a pid they leave may be in a call below. */
 		for (int i = 0; i < n; i++) {
 			__u64 tag = evs[i].data.u64;
 			if (tag == TAG_LISTENER) {
+				s->armed = false; /* one-shot */
 				lis = evs[i].events & EPOLLIN;
 				hup = evs[i].events & (EPOLLHUP | EPOLLERR);
 			} else if (tag == TAG_TIMER) {
@@ -1637,10 +1671,13 @@ int ei_sup_handle(struct ei_sup *s)
 		fire_due(s, false);
 		if (hup && !lis)
 			on_hup(s);
-		if (!n)
+		if (!n && !lis)
 			break;
 	}
-	return 0;
+	/* Whatever failed above: a call to come must wake the loop. */
+	if (!s->armed && !s->hup && listener_arm(s, EPOLL_CTL_MOD))
+		rc = -1;
+	return rc;
 }
 
 int ei_sup_timeout_ms(struct ei_sup *s)

@@ -97,7 +97,7 @@ usage() {
 subtest in_filter_usage usage
 
 # bench/seccomp-cost: the in-filter row is native speed, under a quarter of
-# a round trip; the floor's and strace's rows are there; an "errinj" that
+# a round trip; the floor's, the steps' and strace's rows are there; an "errinj" that
 # runs the command without failing anything stops it, and so does a
 # "strace" that runs it untraced.
 cost() {
@@ -110,7 +110,12 @@ cost() {
     [ -n "$t" ] && [ -n "$i" ] && [ $((i * 4)) -lt "$t" ] || { why "in-filter '$i' ns not a quarter of trapped '$t' ns: $OUT"; return 1; }
     for r in "floor: two context switches (a futex round trip between two processes on one CPU)" \
         "floor: a user notification let run by a process doing nothing else" "getppid, strace -e trace=getppid" \
-        "getppid, strace --seccomp-bpf -e trace=getppid" "getppid, strace --seccomp-bpf -e trace=getppid, on one CPU"; do
+        "getppid, strace --seccomp-bpf -e trace=getppid" "getppid, strace --seccomp-bpf -e trace=getppid, on one CPU" \
+        "step 1: the floor, the listener asked with poll(2) before each receive" \
+        "step 2: the floor, waiting as errinj (listener one-shot in nested epoll sets; it and the set asked in one poll)" \
+        "(errinj's trapped row: step 2 and errinj's decision and bookkeeping)" \
+        "other design: the floor, waiting as errinj before #26 (an epoll_wait on nested sets before each receive)" \
+        "other design: the floor, a receiver thread blocked in the receive, asking a set before each answer"; do
         awk -F' *\\| *' -v r="$r" '$2 == r && $3 + 0 > 0 { ok = 1 } END { exit !ok }' <<<"$OUT" ||
             { why "no row '$r' in: $OUT"; return 1; }
     done

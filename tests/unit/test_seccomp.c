@@ -44,6 +44,10 @@ struct opts {
 	bool free_at_wait0;  /* ei_sup_free once the supervisor has let the command's
 			      * wait0 (readv of fd 0) run, then release it */
 	void (*tweak)(struct ei_spec *specs, int n); /* rules changed before encoding */
+	__u64 wait_on_fd;    /* until the supervisor has seen this many getppid, wait
+			      * on ei_sup_fd for up to 10 s (not 5 ms), as errinj's
+			      * loop waits on it (its exit is not waited for so: the
+			      * pidfd may say it before waitpid can reap it) */
 };
 
 struct result {
@@ -217,10 +221,12 @@ static bool session(const char *const *rules, const char *const *ops, const stru
 				waitpid(pid, &r->status, 0);
 			break;
 		}
-		int t = ei_sup_timeout_ms(s);
+		struct ei_stat g = { 0 };
+		bool strict = o->wait_on_fd && !ei_sup_stat(s, SYS_getppid, &g) && g.seen < o->wait_on_fd;
+		int t = ei_sup_timeout_ms(s), cap = strict ? 10000 : 5;
 		struct pollfd pf = { .fd = ei_sup_fd(s), .events = POLLIN };
-		if (t < 0 || t > 5)
-			t = 5;
+		if (t < 0 || t > cap)
+			t = cap;
 		poll(&pf, 1, t);
 		ei_sup_handle(s);
 	}
@@ -910,6 +916,21 @@ static void test_trapped_untouched_counted(void)
 	ASSERT_EQ(R.st[SYS_getuid].seen, 0);
 }
 
+/* Every trapped call makes ei_sup_fd readable, however the calls before
+ * it were received (the listener is one-shot in the supervisor's set,
+ * armed again by ei_sup_handle): waited on alone, 2000 calls take
+ * milliseconds; a call that did not wake it would hold the session 10 s. */
+static void test_fd_wakes(void)
+{
+	struct opts o = { .wait_on_fd = 2000 };
+
+	if (!session(RULES("getppid:error=EIO:when=2001"), OPS("cost:2000"), &o, &R))
+		return;
+	exited_ok(&R);
+	ASSERT_EQ(R.st[SYS_getppid].seen, 2000);
+	ASSERT(R.elapsed_ms < 5000, "2000 trapped calls took %lld ms", R.elapsed_ms);
+}
+
 /* The target beside this binary: build/tests/unit/test_seccomp and
  * build/tests/seccomp_target, or build/asan/test_seccomp. */
 static void find_target(void)
@@ -1004,5 +1025,6 @@ int main(void)
 	SUBTEST(keeper_after_free);
 	SUBTEST(processes_dropped);
 	SUBTEST(trapped_untouched_counted);
+	SUBTEST(fd_wakes);
 	return t_failed ? 1 : 0;
 }
