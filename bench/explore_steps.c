@@ -1,26 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * explore_steps STEP N [RULE] -- CMD [ARGS...]: N runs of CMD, one at a
- * time, each made as far as STEP of what an `errinj explore` run does,
- * and prints "runs_per_second=X runs=N" (bench/explore-cost). STEPs,
- * each one the one before and more:
+ * explore_steps N NONE OPEN -- CMD [ARGS...]: N rounds of runs of CMD,
+ * one at a time, each round one run of each step below in turn (a burst
+ * of other work on the machine falls on every step alike), each run
+ * timed; prints "STEP=RUNS_PER_SECOND" for each (N over the summed time
+ * of its runs), one a line (bench/explore-cost). The steps, each made as
+ * far as an `errinj explore` run goes:
  *   native   fork, execvp and waitpid from C: stdin and stdout /dev/null
- *   session  the run's injector (the seccomp backend) for RULE, opened
- *            and closed: its filter built, the command launched through
- *            it (the launcher's fork and filter, the listener taken and
- *            handed to the keeper, which is forked once, at the first
- *            run, as in explore's worker), waited for as explore's worker
- *            waits (a signalfd for SIGCHLD and the session's events,
- *            epoll), the session closed
- *   session-own-keeper  the same with a keeper forked per run, ended and
- *            reaped at its end (errinj's own launch; explore's before)
- *   capture  and the command's stdout and stderr captured in memory
- *            files (ei_capture_fd), read back, hashed and compared with
- *            the first run's
- * RULE (an inject= rule, with when= past the end so that it fails
- * nothing) says which of the command's calls are trapped. Every run must
- * exit 0 (and, capturing, give the first run's output): else a sentence
- * on stderr and exit 1. Bad arguments: exit 2.
+ *   none     the run's injector (the seccomp backend) for rule NONE (on a
+ *            syscall CMD never makes), opened and closed: its filter
+ *            built, the command launched through it (the launcher's fork
+ *            and filter, the listener taken and handed to the keeper,
+ *            forked once, at the first run, as in explore's worker),
+ *            waited for as explore's worker waits (a signalfd for SIGCHLD
+ *            and the session's events, epoll), the session closed
+ *   open     the same for rule OPEN (when= past the end: CMD's calls it
+ *            names trapped and let run)
+ *   capture  open, and the command's stdout and stderr captured in
+ *            memory files (ei_capture_fd), read back, hashed and
+ *            compared with the first run's
+ *   own      open with a keeper forked per run, ended and reaped at its
+ *            end (errinj's own launch; explore's before)
+ * Every run must exit 0 (and, capturing, give the first run's output):
+ * else a sentence on stderr and exit 1. Bad arguments: exit 2.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,10 +40,7 @@
 #include "engine/engine.h"
 #include "seccomp/seccomp.h"
 
-enum step { NATIVE, SESSION, CAPTURE };
-
-/* The runs' keeper, NULL: one per run. */
-static struct ei_sup_keeper *keeper;
+enum kind { NATIVE, SESSION, CAPTURE };
 
 /* Our own stdout and stderr: 1 and 2 are the command's. */
 static int out_fd, err_fd;
@@ -119,7 +118,8 @@ static int wait_run(struct ei_session *s, int sfd, pid_t pid)
 
 /* A run through an injector of its own for spec: its wait status; its
  * outputs in ofd and efd (-1: /dev/null and inherited). */
-static int session_run(char **cmd, const struct ei_spec *spec, const sigset_t *old, int sfd, int ofd, int efd)
+static int session_run(char **cmd, const struct ei_spec *spec, struct ei_sup_keeper *keeper, const sigset_t *old,
+		       int sfd, int ofd, int efd)
 {
 	struct ei_options o = { .specs = spec, .nspecs = 1, .follow = true, .cgroup_fd = -1,
 				.backend = EI_BACKEND_SECCOMP, .command = true, .keeper = keeper };
@@ -151,7 +151,8 @@ static int session_run(char **cmd, const struct ei_spec *spec, const sigset_t *o
 }
 
 /* A capturing run: its status; its outputs' hash in *h. */
-static int capture_run(char **cmd, const struct ei_spec *spec, const sigset_t *old, int sfd, __u64 *h)
+static int capture_run(char **cmd, const struct ei_spec *spec, struct ei_sup_keeper *keeper, const sigset_t *old,
+		       int sfd, __u64 *h)
 {
 	int ofd = ei_capture_fd("steps-out"), efd = ei_capture_fd("steps-err"), st;
 	size_t n, m;
@@ -161,7 +162,7 @@ static int capture_run(char **cmd, const struct ei_spec *spec, const sigset_t *o
 		dprintf(err_fd, "explore_steps: %s\n", strerror(errno));
 		exit(1);
 	}
-	st = session_run(cmd, spec, old, sfd, ofd, efd);
+	st = session_run(cmd, spec, keeper, old, sfd, ofd, efd);
 	dup2(err_fd, 2);
 	out = ei_read_whole(ofd, &n);
 	errs = ei_read_whole(efd, &m);
@@ -173,67 +174,80 @@ static int capture_run(char **cmd, const struct ei_spec *spec, const sigset_t *o
 	return st;
 }
 
+struct step {
+	const char *name;
+	enum kind kind;
+	const struct ei_spec *spec;
+	struct ei_sup_keeper *keeper; /* NULL: one per run */
+	double secs;
+};
+
+/* Run i of step st, its time added to st->secs; exits 1 if it failed. */
+static void one(struct step *st, long i, char **cmd, const sigset_t *old, int sfd, __u64 *first)
+{
+	double t0 = now();
+	__u64 h = 0;
+	int ws = st->kind == NATIVE  ? native_run(cmd)
+		 : st->kind == SESSION ? session_run(cmd, st->spec, st->keeper, old, sfd, -1, -1)
+				       : capture_run(cmd, st->spec, st->keeper, old, sfd, &h);
+
+	bool differs;
+
+	st->secs += now() - t0;
+	if (!i && st->kind == CAPTURE)
+		*first = h;
+	differs = st->kind == CAPTURE && h != *first;
+	if (ws < 0 || !WIFEXITED(ws) || WEXITSTATUS(ws) || differs) {
+		dprintf(err_fd, "explore_steps: %s: run %ld of %s: %s\n", st->name, i + 1, cmd[0],
+			differs ? "its output is not the first run's" : "it did not exit 0");
+		exit(1);
+	}
+}
+
 int main(int argc, char **argv)
 {
-	enum step step;
-	struct ei_spec spec;
+	struct ei_spec none, open_;
+	struct ei_sup_keeper *k;
 	sigset_t mask, old;
-	char err[256], **cmd;
-	__u64 first = 0, h = 0;
+	char err[256];
+	__u64 first = 0;
 	long n;
-	int a = 3, sfd;
-	double t0;
+	int sfd;
 
 	out_fd = fcntl(1, F_DUPFD_CLOEXEC, 3);
 	err_fd = fcntl(2, F_DUPFD_CLOEXEC, 3);
 	if (out_fd < 0 || err_fd < 0)
 		return 1;
-	if (argc < 4 || (n = strtol(argv[2], NULL, 10)) < 1)
+	if (argc < 6 || (n = strtol(argv[1], NULL, 10)) < 1 || strcmp(argv[4], "--"))
 		goto usage;
-	if (!strcmp(argv[1], "native"))
-		step = NATIVE;
-	else if (!strcmp(argv[1], "session") || !strcmp(argv[1], "session-own-keeper"))
-		step = SESSION;
-	else if (!strcmp(argv[1], "capture"))
-		step = CAPTURE;
-	else
-		goto usage;
-	if (step != NATIVE && strcmp(argv[1], "session-own-keeper") && !(keeper = ei_sup_keeper_new()))
-		return 1;
-	/* As explore's worker: a run's large blocks mapped afresh. */
-	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
-	if (step != NATIVE && ei_spec_parse(argv[a++], &spec, err, sizeof(err))) {
+	if (ei_spec_parse(argv[2], &none, err, sizeof(err)) || ei_spec_parse(argv[3], &open_, err, sizeof(err))) {
 		fprintf(stderr, "explore_steps: %s\n", err);
 		return 2;
 	}
-	if (a >= argc || strcmp(argv[a], "--") || a + 1 >= argc)
-		goto usage;
-	cmd = argv + a + 1;
-	/* As explore's worker: SIGCHLD read from a signalfd, the command
-	 * given the mask we had. */
+	if (!(k = ei_sup_keeper_new()))
+		return 1;
+	/* As explore's worker: a run's large blocks mapped afresh; SIGCHLD
+	 * read from a signalfd, the command given the mask we had. */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, &old);
 	sigdelset(&old, SIGCHLD);
 	if ((sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
 		return 1;
-	t0 = now();
-	for (long i = 0; i < n; i++) {
-		int st = step == NATIVE	 ? native_run(cmd)
-			 : step == SESSION ? session_run(cmd, &spec, &old, sfd, -1, -1)
-					   : capture_run(cmd, &spec, &old, sfd, &h);
-		if (!i)
-			first = h;
-		if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) || h != first) {
-			dprintf(err_fd, "explore_steps: run %ld of %s: %s\n", i + 1, cmd[0],
-				h != first ? "its output is not the first run's" : "it did not exit 0");
-			return 1;
-		}
-	}
-	dprintf(out_fd, "runs_per_second=%.1f runs=%ld\n", (double)n / (now() - t0), n);
-	ei_sup_keeper_free(keeper);
+	struct step steps[] = {
+		{ "native", NATIVE, NULL, NULL, 0 }, { "none", SESSION, &none, k, 0 },
+		{ "open", SESSION, &open_, k, 0 },   { "capture", CAPTURE, &open_, k, 0 },
+		{ "own", SESSION, &open_, NULL, 0 },
+	};
+	for (long i = 0; i < n; i++)
+		for (size_t s = 0; s < sizeof(steps) / sizeof(steps[0]); s++)
+			one(&steps[s], i, argv + 5, &old, sfd, &first);
+	for (size_t s = 0; s < sizeof(steps) / sizeof(steps[0]); s++)
+		dprintf(out_fd, "%s=%.1f\n", steps[s].name, (double)n / steps[s].secs);
+	ei_sup_keeper_free(k);
 	return 0;
 usage:
-	fprintf(stderr, "usage: explore_steps native|session|session-own-keeper|capture N [RULE] -- CMD [ARGS...]\n");
+	fprintf(stderr, "usage: explore_steps N NONE-RULE OPEN-RULE -- CMD [ARGS...]\n");
 	return 2;
 }

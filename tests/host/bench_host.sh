@@ -63,20 +63,20 @@ SH
 subtest explore_cost_refuses_errors explore_cost_refuses_errors
 
 # build/bench/explore_steps (the steps' runs): a run that does not exit 0,
-# or whose captured output is not the first run's, stops it; bad
-# arguments exit 2.
+# or whose captured output is not the first run's, stops it; else a rate
+# per step; bad arguments exit 2.
 explore_steps_checks() {
-    local S=$B/bench/explore_steps rule=openat:error=EIO:when=4000000000
-    run "$S" native 3 -- false
-    assert_eq "native, false: exit status" "$RC" 1 &&
-        assert_match "stderr" "$ERR" '^explore_steps: run 1 of false: it did not exit 0$' || return 1
-    run "$S" capture 3 "$rule" -- sh -c 'echo $$'
-    assert_eq "capture, another output each run: exit status" "$RC" 1 &&
-        assert_match "stderr" "$ERR" "^explore_steps: run 2 of sh: its output is not the first run's$" || return 1
-    run "$S" capture 3 "$rule" -- echo same
-    assert_eq "capture, the same output: exit status" "$RC" 0 &&
-        assert_match "stdout" "$OUT" '^runs_per_second=[0-9.]+ runs=3$' || return 1
-    run "$S" session 3 nosuchcall:error=EIO -- true
+    local S=$B/bench/explore_steps none=syncfs:error=EIO:when=4000000000 open=openat:error=EIO:when=4000000000
+    run "$S" 3 "$none" "$open" -- false
+    assert_eq "false: exit status" "$RC" 1 &&
+        assert_match "stderr" "$ERR" '^explore_steps: native: run 1 of false: it did not exit 0$' || return 1
+    run "$S" 3 "$none" "$open" -- sh -c 'echo $$'
+    assert_eq "another output each run: exit status" "$RC" 1 &&
+        assert_match "stderr" "$ERR" "^explore_steps: capture: run 2 of sh: its output is not the first run's$" || return 1
+    run "$S" 3 "$none" "$open" -- echo same
+    assert_eq "the same output: exit status" "$RC" 0 &&
+        assert_eq "the steps" "$(echo $(sed 's/=[0-9]*\.[0-9]$//' <<<"$OUT"))" "native none open capture own" || return 1
+    run "$S" 3 nosuchcall:error=EIO "$open" -- true
     assert_eq "a bad rule: exit status" "$RC" 2
 }
 subtest explore_steps_checks explore_steps_checks
