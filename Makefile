@@ -61,7 +61,7 @@ TEST_PROGS += $(BUILD)/tests/family-stripped
 # The programs of the port of strace's injection tests (tests/strace/).
 STRACE_PROGS := $(patsubst tests/strace/%.c,$(BUILD)/tests/strace/%,$(wildcard tests/strace/*.c))
 BENCH     := $(BUILD)/bench/syscall_cost $(BUILD)/bench/syscall_cost_dyn $(BUILD)/bench/floor $(BUILD)/bench/ladder \
-             $(BUILD)/bench/pingpong
+             $(BUILD)/bench/pingpong $(BUILD)/bench/explore_steps
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 
 # For make check: the unit tests and the tools again under AddressSanitizer
@@ -263,6 +263,10 @@ $(BUILD)/bench/floor: $(BUILD)/obj/bench/floor.o
 # A user-notification round trip's floor on this machine (bench/seccomp-cost).
 $(BUILD)/bench/pingpong: $(BUILD)/obj/bench/pingpong.o
 	$(link) -pthread $^ $(LDLIBS) -o $@
+# An explore run's cost step by step (bench/explore-cost): the session's
+# library, as errinj links it.
+$(BUILD)/bench/explore_steps: $(BUILD)/obj/bench/explore_steps.o $(call libs,$(BUILD),$(ENGINE_USE))
+	$(link) $^ $(ENGINE_LIBS) $(LDLIBS) -o $@
 # The steps from the floor to errinj's program (bench/ladder.bpf.c).
 $(BUILD)/bench/ladder: $(BUILD)/obj/bench/ladder.o $(call libs,$(BUILD),core)
 	$(link) $^ $(BPF_LDLIBS) $(LDLIBS) -o $@

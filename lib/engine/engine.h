@@ -65,6 +65,8 @@ struct ei_owner {
 };
 struct ei_owner ei_owner_get(void);
 
+struct ei_sup_keeper;
+
 struct ei_options {
 	const struct ei_spec *specs; /* rules, first match wins */
 	int nspecs;
@@ -81,6 +83,8 @@ struct ei_options {
 				      * (ei_session_explore_set); no events */
 	bool in_filter;              /* seccomp: the rules that need nothing of errinj
 				      * decided in the filter (ei_sup_options) */
+	struct ei_sup_keeper *keeper; /* seccomp: a keeper serving sessions in turn
+				      * (ei_sup_keeper_new), or NULL: one per session */
 	bool stats;                  /* count calls seen and injected per syscall
 				      * (ei_session_stat): a BPF backend's per-CPU
 				      * lookup and add at every call of a target */

@@ -541,6 +541,7 @@ struct ei_session *ei_session_open(const struct ei_options *o, ei_event_fn fn, v
 			.fn = fn,
 			.ctx = ctx,
 			.in_filter = o->in_filter && !o->stats,
+			.keeper = o->keeper,
 		};
 		s->sup = ei_sup_new(&so, err, len);
 		if (!s->sup)

@@ -14,6 +14,7 @@
 #include "core/core.h"
 
 struct ei_sup;
+struct ei_sup_keeper;
 
 struct ei_sup_options {
 	const struct ei_rule *rules; /* encoded rules (ei_rule_encode); index = rule number */
@@ -32,6 +33,9 @@ struct ei_sup_options {
 	 * such a call is neither counted nor reported, and the command keeps
 	 * failing it after errinj has gone. */
 	bool in_filter;
+	/* A keeper that serves the caller's sessions in turn (one at a
+	 * time), instead of one forked per session; NULL: one per session. */
+	struct ei_sup_keeper *keeper;
 };
 
 /* Whether this kernel lets this process supervise with user notification:
@@ -80,5 +84,17 @@ unsigned ei_sup_own_seccomp(struct ei_sup *s, pid_t *pid);
  * ei_sup_start forks that holds the listener too and takes over whenever
  * this process stops supervising (this call, exit, any signal). */
 void ei_sup_free(struct ei_sup *s);
+
+/* A keeper for sessions made one after another by one process (explore's
+ * worker): forked at the first session's start, then handed each one's
+ * listener, so that a session costs no fork of it. While a session's
+ * processes live it keeps them as a session's own keeper does; a session
+ * that ends with processes still holding its filter leaves it to them
+ * (the next gets a new one). NULL when out of memory. */
+struct ei_sup_keeper *ei_sup_keeper_new(void);
+/* Its process, 0 if none runs now: the caller's clean-up must spare it. */
+pid_t ei_sup_keeper_pid(const struct ei_sup_keeper *k);
+/* Ends it (it takes over the session it holds, if any) and frees. */
+void ei_sup_keeper_free(struct ei_sup_keeper *k);
 
 #endif

@@ -174,6 +174,15 @@ struct extra { /* the parts of a rule struct ei_rule does not hold */
 	unsigned char poke[6][EI_POKE_MAX];
 };
 
+/* ei_sup_keeper_new: a keeper forked once and handed each session's
+ * listener in turn (explore's worker makes a run per session), sharing a
+ * page with them all, which each session's handshake uses as its own. */
+struct ei_sup_keeper {
+	pid_t pid; /* 0: none running yet */
+	int sock;  /* our end: 'L' with a listener, 'D' drop it; EOF: take over */
+	struct shared *sh;
+};
+
 struct ei_sup {
 	struct ei_rule rules[EI_MAX_RULES];
 	struct extra extra[EI_MAX_RULES];
@@ -199,6 +208,8 @@ struct ei_sup {
 	int listener, epfd, timerfd, pidfd; /* pidfd: the command's, until its proc owns it */
 	int keeper_fd;  /* the keeper's socket: it takes over when this closes */
 	pid_t child, self, keeper;
+	struct ei_sup_keeper *pool; /* a keeper serving the caller's sessions in turn, or NULL */
+	bool pooled;                /* the pool's keeper holds our listener */
 	bool killable; /* the filter has WAIT_KILLABLE_RECV */
 	bool hup;      /* no process holds the filter any more */
 	bool armed;    /* the listener is armed in the epoll set (listener_arm) */
@@ -1318,7 +1329,11 @@ struct ei_sup *ei_sup_new(const struct ei_sup_options *o, char *err, size_t len)
 		ei_fail(err, len, "out of memory");
 		goto fail;
 	}
-	s->sh = mmap(NULL, sizeof(*s->sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	s->pool = o->keeper;
+	if (s->pool)
+		memset(s->sh = s->pool->sh, 0, sizeof(*s->sh));
+	else
+		s->sh = mmap(NULL, sizeof(*s->sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (s->sh == MAP_FAILED) {
 		s->sh = NULL;
 		ei_fail(err, len, "cannot map memory shared with the command: %s", strerror(errno));
@@ -1461,11 +1476,12 @@ static int take_listener(struct ei_sup *s, int report_fd, int *exec_errno, char 
  * lets every call run: first those errinj had received and not answered,
  * then every new one, until no process holds the filter. It receives
  * nothing while errinj lives. */
-static void __attribute__((noreturn)) keeper(struct ei_sup *s, int sock)
+/* The keeper's process: no signal but SIGKILL, a session of its own, /
+ * its directory, /dev/null on 0 to 2, listener (if any) on 3 and sock on
+ * 4, nothing else. */
+static void keeper_setup(struct ei_sup *s, int listener, int sock)
 {
-	struct pollfd pf = { .fd = sock, .events = POLLIN };
 	sigset_t all;
-	char c;
 	int fd;
 
 	sigfillset(&all);
@@ -1481,17 +1497,20 @@ static void __attribute__((noreturn)) keeper(struct ei_sup *s, int sock)
 	for (int i = 0; i < 3; i++)
 		if (fd >= 0 && fd != i)
 			dup2(fd, i);
-	if ((fd = fcntl(s->listener, F_DUPFD_CLOEXEC, 10)) < 0 || dup2(fd, 3) != 3)
+	if (listener >= 0 && ((fd = fcntl(listener, F_DUPFD_CLOEXEC, 10)) < 0 || dup2(fd, 3) != 3))
 		_exit(1);
 	if ((fd = fcntl(sock, F_DUPFD_CLOEXEC, 10)) < 0 || dup2(fd, 4) != 4)
 		_exit(1);
 	s->listener = 3;
-	pf.fd = 4;
 	syscall(SYS_close_range, 5U, ~0U, 0U);
-	while (poll(&pf, 1, -1) < 0 || !(pf.revents & (POLLIN | POLLHUP | POLLERR)))
-		;
-	if (read(pf.fd, &c, 1) == 1)
-		_exit(0); /* errinj says: no process holds the filter */
+}
+
+/* errinj has gone: every call it received and did not answer, then every
+ * new one, let run until no process holds the filter. */
+static void __attribute__((noreturn)) take_over(struct ei_sup *s)
+{
+	struct pollfd pf = { .fd = s->listener, .events = POLLIN };
+
 	if (__atomic_load_n(&s->sh->received, __ATOMIC_ACQUIRE)) {
 		__u64 lo = __atomic_load_n(&s->sh->lo, __ATOMIC_RELAXED);
 		__u64 hi = __atomic_load_n(&s->sh->hi, __ATOMIC_RELAXED);
@@ -1500,7 +1519,6 @@ static void __attribute__((noreturn)) keeper(struct ei_sup *s, int sock)
 		for (__u64 id = lo; id != hi + 2; id++)
 			send_continue(s, id);
 	}
-	pf.fd = s->listener;
 	for (;;) {
 		if (poll(&pf, 1, -1) < 0)
 			continue;
@@ -1512,6 +1530,140 @@ static void __attribute__((noreturn)) keeper(struct ei_sup *s, int sock)
 			_exit(0);
 		}
 	}
+}
+
+/* The filter outlives errinj: once the last listener closes, the kernel
+ * fails every trapped call with ENOSYS, for as long as a process holds
+ * the filter (a daemon of the command's, say). So a process of its own
+ * session, that no signal but SIGKILL stops and that no kill of errinj's
+ * process group reaches, holds the listener too and, once errinj has gone
+ * (its socket closes however errinj stops, SIGKILL included),
+ * lets every call run: first those errinj had received and not answered,
+ * then every new one, until no process holds the filter. It receives
+ * nothing while errinj lives. */
+static void __attribute__((noreturn)) keeper(struct ei_sup *s, int sock)
+{
+	struct pollfd pf = { .fd = 4, .events = POLLIN };
+	char c;
+
+	keeper_setup(s, s->listener, sock);
+	while (poll(&pf, 1, -1) < 0 || !(pf.revents & (POLLIN | POLLHUP | POLLERR)))
+		;
+	if (read(pf.fd, &c, 1) == 1)
+		_exit(0); /* errinj says: no process holds the filter */
+	take_over(s);
+}
+
+/* The pool's keeper: the same, for each session's listener in turn ('L'
+ * hands it over, 'D' drops it once no process holds its filter); at EOF
+ * it takes over the one it holds, if any. The shared page is the pool's,
+ * the one of the session it holds. */
+static void __attribute__((noreturn)) pool_keeper(struct ei_sup *s, int sock)
+{
+	bool held = false;
+
+	keeper_setup(s, -1, sock);
+	for (;;) {
+		char c, ctl[CMSG_SPACE(sizeof(int))];
+		struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+		struct cmsghdr *cm;
+		ssize_t n = recvmsg(4, &m, MSG_CMSG_CLOEXEC);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		cm = CMSG_FIRSTHDR(&m);
+		if (c == 'L' && cm && cm->cmsg_type == SCM_RIGHTS) {
+			int fd;
+			memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
+			dup3(fd, 3, O_CLOEXEC);
+			close(fd);
+			held = true;
+		} else if (c == 'D' && held) {
+			close(3);
+			held = false;
+		}
+	}
+	if (held)
+		take_over(s);
+	_exit(0);
+}
+
+/* The pool's keeper told of our listener, forked first if it has none
+ * (or it has gone): sent once it holds the listener or not at all. */
+static int pool_hand(struct ei_sup *s, char *err, size_t len)
+{
+	struct ei_sup_keeper *k = s->pool;
+
+	for (int tries = 0; tries < 2; tries++) {
+		char ctl[CMSG_SPACE(sizeof(int))] = { 0 };
+		struct iovec iov = { .iov_base = "L", .iov_len = 1 };
+		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+		int p[2];
+
+		if (k->pid <= 0) {
+			if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p))
+				return ei_fail(err, len, "cannot start the seccomp keeper: socketpair: %s", strerror(errno));
+			if ((k->pid = fork()) < 0) {
+				close(p[0]);
+				close(p[1]);
+				k->pid = 0;
+				return ei_fail(err, len, "cannot start the seccomp keeper: fork: %s", strerror(errno));
+			}
+			if (k->pid == 0)
+				pool_keeper(s, p[0]);
+			close(p[0]);
+			k->sock = p[1];
+		}
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &s->listener, sizeof(int));
+		if (sendmsg(k->sock, &m, MSG_NOSIGNAL) == 1) {
+			s->pooled = true;
+			return 0;
+		}
+		/* It has gone (killed by the caller's clean-up): another. */
+		close(k->sock);
+		waitpid(k->pid, NULL, 0);
+		k->pid = 0;
+	}
+	return ei_fail(err, len, "cannot start the seccomp keeper: %s", strerror(errno));
+}
+
+struct ei_sup_keeper *ei_sup_keeper_new(void)
+{
+	struct ei_sup_keeper *k = calloc(1, sizeof(*k));
+
+	if (!k)
+		return NULL;
+	k->sock = -1;
+	k->sh = mmap(NULL, sizeof(*k->sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (k->sh == MAP_FAILED) {
+		free(k);
+		return NULL;
+	}
+	return k;
+}
+
+pid_t ei_sup_keeper_pid(const struct ei_sup_keeper *k)
+{
+	return k ? k->pid : 0;
+}
+
+void ei_sup_keeper_free(struct ei_sup_keeper *k)
+{
+	if (!k)
+		return;
+	if (k->pid > 0) {
+		close(k->sock);
+		waitpid(k->pid, NULL, 0);
+	}
+	munmap(k->sh, sizeof(*k->sh));
+	free(k);
 }
 
 static int start_keeper(struct ei_sup *s, char *err, size_t len)
@@ -1549,7 +1701,7 @@ int ei_sup_start(struct ei_sup *s, pid_t child, int report_fd, int *exec_errno, 
 	r = take_listener(s, report_fd, exec_errno, err, len);
 	if (r)
 		return r < 0 ? -1 : 0;
-	if (start_keeper(s, err, len))
+	if (s->pool ? pool_hand(s, err, len) : start_keeper(s, err, len))
 		return -1;
 	/* Many processes mean many pidfds: as many as we may. */
 	struct rlimit rl;
@@ -1752,8 +1904,16 @@ void ei_sup_free(struct ei_sup *s)
 	}
 	/* Then the listener: the keeper lets the calls still to come run
 	 * (it ends at once if no process holds the filter: none will). */
-	if (s->keeper_fd >= 0 && s->listener >= 0 && !s->hup)
+	if ((s->keeper_fd >= 0 || s->pooled) && s->listener >= 0 && !s->hup)
 		ei_sup_alive(s);
+	if (s->pooled) {
+		/* Dropped, or, processes holding the filter still, the keeper
+		 * left to them: it takes over now (a new one serves the next). */
+		if (!s->hup || send(s->pool->sock, "D", 1, MSG_NOSIGNAL) != 1) {
+			close(s->pool->sock);
+			s->pool->pid = 0;
+		}
+	}
 	if (s->keeper_fd >= 0) {
 		if (s->hup && send(s->keeper_fd, "", 1, MSG_NOSIGNAL) != 1) {
 			/* it takes over, and finds no process */
@@ -1778,7 +1938,7 @@ void ei_sup_free(struct ei_sup *s)
 		close(s->timerfd);
 	if (s->epfd >= 0)
 		close(s->epfd);
-	if (s->sh)
+	if (s->sh && !s->pool)
 		munmap(s->sh, sizeof(*s->sh));
 	free(s->filter);
 	free(s->req);

@@ -35,12 +35,15 @@ SH
 }
 subtest strace_bound_refuses_no_injection strace_bound_refuses_no_injection
 # bench/explore-cost: a row for the seccomp backend, every rate above 0;
-# an exploration with a run in the error class stops it.
+# and the steps' table: its seven rows, each rate above 0; an exploration
+# with a run in the error class stops it.
 explore_cost() {
     BENCH_RUNS=1 BENCH_NATIVE=20 run "$TOP/bench/explore-cost"
     assert_eq "exit status" "$RC" 0 || { why "$ERR"; return 1; }
     awk -F' *\\| *' '$2 ~ /^seccomp backend/ && $3 > 0 && $4 > 0 && $5 > 0 && $6 > 0 { ok = 1 } END { exit !ok }' \
         <<<"$OUT" || { why "no seccomp row with rates above 0 in: $OUT"; return 1; }
+    assert_eq "the steps' rows with a rate above 0" \
+        "$(awk -F' *\\| *' '/step by step/ { t = 1; next } t && $2 ~ /^(native|\+|explore|\()/ && $3 > 0 && $4 > 0 { n++ } END { print n + 0 }' <<<"$OUT")" 7
 }
 subtest explore_cost explore_cost
 
@@ -58,6 +61,25 @@ SH
         assert_match "stderr" "$ERR" '^explore-cost: --backend=seccomp -j1: 1 runs in the error class'
 }
 subtest explore_cost_refuses_errors explore_cost_refuses_errors
+
+# build/bench/explore_steps (the steps' runs): a run that does not exit 0,
+# or whose captured output is not the first run's, stops it; else a rate
+# per step; bad arguments exit 2.
+explore_steps_checks() {
+    local S=$B/bench/explore_steps none=syncfs:error=EIO:when=4000000000 open=openat:error=EIO:when=4000000000
+    run "$S" 3 "$none" "$open" -- false
+    assert_eq "false: exit status" "$RC" 1 &&
+        assert_match "stderr" "$ERR" '^explore_steps: native: run 1 of false: it did not exit 0$' || return 1
+    run "$S" 3 "$none" "$open" -- sh -c 'echo $$'
+    assert_eq "another output each run: exit status" "$RC" 1 &&
+        assert_match "stderr" "$ERR" "^explore_steps: capture: run 2 of sh: its output is not the first run's$" || return 1
+    run "$S" 3 "$none" "$open" -- echo same
+    assert_eq "the same output: exit status" "$RC" 0 &&
+        assert_eq "the steps" "$(echo $(sed 's/=[0-9]*\.[0-9]$//' <<<"$OUT"))" "native none open capture own" || return 1
+    run "$S" 3 nosuchcall:error=EIO "$open" -- true
+    assert_eq "a bad rule: exit status" "$RC" 2
+}
+subtest explore_steps_checks explore_steps_checks
 # bench/to-doc: make bench's figures into README.md's Cost section and
 # doc/bench.md, between the markers, headed by the date, machine and
 # commit; the rest of each file untouched; the same twice; no figures, or

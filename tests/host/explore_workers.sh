@@ -30,4 +30,37 @@ same_limit() {
 
 subtest explore_workers_rlimit_j1 same_limit 1
 subtest explore_workers_rlimit_j2 same_limit 2
+
+# A worker's runs share one keeper (lib/seccomp: ei_sup_keeper_new), which
+# holds the running run's listener: a worker killed during a run leaves
+# its command's trapped calls to it, let run, not failed with ENOSYS as
+# they would be with no listener left. Killed in the control run (the
+# first worker), while its command sleeps before two trapped dups; each
+# run writes its results on descriptor 8.
+keeper_takes_over() {
+    local ST=$B/tests/seccomp_target xp w= i k
+    : >"$T/dups"
+    "$E" explore --backend=seccomp --json -j1 -s dup --errno dup=EMFILE -- \
+        sh -c "sleep 1.5; exec $ST sys:32:1 sys:32:1 >&8" 8>>"$T/dups" >"$T/report" 2>"$T/err" &
+    xp=$!
+    # The worker: explore's child whose child is the keeper.
+    for i in $(seq 100); do
+        for k in $(pgrep -x errinj-keeper); do
+            w=$(ps -o ppid= "$k" | tr -d ' ')
+            [ -n "$w" ] && [ "$(ps -o ppid= "$w" | tr -d ' ')" = "$xp" ] && break 2
+            w=
+        done
+        sleep 0.1
+    done
+    [ -n "$w" ] || { kill "$xp"; wait "$xp"; why "no worker with a keeper under explore $xp"; return 1; }
+    kill -KILL "$w"
+    wait "$xp"
+    for i in $(seq 50); do [ "$(grep -c . "$T/dups")" -ge 4 ] && break; sleep 0.1; done
+    # The reference run's two lines, then the killed run's.
+    assert_eq "lines of the reference and the killed run, at least" "$(($(grep -c . "$T/dups") >= 4))" 1 &&
+        assert_eq "calls failed with ENOSYS" "$(grep -c ENOSYS "$T/dups")" 0 &&
+        assert_match "the killed run's dups, let run" "$(echo $(sed -n 3,4p "$T/dups"))" \
+            '^sys:32:1 = [0-9]+ sys:32:1 = [0-9]+$'
+}
+subtest explore_worker_killed_keeper_takes_over keeper_takes_over
 done_testing
