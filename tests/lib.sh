@@ -216,6 +216,21 @@ sigterm_kills() {
         assert_eq "the command left running" "$alive" ""
 }
 
+# ours_gone: what of ours is still there after up to 5 s (nothing, at
+# once, when all is gone): the kernel frees a map whose last holder closed
+# it after a grace period (an RCU tasks trace one for a sleepable
+# program's maps, long under emulation), so that a check made the moment
+# errinj exits may still list it. What a holder keeps stays.
+ours_gone() {
+    local left i
+    for i in $(seq 50); do
+        left=$(ours)
+        [ -z "$left" ] && return 0
+        sleep 0.1
+    done
+    printf '%s\n' "$left"
+}
+
 # What of errinj's and the loader's is attached right now: programs,
 # links, maps, kprobes, fprobes (the VM runs nothing else that attaches
 # any).

@@ -107,7 +107,7 @@ fmod_ret_refuses() { # SPEC REGEX
     assert_eq "exit status" "$RC" 1 &&
         assert_eq "stderr lines" "$(lines "$ERR")" 1 &&
         assert_match "stderr" "$ERR" "$2" &&
-        assert_eq "left attached" "$(ours)" ""
+        assert_eq "left attached" "$(ours_gone)" ""
 }
 subtest backends_fmod_ret_no_btf fmod_ret_refuses getppid:error=EPERM '^errinj: getppid: its entry function has no BTF, which fmod_ret needs$'
 
@@ -139,7 +139,7 @@ missing_syscall() {
             run "$E" -q --backend=$b -e inject=fchmodat2:error=EROFS -- perl -e "$p"
             assert_eq "$b: exit status" "$RC" 1 && assert_eq "$b: stderr lines" "$(lines "$ERR")" 1 &&
                 assert_match "$b: stderr" "$ERR" "^errinj: this kernel \($(uname -r | sed 's/[.+]/\\&/g')\) has no fchmodat2 syscall: only the seccomp backend can fail it" &&
-                assert_eq "$b: left attached" "$(ours)" "" || return 1
+                assert_eq "$b: left attached" "$(ours_gone)" "" || return 1
         done
         ;;
     *) why "fchmodat2 without errinj: '$native'"; return 1 ;;
@@ -160,7 +160,7 @@ killed_fmod_ret() {
     sleep 0.5
     : >"$T/go"
     wait_file "$T/done" &&
-        assert_eq "left attached" "$(ours)" "" &&
+        assert_eq "left attached" "$(ours_gone)" "" &&
         assert_eq "the orphan's cat" "$(cat "$T/after")" "$(cat /etc/hostname)"
 }
 subtest backends_killed_fmod_ret killed_fmod_ret

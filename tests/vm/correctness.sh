@@ -91,7 +91,7 @@ zombie_refused() {
     kill $parent
     wait $parent 2>/dev/null
     assert_usage_error "pid $z has exited" &&
-        assert_eq "leftovers" "$(ours)" ""
+        assert_eq "leftovers" "$(ours_gone)" ""
 }
 subtest zombie_refused zombie_refused
 

@@ -444,7 +444,7 @@ leaves_nothing() {
     assert_match "while running" "$(ours)" 'prog: .*name errinj_(syscall|multi|fmod) ' || return 1
     touch "$T/go"
     wait $p
-    assert_eq "after exit" "$(ours)" "" || return 1
+    assert_eq "after exit" "$(ours_gone)" "" || return 1
     "$E" -q -e inject=dup:error=EIO -- "$C" waitfile:"$T/never" >/dev/null &
     p=$!
     for i in $(seq 100); do [ -n "$(ours)" ] && break; sleep 0.1; done

@@ -348,7 +348,7 @@ nothing_left() {
     [ -z "$left" ] || kill -KILL $left
     assert_eq "exit status" "$RC" "$want" &&
         assert_eq "processes left" "$left" "" &&
-        assert_eq "leftovers" "$(ours 2>/dev/null)" ""
+        assert_eq "leftovers" "$(ours_gone 2>/dev/null)" ""
 }
 subtest nothing_left_sigterm nothing_left TERM 143
 subtest nothing_left_sigkill nothing_left KILL 137

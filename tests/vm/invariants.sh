@@ -48,7 +48,7 @@ broken_check() {
     assert_eq "exit status" "$RC" 0 &&
         assert_eq "stdout (every dup ran)" "$OUT" "$(printf 'dup = 3\ndup = 4\ndup = 5')" &&
         assert_eq "stderr" "$ERR" "errinj: 3 calls met a broken invariant in errinj's kernel side and ran untouched ($thrown thrown as BPF exceptions): a bug in errinj, please report it" &&
-        assert_eq "left attached" "$(ours)" "" &&
+        assert_eq "left attached" "$(ours_gone)" "" &&
         assert_eq "kernel log lines of trouble (before: $trouble)" "$(kernel_trouble)" "$trouble" || return 1
     run "$E" --backend="$b" -q -e inject=dup:error=EIO -- "$C" dup
     assert_eq "the next session's exit status" "$RC" 0 &&

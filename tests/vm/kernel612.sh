@@ -56,7 +56,7 @@ auto_fmod_ret() {
     assert_eq "exit status" "$RC" 0 &&
         assert_eq "plan" "$(head -1 "$T/ev")" '{"session":{"rules":[{"rule":1,"backends":{"fmod_ret":["openat"]}}]}}' &&
         assert_eq "stdout" "$OUT" "openat:/etc/hostname = -1 EACCES" &&
-        assert_eq "left attached" "$(ours)" ""
+        assert_eq "left attached" "$(ours_gone)" ""
 }
 subtest kernel612_auto_fmod_ret auto_fmod_ret
 
@@ -69,7 +69,7 @@ errinj_says_no_override() {
         assert_match "stderr" "$ERR" '^errinj: this kernel lacks kprobe override support: .*CONFIG_BPF_KPROBE_OVERRIDE is not set' &&
         assert_no_match "stderr" "$ERR" 'libbpf' &&
         assert_eq "the command's output (it must not run)" "$OUT" "" &&
-        assert_eq "left attached" "$(ours)" ""
+        assert_eq "left attached" "$(ours_gone)" ""
 }
 subtest kernel612_no_kprobe_backend errinj_says_no_override
 

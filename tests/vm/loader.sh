@@ -103,7 +103,7 @@ loader_leaves_nothing() {
         assert_match "while running" "$during" 'kprobe: .*__x64_sys_dup' || return 1
     wait $lp
     # ...and after it exits nothing remains.
-    assert_eq "left after exit" "$(ours)" ""
+    assert_eq "left after exit" "$(ours_gone)" ""
 }
 subtest loader_leaves_nothing loader_leaves_nothing
 
